@@ -1,0 +1,34 @@
+// CPU images: 8-bit RGBA for textures and output frames, float RGBA for HDR
+// environments. Pixel rows start at the top.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace vitrine {
+
+struct Image8 {
+    uint32_t width = 0, height = 0;
+    std::vector<uint8_t> rgba;  // width*height*4
+};
+
+struct ImageF {
+    uint32_t width = 0, height = 0;
+    std::vector<float> rgba;  // width*height*4, linear
+};
+
+// Largest texture side we accept (Vulkan devices guarantee 4096; lavapipe allows 16384).
+constexpr uint32_t kMaxImageSide = 16384;
+
+// Decodes PNG/JPEG/... from memory into RGBA8. `what` names the source in errors.
+Result<Image8> decode_image(const uint8_t* bytes, size_t size, const std::string& what);
+// Reads only the header; false when the bytes are not a known image format.
+bool image_size(const uint8_t* bytes, size_t size, uint32_t* width, uint32_t* height);
+Result<Image8> read_png(const std::filesystem::path& path);
+Result<ImageF> read_hdr(const std::filesystem::path& path);
+Result<void> write_png(const std::filesystem::path& path, const Image8& image);
+
+}  // namespace vitrine
