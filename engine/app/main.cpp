@@ -1,9 +1,33 @@
 #include <cstdio>
-#include "scene/gltf_import.h"
-#include "scene/info.h"
+#include <cstring>
+#include <string>
+
+#include "app/args.h"
+#include "app/commands.h"
+
+static const char* kUsageText =
+    "usage: vitrine COMMAND ...\n"
+    "  vitrine view MODEL [--fullscreen] [--size WxH] [render options]\n"
+    "  vitrine render MODEL --out FILE.png [--size WxH] [render options]\n"
+    "  vitrine info MODEL\n"
+    "  vitrine bench [--corpus DIR] [--frames N] [--size WxH]\n"
+    "render options: --yaw DEG --pitch DEG --distance auto|M --fov DEG --camera N --time S --animation N\n"
+    "                --env FILE.hdr|neutral|studio --env-rotation DEG --env-intensity X\n"
+    "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
+    "exit codes: 0 ok, 1 bad input file or option value, 2 usage, 3 GPU/Vulkan failure,\n"
+    "            4 Vulkan validation messages (when VITRINE_VALIDATION=1)\n";
+
 int main(int argc, char** argv) {
-    if (argc < 3) return 2;
-    auto m = vitrine::scene::import_gltf(argv[2]);
-    if (!m) { std::fprintf(stderr, "vitrine: error: %s\n", m.error().message.c_str()); return 1; }
-    std::printf("%s", vitrine::scene::describe(m.value()).c_str());
+    using namespace vitrine::app;
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::fputs(kUsageText, argc < 2 ? stderr : stdout);
+        return argc < 2 ? kUsage : kOk;
+    }
+    std::string cmd = argv[1];
+    if (cmd == "info") return cmd_info(argc, argv);
+    if (cmd == "render") return cmd_render(argc, argv);
+    if (cmd == "view") return cmd_view(argc, argv);
+    if (cmd == "bench") return cmd_bench(argc, argv);
+    std::fprintf(stderr, "vitrine: error: unknown command '%s'\n%s", cmd.c_str(), kUsageText);
+    return kUsage;
 }

@@ -1,0 +1,249 @@
+#include "gpu/resources.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <glm/gtc/packing.hpp>
+
+namespace vitrine::gpu {
+
+uint32_t mip_count(uint32_t w, uint32_t h) {
+    uint32_t n = 1;
+    while ((w | h) >> n) ++n;
+    return n;
+}
+
+Result<Buffer> Buffer::create(Context& ctx, uint64_t size, VkBufferUsageFlags usage, MemoryUse use) {
+    Buffer b;
+    b.ctx_ = &ctx;
+    b.size_ = size;
+    VkBufferCreateInfo ci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    ci.size = std::max<uint64_t>(size, 4);
+    ci.usage = usage;
+    ci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    VK_CHECK(vkCreateBuffer(ctx.device(), &ci, nullptr, &b.buffer_));
+    VkMemoryRequirements req;
+    vkGetBufferMemoryRequirements(ctx.device(), b.buffer_, &req);
+    auto a = ctx.allocator().allocate(req, use, false);
+    if (!a) return a.error();
+    b.alloc_ = a.value();
+    VK_CHECK(vkBindBufferMemory(ctx.device(), b.buffer_, b.alloc_.memory, b.alloc_.offset));
+    return b;
+}
+
+Result<Buffer> Buffer::upload(Context& ctx, const void* data, uint64_t size, VkBufferUsageFlags usage) {
+    auto staging = create(ctx, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, MemoryUse::Upload);
+    if (!staging) return staging.error();
+    std::memcpy(staging->mapped(), data, size);
+    auto dst = create(ctx, size, usage | VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryUse::DeviceLocal);
+    if (!dst) return dst.error();
+    ctx.submit_now([&](VkCommandBuffer cmd) {
+        VkBufferCopy copy{0, 0, size};
+        vkCmdCopyBuffer(cmd, staging->handle(), dst->handle(), 1, &copy);
+    });
+    return dst;
+}
+
+Buffer& Buffer::operator=(Buffer&& o) noexcept {
+    if (this != &o) {
+        reset();
+        ctx_ = o.ctx_; buffer_ = o.buffer_; alloc_ = o.alloc_; size_ = o.size_;
+        o.buffer_ = VK_NULL_HANDLE;
+        o.alloc_ = {};
+    }
+    return *this;
+}
+
+void Buffer::reset() {
+    if (!buffer_) return;
+    Context* ctx = ctx_;
+    VkBuffer buffer = buffer_;
+    Allocation alloc = alloc_;
+    ctx->defer([ctx, buffer, alloc] {
+        vkDestroyBuffer(ctx->device(), buffer, nullptr);
+        ctx->allocator().free(alloc);
+    });
+    buffer_ = VK_NULL_HANDLE;
+    alloc_ = {};
+}
+
+VkImageAspectFlags Image::aspect() const {
+    switch (desc_.format) {
+        case VK_FORMAT_D32_SFLOAT:
+        case VK_FORMAT_D16_UNORM: return VK_IMAGE_ASPECT_DEPTH_BIT;
+        default: return VK_IMAGE_ASPECT_COLOR_BIT;
+    }
+}
+
+Result<Image> Image::create(Context& ctx, const ImageDesc& desc) {
+    Image img;
+    img.ctx_ = &ctx;
+    img.desc_ = desc;
+    VkImageCreateInfo ci{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+    ci.flags = desc.cube ? VK_IMAGE_CREATE_CUBE_COMPATIBLE_BIT : 0;
+    ci.imageType = VK_IMAGE_TYPE_2D;
+    ci.format = desc.format;
+    ci.extent = {desc.width, desc.height, 1};
+    ci.mipLevels = desc.mips;
+    ci.arrayLayers = desc.layers;
+    ci.samples = desc.samples;
+    ci.tiling = VK_IMAGE_TILING_OPTIMAL;
+    ci.usage = desc.usage;
+    ci.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    VkResult r = vkCreateImage(ctx.device(), &ci, nullptr, &img.image_);
+    if (r != VK_SUCCESS)
+        return fail("cannot create a " + std::to_string(desc.width) + "x" + std::to_string(desc.height) + " image (" +
+                    vk_result_name(r) + ")");
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(ctx.device(), img.image_, &req);
+    auto a = ctx.allocator().allocate(req, MemoryUse::DeviceLocal, true);
+    if (!a) return a.error();
+    img.alloc_ = a.value();
+    VK_CHECK(vkBindImageMemory(ctx.device(), img.image_, img.alloc_.memory, img.alloc_.offset));
+    VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+    vi.image = img.image_;
+    vi.viewType = desc.cube ? VK_IMAGE_VIEW_TYPE_CUBE : (desc.layers > 1 ? VK_IMAGE_VIEW_TYPE_2D_ARRAY : VK_IMAGE_VIEW_TYPE_2D);
+    vi.format = desc.format;
+    vi.subresourceRange = {img.aspect(), 0, desc.mips, 0, desc.layers};
+    VK_CHECK(vkCreateImageView(ctx.device(), &vi, nullptr, &img.view_));
+    return img;
+}
+
+VkImageView Image::mip_view(uint32_t mip) {
+    if (mip_views_.empty()) mip_views_.assign(desc_.mips, VK_NULL_HANDLE);
+    if (!mip_views_[mip]) {
+        VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+        vi.image = image_;
+        vi.viewType = desc_.layers > 1 ? VK_IMAGE_VIEW_TYPE_2D_ARRAY : VK_IMAGE_VIEW_TYPE_2D;
+        vi.format = desc_.format;
+        vi.subresourceRange = {aspect(), mip, 1, 0, desc_.layers};
+        VK_CHECK(vkCreateImageView(ctx_->device(), &vi, nullptr, &mip_views_[mip]));
+    }
+    return mip_views_[mip];
+}
+
+Image& Image::operator=(Image&& o) noexcept {
+    if (this != &o) {
+        reset();
+        ctx_ = o.ctx_; image_ = o.image_; view_ = o.view_; mip_views_ = std::move(o.mip_views_);
+        alloc_ = o.alloc_; desc_ = o.desc_;
+        o.image_ = VK_NULL_HANDLE; o.view_ = VK_NULL_HANDLE; o.mip_views_.clear(); o.alloc_ = {};
+    }
+    return *this;
+}
+
+void Image::reset() {
+    if (!image_) return;
+    Context* ctx = ctx_;
+    VkImage image = image_;
+    VkImageView view = view_;
+    std::vector<VkImageView> mips = std::move(mip_views_);
+    Allocation alloc = alloc_;
+    ctx->defer([ctx, image, view, mips, alloc] {
+        for (VkImageView v : mips)
+            if (v) vkDestroyImageView(ctx->device(), v, nullptr);
+        vkDestroyImageView(ctx->device(), view, nullptr);
+        vkDestroyImage(ctx->device(), image, nullptr);
+        ctx->allocator().free(alloc);
+    });
+    image_ = VK_NULL_HANDLE;
+    view_ = VK_NULL_HANDLE;
+    mip_views_.clear();
+    alloc_ = {};
+}
+
+void transition(VkCommandBuffer cmd, const Image& image, VkImageLayout from, VkImageLayout to,
+                VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,
+                VkAccessFlags dst_access, int mip) {
+    VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    b.srcAccessMask = src_access;
+    b.dstAccessMask = dst_access;
+    b.oldLayout = from;
+    b.newLayout = to;
+    b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.image = image.handle();
+    b.subresourceRange = {image.aspect(), mip < 0 ? 0u : uint32_t(mip), mip < 0 ? image.desc().mips : 1u, 0,
+                          image.desc().layers};
+    vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 0, nullptr, 0, nullptr, 1, &b);
+}
+
+static Result<Image> upload_pixels(Context& ctx, const void* data, uint64_t bytes, VkFormat format, uint32_t w,
+                                   uint32_t h, bool mipmaps) {
+    ImageDesc d;
+    d.format = format;
+    d.width = w;
+    d.height = h;
+    d.mips = mipmaps ? mip_count(w, h) : 1;
+    d.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    auto img = Image::create(ctx, d);
+    if (!img) return img.error();
+    auto staging = Buffer::create(ctx, bytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, MemoryUse::Upload);
+    if (!staging) return staging.error();
+    std::memcpy(staging->mapped(), data, bytes);
+    Image& im = img.value();
+    ctx.submit_now([&](VkCommandBuffer cmd) {
+        transition(cmd, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                   VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+        VkBufferImageCopy copy{};
+        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        copy.imageExtent = {w, h, 1};
+        vkCmdCopyBufferToImage(cmd, staging->handle(), im.handle(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
+        // Each mip is blitted from the one above it, which is first made a transfer source.
+        for (uint32_t m = 1; m < d.mips; ++m) {
+            transition(cmd, im, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                       VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       VK_ACCESS_TRANSFER_READ_BIT, int(m - 1));
+            VkImageBlit blit{};
+            blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m - 1, 0, 1};
+            blit.srcOffsets[1] = {int32_t(std::max(1u, w >> (m - 1))), int32_t(std::max(1u, h >> (m - 1))), 1};
+            blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m, 0, 1};
+            blit.dstOffsets[1] = {int32_t(std::max(1u, w >> m)), int32_t(std::max(1u, h >> m)), 1};
+            vkCmdBlitImage(cmd, im.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, im.handle(),
+                           VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
+            transition(cmd, im, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                       VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT,
+                       VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                       VK_ACCESS_SHADER_READ_BIT, int(m - 1));
+        }
+        transition(cmd, im, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                   VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                   VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                   VK_ACCESS_SHADER_READ_BIT, int(d.mips - 1));
+    });
+    return img;
+}
+
+Result<Image> upload_texture(Context& ctx, const Image8& px, bool srgb, bool mipmaps) {
+    if (px.width == 0 || px.height == 0) return fail("empty texture");
+    return upload_pixels(ctx, px.rgba.data(), px.rgba.size(), srgb ? VK_FORMAT_R8G8B8A8_SRGB : VK_FORMAT_R8G8B8A8_UNORM,
+                         px.width, px.height, mipmaps);
+}
+
+Result<Image> upload_texture_f16(Context& ctx, const ImageF& px) {
+    std::vector<uint16_t> half(px.rgba.size());
+    for (size_t i = 0; i < half.size(); ++i) half[i] = glm::packHalf1x16(std::min(px.rgba[i], 65000.0f));
+    return upload_pixels(ctx, half.data(), half.size() * 2, VK_FORMAT_R16G16B16A16_SFLOAT, px.width, px.height, false);
+}
+
+Result<Image8> read_back(Context& ctx, const Image& image) {
+    const ImageDesc& d = image.desc();
+    uint64_t bytes = uint64_t(d.width) * d.height * 4;
+    auto buf = Buffer::create(ctx, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryUse::Readback);
+    if (!buf) return buf.error();
+    ctx.submit_now([&](VkCommandBuffer cmd) {
+        VkBufferImageCopy copy{};
+        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        copy.imageExtent = {d.width, d.height, 1};
+        vkCmdCopyImageToBuffer(cmd, image.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buf->handle(), 1, &copy);
+        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT};
+        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    });
+    Image8 out;
+    out.width = d.width;
+    out.height = d.height;
+    out.rgba.resize(bytes);
+    std::memcpy(out.rgba.data(), buf->mapped(), bytes);
+    return out;
+}
+
+}  // namespace vitrine::gpu

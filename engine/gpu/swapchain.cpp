@@ -1,0 +1,82 @@
+#include "gpu/swapchain.h"
+
+#include <algorithm>
+
+namespace vitrine::gpu {
+
+Swapchain::~Swapchain() {
+    destroy_views();
+    if (swapchain_) vkDestroySwapchainKHR(ctx_.device(), swapchain_, nullptr);
+}
+
+void Swapchain::destroy_views() {
+    for (VkImageView v : views_) vkDestroyImageView(ctx_.device(), v, nullptr);
+    for (VkSemaphore s : render_done_) vkDestroySemaphore(ctx_.device(), s, nullptr);
+    views_.clear();
+    render_done_.clear();
+}
+
+Result<void> Swapchain::create(uint32_t width, uint32_t height) {
+    VkSurfaceCapabilitiesKHR caps;
+    VK_CHECK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(ctx_.physical(), ctx_.surface(), &caps));
+    uint32_t n = 0;
+    vkGetPhysicalDeviceSurfaceFormatsKHR(ctx_.physical(), ctx_.surface(), &n, nullptr);
+    std::vector<VkSurfaceFormatKHR> formats(n);
+    vkGetPhysicalDeviceSurfaceFormatsKHR(ctx_.physical(), ctx_.surface(), &n, formats.data());
+    if (formats.empty()) return fail("the window surface offers no pixel formats");
+    VkSurfaceFormatKHR chosen = formats[0];
+    for (auto f : formats)
+        if ((f.format == VK_FORMAT_B8G8R8A8_SRGB || f.format == VK_FORMAT_R8G8B8A8_SRGB) &&
+            f.colorSpace == VK_COLOR_SPACE_SRGB_NONLINEAR_KHR) {
+            chosen = f;
+            break;
+        }
+    if (caps.currentExtent.width != UINT32_MAX) extent_ = caps.currentExtent;
+    else extent_ = {std::clamp(width, caps.minImageExtent.width, caps.maxImageExtent.width),
+                    std::clamp(height, caps.minImageExtent.height, caps.maxImageExtent.height)};
+    if (extent_.width == 0 || extent_.height == 0) return fail("window is minimised");
+    uint32_t count = std::max(caps.minImageCount + 1, 3u);
+    if (caps.maxImageCount) count = std::min(count, caps.maxImageCount);
+
+    VkSwapchainCreateInfoKHR ci{VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR};
+    ci.surface = ctx_.surface();
+    ci.minImageCount = count;
+    ci.imageFormat = chosen.format;
+    ci.imageColorSpace = chosen.colorSpace;
+    ci.imageExtent = extent_;
+    ci.imageArrayLayers = 1;
+    ci.imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    ci.imageSharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    ci.preTransform = caps.currentTransform;
+    ci.compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR;
+    ci.presentMode = VK_PRESENT_MODE_FIFO_KHR;  // always available; no tearing on a wall
+    ci.clipped = VK_TRUE;
+    ci.oldSwapchain = swapchain_;
+    VkSwapchainKHR next;
+    VkResult r = vkCreateSwapchainKHR(ctx_.device(), &ci, nullptr, &next);
+    if (r != VK_SUCCESS) return fail(std::string("cannot create the swapchain (") + vk_result_name(r) + ")");
+    destroy_views();
+    if (swapchain_) vkDestroySwapchainKHR(ctx_.device(), swapchain_, nullptr);
+    swapchain_ = next;
+    format_ = chosen.format;
+    vkGetSwapchainImagesKHR(ctx_.device(), swapchain_, &n, nullptr);
+    images_.resize(n);
+    vkGetSwapchainImagesKHR(ctx_.device(), swapchain_, &n, images_.data());
+    for (VkImage img : images_) {
+        VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+        vi.image = img;
+        vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
+        vi.format = format_;
+        vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+        VkImageView v;
+        VK_CHECK(vkCreateImageView(ctx_.device(), &vi, nullptr, &v));
+        views_.push_back(v);
+        VkSemaphoreCreateInfo si{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+        VkSemaphore s;
+        VK_CHECK(vkCreateSemaphore(ctx_.device(), &si, nullptr, &s));
+        render_done_.push_back(s);
+    }
+    return {};
+}
+
+}  // namespace vitrine::gpu

@@ -1,0 +1,29 @@
+#version 450
+#include "layout.h"
+layout(set = 0, binding = BIND_FRAME) uniform Frame { FrameUniforms frame; };
+layout(push_constant) uniform Push { mat4 model; mat4 normal_matrix; } pc;
+
+layout(location = 0) in vec3 in_position;
+layout(location = 1) in vec3 in_normal;
+layout(location = 2) in vec4 in_tangent;
+layout(location = 3) in vec2 in_uv0;
+layout(location = 4) in vec2 in_uv1;
+layout(location = 5) in vec4 in_color;
+
+layout(location = 0) out vec3 out_world;
+layout(location = 1) out vec3 out_normal;
+layout(location = 2) out vec4 out_tangent;
+layout(location = 3) out vec2 out_uv0;
+layout(location = 4) out vec2 out_uv1;
+layout(location = 5) out vec4 out_color;
+
+void main() {
+    vec4 world = pc.model * vec4(in_position, 1.0);
+    out_world = world.xyz;
+    out_normal = mat3(pc.normal_matrix) * in_normal;
+    out_tangent = vec4(mat3(pc.model) * in_tangent.xyz, in_tangent.w);
+    out_uv0 = in_uv0;
+    out_uv1 = in_uv1;
+    out_color = in_color;
+    gl_Position = frame.proj * frame.view * world;
+}
