@@ -84,7 +84,9 @@ void generate_tangents(Primitive& prim, int uv_set) {
         } else {
             t /= len;
         }
-        float w = glm::dot(glm::cross(nrm, t), bit[i]) < 0.0f ? -1.0f : 1.0f;
+        // glTF texture space has V pointing down the image while the normal map's green
+        // axis points up, so the bitangent cross(N, T) * w must follow -dP/dv.
+        float w = glm::dot(glm::cross(nrm, t), bit[i]) > 0.0f ? -1.0f : 1.0f;
         prim.vertices[i].tangent = glm::vec4(t, w);
     }
 }
