@@ -4,10 +4,13 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <optional>
 
+#include <nlohmann/json.hpp>
 #include <tiny_gltf.h>
 
 #include "core/paths.h"
+#include "scene/draco_decode.h"
 #include "scene/geometry.h"
 
 namespace vitrine::scene {
@@ -26,7 +29,6 @@ const char* kSupported[] = {
 struct LoadContext {
     fs::path root;
     uint64_t max_bytes;
-    bool decode_images;
     std::string first_refusal;  // why a file read was refused, for the error line
 };
 
@@ -58,29 +60,15 @@ bool fs_read(std::vector<unsigned char>* out, std::string* err, const std::strin
 
 bool fs_write(std::string*, const std::string&, const std::vector<unsigned char>&, void*) { return false; }
 
-// Images embedded in a GLB buffer view or a data: URI arrive here. Decode failures
-// are warnings (the texture is shown white), never load errors.
-bool load_image_data(tg::Image* image, const int index, std::string*, std::string* warn, int, int,
-                     const unsigned char* bytes, int size, void* user) {
-    auto* ctx = static_cast<LoadContext*>(user);
+// tinygltf calls this for images in a bufferView or a data: URI. It does not check
+// that a bufferView lies inside its buffer, so those bytes are not touched here: the
+// importer decodes them after its own bounds check. data: URI bytes are tinygltf's
+// own decoded copy and are kept raw for the importer.
+bool load_image_data(tg::Image* image, const int, std::string*, std::string*, int, int, const unsigned char* bytes,
+                     int size, void*) {
     image->width = image->height = -1;
     image->image.clear();
-    if (!ctx->decode_images) {
-        image->image.assign(bytes, bytes + size);  // kept raw, for sizes only
-        image->bits = 0;
-        return true;
-    }
-    auto decoded = decode_image(bytes, size_t(size), "image " + std::to_string(index));
-    if (!decoded) {
-        if (warn) *warn += decoded.error().message + "\n";
-        return true;
-    }
-    image->width = int(decoded->width);
-    image->height = int(decoded->height);
-    image->component = 4;
-    image->bits = 8;
-    image->pixel_type = TINYGLTF_COMPONENT_TYPE_UNSIGNED_BYTE;
-    image->image = std::move(decoded->rgba);
+    if (image->bufferView < 0 && bytes && size > 0) image->image.assign(bytes, bytes + size);
     return true;
 }
 
@@ -243,39 +231,43 @@ private:
     Result<void> import_images(Model& m) {
         for (size_t i = 0; i < in_.images.size(); ++i) {
             const tg::Image& src = in_.images[i];
+            std::string where = "image " + std::to_string(i);
             ModelImage img;
-            img.name = src.name.empty() ? (src.uri.rfind("data:", 0) == 0 ? "image " + std::to_string(i) : src.uri) : src.name;
-            if (src.width > 0 && !src.image.empty()) {
-                img.pixels.width = uint32_t(src.width);
-                img.pixels.height = uint32_t(src.height);
-                img.pixels.rgba = src.image;
-            } else if (!src.uri.empty() && src.uri.rfind("data:", 0) != 0) {
+            img.name = src.name.empty() ? (src.uri.empty() || src.uri.rfind("data:", 0) == 0 ? where : src.uri) : src.name;
+            std::vector<uint8_t> owned;
+            const uint8_t* bytes = nullptr;
+            size_t size = 0;
+            if (src.bufferView >= 0) {
+                size_t stride = 0;
+                if (auto r = view_bytes(src.bufferView, where, &bytes, &stride, 1); !r) return r.error();
+                size = in_.bufferViews[size_t(src.bufferView)].byteLength;
+            } else if (!src.image.empty()) {  // data: URI, decoded from base64 by tinygltf
+                bytes = src.image.data();
+                size = src.image.size();
+            } else if (!src.uri.empty()) {
                 auto decoded_uri = decode_uri(src.uri);
-                if (!decoded_uri) return err("image " + std::to_string(i) + ": " + decoded_uri.error().message);
+                if (!decoded_uri) return err(where + ": " + decoded_uri.error().message);
                 auto path = resolve_inside(root_, decoded_uri.value());
-                if (!path) return err("image " + std::to_string(i) + ": " + path.error().message);
-                auto bytes = read_file(path.value(), uint64_t(1) << 30);
-                if (!bytes) {
-                    warn("image " + std::to_string(i) + " ('" + src.uri + "') is missing; shown white");
-                } else if (decode_images_) {
-                    auto decoded = decode_image(bytes->data(), bytes->size(), src.uri);
-                    if (decoded) img.pixels = std::move(decoded.value());
-                    else warn(decoded.error().message + "; shown white");
-                } else {
-                    raw_sizes(bytes.value(), img);
+                if (!path) return err(where + ": " + path.error().message);
+                auto file = read_file(path.value(), uint64_t(1) << 30);
+                if (file) {
+                    owned = std::move(file.value());
+                    bytes = owned.data();
+                    size = owned.size();
                 }
-            } else if (!src.image.empty() && !decode_images_) {
-                raw_sizes(src.image, img);
-            } else if (decode_images_) {
-                warn("image " + std::to_string(i) + " could not be decoded; shown white");
+            }
+            if (!bytes || size == 0) {
+                warn(where + " ('" + img.name + "') is missing; shown white");
+            } else if (!decode_images_) {
+                image_size(bytes, size, &img.pixels.width, &img.pixels.height);
+            } else {
+                auto decoded = decode_image(bytes, size, img.name);
+                if (decoded) img.pixels = std::move(decoded.value());
+                else warn(decoded.error().message + "; shown white");
             }
             m.images.push_back(std::move(img));
         }
         return {};
-    }
-
-    static void raw_sizes(const std::vector<uint8_t>& bytes, ModelImage& img) {
-        image_size(bytes.data(), bytes.size(), &img.pixels.width, &img.pixels.height);
     }
 
     Result<void> import_textures(Model& m) {
@@ -409,12 +401,20 @@ private:
 
     template <typename Vec, int N>
     Result<std::vector<Vec>> attribute(const tg::Primitive& p, const std::string& name, const std::string& where,
-                                       size_t expect_count, bool optional_components = false) {
+                                       size_t expect_count, bool optional_components = false,
+                                       const DracoMesh* draco = nullptr) {
         std::vector<Vec> out;
         auto it = p.attributes.find(name);
         if (it == p.attributes.end()) return out;
         int comps = 0;
-        auto data = accessor(it->second, (where + " " + name).c_str(), &comps);
+        Result<std::vector<double>> data = std::vector<double>{};
+        auto dit = draco ? draco->attributes.find(name) : decltype(draco->attributes.end()){};
+        if (draco && dit != draco->attributes.end()) {
+            comps = dit->second.components;
+            data->assign(dit->second.values.begin(), dit->second.values.end());
+        } else {
+            data = accessor(it->second, (where + " " + name).c_str(), &comps);
+        }
         if (!data) return data.error();
         if (comps != N && !(optional_components && comps == N - 1))
             return err(where + " attribute " + name + " has " + std::to_string(comps) + " components, expected " + std::to_string(N));
@@ -425,6 +425,24 @@ private:
         for (size_t i = 0; i < count; ++i)
             for (int c = 0; c < comps; ++c) out[i][c] = float((*data)[i * size_t(comps) + size_t(c)]);
         return out;
+    }
+
+    Result<DracoMesh> decode_draco_primitive(const tg::Value& ext, const std::string& where) {
+        if (!ext.IsObject() || !ext.Get("bufferView").IsInt() || !ext.Get("attributes").IsObject())
+            return err(where + " has a malformed KHR_draco_mesh_compression extension");
+        int view = ext.Get("bufferView").Get<int>();
+        const uint8_t* base = nullptr;
+        size_t stride = 0;
+        if (auto r = view_bytes(view, where + " Draco data", &base, &stride, 1); !r) return r.error();
+        std::map<std::string, int> ids;
+        const tg::Value& attrs = ext.Get("attributes");
+        for (const std::string& key : attrs.Keys()) {
+            if (!attrs.Get(key).IsInt()) return err(where + " Draco attribute " + key + " is not an integer id");
+            ids[key] = attrs.Get(key).Get<int>();
+        }
+        auto d = decode_draco(base, in_.bufferViews[size_t(view)].byteLength, ids);
+        if (!d) return err(where + ": " + d.error().message);
+        return d;
     }
 
     Result<Primitive> import_primitive(Model& m, const tg::Primitive& p, const std::string& where) {
@@ -442,16 +460,23 @@ private:
             return err(where + " refers to material " + std::to_string(p.material) + ", which does not exist");
         prim.material = p.material;
 
-        auto pos = attribute<glm::vec3, 3>(p, "POSITION", where, size_t(-1));
+        std::optional<DracoMesh> draco;
+        if (auto it = p.extensions.find("KHR_draco_mesh_compression"); it != p.extensions.end()) {
+            auto d = decode_draco_primitive(it->second, where);
+            if (!d) return d.error();
+            draco = std::move(d.value());
+        }
+        const DracoMesh* dm = draco ? &*draco : nullptr;
+        auto pos = attribute<glm::vec3, 3>(p, "POSITION", where, size_t(-1), false, dm);
         if (!pos) return pos.error();
         size_t n = pos->size();
-        auto nrm = attribute<glm::vec3, 3>(p, "NORMAL", where, n);
-        auto tan = attribute<glm::vec4, 4>(p, "TANGENT", where, n);
-        auto uv0 = attribute<glm::vec2, 2>(p, "TEXCOORD_0", where, n);
-        auto uv1 = attribute<glm::vec2, 2>(p, "TEXCOORD_1", where, n);
-        auto col = attribute<glm::vec4, 4>(p, "COLOR_0", where, n, true);
-        auto jnt = attribute<glm::vec4, 4>(p, "JOINTS_0", where, n);
-        auto wgt = attribute<glm::vec4, 4>(p, "WEIGHTS_0", where, n);
+        auto nrm = attribute<glm::vec3, 3>(p, "NORMAL", where, n, false, dm);
+        auto tan = attribute<glm::vec4, 4>(p, "TANGENT", where, n, false, dm);
+        auto uv0 = attribute<glm::vec2, 2>(p, "TEXCOORD_0", where, n, false, dm);
+        auto uv1 = attribute<glm::vec2, 2>(p, "TEXCOORD_1", where, n, false, dm);
+        auto col = attribute<glm::vec4, 4>(p, "COLOR_0", where, n, true, dm);
+        auto jnt = attribute<glm::vec4, 4>(p, "JOINTS_0", where, n, false, dm);
+        auto wgt = attribute<glm::vec4, 4>(p, "WEIGHTS_0", where, n, false, dm);
         if (!nrm) return nrm.error();
         if (!tan) return tan.error();
         if (!uv0) return uv0.error();
@@ -478,7 +503,11 @@ private:
 
         // Indices: validated against the vertex count, strips and fans made into lists.
         std::vector<uint32_t> idx;
-        if (p.indices >= 0) {
+        if (draco) {
+            idx = std::move(draco->indices);
+            for (uint32_t i : idx)
+                if (i >= n) return err(where + " Draco index out of range");
+        } else if (p.indices >= 0) {
             int comps = 0;
             auto data = accessor(p.indices, (where + " indices").c_str(), &comps);
             if (!data) return data.error();
@@ -725,6 +754,56 @@ public:
     bool decode_images_ = true;
 };
 
+// tinygltf (built without its Draco path, which does no bounds checking) refuses an
+// index accessor without a bufferView. For Draco primitives that is normal, so the
+// primitive's "indices" is moved into the extension object before parsing; the
+// importer decodes the Draco data itself. Bytes that are not parseable are passed
+// through unchanged so tinygltf reports the problem.
+std::vector<uint8_t> set_aside_draco_indices(std::vector<uint8_t> bytes, bool binary) {
+    std::string text;
+    size_t json_start = 0, json_len = 0;
+    if (binary) {
+        if (bytes.size() < 20) return bytes;
+        uint32_t len = 0, type = 0;
+        std::memcpy(&len, bytes.data() + 12, 4);
+        std::memcpy(&type, bytes.data() + 16, 4);
+        if (type != 0x4E4F534Au || size_t(len) > bytes.size() - 20) return bytes;
+        json_start = 20;
+        json_len = len;
+    } else {
+        json_len = bytes.size();
+    }
+    text.assign(reinterpret_cast<const char*>(bytes.data()) + json_start, json_len);
+    if (text.find("KHR_draco_mesh_compression") == std::string::npos) return bytes;
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("meshes") || !j["meshes"].is_array()) return bytes;
+    for (auto& mesh : j["meshes"]) {
+        if (!mesh.is_object() || !mesh.contains("primitives") || !mesh["primitives"].is_array()) continue;
+        for (auto& prim : mesh["primitives"]) {
+            if (!prim.is_object() || !prim.contains("extensions") || !prim["extensions"].is_object()) continue;
+            auto& ext = prim["extensions"];
+            if (!ext.contains("KHR_draco_mesh_compression") || !ext["KHR_draco_mesh_compression"].is_object()) continue;
+            if (prim.contains("indices")) {
+                ext["KHR_draco_mesh_compression"]["vitrineIndices"] = prim["indices"];
+                prim.erase("indices");
+            }
+        }
+    }
+    std::string out = j.dump();
+    if (!binary) return std::vector<uint8_t>(out.begin(), out.end());
+    while (out.size() % 4) out += ' ';
+    std::vector<uint8_t> glb(bytes.begin(), bytes.begin() + 12);
+    uint32_t len = uint32_t(out.size()), type = 0x4E4F534Au;
+    glb.insert(glb.end(), reinterpret_cast<uint8_t*>(&len), reinterpret_cast<uint8_t*>(&len) + 4);
+    glb.insert(glb.end(), reinterpret_cast<uint8_t*>(&type), reinterpret_cast<uint8_t*>(&type) + 4);
+    glb.insert(glb.end(), out.begin(), out.end());
+    size_t rest = json_start + ((json_len + 3) & ~size_t(3));
+    if (rest < bytes.size()) glb.insert(glb.end(), bytes.begin() + long(rest), bytes.end());
+    uint32_t total = uint32_t(glb.size());
+    std::memcpy(glb.data() + 8, &total, 4);
+    return glb;
+}
+
 }  // namespace
 
 bool is_supported_extension(const std::string& name) {
@@ -739,8 +818,7 @@ Result<Model> import_gltf(const fs::path& path, const ImportOptions& options) {
     if (ec || size < 12) return fail(path.string() + ": file is empty or too short to be glTF");
     if (size > options.max_file_bytes) return fail(path.string() + ": file is too large");
 
-    LoadContext ctx{fs::weakly_canonical(fs::absolute(path).parent_path()), options.max_file_bytes,
-                    options.decode_images, {}};
+    LoadContext ctx{fs::weakly_canonical(fs::absolute(path).parent_path()), options.max_file_bytes, {}};
     tg::TinyGLTF loader;
     loader.SetFsCallbacks(tg::FsCallbacks{fs_exists, fs_expand, fs_read, fs_write, &ctx});
     loader.SetImageLoader(load_image_data, &ctx);
@@ -748,6 +826,7 @@ Result<Model> import_gltf(const fs::path& path, const ImportOptions& options) {
     auto bytes = read_file(path, options.max_file_bytes);
     if (!bytes) return bytes.error();
     bool binary = bytes->size() >= 4 && std::memcmp(bytes->data(), "glTF", 4) == 0;
+    bytes.value() = set_aside_draco_indices(std::move(bytes.value()), binary);
 
     tg::Model in;
     std::string error, warning;

@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include "scene/pose.h"
+
+using namespace vitrine::scene;
+
+static AnimSampler sampler(Interpolation interp, std::vector<float> in, std::vector<float> out) {
+    AnimSampler s;
+    s.interpolation = interp;
+    s.input = std::move(in);
+    s.output = std::move(out);
+    return s;
+}
+
+TEST(Animation, LinearStepAndClamp) {
+    auto lin = sampler(Interpolation::Linear, {0, 2}, {0, 10});
+    EXPECT_FLOAT_EQ(sample(lin, 1, 1.0f)[0], 5.0f);
+    EXPECT_FLOAT_EQ(sample(lin, 1, -1.0f)[0], 0.0f);
+    EXPECT_FLOAT_EQ(sample(lin, 1, 9.0f)[0], 10.0f);
+    auto step = sampler(Interpolation::Step, {0, 2}, {0, 10});
+    EXPECT_FLOAT_EQ(sample(step, 1, 1.99f)[0], 0.0f);
+    EXPECT_FLOAT_EQ(sample(step, 1, 2.0f)[0], 10.0f);
+}
+
+TEST(Animation, CubicSplineHitsKeysAndUsesTangents) {
+    // Keys: [in-tangent, value, out-tangent] per key.
+    auto c = sampler(Interpolation::CubicSpline, {0, 1}, {0, 0, 1, /*key1*/ 1, 1, 0});
+    EXPECT_FLOAT_EQ(sample(c, 1, 0.0f)[0], 0.0f);
+    EXPECT_FLOAT_EQ(sample(c, 1, 1.0f)[0], 1.0f);
+    // Hermite with m0 = m1 = 1 (dt = 1) is the straight line.
+    EXPECT_NEAR(sample(c, 1, 0.5f)[0], 0.5f, 1e-6f);
+}
+
+TEST(Animation, PoseAppliesRotationToWorldAndBounds) {
+    Model m;
+    Mesh mesh;
+    Primitive p;
+    p.vertices.resize(2);
+    p.vertices[0].position = {1, 0, 0};
+    p.vertices[1].position = {2, 0, 0};
+    p.indices = {0, 1, 1};
+    mesh.primitives.push_back(p);
+    m.meshes.push_back(mesh);
+    Node n;
+    n.mesh = 0;
+    m.nodes.push_back(n);
+    m.roots = {0};
+    Animation a;
+    // Quarter turn about +Y at t = 1: +X goes to -Z.
+    float s = std::sqrt(0.5f);
+    a.samplers.push_back(sampler(Interpolation::Linear, {0, 1}, {0, 0, 0, 1, 0, s, 0, s}));
+    a.channels.push_back({0, 0, AnimPath::Rotation});
+    a.duration = 1;
+    m.animations.push_back(a);
+    Pose pose = evaluate_pose(m, 0, 1.0f);
+    EXPECT_NEAR(pose.min.z, -2.0f, 1e-5f);
+    EXPECT_NEAR(pose.max.z, -1.0f, 1e-5f);
+    EXPECT_NEAR(pose.max.x, 0.0f, 1e-5f);
+}
