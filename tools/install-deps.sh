@@ -8,7 +8,7 @@ PACKAGES=(
   libvulkan-dev vulkan-validationlayers mesa-vulkan-drivers glslc spirv-tools vulkan-tools
   libglfw3-dev libglm-dev libimgui-dev libopenal-dev
   libtinygltf-dev libstb-dev nlohmann-json3-dev
-  libdraco-dev libmeshoptimizer-dev
+  libdraco-dev libmeshoptimizer-dev libgtest-dev
   xvfb xauth
 )
 

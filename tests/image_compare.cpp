@@ -1,0 +1,92 @@
+// image-compare: compares a rendered PNG with a golden PNG under explicit
+// tolerances (Filament renderdiff style): a pixel fails when any channel differs
+// by more than --max-diff (0..255); the image fails when more than
+// --max-failing-fraction of its pixels fail. On failure writes NAME.diff.png
+// (failing pixels red, over a dimmed golden) next to the actual image.
+//
+// Region checks (--expect X,Y,W,H,R,G,B,TOL, repeatable) assert that the mean
+// colour of a rectangle is within TOL of R,G,B: what a person would look at in a
+// self-testing model, independent of any golden.
+//
+// usage: image-compare ACTUAL.png [GOLDEN.png] [--max-diff N] [--max-failing-fraction F] [--expect ...]
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/image.h"
+
+using vitrine::Image8;
+
+int main(int argc, char** argv) {
+    std::string actual_path, golden_path;
+    int max_diff = 5;
+    double max_fraction = 0.001;
+    std::vector<std::string> expects;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--max-diff" && i + 1 < argc) max_diff = std::atoi(argv[++i]);
+        else if (a == "--max-failing-fraction" && i + 1 < argc) max_fraction = std::atof(argv[++i]);
+        else if (a == "--expect" && i + 1 < argc) expects.push_back(argv[++i]);
+        else if (actual_path.empty()) actual_path = a;
+        else if (golden_path.empty()) golden_path = a;
+        else { std::fprintf(stderr, "image-compare: unexpected argument %s\n", a.c_str()); return 2; }
+    }
+    if (actual_path.empty()) { std::fprintf(stderr, "usage: image-compare ACTUAL.png [GOLDEN.png] [options]\n"); return 2; }
+    auto actual = vitrine::read_png(actual_path);
+    if (!actual) { std::fprintf(stderr, "image-compare: %s\n", actual.error().message.c_str()); return 1; }
+    bool ok = true;
+
+    for (const std::string& e : expects) {
+        int x, y, w, h, r, g, b, tol;
+        if (std::sscanf(e.c_str(), "%d,%d,%d,%d,%d,%d,%d,%d", &x, &y, &w, &h, &r, &g, &b, &tol) != 8 || x < 0 || y < 0 ||
+            w <= 0 || h <= 0 || uint32_t(x + w) > actual->width || uint32_t(y + h) > actual->height) {
+            std::fprintf(stderr, "image-compare: bad --expect '%s'\n", e.c_str());
+            return 2;
+        }
+        double sum[3] = {0, 0, 0};
+        for (int j = y; j < y + h; ++j)
+            for (int i = x; i < x + w; ++i)
+                for (int c = 0; c < 3; ++c) sum[c] += actual->rgba[(size_t(j) * actual->width + size_t(i)) * 4 + size_t(c)];
+        double n = double(w) * h, mean[3] = {sum[0] / n, sum[1] / n, sum[2] / n};
+        bool pass = std::fabs(mean[0] - r) <= tol && std::fabs(mean[1] - g) <= tol && std::fabs(mean[2] - b) <= tol;
+        std::printf("region %s: mean %.0f,%.0f,%.0f %s\n", e.c_str(), mean[0], mean[1], mean[2], pass ? "ok" : "FAILED");
+        ok = ok && pass;
+    }
+
+    if (!golden_path.empty()) {
+        auto golden = vitrine::read_png(golden_path);
+        if (!golden) {
+            std::fprintf(stderr, "image-compare: no golden (%s); bless it with tools/bless-goldens.sh\n", golden.error().message.c_str());
+            return 1;
+        }
+        if (golden->width != actual->width || golden->height != actual->height) {
+            std::fprintf(stderr, "image-compare: size %ux%u differs from golden %ux%u\n", actual->width, actual->height,
+                         golden->width, golden->height);
+            return 1;
+        }
+        size_t failing = 0, pixels = size_t(actual->width) * actual->height;
+        int worst = 0;
+        Image8 diff = golden.value();
+        for (size_t p = 0; p < pixels; ++p) {
+            int d = 0;
+            for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(actual->rgba[p * 4 + size_t(c)]) - int(golden->rgba[p * 4 + size_t(c)])));
+            worst = std::max(worst, d);
+            bool fail = d > max_diff;
+            failing += fail;
+            for (int c = 0; c < 3; ++c) diff.rgba[p * 4 + size_t(c)] = fail ? (c == 0 ? 255 : 0) : uint8_t(diff.rgba[p * 4 + size_t(c)] / 4);
+            diff.rgba[p * 4 + 3] = 255;
+        }
+        double fraction = double(failing) / double(pixels);
+        bool pass = fraction <= max_fraction;
+        std::printf("golden %s: %zu of %zu pixels differ by more than %d/255 (%.4f%%, limit %.4f%%), worst %d %s\n",
+                    golden_path.c_str(), failing, pixels, max_diff, fraction * 100, max_fraction * 100, worst, pass ? "ok" : "FAILED");
+        if (!pass) {
+            std::string diff_path = actual_path.substr(0, actual_path.size() - 4) + ".diff.png";
+            if (vitrine::write_png(diff_path, diff)) std::printf("wrote %s\n", diff_path.c_str());
+        }
+        ok = ok && pass;
+    }
+    return ok ? 0 : 1;
+}

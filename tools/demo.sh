@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The demo show: the generated bronze vessel turning on its plinth under the
+# neutral studio environment. With a display it opens a window; without one it
+# renders frames of the turn to PNG files and says where they are.
+# usage: tools/demo.sh [BUILD_DIR]
+set -euo pipefail
+build=${1:-build}
+vitrine="$build/engine/app/vitrine"
+relic="$build/assets/relic/relic.gltf"
+[ -x "$vitrine" ] && [ -f "$relic" ] || { echo "demo: build first (see README.md)" >&2; exit 1; }
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  exec "$vitrine" view "$relic" --pitch 12
+fi
+
+out="$build/demo"
+mkdir -p "$out"
+echo "demo: no display found; rendering the turntable to $out"
+for i in 0 1 2 3 4 5 6 7; do
+  t=$((i * 5))
+  "$vitrine" render "$relic" --time "$t" --pitch 12 --size 960x960 --out "$out/relic_$i.png" --quiet
+  echo "demo: wrote $out/relic_$i.png (show time ${t} s)"
+done
+echo "demo: done; open $out/relic_0.png … relic_7.png"
