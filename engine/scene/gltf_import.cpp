@@ -12,6 +12,7 @@
 #include "core/paths.h"
 #include "scene/draco_decode.h"
 #include "scene/geometry.h"
+#include "scene/meshopt_decode.h"
 
 namespace vitrine::scene {
 
@@ -22,7 +23,7 @@ namespace {
 
 const char* kSupported[] = {
     "KHR_materials_emissive_strength", "KHR_texture_transform", "KHR_mesh_quantization",
-    "KHR_lights_punctual", "KHR_draco_mesh_compression", "KHR_materials_unlit", "KHR_materials_ior",
+    "KHR_lights_punctual", "KHR_draco_mesh_compression", "EXT_meshopt_compression", "KHR_materials_unlit", "KHR_materials_ior",
 };
 
 // Everything the loader needs to keep file reads inside the model's folder.
@@ -754,14 +755,17 @@ public:
     bool decode_images_ = true;
 };
 
-// tinygltf (built without its Draco path, which does no bounds checking) refuses an
-// index accessor without a bufferView. For Draco primitives that is normal, so the
-// primitive's "indices" is moved into the extension object before parsing; the
-// importer decodes the Draco data itself. Bytes that are not parseable are passed
-// through unchanged so tinygltf reports the problem.
-std::vector<uint8_t> set_aside_draco_indices(std::vector<uint8_t> bytes, bool binary) {
-    std::string text;
-    size_t json_start = 0, json_len = 0;
+// Before tinygltf parses a file, two extensions are handled on its JSON:
+// - Draco: tinygltf (built without its Draco path, which does no bounds checking)
+//   refuses an index accessor without a bufferView, which is normal for Draco
+//   primitives, so "indices" moves into the extension object; the importer decodes
+//   the Draco data itself.
+// - EXT_meshopt_compression: decoded here (meshopt_decode.cpp).
+// Bytes that are not parseable are passed through so tinygltf reports the problem.
+Result<std::vector<uint8_t>> prepare_for_tinygltf(std::vector<uint8_t> bytes, bool binary, const fs::path& root) {
+    size_t json_start = 0, json_len = bytes.size();
+    std::vector<uint8_t> bin;
+    bool has_bin = false;
     if (binary) {
         if (bytes.size() < 20) return bytes;
         uint32_t len = 0, type = 0;
@@ -770,24 +774,40 @@ std::vector<uint8_t> set_aside_draco_indices(std::vector<uint8_t> bytes, bool bi
         if (type != 0x4E4F534Au || size_t(len) > bytes.size() - 20) return bytes;
         json_start = 20;
         json_len = len;
-    } else {
-        json_len = bytes.size();
-    }
-    text.assign(reinterpret_cast<const char*>(bytes.data()) + json_start, json_len);
-    if (text.find("KHR_draco_mesh_compression") == std::string::npos) return bytes;
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("meshes") || !j["meshes"].is_array()) return bytes;
-    for (auto& mesh : j["meshes"]) {
-        if (!mesh.is_object() || !mesh.contains("primitives") || !mesh["primitives"].is_array()) continue;
-        for (auto& prim : mesh["primitives"]) {
-            if (!prim.is_object() || !prim.contains("extensions") || !prim["extensions"].is_object()) continue;
-            auto& ext = prim["extensions"];
-            if (!ext.contains("KHR_draco_mesh_compression") || !ext["KHR_draco_mesh_compression"].is_object()) continue;
-            if (prim.contains("indices")) {
-                ext["KHR_draco_mesh_compression"]["vitrineIndices"] = prim["indices"];
-                prim.erase("indices");
+        size_t bin_at = json_start + ((json_len + 3) & ~size_t(3));
+        if (bin_at + 8 <= bytes.size()) {
+            uint32_t blen = 0, btype = 0;
+            std::memcpy(&blen, bytes.data() + bin_at, 4);
+            std::memcpy(&btype, bytes.data() + bin_at + 4, 4);
+            if (btype == 0x004E4942u && size_t(blen) <= bytes.size() - bin_at - 8) {
+                bin.assign(bytes.begin() + long(bin_at + 8), bytes.begin() + long(bin_at + 8 + blen));
+                has_bin = true;
             }
         }
+    }
+    std::string text(reinterpret_cast<const char*>(bytes.data()) + json_start, json_len);
+    bool draco = text.find("KHR_draco_mesh_compression") != std::string::npos;
+    bool meshopt = text.find("EXT_meshopt_compression") != std::string::npos;
+    if (!draco && !meshopt) return bytes;
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return bytes;
+    if (draco && j.contains("meshes") && j["meshes"].is_array()) {
+        for (auto& mesh : j["meshes"]) {
+            if (!mesh.is_object() || !mesh.contains("primitives") || !mesh["primitives"].is_array()) continue;
+            for (auto& prim : mesh["primitives"]) {
+                if (!prim.is_object() || !prim.contains("extensions") || !prim["extensions"].is_object()) continue;
+                auto& ext = prim["extensions"];
+                if (!ext.contains("KHR_draco_mesh_compression") || !ext["KHR_draco_mesh_compression"].is_object()) continue;
+                if (prim.contains("indices")) {
+                    ext["KHR_draco_mesh_compression"]["vitrineIndices"] = prim["indices"];
+                    prim.erase("indices");
+                }
+            }
+        }
+    }
+    if (meshopt) {
+        auto r = decode_meshopt(j, has_bin ? &bin : nullptr, root);
+        if (!r) return r.error();
     }
     std::string out = j.dump();
     if (!binary) return std::vector<uint8_t>(out.begin(), out.end());
@@ -826,7 +846,9 @@ Result<Model> import_gltf(const fs::path& path, const ImportOptions& options) {
     auto bytes = read_file(path, options.max_file_bytes);
     if (!bytes) return bytes.error();
     bool binary = bytes->size() >= 4 && std::memcmp(bytes->data(), "glTF", 4) == 0;
-    bytes.value() = set_aside_draco_indices(std::move(bytes.value()), binary);
+    auto prepared = prepare_for_tinygltf(std::move(bytes.value()), binary, ctx.root);
+    if (!prepared) return fail(path.string() + ": " + prepared.error().message);
+    bytes.value() = std::move(prepared.value());
 
     tg::Model in;
     std::string error, warning;

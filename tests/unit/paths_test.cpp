@@ -48,3 +48,16 @@ TEST(Paths, ReadFileHonoursTheLimit) {
     EXPECT_FALSE(read_file(f, 99).ok());
     EXPECT_FALSE(read_file(f.string() + ".missing").ok());
 }
+
+#include "scene/meshopt_decode.h"
+
+TEST(Base64, RoundTripsAndRefusesGarbage) {
+    std::vector<uint8_t> bytes = {0, 1, 2, 250, 255, 7, 8};
+    for (size_t n = 0; n <= bytes.size(); ++n) {
+        std::vector<uint8_t> part(bytes.begin(), bytes.begin() + long(n));
+        auto back = vitrine::scene::base64_decode(vitrine::scene::base64_encode(part));
+        ASSERT_TRUE(back.ok());
+        EXPECT_EQ(back.value(), part);
+    }
+    EXPECT_FALSE(vitrine::scene::base64_decode("ab$d").ok());
+}
