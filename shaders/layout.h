@@ -32,13 +32,27 @@ using mat4 = glm::mat4;
 #define BIND_IRRADIANCE 1
 #define BIND_PREFILTERED 2
 #define BIND_BRDF_LUT 3
+#define BIND_SCENE_COLOR 4  // opaque scene, mipmapped: what transmissive materials see through
 
 #define BIND_MATERIAL 0
-#define BIND_BASE_COLOR 1
-#define BIND_METAL_ROUGH 2
-#define BIND_NORMAL 3
-#define BIND_OCCLUSION 4
-#define BIND_EMISSIVE 5
+#define BIND_TEXTURES 1  // sampler2D array, one per TEX_* slot
+
+// Material texture slots (the array index at BIND_TEXTURES).
+#define TEX_BASE_COLOR 0
+#define TEX_METAL_ROUGH 1
+#define TEX_NORMAL 2
+#define TEX_OCCLUSION 3
+#define TEX_EMISSIVE 4
+#define TEX_CLEARCOAT 5
+#define TEX_CLEARCOAT_ROUGHNESS 6
+#define TEX_CLEARCOAT_NORMAL 7
+#define TEX_SPECULAR 8
+#define TEX_SPECULAR_COLOR 9
+#define TEX_SHEEN_COLOR 10
+#define TEX_SHEEN_ROUGHNESS 11
+#define TEX_TRANSMISSION 12
+#define TEX_THICKNESS 13
+#define TEX_SLOTS 14
 
 VITRINE_STRUCT(LightUniform) {
     vec4 position;   // xyz world position, w type
@@ -55,7 +69,8 @@ VITRINE_STRUCT(FrameUniforms) {
     vec4 env;         // x intensity, y rotation about +Y (radians), z prefiltered mip count, w sky mip
     vec4 tonemap;     // x exposure multiplier, y operator, z 1 = solid background, w unused
     vec4 background;  // rgb background colour (display-referred, written as is)
-    ivec4 counts;     // x light count
+    ivec4 counts;     // x light count, y 1 when BIND_SCENE_COLOR holds the opaque scene
+    vec4 scene_color; // x mip count of the scene colour texture
     LightUniform lights[MAX_LIGHTS];
 };
 
@@ -63,10 +78,15 @@ VITRINE_STRUCT(MaterialUniforms) {
     vec4 base_color;
     vec4 emissive;   // rgb factor * emissive strength
     vec4 params;     // x metallic, y roughness, z alpha cutoff, w alpha mode
-    vec4 params2;    // x normal scale, y occlusion strength, z dielectric F0, w unlit (1)
-    ivec4 uv_set;    // TEXCOORD set for base, metal/rough, normal, occlusion
-    ivec4 uv_set2;   // x emissive; y 1 when a normal texture is present
-    vec4 uv_xform[10];  // per texture (same order), two rows of KHR_texture_transform's 3x3
+    vec4 params2;    // x normal scale, y occlusion strength, z dielectric F0 from ior, w unlit (1)
+    vec4 clearcoat;  // x factor, y roughness, z normal scale
+    vec4 specular;   // rgb colour factor, w specular factor
+    vec4 sheen;      // rgb colour, w roughness
+    vec4 transmission;  // x factor, y thickness (model units), z attenuation distance (0 = infinite), w ior
+    vec4 attenuation;   // rgb attenuation colour
+    ivec4 flags;     // x normal texture present, y clearcoat normal texture present
+    ivec4 uv_set[4]; // TEXCOORD set per TEX_* slot, 4 per ivec4
+    vec4 uv_xform[TEX_SLOTS * 2];  // per slot, two rows of KHR_texture_transform's 3x3
 };
 
 #ifdef __cplusplus

@@ -2,17 +2,15 @@
 #include "layout.h"
 #include "common.glsl"
 // glTF 2.0 metallic-roughness (spec Appendix B) with split-sum image-based lighting
-// and punctual lights (KHR_lights_punctual), in linear HDR.
+// and punctual lights, plus KHR_materials_specular, _clearcoat, _sheen,
+// _transmission and _volume, in linear HDR.
 layout(set = 0, binding = BIND_FRAME) uniform Frame { FrameUniforms frame; };
 layout(set = 0, binding = BIND_IRRADIANCE) uniform samplerCube irradiance_map;
 layout(set = 0, binding = BIND_PREFILTERED) uniform samplerCube prefiltered_map;
 layout(set = 0, binding = BIND_BRDF_LUT) uniform sampler2D brdf_lut;
+layout(set = 0, binding = BIND_SCENE_COLOR) uniform sampler2D scene_color;
 layout(set = 1, binding = BIND_MATERIAL) uniform Material { MaterialUniforms mat; };
-layout(set = 1, binding = BIND_BASE_COLOR) uniform sampler2D base_color_tex;
-layout(set = 1, binding = BIND_METAL_ROUGH) uniform sampler2D metal_rough_tex;
-layout(set = 1, binding = BIND_NORMAL) uniform sampler2D normal_tex;
-layout(set = 1, binding = BIND_OCCLUSION) uniform sampler2D occlusion_tex;
-layout(set = 1, binding = BIND_EMISSIVE) uniform sampler2D emissive_tex;
+layout(set = 1, binding = BIND_TEXTURES) uniform sampler2D tex[TEX_SLOTS];
 
 layout(location = 0) in vec3 in_world;
 layout(location = 1) in vec3 in_normal;
@@ -20,11 +18,14 @@ layout(location = 2) in vec4 in_tangent;
 layout(location = 3) in vec2 in_uv0;
 layout(location = 4) in vec2 in_uv1;
 layout(location = 5) in vec4 in_color;
+layout(location = 6) flat in vec3 in_scale;
 layout(location = 0) out vec4 out_color;
 
-vec2 uv_for(int slot, int set) {
+vec4 sample_slot(int slot) {
+    int set = mat.uv_set[slot / 4][slot % 4];
     vec3 uv = vec3(set == 1 ? in_uv1 : in_uv0, 1.0);
-    return vec2(dot(mat.uv_xform[slot * 2].xyz, uv), dot(mat.uv_xform[slot * 2 + 1].xyz, uv));
+    vec2 t = vec2(dot(mat.uv_xform[slot * 2].xyz, uv), dot(mat.uv_xform[slot * 2 + 1].xyz, uv));
+    return texture(tex[slot], t);
 }
 
 float v_smith_correlated(float ndotv, float ndotl, float alpha) {
@@ -35,10 +36,61 @@ float v_smith_correlated(float ndotv, float ndotl, float alpha) {
     return s > 0.0 ? 0.5 / s : 0.0;
 }
 
-vec3 f_schlick(vec3 f0, float vdoth) { return f0 + (1.0 - f0) * pow(clamp(1.0 - vdoth, 0.0, 1.0), 5.0); }
+vec3 f_schlick(vec3 f0, vec3 f90, float vdoth) { return f0 + (f90 - f0) * pow(clamp(1.0 - vdoth, 0.0, 1.0), 5.0); }
+
+// Charlie sheen distribution and Neubelt visibility (KHR_materials_sheen).
+float d_charlie(float roughness, float ndoth) {
+    float inv_r = 1.0 / max(roughness * roughness, 1e-3);
+    float sin2 = 1.0 - ndoth * ndoth;
+    return (2.0 + inv_r) * pow(max(sin2, 0.0), inv_r * 0.5) / (2.0 * PI);
+}
+float v_neubelt(float ndotl, float ndotv) { return clamp(1.0 / (4.0 * (ndotl + ndotv - ndotl * ndotv)), 0.0, 1.0); }
+// Directional albedo of the Charlie sheen lobe, a smooth fit (no LUT).
+float sheen_albedo(float ndotv, float roughness) {
+    float a = mix(0.12, 0.35, roughness);
+    return a * (0.5 + 0.5 * pow(1.0 - ndotv, 2.0)) + 0.05 * (1.0 - roughness);
+}
+
+vec3 perturbed_normal(vec3 ng, int slot, float scale, bool present) {
+    if (!present) return ng;
+    vec3 t = in_tangent.xyz - ng * dot(ng, in_tangent.xyz);
+    float tl = length(t);
+    if (tl <= 1e-6) return ng;
+    t /= tl;
+    vec3 b = cross(ng, t) * (in_tangent.w < 0.0 ? -1.0 : 1.0);
+    if (!gl_FrontFacing) b = -b;  // mirrored side: keep the frame right-handed to the flipped normal
+    vec3 tn = sample_slot(slot).xyz * 2.0 - 1.0;
+    tn.xy *= scale;
+    return normalize(mat3(t, b, ng) * tn);
+}
+
+vec3 env_specular(vec3 r, float roughness) {
+    return textureLod(prefiltered_map, rotate_y(r, -frame.env.y), roughness * (frame.env.z - 1.0)).rgb;
+}
+
+// What a transmissive surface shows: the opaque scene (or the environment) seen
+// along the refracted ray through the volume, attenuated by Beer's law.
+vec3 transmitted_light(vec3 n, vec3 v, float roughness, float ior, float thickness) {
+    vec3 dir = refract(-v, n, 1.0 / ior);
+    if (dot(dir, dir) < 1e-8) dir = -v;
+    dir = normalize(dir);
+    vec3 travel = dir * thickness * in_scale;
+    vec3 exit = in_world + travel;
+    float lod_roughness = roughness * clamp(ior * 2.0 - 2.0, 0.0, 1.0);
+    vec3 behind = env_specular(dir, lod_roughness) * frame.env.x;
+    if (frame.counts.y == 1) {
+        vec4 clip = frame.proj * frame.view * vec4(exit, 1.0);
+        vec2 uv = clip.xy / clip.w * 0.5 + 0.5;
+        vec4 s = textureLod(scene_color, uv, lod_roughness * frame.scene_color.x);
+        behind = s.rgb + (1.0 - clamp(s.a, 0.0, 1.0)) * behind;
+    }
+    float dist = mat.transmission.z;
+    vec3 attenuation = dist > 0.0 ? pow(max(mat.attenuation.rgb, vec3(1e-4)), vec3(length(travel) / dist)) : vec3(1.0);
+    return behind * attenuation;
+}
 
 void main() {
-    vec4 base = mat.base_color * texture(base_color_tex, uv_for(0, mat.uv_set.x)) * in_color;
+    vec4 base = mat.base_color * sample_slot(TEX_BASE_COLOR) * in_color;
     int alpha_mode = int(mat.params.w);
     if (alpha_mode == ALPHA_MASK) {
         if (base.a < mat.params.z) discard;
@@ -51,51 +103,67 @@ void main() {
         return;
     }
 
-    vec4 mr = texture(metal_rough_tex, uv_for(1, mat.uv_set.y));
+    vec4 mr = sample_slot(TEX_METAL_ROUGH);
     float roughness = clamp(mat.params.y * mr.g, 0.0, 1.0);
     float metallic = clamp(mat.params.x * mr.b, 0.0, 1.0);
     float alpha = max(roughness * roughness, 1e-3);
 
     vec3 ng = normalize(in_normal);
     if (!gl_FrontFacing) ng = -ng;
-    vec3 n = ng;
-    if (mat.uv_set2.y == 1) {
-        vec3 t = in_tangent.xyz - ng * dot(ng, in_tangent.xyz);
-        float tl = length(t);
-        if (tl > 1e-6) {
-            t /= tl;
-            vec3 b = cross(ng, t) * (in_tangent.w < 0.0 ? -1.0 : 1.0);
-            if (!gl_FrontFacing) b = -b;  // mirrored side: keep the tangent frame right-handed to the flipped normal
-            vec3 tn = texture(normal_tex, uv_for(2, mat.uv_set.z)).xyz * 2.0 - 1.0;
-            tn.xy *= mat.params2.x;
-            n = normalize(mat3(t, b, ng) * tn);
-        }
-    }
+    vec3 n = perturbed_normal(ng, TEX_NORMAL, mat.params2.x, mat.flags.x == 1);
     vec3 v = normalize(frame.camera.xyz - in_world);
     float ndotv = clamp(abs(dot(n, v)), 1e-4, 1.0);
 
-    vec3 f0 = mix(vec3(mat.params2.z), base.rgb, metallic);
+    // KHR_materials_specular: dielectric F0 colour and a weight on the specular lobe.
+    vec4 spec_tex = sample_slot(TEX_SPECULAR);
+    vec3 spec_color = mat.specular.rgb * sample_slot(TEX_SPECULAR_COLOR).rgb;
+    float spec_weight = mix(mat.specular.w * spec_tex.a, 1.0, metallic);
+    vec3 dielectric_f0 = min(vec3(mat.params2.z) * spec_color, vec3(1.0));
+    vec3 f0 = mix(dielectric_f0, base.rgb, metallic);
     vec3 c_diff = mix(base.rgb, vec3(0.0), metallic);
+    float transmission = mat.transmission.x * sample_slot(TEX_TRANSMISSION).r * (1.0 - metallic);
 
     // Image-based lighting (split sum with multiple-scattering energy compensation).
     vec2 f_ab = texture(brdf_lut, vec2(ndotv, roughness)).rg;
     vec3 fr = max(vec3(1.0 - roughness), f0) - f0;
     vec3 k_s = f0 + fr * pow(1.0 - ndotv, 5.0);
-    vec3 fss_ess = k_s * f_ab.x + f_ab.y;
+    vec3 fss_ess = spec_weight * (k_s * f_ab.x + f_ab.y);
     float ems = 1.0 - (f_ab.x + f_ab.y);
-    vec3 f_avg = f0 + (1.0 - f0) / 21.0;
+    vec3 f_avg = spec_weight * (f0 + (1.0 - f0) / 21.0);
     vec3 fms_ems = ems * fss_ess * f_avg / (1.0 - f_avg * ems);
     vec3 k_d = c_diff * (1.0 - fss_ess - fms_ems);
-    vec3 r = reflect(-v, n);
-    float env_rot = frame.env.y;
-    vec3 irradiance = texture(irradiance_map, rotate_y(n, -env_rot)).rgb;
-    vec3 radiance = textureLod(prefiltered_map, rotate_y(r, -env_rot), roughness * (frame.env.z - 1.0)).rgb;
-    vec3 color = frame.env.x * (radiance * fss_ess + (fms_ems + k_d) * irradiance);
+    vec3 irradiance = texture(irradiance_map, rotate_y(n, -frame.env.y)).rgb;
+    vec3 radiance = env_specular(reflect(-v, n), roughness);
+    vec3 diffuse_ibl = k_d * irradiance;
+    if (transmission > 0.0) {
+        float thickness = mat.transmission.y * sample_slot(TEX_THICKNESS).g;
+        vec3 through = transmitted_light(n, v, roughness, mat.transmission.w, thickness);
+        diffuse_ibl = mix(diffuse_ibl, (1.0 - fss_ess) * base.rgb * through / max(frame.env.x, 1e-6), transmission);
+    }
+    vec3 color = frame.env.x * (radiance * fss_ess + fms_ems * irradiance + diffuse_ibl);
 
-    float ao = texture(occlusion_tex, uv_for(3, mat.uv_set.w)).r;
+    float ao = sample_slot(TEX_OCCLUSION).r;
     color = mix(color, color * ao, mat.params2.y);
 
+    // Sheen (textiles): a layer on top of the base, which it darkens by its albedo.
+    vec3 sheen_color = mat.sheen.rgb * sample_slot(TEX_SHEEN_COLOR).rgb;
+    float sheen_roughness = max(mat.sheen.w * sample_slot(TEX_SHEEN_ROUGHNESS).a, 0.07);
+    float sheen_max = max(sheen_color.r, max(sheen_color.g, sheen_color.b));
+    float sheen_scale = 1.0 - sheen_max * sheen_albedo(ndotv, sheen_roughness);
+    if (sheen_max > 0.0) {
+        color *= sheen_scale;
+        color += frame.env.x * sheen_color * sheen_albedo(ndotv, sheen_roughness) * irradiance * ao;
+    }
+
+    // Clearcoat (lacquer, glaze): a dielectric layer with its own normal and roughness.
+    float cc = mat.clearcoat.x * sample_slot(TEX_CLEARCOAT).r;
+    float cc_rough = clamp(mat.clearcoat.y * sample_slot(TEX_CLEARCOAT_ROUGHNESS).g, 0.0, 1.0);
+    vec3 ccn = perturbed_normal(ng, TEX_CLEARCOAT_NORMAL, mat.clearcoat.z, mat.flags.y == 1);
+    float cc_ndotv = clamp(abs(dot(ccn, v)), 1e-4, 1.0);
+    vec3 cc_fresnel = f_schlick(vec3(0.04), vec3(1.0), cc_ndotv);
+
     // Punctual lights.
+    vec3 cc_light = vec3(0.0);
     for (int i = 0; i < frame.counts.x; ++i) {
         LightUniform light = frame.lights[i];
         vec3 l;
@@ -116,17 +184,34 @@ void main() {
                 attenuation *= a * a;
             }
         }
-        float ndotl = clamp(dot(n, l), 0.0, 1.0);
-        if (ndotl <= 0.0 || attenuation <= 0.0) continue;
+        vec3 radiance_in = light.color.rgb * attenuation;
         vec3 h = normalize(l + v);
+        float ndotl = clamp(dot(n, l), 0.0, 1.0);
         float ndoth = clamp(dot(n, h), 0.0, 1.0);
         float vdoth = clamp(dot(v, h), 0.0, 1.0);
-        vec3 f = f_schlick(f0, vdoth);
-        vec3 diffuse = (1.0 - f) * c_diff / PI;
-        vec3 specular = f * d_ggx(ndoth, alpha) * v_smith_correlated(ndotv, ndotl, alpha);
-        color += light.color.rgb * attenuation * ndotl * (diffuse + specular);
+        if (ndotl > 0.0 && attenuation > 0.0) {
+            vec3 f = spec_weight * f_schlick(f0, vec3(1.0), vdoth);
+            vec3 diffuse = (1.0 - f) * c_diff / PI * (1.0 - transmission);
+            vec3 specular = f * d_ggx(ndoth, alpha) * v_smith_correlated(ndotv, ndotl, alpha);
+            vec3 lit = radiance_in * ndotl * (diffuse + specular);
+            if (sheen_max > 0.0)
+                lit = lit * sheen_scale + radiance_in * ndotl * sheen_color * d_charlie(sheen_roughness, ndoth) * v_neubelt(ndotl, ndotv);
+            color += lit;
+        }
+        float cc_ndotl = clamp(dot(ccn, l), 0.0, 1.0);
+        if (cc > 0.0 && cc_ndotl > 0.0 && attenuation > 0.0) {
+            float cc_alpha = max(cc_rough * cc_rough, 1e-3);
+            float cc_ndoth = clamp(dot(ccn, h), 0.0, 1.0);
+            vec3 f = f_schlick(vec3(0.04), vec3(1.0), clamp(dot(v, h), 0.0, 1.0));
+            cc_light += radiance_in * cc_ndotl * f * d_ggx(cc_ndoth, cc_alpha) * v_smith_correlated(cc_ndotv, cc_ndotl, cc_alpha);
+        }
     }
 
-    color += mat.emissive.rgb * texture(emissive_tex, uv_for(4, mat.uv_set2.x)).rgb;
+    color += mat.emissive.rgb * sample_slot(TEX_EMISSIVE).rgb;
+    if (cc > 0.0) {
+        vec2 cc_ab = texture(brdf_lut, vec2(cc_ndotv, cc_rough)).rg;
+        vec3 cc_ibl = frame.env.x * env_specular(reflect(-v, ccn), cc_rough) * (0.04 * cc_ab.x + cc_ab.y);
+        color = color * (1.0 - cc * cc_fresnel) + cc * (cc_ibl * ao + cc_light);
+    }
     out_color = vec4(color, base.a);
 }

@@ -16,6 +16,7 @@ layout(location = 2) out vec4 out_tangent;
 layout(location = 3) out vec2 out_uv0;
 layout(location = 4) out vec2 out_uv1;
 layout(location = 5) out vec4 out_color;
+layout(location = 6) flat out vec3 out_scale;  // model scale, for volume thickness
 
 void main() {
     vec4 world = pc.model * vec4(in_position, 1.0);
@@ -25,5 +26,6 @@ void main() {
     out_uv0 = in_uv0;
     out_uv1 = in_uv1;
     out_color = in_color;
+    out_scale = vec3(length(pc.model[0].xyz), length(pc.model[1].xyz), length(pc.model[2].xyz));
     gl_Position = frame.proj * frame.view * world;
 }

@@ -84,7 +84,7 @@ VkPipeline make_compute_pipeline(Context& ctx, VkShaderModule module, VkPipeline
 
 VkDescriptorSetLayout make_set_layout(Context& ctx, const std::vector<Binding>& bindings) {
     std::vector<VkDescriptorSetLayoutBinding> b;
-    for (const Binding& x : bindings) b.push_back({x.binding, x.type, 1, x.stages, nullptr});
+    for (const Binding& x : bindings) b.push_back({x.binding, x.type, x.count, x.stages, nullptr});
     VkDescriptorSetLayoutCreateInfo ci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     ci.bindingCount = uint32_t(b.size());
     ci.pBindings = b.data();
@@ -107,11 +107,12 @@ VkPipelineLayout make_pipeline_layout(Context& ctx, const std::vector<VkDescript
 }
 
 void write_image(Context& ctx, VkDescriptorSet set, uint32_t binding, VkDescriptorType type, VkImageView view,
-                 VkSampler sampler, VkImageLayout layout) {
+                 VkSampler sampler, VkImageLayout layout, uint32_t array_element) {
     VkDescriptorImageInfo info{sampler, view, layout};
     VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     w.dstSet = set;
     w.dstBinding = binding;
+    w.dstArrayElement = array_element;
     w.descriptorCount = 1;
     w.descriptorType = type;
     w.pImageInfo = &info;

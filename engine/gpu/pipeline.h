@@ -25,11 +25,12 @@ struct GraphicsPipelineDesc {
 VkPipeline make_graphics_pipeline(Context& ctx, const GraphicsPipelineDesc& desc);
 VkPipeline make_compute_pipeline(Context& ctx, VkShaderModule module, VkPipelineLayout layout);
 
-// A descriptor set layout from (binding, type, stages) triples, one descriptor each.
+// A descriptor set layout from (binding, type, stages[, array size]).
 struct Binding {
     uint32_t binding;
     VkDescriptorType type;
     VkShaderStageFlags stages;
+    uint32_t count = 1;  // array size
 };
 VkDescriptorSetLayout make_set_layout(Context& ctx, const std::vector<Binding>& bindings);
 VkPipelineLayout make_pipeline_layout(Context& ctx, const std::vector<VkDescriptorSetLayout>& sets,
@@ -37,7 +38,7 @@ VkPipelineLayout make_pipeline_layout(Context& ctx, const std::vector<VkDescript
 
 // Small helpers to fill descriptor writes.
 void write_image(Context& ctx, VkDescriptorSet set, uint32_t binding, VkDescriptorType type, VkImageView view,
-                 VkSampler sampler, VkImageLayout layout);
+                 VkSampler sampler, VkImageLayout layout, uint32_t array_element = 0);
 void write_buffer(Context& ctx, VkDescriptorSet set, uint32_t binding, VkDescriptorType type, VkBuffer buffer,
                   uint64_t size);
 

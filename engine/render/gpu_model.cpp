@@ -109,7 +109,7 @@ Result<std::unique_ptr<GpuModel>> GpuModel::upload(gpu::Context& ctx, const scen
     std::vector<scene::Material> mats = model.materials;
     mats.emplace_back();
     uint32_t n = uint32_t(mats.size());
-    VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, n}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, n * 5}};
+    VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, n}, {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, n * TEX_SLOTS}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pci.maxSets = n;
     pci.poolSizeCount = 2;
@@ -125,10 +125,21 @@ Result<std::unique_ptr<GpuModel>> GpuModel::upload(gpu::Context& ctx, const scen
                     float(m.alpha_mode == scene::AlphaMode::Blend ? ALPHA_BLEND : m.alpha_mode == scene::AlphaMode::Mask ? ALPHA_MASK : ALPHA_OPAQUE)};
         float f0 = (m.ior - 1) / (m.ior + 1);
         u.params2 = {m.normal_tex.scale, m.occlusion_tex.texture >= 0 ? m.occlusion_tex.scale : 0.0f, f0 * f0, m.unlit ? 1.0f : 0.0f};
-        u.uv_set = {m.base_color_tex.tex_coord, m.metal_rough_tex.tex_coord, m.normal_tex.tex_coord, m.occlusion_tex.tex_coord};
-        u.uv_set2 = {m.emissive_tex.tex_coord, m.normal_tex.texture >= 0 ? 1 : 0, 0, 0};
-        const scene::TextureRef* refs[5] = {&m.base_color_tex, &m.metal_rough_tex, &m.normal_tex, &m.occlusion_tex, &m.emissive_tex};
-        for (int s = 0; s < 5; ++s) set_xform(u, s, *refs[s]);
+        u.clearcoat = {m.clearcoat.factor, m.clearcoat.roughness, m.clearcoat.normal_texture.scale, 0};
+        u.specular = glm::vec4(m.specular.color, m.specular.factor);
+        u.sheen = glm::vec4(m.sheen.color, m.sheen.roughness);
+        u.transmission = {m.transmission.factor, m.transmission.thickness, m.transmission.attenuation_distance, m.ior};
+        u.attenuation = glm::vec4(m.transmission.attenuation_color, 0);
+        u.flags = {m.normal_tex.texture >= 0 ? 1 : 0, m.clearcoat.normal_texture.texture >= 0 ? 1 : 0, 0, 0};
+        const scene::TextureRef* refs[TEX_SLOTS] = {
+            &m.base_color_tex, &m.metal_rough_tex, &m.normal_tex, &m.occlusion_tex, &m.emissive_tex,
+            &m.clearcoat.texture, &m.clearcoat.roughness_texture, &m.clearcoat.normal_texture,
+            &m.specular.texture, &m.specular.color_texture, &m.sheen.color_texture, &m.sheen.roughness_texture,
+            &m.transmission.texture, &m.transmission.thickness_texture};
+        for (int slot = 0; slot < TEX_SLOTS; ++slot) {
+            u.uv_set[slot / 4][slot % 4] = refs[slot]->tex_coord;
+            set_xform(u, slot, *refs[slot]);
+        }
         auto ubo = gpu::Buffer::upload(ctx, &u, sizeof u, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT);
         if (!ubo) return ubo.error();
 
@@ -139,20 +150,20 @@ Result<std::unique_ptr<GpuModel>> GpuModel::upload(gpu::Context& ctx, const scen
         VkDescriptorSet set;
         VK_CHECK(vkAllocateDescriptorSets(ctx.device(), &ai, &set));
         gpu::write_buffer(ctx, set, BIND_MATERIAL, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, ubo->handle(), sizeof u);
-        const uint32_t bindings[5] = {BIND_BASE_COLOR, BIND_METAL_ROUGH, BIND_NORMAL, BIND_OCCLUSION, BIND_EMISSIVE};
-        const bool srgb[5] = {true, false, false, false, true};
-        for (int s = 0; s < 5; ++s) {
-            VkImageView view = s == 2 ? g->flat_normal_.view() : g->white_.view();
+        for (int slot = 0; slot < TEX_SLOTS; ++slot) {
+            bool srgb = slot == TEX_BASE_COLOR || slot == TEX_EMISSIVE || slot == TEX_SPECULAR_COLOR || slot == TEX_SHEEN_COLOR;
+            bool normal = slot == TEX_NORMAL || slot == TEX_CLEARCOAT_NORMAL;
+            VkImageView view = normal ? g->flat_normal_.view() : g->white_.view();
             VkSampler smp = default_vk;
-            int t = refs[s]->texture;
+            int t = refs[slot]->texture;
             if (t >= 0) {
                 const scene::Texture& tex = model.textures[size_t(t)];
-                const gpu::Image& img = tex.image >= 0 ? (srgb[s] ? g->srgb_ : g->linear_)[size_t(tex.image)] : g->white_;
+                const gpu::Image& img = tex.image >= 0 ? (srgb ? g->srgb_ : g->linear_)[size_t(tex.image)] : g->white_;
                 if (img) view = img.view();
                 smp = sampler_for(tex.sampler);
             }
-            gpu::write_image(ctx, set, bindings[s], VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, view, smp,
-                             VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+            gpu::write_image(ctx, set, BIND_TEXTURES, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, view, smp,
+                             VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, uint32_t(slot));
         }
         g->material_sets_.push_back(set);
         g->material_ubos_.push_back(std::move(ubo.value()));
@@ -173,6 +184,10 @@ GpuModel::~GpuModel() {
 
 bool GpuModel::material_blends(int m) const {
     return m >= 0 && materials_[size_t(m)].alpha_mode == scene::AlphaMode::Blend;
+}
+
+bool GpuModel::material_transmits(int m) const {
+    return m >= 0 && materials_[size_t(m)].transmission.factor > 0;
 }
 
 bool GpuModel::material_double_sided(int m) const { return m >= 0 && materials_[size_t(m)].double_sided; }

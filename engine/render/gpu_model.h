@@ -31,6 +31,12 @@ public:
     }
     bool material_blends(int material) const;
     bool material_double_sided(int material) const;
+    bool material_transmits(int material) const;  // KHR_materials_transmission
+    bool any_transmission() const {
+        for (size_t i = 0; i < materials_.size(); ++i)
+            if (material_transmits(int(i))) return true;
+        return false;
+    }
     VkBuffer vertex_buffer() const { return vertices_.handle(); }
     VkBuffer index_buffer() const { return indices_.handle(); }
     uint64_t texture_bytes() const { return texture_bytes_; }

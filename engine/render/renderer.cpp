@@ -32,15 +32,21 @@ struct DrawPush {
     glm::mat4 normal;
 };
 
-VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples) {
+// The scene pass in three flavours: `clear` starts from nothing (else the colour and
+// depth of an earlier pass are loaded); `store` keeps colour and depth for a later
+// pass. MSAA resolves into the single-sample image every time.
+VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples, bool clear, bool store) {
     bool msaa = samples != VK_SAMPLE_COUNT_1_BIT;
+    VkImageLayout color_kept = msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     std::vector<VkAttachmentDescription> att;
-    att.push_back({0, kHdrFormat, samples, VK_ATTACHMENT_LOAD_OP_CLEAR,
-                   msaa ? VK_ATTACHMENT_STORE_OP_DONT_CARE : VK_ATTACHMENT_STORE_OP_STORE, VK_ATTACHMENT_LOAD_OP_DONT_CARE,
-                   VK_ATTACHMENT_STORE_OP_DONT_CARE, VK_IMAGE_LAYOUT_UNDEFINED,
-                   msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL});
-    att.push_back({0, kDepthFormat, samples, VK_ATTACHMENT_LOAD_OP_CLEAR, VK_ATTACHMENT_STORE_OP_DONT_CARE,
-                   VK_ATTACHMENT_LOAD_OP_DONT_CARE, VK_ATTACHMENT_STORE_OP_DONT_CARE, VK_IMAGE_LAYOUT_UNDEFINED,
+    att.push_back({0, kHdrFormat, samples, clear ? VK_ATTACHMENT_LOAD_OP_CLEAR : VK_ATTACHMENT_LOAD_OP_LOAD,
+                   (store || !msaa) ? VK_ATTACHMENT_STORE_OP_STORE : VK_ATTACHMENT_STORE_OP_DONT_CARE,
+                   VK_ATTACHMENT_LOAD_OP_DONT_CARE, VK_ATTACHMENT_STORE_OP_DONT_CARE,
+                   clear ? VK_IMAGE_LAYOUT_UNDEFINED : color_kept, color_kept});
+    att.push_back({0, kDepthFormat, samples, clear ? VK_ATTACHMENT_LOAD_OP_CLEAR : VK_ATTACHMENT_LOAD_OP_LOAD,
+                   store ? VK_ATTACHMENT_STORE_OP_STORE : VK_ATTACHMENT_STORE_OP_DONT_CARE,
+                   VK_ATTACHMENT_LOAD_OP_DONT_CARE, VK_ATTACHMENT_STORE_OP_DONT_CARE,
+                   clear ? VK_IMAGE_LAYOUT_UNDEFINED : VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL,
                    VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL});
     if (msaa)
         att.push_back({0, kHdrFormat, VK_SAMPLE_COUNT_1_BIT, VK_ATTACHMENT_LOAD_OP_DONT_CARE, VK_ATTACHMENT_STORE_OP_STORE,
@@ -56,16 +62,19 @@ VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples) {
     sub.pResolveAttachments = msaa ? &resolve : nullptr;
     sub.pDepthStencilAttachment = &depth;
     VkSubpassDependency deps[2] = {
-        // The previous frame's output pass read the resolved image; depth was written.
+        // Earlier reads of the resolved image (output pass, copies) and earlier attachment writes.
         {VK_SUBPASS_EXTERNAL, 0,
-         VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+         VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT |
+             VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
          VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT,
-         VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+         VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT |
+             VK_ACCESS_TRANSFER_READ_BIT,
          VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT |
              VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_READ_BIT,
          0},
-        {0, VK_SUBPASS_EXTERNAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
-         VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, 0},
+        {0, VK_SUBPASS_EXTERNAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+         VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+         VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT, 0},
     };
     VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
     ci.attachmentCount = uint32_t(att.size());
@@ -131,14 +140,16 @@ Result<std::unique_ptr<Renderer>> Renderer::create(gpu::Context& ctx, VkFormat o
     VkSampleCountFlags counts = ctx.properties().limits.framebufferColorSampleCounts &
                                 ctx.properties().limits.framebufferDepthSampleCounts;
     r->samples_ = (counts & VK_SAMPLE_COUNT_4_BIT) ? VK_SAMPLE_COUNT_4_BIT : VK_SAMPLE_COUNT_1_BIT;
-    r->scene_pass_ = make_scene_pass(dev, r->samples_);
+    r->scene_pass_ = make_scene_pass(dev, r->samples_, true, false);
+    r->opaque_pass_ = make_scene_pass(dev, r->samples_, true, true);
+    r->transmission_pass_ = make_scene_pass(dev, r->samples_, false, false);
     r->output_pass_ = make_output_pass(dev, output_format, output_layout);
 
     const VkShaderStageFlags VF = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, F = VK_SHADER_STAGE_FRAGMENT_BIT;
     const VkDescriptorType UBO = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, TEX = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    r->frame_layout_ = gpu::make_set_layout(ctx, {{BIND_FRAME, UBO, VF}, {BIND_IRRADIANCE, TEX, F}, {BIND_PREFILTERED, TEX, F}, {BIND_BRDF_LUT, TEX, F}});
-    r->material_layout_ = gpu::make_set_layout(ctx, {{BIND_MATERIAL, UBO, F}, {BIND_BASE_COLOR, TEX, F}, {BIND_METAL_ROUGH, TEX, F},
-                                                     {BIND_NORMAL, TEX, F}, {BIND_OCCLUSION, TEX, F}, {BIND_EMISSIVE, TEX, F}});
+    r->frame_layout_ = gpu::make_set_layout(ctx, {{BIND_FRAME, UBO, VF}, {BIND_IRRADIANCE, TEX, F}, {BIND_PREFILTERED, TEX, F},
+                                                  {BIND_BRDF_LUT, TEX, F}, {BIND_SCENE_COLOR, TEX, F}});
+    r->material_layout_ = gpu::make_set_layout(ctx, {{BIND_MATERIAL, UBO, F}, {BIND_TEXTURES, TEX, F, TEX_SLOTS}});
     r->tonemap_layout_ = gpu::make_set_layout(ctx, {{0, UBO, F}, {1, TEX, F}, {2, TEX, F}});
     r->pbr_layout_ = gpu::make_pipeline_layout(ctx, {r->frame_layout_, r->material_layout_}, sizeof(DrawPush), VK_SHADER_STAGE_VERTEX_BIT);
     r->tonemap_pipeline_layout_ = gpu::make_pipeline_layout(ctx, {r->tonemap_layout_}, 0, 0);
@@ -181,7 +192,7 @@ Result<std::unique_ptr<Renderer>> Renderer::create(gpu::Context& ctx, VkFormat o
     r->tonemap_ = gpu::make_graphics_pipeline(ctx, t);
 
     uint32_t n = gpu::kFramesInFlight;
-    VkDescriptorPoolSize sizes[] = {{UBO, 2 * n}, {TEX, 5 * n}};
+    VkDescriptorPoolSize sizes[] = {{UBO, 2 * n}, {TEX, 6 * n}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pci.maxSets = 2 * n;
     pci.poolSizeCount = 2;
@@ -216,6 +227,7 @@ Renderer::~Renderer() {
     env_.reset();
     color_msaa_.reset();
     depth_.reset();
+    scene_color_.reset();
     resolved_.reset();
     for (Slot& s : slots_) { s.frame_ubo.reset(); s.dynamic_vertices.reset(); }
     VkDevice dev = ctx_.device();
@@ -225,7 +237,7 @@ Renderer::~Renderer() {
     auto modules = modules_;
     auto layouts = std::array<VkPipelineLayout, 2>{pbr_layout_, tonemap_pipeline_layout_};
     auto sets = std::array<VkDescriptorSetLayout, 3>{frame_layout_, material_layout_, tonemap_layout_};
-    auto passes = std::array<VkRenderPass, 2>{scene_pass_, output_pass_};
+    auto passes = std::array<VkRenderPass, 4>{scene_pass_, opaque_pass_, transmission_pass_, output_pass_};
     auto pool = pool_;
     auto sampler = target_sampler_;
     ctx_.defer([=] {
@@ -269,6 +281,7 @@ void Renderer::write_frame_sets() {
             gpu::write_image(ctx_, s.tonemap_set, 2, TEX, env_->cube.view(), env_->sampler, RO);
         }
         if (resolved_) gpu::write_image(ctx_, s.tonemap_set, 1, TEX, resolved_.view(), target_sampler_, RO);
+        if (scene_color_ && env_) gpu::write_image(ctx_, s.frame_set, BIND_SCENE_COLOR, TEX, scene_color_.view(), env_->sampler, RO);
     }
 }
 
@@ -282,23 +295,40 @@ Result<void> Renderer::resize(uint32_t width, uint32_t height) {
     c.width = width;
     c.height = height;
     c.samples = samples_;
-    c.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (msaa ? VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT : VK_IMAGE_USAGE_SAMPLED_BIT);
+    // Colour and depth may be kept between the opaque and transmission passes, so not transient.
+    c.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (msaa ? 0 : VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
     auto color = gpu::Image::create(ctx_, c);
     if (!color) return color.error();
     gpu::ImageDesc dd = c;
     dd.format = kDepthFormat;
-    dd.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSIENT_ATTACHMENT_BIT;
+    dd.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT;
     auto depth = gpu::Image::create(ctx_, dd);
     if (!depth) return depth.error();
     gpu::Image resolved;
     if (msaa) {
         gpu::ImageDesc rd = c;
         rd.samples = VK_SAMPLE_COUNT_1_BIT;
-        rd.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT;
+        rd.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
         auto r = gpu::Image::create(ctx_, rd);
         if (!r) return r.error();
         resolved = std::move(r.value());
     }
+    // What transmissive surfaces see through: the opaque scene at half size, mipmapped
+    // so rough surfaces blur it. Kept SHADER_READ_ONLY between frames.
+    gpu::ImageDesc sd;
+    sd.format = kHdrFormat;
+    sd.width = std::max(1u, width / 2);
+    sd.height = std::max(1u, height / 2);
+    sd.mips = gpu::mip_count(sd.width, sd.height);
+    sd.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    auto scene_color = gpu::Image::create(ctx_, sd);
+    if (!scene_color) return scene_color.error();
+    gpu::Image& sc_img = scene_color.value();
+    ctx_.submit_now([&](VkCommandBuffer cmd) {
+        gpu::transition(cmd, sc_img, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                        VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+    });
+    scene_color_ = std::move(scene_color.value());
     if (scene_fb_) {
         VkDevice dev = ctx_.device();
         VkFramebuffer fb = scene_fb_;
@@ -363,7 +393,6 @@ Result<void> Renderer::record(VkCommandBuffer cmd, uint32_t slot, const scene::P
             if (scene_->nodes[n].light >= 0)
                 fu.lights[lights++] = light_uniform(scene_->lights[size_t(scene_->nodes[n].light)], pose.world[n]);
     fu.counts = {lights, 0, 0, 0};
-    std::memcpy(s.frame_ubo.mapped(), &fu, sizeof fu);
 
     // Deformed (skinned / morphed) vertices of this frame.
     uint64_t dynamic_bytes = 0;
@@ -383,41 +412,45 @@ Result<void> Renderer::record(VkCommandBuffer cmd, uint32_t slot, const scene::P
         cursor += d.size() * sizeof(scene::Vertex);
     }
 
-    // Opaque and masked first in file order, then blended back to front.
-    std::vector<size_t> order, blended;
+    // Opaque and masked first in file order; transmissive, then blended, back to front.
+    std::vector<size_t> opaque, transmissive, blended;
     if (model_)
         for (size_t i = 0; i < pose.items.size(); ++i) {
             const auto& it = pose.items[i];
-            (model_->material_blends(model_->primitive(it.mesh, it.primitive).material) ? blended : order).push_back(i);
+            int material = model_->primitive(it.mesh, it.primitive).material;
+            (model_->material_blends(material) ? blended : model_->material_transmits(material) ? transmissive : opaque).push_back(i);
         }
     std::vector<float> depth(pose.items.size(), 0);
-    for (size_t i : blended) {
-        const auto& it = pose.items[i];
-        const auto& prim = scene_->meshes[size_t(it.mesh)].primitives[size_t(it.primitive)];
-        glm::vec3 centre = glm::vec3(it.world * glm::vec4((prim.min + prim.max) * 0.5f, 1));
-        depth[i] = (view.view * glm::vec4(centre, 1)).z;  // more negative = farther
-    }
-    std::stable_sort(blended.begin(), blended.end(), [&](size_t a, size_t b) { return depth[a] < depth[b]; });
-    order.insert(order.end(), blended.begin(), blended.end());
+    for (auto* list : {&transmissive, &blended})
+        for (size_t i : *list) {
+            const auto& it = pose.items[i];
+            const auto& prim = scene_->meshes[size_t(it.mesh)].primitives[size_t(it.primitive)];
+            glm::vec3 centre = glm::vec3(it.world * glm::vec4((prim.min + prim.max) * 0.5f, 1));
+            depth[i] = (view.view * glm::vec4(centre, 1)).z;  // more negative = farther
+        }
+    auto far_first = [&](size_t a, size_t b) { return depth[a] < depth[b]; };
+    std::stable_sort(transmissive.begin(), transmissive.end(), far_first);
+    std::stable_sort(blended.begin(), blended.end(), far_first);
+    bool split = !transmissive.empty();
+    fu.counts.y = split ? 1 : 0;
+    fu.scene_color = glm::vec4(float(scene_color_.desc().mips), 0, 0, 0);
+    std::memcpy(s.frame_ubo.mapped(), &fu, sizeof fu);
 
     VkClearValue clears[3] = {};
     clears[1].depthStencil = {1.0f, 0};
     VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-    rp.renderPass = scene_pass_;
     rp.framebuffer = scene_fb_;
     rp.renderArea = {{0, 0}, {width_, height_}};
     rp.clearValueCount = samples_ != VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
     rp.pClearValues = clears;
-    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
     VkViewport vp{0, 0, float(width_), float(height_), 0, 1};
     VkRect2D sc{{0, 0}, {width_, height_}};
-    vkCmdSetViewport(cmd, 0, 1, &vp);
-    vkCmdSetScissor(cmd, 0, 1, &sc);
-    if (model_) {
+    auto draw = [&](const std::vector<size_t>& list) {
+        if (!model_) return;
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 0, 1, &s.frame_set, 0, nullptr);
         vkCmdBindIndexBuffer(cmd, model_->index_buffer(), 0, VK_INDEX_TYPE_UINT32);
         VkPipeline bound = VK_NULL_HANDLE;
-        for (size_t i : order) {
+        for (size_t i : list) {
             const auto& it = pose.items[i];
             const GpuPrimitive& gp = model_->primitive(it.mesh, it.primitive);
             if (gp.index_count == 0) continue;
@@ -436,8 +469,24 @@ Result<void> Renderer::record(VkCommandBuffer cmd, uint32_t slot, const scene::P
             int32_t vertex_offset = it.deformed.empty() ? int32_t(gp.first_vertex) : 0;
             vkCmdDrawIndexed(cmd, gp.index_count, 1, uint32_t(gp.first_index), vertex_offset, 0);
         }
-    }
+    };
+    rp.renderPass = split ? opaque_pass_ : scene_pass_;
+    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &sc);
+    draw(opaque);
+    if (!split) draw(blended);
     vkCmdEndRenderPass(cmd);
+    if (split) {
+        copy_scene_color(cmd);
+        rp.renderPass = transmission_pass_;
+        vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+        vkCmdSetViewport(cmd, 0, 1, &vp);
+        vkCmdSetScissor(cmd, 0, 1, &sc);
+        draw(transmissive);
+        draw(blended);
+        vkCmdEndRenderPass(cmd);
+    }
 
     rp.renderPass = output_pass_;
     rp.framebuffer = output;
@@ -450,6 +499,42 @@ Result<void> Renderer::record(VkCommandBuffer cmd, uint32_t slot, const scene::P
     vkCmdDraw(cmd, 3, 1, 0, 0);
     vkCmdEndRenderPass(cmd);
     return {};
+}
+
+void Renderer::copy_scene_color(VkCommandBuffer cmd) {
+    const gpu::Image& src = samples_ != VK_SAMPLE_COUNT_1_BIT ? resolved_ : color_msaa_;
+    const VkPipelineStageFlags TR = VK_PIPELINE_STAGE_TRANSFER_BIT, FS = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
+    const VkImageLayout RO = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    gpu::transition(cmd, src, RO, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                    VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, TR, VK_ACCESS_TRANSFER_READ_BIT);
+    gpu::transition(cmd, scene_color_, RO, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, FS, 0, TR, VK_ACCESS_TRANSFER_WRITE_BIT);
+    const gpu::ImageDesc& d = scene_color_.desc();
+    VkImageBlit blit{};
+    blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    blit.srcOffsets[1] = {int32_t(width_), int32_t(height_), 1};
+    blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    blit.dstOffsets[1] = {int32_t(d.width), int32_t(d.height), 1};
+    vkCmdBlitImage(cmd, src.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, scene_color_.handle(),
+                   VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
+    for (uint32_t m = 1; m < d.mips; ++m) {
+        gpu::transition(cmd, scene_color_, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, TR,
+                        VK_ACCESS_TRANSFER_WRITE_BIT, TR, VK_ACCESS_TRANSFER_READ_BIT, int(m - 1));
+        VkImageBlit b{};
+        b.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m - 1, 0, 1};
+        b.srcOffsets[1] = {int32_t(std::max(1u, d.width >> (m - 1))), int32_t(std::max(1u, d.height >> (m - 1))), 1};
+        b.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m, 0, 1};
+        b.dstOffsets[1] = {int32_t(std::max(1u, d.width >> m)), int32_t(std::max(1u, d.height >> m)), 1};
+        vkCmdBlitImage(cmd, scene_color_.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, scene_color_.handle(),
+                       VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &b, VK_FILTER_LINEAR);
+        gpu::transition(cmd, scene_color_, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, RO, TR, VK_ACCESS_TRANSFER_READ_BIT, FS,
+                        VK_ACCESS_SHADER_READ_BIT, int(m - 1));
+    }
+    gpu::transition(cmd, scene_color_, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, RO, TR, VK_ACCESS_TRANSFER_WRITE_BIT, FS,
+                    VK_ACCESS_SHADER_READ_BIT, int(d.mips - 1));
+    // The transmission pass resolves over `resolved_` (MSAA) or loads the colour target itself.
+    gpu::transition(cmd, src, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, RO, TR, VK_ACCESS_TRANSFER_READ_BIT,
+                    VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | FS,
+                    VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT);
 }
 
 }  // namespace vitrine::render

@@ -41,11 +41,15 @@ public:
 private:
     explicit Renderer(gpu::Context& ctx) : ctx_(ctx) {}
     void write_frame_sets();
+    void copy_scene_color(VkCommandBuffer cmd);
 
     gpu::Context& ctx_;
     VkFormat output_format_{};
     VkSampleCountFlagBits samples_ = VK_SAMPLE_COUNT_4_BIT;
-    VkRenderPass scene_pass_ = VK_NULL_HANDLE, output_pass_ = VK_NULL_HANDLE;
+    // scene_pass_: everything in one pass. With transmissive materials: opaque_pass_,
+    // copy to scene_color_, then transmission_pass_ (loads colour and depth).
+    VkRenderPass scene_pass_ = VK_NULL_HANDLE, opaque_pass_ = VK_NULL_HANDLE, transmission_pass_ = VK_NULL_HANDLE;
+    VkRenderPass output_pass_ = VK_NULL_HANDLE;
     VkDescriptorSetLayout frame_layout_ = VK_NULL_HANDLE, material_layout_ = VK_NULL_HANDLE, tonemap_layout_ = VK_NULL_HANDLE;
     VkPipelineLayout pbr_layout_ = VK_NULL_HANDLE, tonemap_pipeline_layout_ = VK_NULL_HANDLE;
     std::array<VkPipeline, 4> pbr_{};  // [blend * 2 + double_sided]
@@ -62,7 +66,7 @@ private:
     std::array<Slot, gpu::kFramesInFlight> slots_;
 
     uint32_t width_ = 0, height_ = 0;
-    gpu::Image color_msaa_, depth_, resolved_;
+    gpu::Image color_msaa_, depth_, resolved_, scene_color_;
     VkFramebuffer scene_fb_ = VK_NULL_HANDLE;
 
     std::unique_ptr<Environment> env_;

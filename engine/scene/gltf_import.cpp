@@ -23,7 +23,9 @@ namespace {
 
 const char* kSupported[] = {
     "KHR_materials_emissive_strength", "KHR_texture_transform", "KHR_mesh_quantization",
-    "KHR_lights_punctual", "KHR_draco_mesh_compression", "EXT_meshopt_compression", "KHR_materials_unlit", "KHR_materials_ior",
+    "KHR_lights_punctual", "KHR_draco_mesh_compression", "EXT_meshopt_compression",
+    "KHR_materials_clearcoat", "KHR_materials_specular", "KHR_materials_sheen", "KHR_materials_transmission",
+    "KHR_materials_volume", "KHR_materials_unlit", "KHR_materials_ior",
 };
 
 // Everything the loader needs to keep file reads inside the model's folder.
@@ -377,7 +379,72 @@ private:
             if (auto it = s.extensions.find("KHR_materials_ior"); it != s.extensions.end())
                 mat.ior = std::max(1.0f, number(it->second.Get("ior"), 1.5f));
             mat.unlit = s.extensions.count("KHR_materials_unlit") > 0;
+            if (auto r = import_material_layers(m, s.extensions, where, mat); !r) return r.error();
             m.materials.push_back(mat);
+        }
+        return {};
+    }
+
+    // A textureInfo inside an extension object (tinygltf leaves those as Values).
+    Result<TextureRef> texture_value(Model& m, const tg::Value& ext, const char* key, const std::string& where, bool srgb) {
+        if (!ext.Has(key)) return TextureRef{};
+        const tg::Value& info = ext.Get(key);
+        if (!info.IsObject() || !info.Get("index").IsInt()) return err(where + " " + key + " has no texture index");
+        tg::ExtensionMap exts;
+        if (info.Has("extensions") && info.Get("extensions").Has("KHR_texture_transform"))
+            exts["KHR_texture_transform"] = info.Get("extensions").Get("KHR_texture_transform");
+        int tc = info.Get("texCoord").IsInt() ? info.Get("texCoord").Get<int>() : 0;
+        auto ref = texture_ref(m, info.Get("index").Get<int>(), tc, exts, where + " " + key, srgb);
+        if (ref) ref->scale = number(info.Get("scale"), 1);
+        return ref;
+    }
+
+    Result<void> import_material_layers(Model& m, const tg::ExtensionMap& ext, const std::string& where, Material& mat) {
+        auto get = [&](const char* name) -> const tg::Value* {
+            auto it = ext.find(name);
+            return it != ext.end() && it->second.IsObject() ? &it->second : nullptr;
+        };
+        auto vec3 = [](const tg::Value& v, glm::vec3 fallback) {
+            if (!v.IsArray() || v.ArrayLen() != 3) return fallback;
+            return glm::vec3(number(v.Get(0), fallback.x), number(v.Get(1), fallback.y), number(v.Get(2), fallback.z));
+        };
+        auto tex = [&](const tg::Value& e, const char* key, bool srgb, TextureRef& out) -> Result<void> {
+            auto r = texture_value(m, e, key, where, srgb);
+            if (!r) return r.error();
+            out = r.value();
+            return {};
+        };
+        if (const tg::Value* e = get("KHR_materials_clearcoat")) {
+            mat.clearcoat.factor = std::clamp(number(e->Get("clearcoatFactor"), 0), 0.0f, 1.0f);
+            mat.clearcoat.roughness = std::clamp(number(e->Get("clearcoatRoughnessFactor"), 0), 0.0f, 1.0f);
+            for (auto r : {tex(*e, "clearcoatTexture", false, mat.clearcoat.texture),
+                           tex(*e, "clearcoatRoughnessTexture", false, mat.clearcoat.roughness_texture),
+                           tex(*e, "clearcoatNormalTexture", false, mat.clearcoat.normal_texture)})
+                if (!r) return r;
+        }
+        if (const tg::Value* e = get("KHR_materials_specular")) {
+            mat.specular.factor = std::clamp(number(e->Get("specularFactor"), 1), 0.0f, 1.0f);
+            mat.specular.color = glm::max(vec3(e->Get("specularColorFactor"), glm::vec3(1)), glm::vec3(0));
+            for (auto r : {tex(*e, "specularTexture", false, mat.specular.texture),
+                           tex(*e, "specularColorTexture", true, mat.specular.color_texture)})
+                if (!r) return r;
+        }
+        if (const tg::Value* e = get("KHR_materials_sheen")) {
+            mat.sheen.color = glm::clamp(vec3(e->Get("sheenColorFactor"), glm::vec3(0)), glm::vec3(0), glm::vec3(1));
+            mat.sheen.roughness = std::clamp(number(e->Get("sheenRoughnessFactor"), 0), 0.0f, 1.0f);
+            for (auto r : {tex(*e, "sheenColorTexture", true, mat.sheen.color_texture),
+                           tex(*e, "sheenRoughnessTexture", false, mat.sheen.roughness_texture)})
+                if (!r) return r;
+        }
+        if (const tg::Value* e = get("KHR_materials_transmission")) {
+            mat.transmission.factor = std::clamp(number(e->Get("transmissionFactor"), 0), 0.0f, 1.0f);
+            if (auto r = tex(*e, "transmissionTexture", false, mat.transmission.texture); !r) return r;
+        }
+        if (const tg::Value* e = get("KHR_materials_volume")) {
+            mat.transmission.thickness = std::max(0.0f, number(e->Get("thicknessFactor"), 0));
+            mat.transmission.attenuation_distance = std::max(0.0f, number(e->Get("attenuationDistance"), 0));
+            mat.transmission.attenuation_color = glm::clamp(vec3(e->Get("attenuationColor"), glm::vec3(1)), glm::vec3(0), glm::vec3(1));
+            if (auto r = tex(*e, "thicknessTexture", false, mat.transmission.thickness_texture); !r) return r;
         }
         return {};
     }

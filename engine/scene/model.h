@@ -59,6 +59,31 @@ struct TextureRef {
 
 enum class AlphaMode { Opaque, Mask, Blend };
 
+// KHR_materials_* layers. A factor of 0 (or an absent extension) disables a layer.
+struct Clearcoat {
+    float factor = 0, roughness = 0;
+    TextureRef texture, roughness_texture, normal_texture;  // R, G, normal
+};
+struct Specular {
+    float factor = 1;
+    glm::vec3 color{1};
+    TextureRef texture, color_texture;  // A, RGB (sRGB)
+};
+struct Sheen {
+    glm::vec3 color{0};
+    float roughness = 0;
+    TextureRef color_texture, roughness_texture;  // RGB (sRGB), A
+};
+struct Transmission {
+    float factor = 0;
+    TextureRef texture;  // R
+    // KHR_materials_volume
+    float thickness = 0;
+    TextureRef thickness_texture;  // G
+    float attenuation_distance = 0;  // 0 = infinite
+    glm::vec3 attenuation_color{1};
+};
+
 struct Material {
     std::string name;
     glm::vec4 base_color{1};
@@ -71,6 +96,10 @@ struct Material {
     bool unlit = false;  // KHR_materials_unlit
     float ior = 1.5f;    // KHR_materials_ior
     TextureRef base_color_tex, metal_rough_tex, normal_tex, occlusion_tex, emissive_tex;
+    Clearcoat clearcoat;
+    Specular specular;
+    Sheen sheen;
+    Transmission transmission;
 };
 
 enum class Filter { Nearest, Linear };
