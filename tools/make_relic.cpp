@@ -4,11 +4,16 @@
 // verdigris patina, the normal map derived from the engraving depth, and a
 // 40-second turntable animation.
 //
-// usage: make-relic OUT_DIR
+// usage: make-relic OUT_DIR [--detail N] [--texture WIDTH]
+//   --detail N     multiplies the vessel's segments and profile samples by N
+//                  (1: 67k triangles; 6: about 2.4 M, the "large scan" stress case)
+//   --texture W    vessel texture width in pixels (height W/2); from 4096 up the
+//                  textures are written as JPEG (quality 92) to keep files and time sane
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -165,9 +170,9 @@ void disc(Mesh& m, float h, float r, bool up, int segments, float v) {
     }
 }
 
-Mesh make_vessel(float lift) {
+Mesh make_vessel(float lift, int detail) {
     Mesh m;
-    const int segments = 192, samples = 160;
+    const int segments = 192 * detail, samples = 160 * detail;
     std::vector<Pt> outer;
     std::vector<float> vs;
     // Arc-length parameter for v so the bands keep their proportions.
@@ -314,33 +319,49 @@ std::string primitive_json(BinWriter& bw, const Mesh& m, int material) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: make-relic OUT_DIR\n");
+    namespace fs = std::filesystem;
+    fs::path out;
+    int detail = 1, tw = 1024;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--detail" && i + 1 < argc) detail = std::atoi(argv[++i]);
+        else if (a == "--texture" && i + 1 < argc) tw = std::atoi(argv[++i]);
+        else if (out.empty() && a.rfind("--", 0) != 0) out = a;
+        else out.clear(), detail = 0;
+    }
+    if (out.empty() || detail < 1 || detail > 16 || tw < 64 || tw > 16384) {
+        std::fprintf(stderr, "usage: make-relic OUT_DIR [--detail 1..16] [--texture 64..16384]\n");
         return 2;
     }
-    namespace fs = std::filesystem;
-    fs::path out = argv[1];
+    const bool jpeg = tw >= 4096;
+    const char* ext = jpeg ? "jpg" : "png";
     std::error_code ec;
     fs::create_directories(out, ec);
     if (ec) {
         std::fprintf(stderr, "make-relic: error: cannot create %s: %s\n", out.string().c_str(), ec.message().c_str());
         return 1;
     }
-    const int tw = 1024, th = 512;
+    const int th = tw / 2;
     Pixels color, normal, orm, stone;
     make_textures(tw, th, color, normal, orm);
     make_stone(256, 256, stone);
-    struct { const char* name; const Pixels& px; int w, h; } images[] = {
-        {"vessel_basecolor.png", color, tw, th}, {"vessel_normal.png", normal, tw, th},
-        {"vessel_orm.png", orm, tw, th}, {"plinth_basecolor.png", stone, 256, 256}};
-    for (auto& img : images)
-        if (!stbi_write_png((out / img.name).string().c_str(), img.w, img.h, 4, img.px.data(), img.w * 4)) {
-            std::fprintf(stderr, "make-relic: error: cannot write %s\n", (out / img.name).string().c_str());
+    std::string names[4] = {std::string("vessel_basecolor.") + ext, std::string("vessel_normal.") + ext,
+                            std::string("vessel_orm.") + ext, "plinth_basecolor.png"};
+    struct { const std::string& name; const Pixels& px; int w, h; } images[] = {
+        {names[0], color, tw, th}, {names[1], normal, tw, th}, {names[2], orm, tw, th}, {names[3], stone, 256, 256}};
+    for (auto& img : images) {
+        std::string path = (out / img.name).string();
+        bool ok = img.name.size() > 4 && img.name.compare(img.name.size() - 4, 4, ".jpg") == 0
+                      ? stbi_write_jpg(path.c_str(), img.w, img.h, 4, img.px.data(), 92)
+                      : stbi_write_png(path.c_str(), img.w, img.h, 4, img.px.data(), img.w * 4);
+        if (!ok) {
+            std::fprintf(stderr, "make-relic: error: cannot write %s\n", path.c_str());
             return 1;
         }
+    }
 
     BinWriter bw;
-    Mesh vessel = make_vessel(0.065f), plinth = make_plinth();
+    Mesh vessel = make_vessel(0.065f, detail), plinth = make_plinth();
     std::string vessel_prim = primitive_json(bw, vessel, 0);
     std::string plinth_prim = primitive_json(bw, plinth, 1);
     // Turntable: a full turn about +Y in 40 s, one key per quarter.
@@ -381,13 +402,13 @@ int main(int argc, char** argv) {
         " {\"name\":\"Dark stone\",\"pbrMetallicRoughness\":{\"baseColorTexture\":{\"index\":3},\"metallicFactor\":0,\"roughnessFactor\":0.55}}],\n"
         "\"textures\":[{\"source\":0,\"sampler\":0},{\"source\":1,\"sampler\":0},{\"source\":2,\"sampler\":0},{\"source\":3,\"sampler\":0}],\n"
         "\"samplers\":[{\"magFilter\":9729,\"minFilter\":9987,\"wrapS\":10497,\"wrapT\":33071}],\n"
-        "\"images\":[{\"uri\":\"vessel_basecolor.png\"},{\"uri\":\"vessel_normal.png\"},{\"uri\":\"vessel_orm.png\"},{\"uri\":\"plinth_basecolor.png\"}],\n"
+        "\"images\":[{\"uri\":\"%s\"},{\"uri\":\"%s\"},{\"uri\":\"%s\"},{\"uri\":\"%s\"}],\n"
         "\"animations\":[{\"name\":\"Turntable\",\"samplers\":[{\"input\":%d,\"output\":%d,\"interpolation\":\"LINEAR\"}],"
         "\"channels\":[{\"sampler\":0,\"target\":{\"node\":0,\"path\":\"rotation\"}}]}],\n"
         "\"buffers\":[{\"uri\":\"relic.bin\",\"byteLength\":%zu}],\n"
         "\"bufferViews\":[%s],\n"
         "\"accessors\":[%s]\n}\n",
-        vessel_prim.c_str(), plinth_prim.c_str(), ta, ra, bw.data.size(), bw.views.c_str(), bw.accessors.c_str());
+        vessel_prim.c_str(), plinth_prim.c_str(), names[0].c_str(), names[1].c_str(), names[2].c_str(), names[3].c_str(), ta, ra, bw.data.size(), bw.views.c_str(), bw.accessors.c_str());
     bool ok = std::ferror(f) == 0;
     ok = std::fclose(f) == 0 && ok;
     if (!ok) {
