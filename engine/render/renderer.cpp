@@ -32,6 +32,20 @@ struct DrawPush {
     glm::mat4 normal;
 };
 
+VkRenderPass create_pass(VkDevice device, const std::vector<VkAttachmentDescription>& att, const VkSubpassDescription& sub,
+                         const VkSubpassDependency (&deps)[2]) {
+    VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+    ci.attachmentCount = uint32_t(att.size());
+    ci.pAttachments = att.data();
+    ci.subpassCount = 1;
+    ci.pSubpasses = &sub;
+    ci.dependencyCount = 2;
+    ci.pDependencies = deps;
+    VkRenderPass pass;
+    VK_CHECK(vkCreateRenderPass(device, &ci, nullptr, &pass));
+    return pass;
+}
+
 // The scene pass in three flavours: `clear` starts from nothing (else the colour and
 // depth of an earlier pass are loaded); `store` keeps colour and depth for a later
 // pass. MSAA resolves into the single-sample image every time.
@@ -76,16 +90,7 @@ VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples, boo
          VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
          VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT, 0},
     };
-    VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-    ci.attachmentCount = uint32_t(att.size());
-    ci.pAttachments = att.data();
-    ci.subpassCount = 1;
-    ci.pSubpasses = &sub;
-    ci.dependencyCount = 2;
-    ci.pDependencies = deps;
-    VkRenderPass pass;
-    VK_CHECK(vkCreateRenderPass(device, &ci, nullptr, &pass));
-    return pass;
+    return create_pass(device, att, sub, deps);
 }
 
 VkRenderPass make_output_pass(VkDevice device, VkFormat format, VkImageLayout final_layout) {
@@ -105,16 +110,7 @@ VkRenderPass make_output_pass(VkDevice device, VkFormat format, VkImageLayout fi
         {0, VK_SUBPASS_EXTERNAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
          VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, 0},
     };
-    VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-    ci.attachmentCount = 1;
-    ci.pAttachments = &att;
-    ci.subpassCount = 1;
-    ci.pSubpasses = &sub;
-    ci.dependencyCount = 2;
-    ci.pDependencies = deps;
-    VkRenderPass pass;
-    VK_CHECK(vkCreateRenderPass(device, &ci, nullptr, &pass));
-    return pass;
+    return create_pass(device, {att}, sub, deps);
 }
 
 shader::LightUniform light_uniform(const scene::Light& l, const glm::mat4& world) {
