@@ -8,7 +8,12 @@
 // colour of a rectangle is within TOL of R,G,B: what a person would look at in a
 // self-testing model, independent of any golden.
 //
+// Against a reference render from another renderer, --min-psnr DB and --min-ssim S
+// apply the 3D Commerce certification style of check (PSNR over RGB; SSIM on luma
+// in 8x8 windows) instead of the per-pixel golden rule.
+//
 // usage: image-compare ACTUAL.png [GOLDEN.png] [--max-diff N] [--max-failing-fraction F] [--expect ...]
+//                      [--min-psnr DB] [--min-ssim S]
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,16 +24,67 @@
 
 using vitrine::Image8;
 
+static double psnr(const Image8& a, const Image8& b) {
+    double se = 0;
+    size_t n = size_t(a.width) * a.height;
+    for (size_t p = 0; p < n; ++p)
+        for (int c = 0; c < 3; ++c) {
+            double d = double(a.rgba[p * 4 + size_t(c)]) - double(b.rgba[p * 4 + size_t(c)]);
+            se += d * d;
+        }
+    double mse = se / double(n * 3);
+    return mse <= 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+// Mean SSIM of luma over non-overlapping 8x8 windows (Wang et al. 2004 constants).
+static double ssim(const Image8& a, const Image8& b) {
+    auto luma = [](const Image8& im, size_t p) {
+        return 0.299 * im.rgba[p * 4] + 0.587 * im.rgba[p * 4 + 1] + 0.114 * im.rgba[p * 4 + 2];
+    };
+    const double c1 = (0.01 * 255) * (0.01 * 255), c2 = (0.03 * 255) * (0.03 * 255);
+    double total = 0;
+    int windows = 0;
+    for (uint32_t y = 0; y + 8 <= a.height; y += 8)
+        for (uint32_t x = 0; x + 8 <= a.width; x += 8) {
+            double ma = 0, mb = 0, va = 0, vb = 0, cov = 0;
+            for (uint32_t j = 0; j < 8; ++j)
+                for (uint32_t i = 0; i < 8; ++i) {
+                    size_t p = size_t(y + j) * a.width + (x + i);
+                    ma += luma(a, p);
+                    mb += luma(b, p);
+                }
+            ma /= 64;
+            mb /= 64;
+            for (uint32_t j = 0; j < 8; ++j)
+                for (uint32_t i = 0; i < 8; ++i) {
+                    size_t p = size_t(y + j) * a.width + (x + i);
+                    double da = luma(a, p) - ma, db = luma(b, p) - mb;
+                    va += da * da;
+                    vb += db * db;
+                    cov += da * db;
+                }
+            va /= 63;
+            vb /= 63;
+            cov /= 63;
+            total += ((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+            ++windows;
+        }
+    return windows ? total / windows : 1.0;
+}
+
 int main(int argc, char** argv) {
     std::string actual_path, golden_path;
     int max_diff = 5;
     double max_fraction = 0.001;
     std::vector<std::string> expects;
+    double min_psnr = -1, min_ssim = -1;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--max-diff" && i + 1 < argc) max_diff = std::atoi(argv[++i]);
         else if (a == "--max-failing-fraction" && i + 1 < argc) max_fraction = std::atof(argv[++i]);
         else if (a == "--expect" && i + 1 < argc) expects.push_back(argv[++i]);
+        else if (a == "--min-psnr" && i + 1 < argc) min_psnr = std::atof(argv[++i]);
+        else if (a == "--min-ssim" && i + 1 < argc) min_ssim = std::atof(argv[++i]);
         else if (actual_path.empty()) actual_path = a;
         else if (golden_path.empty()) golden_path = a;
         else { std::fprintf(stderr, "image-compare: unexpected argument %s\n", a.c_str()); return 2; }
@@ -65,6 +121,13 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "image-compare: size %ux%u differs from golden %ux%u\n", actual->width, actual->height,
                          golden->width, golden->height);
             return 1;
+        }
+        if (min_psnr >= 0 || min_ssim >= 0) {
+            double p = psnr(actual.value(), golden.value()), q = ssim(actual.value(), golden.value());
+            bool pass = p >= min_psnr && q >= min_ssim;
+            std::printf("reference %s: PSNR %.2f dB (min %.1f), SSIM %.4f (min %.2f) %s\n", golden_path.c_str(), p, min_psnr, q,
+                        min_ssim, pass ? "ok" : "FAILED");
+            return ok && pass ? 0 : 1;
         }
         size_t failing = 0, pixels = size_t(actual->width) * actual->height;
         int worst = 0;
