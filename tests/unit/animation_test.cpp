@@ -57,3 +57,67 @@ TEST(Animation, PoseAppliesRotationToWorldAndBounds) {
     EXPECT_NEAR(pose.max.z, -1.0f, 1e-5f);
     EXPECT_NEAR(pose.max.x, 0.0f, 1e-5f);
 }
+
+TEST(Animation, MorphWeightsAnimateVertices) {
+    Model m;
+    Mesh mesh;
+    Primitive p;
+    p.vertices.resize(3);
+    p.vertices[1].position = {1, 0, 0};
+    p.vertices[2].position = {0, 1, 0};
+    p.indices = {0, 1, 2};
+    MorphTarget t;
+    t.position = {{0, 0, 2}, {0, 0, 2}, {0, 0, 2}};  // lifts the triangle by 2 at weight 1
+    p.targets.push_back(t);
+    mesh.primitives.push_back(p);
+    mesh.weights = {0};
+    m.meshes.push_back(mesh);
+    Node n;
+    n.mesh = 0;
+    n.translation = {10, 0, 0};
+    m.nodes.push_back(n);
+    m.roots = {0};
+    Animation a;
+    a.samplers.push_back(sampler(Interpolation::Linear, {0, 1}, {0, 1}));
+    a.channels.push_back({0, 0, AnimPath::Weights});
+    a.duration = 1;
+    m.animations.push_back(a);
+
+    Pose rest = evaluate_pose(m, 0, 0.0f);
+    ASSERT_EQ(rest.items.size(), 1u);
+    EXPECT_TRUE(rest.items[0].deformed.empty());  // all weights zero: drawn from the static buffer
+    Pose half = evaluate_pose(m, 0, 0.5f);
+    ASSERT_EQ(half.items[0].deformed.size(), 3u);
+    EXPECT_NEAR(half.items[0].deformed[1].position.z, 1.0f, 1e-5f);
+    EXPECT_NEAR(half.items[0].deformed[1].position.x, 11.0f, 1e-5f);  // node transform applied
+    EXPECT_NEAR(half.max.z, 1.0f, 1e-5f);
+}
+
+TEST(Animation, SkinningFollowsTheJoint) {
+    Model m;
+    Mesh mesh;
+    Primitive p;
+    p.vertices.resize(3);
+    p.vertices[1].position = {1, 0, 0};
+    p.vertices[2].position = {0, 1, 0};
+    p.indices = {0, 1, 2};
+    p.joints.assign(3, glm::u16vec4(0));
+    p.weights.assign(3, glm::vec4(1, 0, 0, 0));
+    mesh.primitives.push_back(p);
+    m.meshes.push_back(mesh);
+    Node skinned, joint;
+    skinned.mesh = 0;
+    skinned.skin = 0;
+    skinned.translation = {100, 0, 0};  // ignored for skinned meshes (glTF 3.7.3.3)
+    joint.translation = {0, 5, 0};
+    m.nodes = {skinned, joint};
+    m.roots = {0, 1};
+    Skin skin;
+    skin.joints = {1};
+    skin.inverse_bind = {glm::mat4(1)};
+    m.skins.push_back(skin);
+    Pose pose = evaluate_pose(m, -1, 0);
+    ASSERT_EQ(pose.items[0].deformed.size(), 3u);
+    EXPECT_NEAR(pose.items[0].deformed[1].position.x, 1.0f, 1e-5f);
+    EXPECT_NEAR(pose.items[0].deformed[1].position.y, 5.0f, 1e-5f);
+}
