@@ -54,6 +54,14 @@ using mat4 = glm::mat4;
 #define TEX_THICKNESS 13
 #define TEX_SLOTS 14
 
+// Material features, baked into each PBR pipeline as specialization constant 0 so
+// unused texture fetches and layers compile away: bit TEX_* = that texture is
+// present; the bits below = that layer is enabled.
+#define FEATURE_CLEARCOAT (1 << 16)
+#define FEATURE_SHEEN (1 << 17)
+#define FEATURE_TRANSMISSION (1 << 18)
+#define FEATURE_SPECULAR (1 << 19)
+
 VITRINE_STRUCT(LightUniform) {
     vec4 position;   // xyz world position, w type
     vec4 direction;  // xyz direction the light points, w range (0 = infinite)
@@ -84,7 +92,6 @@ VITRINE_STRUCT(MaterialUniforms) {
     vec4 sheen;      // rgb colour, w roughness
     vec4 transmission;  // x factor, y thickness (model units), z attenuation distance (0 = infinite), w ior
     vec4 attenuation;   // rgb attenuation colour
-    ivec4 flags;     // x normal texture present, y clearcoat normal texture present
     ivec4 uv_set[4]; // TEXCOORD set per TEX_* slot, 4 per ivec4
     vec4 uv_xform[TEX_SLOTS * 2];  // per slot, two rows of KHR_texture_transform's 3x3
 };

@@ -21,7 +21,13 @@ layout(location = 5) in vec4 in_color;
 layout(location = 6) flat in vec3 in_scale;
 layout(location = 0) out vec4 out_color;
 
+layout(constant_id = 0) const int FEATURES = 0x7FFFFFFF;
+#define HAS(bit) ((FEATURES & (bit)) != 0)
+
+// Absent textures are not fetched (a uniform branch): white, or a flat normal.
 vec4 sample_slot(int slot) {
+    if (!HAS(1 << slot))
+        return (slot == TEX_NORMAL || slot == TEX_CLEARCOAT_NORMAL) ? vec4(0.5, 0.5, 1.0, 1.0) : vec4(1.0);
     int set = mat.uv_set[slot / 4][slot % 4];
     vec3 uv = vec3(set == 1 ? in_uv1 : in_uv0, 1.0);
     vec2 t = vec2(dot(mat.uv_xform[slot * 2].xyz, uv), dot(mat.uv_xform[slot * 2 + 1].xyz, uv));
@@ -110,18 +116,22 @@ void main() {
 
     vec3 ng = normalize(in_normal);
     if (!gl_FrontFacing) ng = -ng;
-    vec3 n = perturbed_normal(ng, TEX_NORMAL, mat.params2.x, mat.flags.x == 1);
+    vec3 n = perturbed_normal(ng, TEX_NORMAL, mat.params2.x, HAS(1 << TEX_NORMAL));
     vec3 v = normalize(frame.camera.xyz - in_world);
     float ndotv = clamp(abs(dot(n, v)), 1e-4, 1.0);
 
     // KHR_materials_specular: dielectric F0 colour and a weight on the specular lobe.
-    vec4 spec_tex = sample_slot(TEX_SPECULAR);
-    vec3 spec_color = mat.specular.rgb * sample_slot(TEX_SPECULAR_COLOR).rgb;
-    float spec_weight = mix(mat.specular.w * spec_tex.a, 1.0, metallic);
+    vec3 spec_color = vec3(1.0);
+    float spec_weight = 1.0;
+    if (HAS(FEATURE_SPECULAR)) {
+        spec_color = mat.specular.rgb * sample_slot(TEX_SPECULAR_COLOR).rgb;
+        spec_weight = mix(mat.specular.w * sample_slot(TEX_SPECULAR).a, 1.0, metallic);
+    }
     vec3 dielectric_f0 = min(vec3(mat.params2.z) * spec_color, vec3(1.0));
     vec3 f0 = mix(dielectric_f0, base.rgb, metallic);
     vec3 c_diff = mix(base.rgb, vec3(0.0), metallic);
-    float transmission = mat.transmission.x * sample_slot(TEX_TRANSMISSION).r * (1.0 - metallic);
+    float transmission = 0.0;
+    if (HAS(FEATURE_TRANSMISSION)) transmission = mat.transmission.x * sample_slot(TEX_TRANSMISSION).r * (1.0 - metallic);
 
     // Image-based lighting (split sum with multiple-scattering energy compensation).
     vec2 f_ab = texture(brdf_lut, vec2(ndotv, roughness)).rg;
@@ -135,7 +145,7 @@ void main() {
     vec3 irradiance = texture(irradiance_map, rotate_y(n, -frame.env.y)).rgb;
     vec3 radiance = env_specular(reflect(-v, n), roughness);
     vec3 diffuse_ibl = k_d * irradiance;
-    if (transmission > 0.0) {
+    if (HAS(FEATURE_TRANSMISSION) && transmission > 0.0) {
         float thickness = mat.transmission.y * sample_slot(TEX_THICKNESS).g;
         vec3 through = transmitted_light(n, v, roughness, mat.transmission.w, thickness);
         diffuse_ibl = mix(diffuse_ibl, (1.0 - fss_ess) * base.rgb * through / max(frame.env.x, 1e-6), transmission);
@@ -146,19 +156,27 @@ void main() {
     color = mix(color, color * ao, mat.params2.y);
 
     // Sheen (textiles): a layer on top of the base, which it darkens by its albedo.
-    vec3 sheen_color = mat.sheen.rgb * sample_slot(TEX_SHEEN_COLOR).rgb;
-    float sheen_roughness = max(mat.sheen.w * sample_slot(TEX_SHEEN_ROUGHNESS).a, 0.07);
-    float sheen_max = max(sheen_color.r, max(sheen_color.g, sheen_color.b));
-    float sheen_scale = 1.0 - sheen_max * sheen_albedo(ndotv, sheen_roughness);
-    if (sheen_max > 0.0) {
+    vec3 sheen_color = vec3(0.0);
+    float sheen_roughness = 1.0, sheen_max = 0.0, sheen_scale = 1.0;
+    if (HAS(FEATURE_SHEEN)) {
+        sheen_color = mat.sheen.rgb * sample_slot(TEX_SHEEN_COLOR).rgb;
+        sheen_roughness = max(mat.sheen.w * sample_slot(TEX_SHEEN_ROUGHNESS).a, 0.07);
+        sheen_max = max(sheen_color.r, max(sheen_color.g, sheen_color.b));
+        sheen_scale = 1.0 - sheen_max * sheen_albedo(ndotv, sheen_roughness);
+    }
+    if (HAS(FEATURE_SHEEN) && sheen_max > 0.0) {
         color *= sheen_scale;
         color += frame.env.x * sheen_color * sheen_albedo(ndotv, sheen_roughness) * irradiance * ao;
     }
 
     // Clearcoat (lacquer, glaze): a dielectric layer with its own normal and roughness.
-    float cc = mat.clearcoat.x * sample_slot(TEX_CLEARCOAT).r;
-    float cc_rough = clamp(mat.clearcoat.y * sample_slot(TEX_CLEARCOAT_ROUGHNESS).g, 0.0, 1.0);
-    vec3 ccn = perturbed_normal(ng, TEX_CLEARCOAT_NORMAL, mat.clearcoat.z, mat.flags.y == 1);
+    float cc = 0.0, cc_rough = 0.0;
+    vec3 ccn = ng;
+    if (HAS(FEATURE_CLEARCOAT)) {
+        cc = mat.clearcoat.x * sample_slot(TEX_CLEARCOAT).r;
+        cc_rough = clamp(mat.clearcoat.y * sample_slot(TEX_CLEARCOAT_ROUGHNESS).g, 0.0, 1.0);
+        ccn = perturbed_normal(ng, TEX_CLEARCOAT_NORMAL, mat.clearcoat.z, HAS(1 << TEX_CLEARCOAT_NORMAL));
+    }
     float cc_ndotv = clamp(abs(dot(ccn, v)), 1e-4, 1.0);
     vec3 cc_fresnel = f_schlick(vec3(0.04), vec3(1.0), cc_ndotv);
 
@@ -194,12 +212,12 @@ void main() {
             vec3 diffuse = (1.0 - f) * c_diff / PI * (1.0 - transmission);
             vec3 specular = f * d_ggx(ndoth, alpha) * v_smith_correlated(ndotv, ndotl, alpha);
             vec3 lit = radiance_in * ndotl * (diffuse + specular);
-            if (sheen_max > 0.0)
+            if (HAS(FEATURE_SHEEN) && sheen_max > 0.0)
                 lit = lit * sheen_scale + radiance_in * ndotl * sheen_color * d_charlie(sheen_roughness, ndoth) * v_neubelt(ndotl, ndotv);
             color += lit;
         }
         float cc_ndotl = clamp(dot(ccn, l), 0.0, 1.0);
-        if (cc > 0.0 && cc_ndotl > 0.0 && attenuation > 0.0) {
+        if (HAS(FEATURE_CLEARCOAT) && cc > 0.0 && cc_ndotl > 0.0 && attenuation > 0.0) {
             float cc_alpha = max(cc_rough * cc_rough, 1e-3);
             float cc_ndoth = clamp(dot(ccn, h), 0.0, 1.0);
             vec3 f = f_schlick(vec3(0.04), vec3(1.0), clamp(dot(v, h), 0.0, 1.0));
@@ -208,7 +226,7 @@ void main() {
     }
 
     color += mat.emissive.rgb * sample_slot(TEX_EMISSIVE).rgb;
-    if (cc > 0.0) {
+    if (HAS(FEATURE_CLEARCOAT) && cc > 0.0) {
         vec2 cc_ab = texture(brdf_lut, vec2(cc_ndotv, cc_rough)).rg;
         vec3 cc_ibl = frame.env.x * env_specular(reflect(-v, ccn), cc_rough) * (0.04 * cc_ab.x + cc_ab.y);
         color = color * (1.0 - cc * cc_fresnel) + cc * (cc_ibl * ao + cc_light);

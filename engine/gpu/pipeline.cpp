@@ -12,9 +12,13 @@ VkShaderModule make_shader(Context& ctx, const uint32_t* words, size_t bytes) {
 }
 
 VkPipeline make_graphics_pipeline(Context& ctx, const GraphicsPipelineDesc& d) {
+    int32_t constant = d.frag_constant0.value_or(0);
+    VkSpecializationMapEntry entry{0, 0, sizeof(int32_t)};
+    VkSpecializationInfo spec{1, &entry, sizeof(int32_t), &constant};
     VkPipelineShaderStageCreateInfo stages[2] = {
         {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_VERTEX_BIT, d.vert, "main", nullptr},
-        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_FRAGMENT_BIT, d.frag, "main", nullptr},
+        {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_FRAGMENT_BIT, d.frag, "main",
+         d.frag_constant0 ? &spec : nullptr},
     };
     VkPipelineVertexInputStateCreateInfo vi{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
     vi.vertexBindingDescriptionCount = uint32_t(d.bindings.size());

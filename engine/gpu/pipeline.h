@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "gpu/context.h"
@@ -20,6 +21,7 @@ struct GraphicsPipelineDesc {
     bool blend = false;  // premultiplied-style "over" for colour, alpha accumulates coverage
     bool depth_test = true, depth_write = true;
     VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
+    std::optional<int32_t> frag_constant0;  // fragment specialization constant 0, when set
 };
 
 VkPipeline make_graphics_pipeline(Context& ctx, const GraphicsPipelineDesc& desc);

@@ -130,13 +130,23 @@ Result<std::unique_ptr<GpuModel>> GpuModel::upload(gpu::Context& ctx, const scen
         u.sheen = glm::vec4(m.sheen.color, m.sheen.roughness);
         u.transmission = {m.transmission.factor, m.transmission.thickness, m.transmission.attenuation_distance, m.ior};
         u.attenuation = glm::vec4(m.transmission.attenuation_color, 0);
-        u.flags = {m.normal_tex.texture >= 0 ? 1 : 0, m.clearcoat.normal_texture.texture >= 0 ? 1 : 0, 0, 0};
+        int features = 0;
+        if (m.clearcoat.factor > 0) features |= FEATURE_CLEARCOAT;
+        if (glm::length(m.sheen.color) > 0) features |= FEATURE_SHEEN;
+        if (m.transmission.factor > 0) features |= FEATURE_TRANSMISSION;
+        if (m.specular.factor != 1 || m.specular.color != glm::vec3(1) || m.specular.texture.texture >= 0 ||
+            m.specular.color_texture.texture >= 0)
+            features |= FEATURE_SPECULAR;
         const scene::TextureRef* refs[TEX_SLOTS] = {
             &m.base_color_tex, &m.metal_rough_tex, &m.normal_tex, &m.occlusion_tex, &m.emissive_tex,
             &m.clearcoat.texture, &m.clearcoat.roughness_texture, &m.clearcoat.normal_texture,
             &m.specular.texture, &m.specular.color_texture, &m.sheen.color_texture, &m.sheen.roughness_texture,
             &m.transmission.texture, &m.transmission.thickness_texture};
         for (int slot = 0; slot < TEX_SLOTS; ++slot) {
+            int t = refs[slot]->texture;
+            bool present = t >= 0 && model.textures[size_t(t)].image >= 0 &&
+                           !model.images[size_t(model.textures[size_t(t)].image)].pixels.rgba.empty();
+            if (present) features |= 1 << slot;
             u.uv_set[slot / 4][slot % 4] = refs[slot]->tex_coord;
             set_xform(u, slot, *refs[slot]);
         }
@@ -166,6 +176,7 @@ Result<std::unique_ptr<GpuModel>> GpuModel::upload(gpu::Context& ctx, const scen
                              VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, uint32_t(slot));
         }
         g->material_sets_.push_back(set);
+        g->features_.push_back(features);
         g->material_ubos_.push_back(std::move(ubo.value()));
     }
     return g;

@@ -32,6 +32,9 @@ public:
     bool material_blends(int material) const;
     bool material_double_sided(int material) const;
     bool material_transmits(int material) const;  // KHR_materials_transmission
+    // FEATURE_* and texture-present bits of shaders/layout.h, for pipeline specialization.
+    int material_features(int material) const { return material >= 0 ? features_[size_t(material)] : features_.back(); }
+    size_t material_count() const { return materials_.size(); }
     bool any_transmission() const {
         for (size_t i = 0; i < materials_.size(); ++i)
             if (material_transmits(int(i))) return true;
@@ -54,6 +57,7 @@ private:
     std::map<uint32_t, VkSampler> samplers_;
     VkDescriptorPool pool_ = VK_NULL_HANDLE;
     std::vector<VkDescriptorSet> material_sets_;
+    std::vector<int> features_;  // per material set (the default material last)
     uint64_t texture_bytes_ = 0;
 };
 

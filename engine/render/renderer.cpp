@@ -171,13 +171,7 @@ Result<std::unique_ptr<Renderer>> Renderer::create(gpu::Context& ctx, VkFormat o
         {4, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(scene::Vertex, uv1)},
         {5, 0, VK_FORMAT_R32G32B32A32_SFLOAT, offsetof(scene::Vertex, color)},
     };
-    for (int blend = 0; blend < 2; ++blend)
-        for (int two_sided = 0; two_sided < 2; ++two_sided) {
-            d.blend = blend;
-            d.depth_write = !blend;
-            d.cull = two_sided ? VK_CULL_MODE_NONE : VK_CULL_MODE_BACK_BIT;
-            r->pbr_[size_t(blend * 2 + two_sided)] = gpu::make_graphics_pipeline(ctx, d);
-        }
+    r->pbr_desc_ = d;
     gpu::GraphicsPipelineDesc t;
     t.vert = fs_vert;
     t.frag = tm_frag;
@@ -228,7 +222,8 @@ Renderer::~Renderer() {
     for (Slot& s : slots_) { s.frame_ubo.reset(); s.dynamic_vertices.reset(); }
     VkDevice dev = ctx_.device();
     auto fb = scene_fb_;
-    auto pipelines = pbr_;
+    std::vector<VkPipeline> pipelines;
+    for (auto& [key, p] : pbr_) pipelines.push_back(p);
     auto tonemap = tonemap_;
     auto modules = modules_;
     auto layouts = std::array<VkPipelineLayout, 2>{pbr_layout_, tonemap_pipeline_layout_};
@@ -263,7 +258,23 @@ Result<void> Renderer::set_model(const scene::Model& model) {
     if (!gm) return gm.error();
     model_ = std::move(gm.value());
     scene_ = &model;
+    for (int m = -1; m < int(model.materials.size()); ++m)
+        pbr_pipeline(model_->material_features(m), model_->material_blends(m), model_->material_double_sided(m));
     return {};
+}
+
+VkPipeline Renderer::pbr_pipeline(int features, bool blend, bool double_sided) {
+    int64_t key = int64_t(features) << 2 | int64_t(blend) << 1 | int64_t(double_sided);
+    auto it = pbr_.find(key);
+    if (it != pbr_.end()) return it->second;
+    gpu::GraphicsPipelineDesc d = pbr_desc_;
+    d.blend = blend;
+    d.depth_write = !blend;
+    d.cull = double_sided ? VK_CULL_MODE_NONE : VK_CULL_MODE_BACK_BIT;
+    d.frag_constant0 = features;
+    VkPipeline p = gpu::make_graphics_pipeline(ctx_, d);
+    pbr_[key] = p;
+    return p;
 }
 
 void Renderer::write_frame_sets() {
@@ -450,7 +461,8 @@ Result<void> Renderer::record(VkCommandBuffer cmd, uint32_t slot, const scene::P
             const auto& it = pose.items[i];
             const GpuPrimitive& gp = model_->primitive(it.mesh, it.primitive);
             if (gp.index_count == 0) continue;
-            VkPipeline p = pbr_[size_t(model_->material_blends(gp.material) * 2 + model_->material_double_sided(gp.material))];
+            VkPipeline p = pbr_pipeline(model_->material_features(gp.material), model_->material_blends(gp.material),
+                                        model_->material_double_sided(gp.material));
             if (p != bound) {
                 vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, p);
                 bound = p;

@@ -3,8 +3,10 @@
 // Passes: scene (MSAA colour + depth -> resolve), output (fullscreen tone map).
 #pragma once
 #include <array>
+#include <map>
 #include <memory>
 
+#include "gpu/pipeline.h"
 #include "gpu/resources.h"
 #include "render/environment.h"
 #include "render/gpu_model.h"
@@ -52,7 +54,11 @@ private:
     VkRenderPass output_pass_ = VK_NULL_HANDLE;
     VkDescriptorSetLayout frame_layout_ = VK_NULL_HANDLE, material_layout_ = VK_NULL_HANDLE, tonemap_layout_ = VK_NULL_HANDLE;
     VkPipelineLayout pbr_layout_ = VK_NULL_HANDLE, tonemap_pipeline_layout_ = VK_NULL_HANDLE;
-    std::array<VkPipeline, 4> pbr_{};  // [blend * 2 + double_sided]
+    // PBR pipelines by (material features << 2 | blend << 1 | double sided), made at
+    // load for every material of the model and kept for the renderer's lifetime.
+    std::map<int64_t, VkPipeline> pbr_;
+    gpu::GraphicsPipelineDesc pbr_desc_;
+    VkPipeline pbr_pipeline(int features, bool blend, bool double_sided);
     VkPipeline tonemap_ = VK_NULL_HANDLE;
     std::vector<VkShaderModule> modules_;
     VkDescriptorPool pool_ = VK_NULL_HANDLE;
