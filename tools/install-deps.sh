@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libvulkan-dev vulkan-validationlayers mesa-vulkan-drivers glslc spirv-tools vulkan-tools
-  libglfw3-dev libglm-dev libimgui-dev libopenal-dev
+  libglfw3-dev libglm-dev
   libtinygltf-dev libstb-dev nlohmann-json3-dev
   libdraco-dev libmeshoptimizer-dev libgtest-dev
   xvfb xauth

@@ -61,9 +61,14 @@ Result<std::pair<uint32_t, uint32_t>> Args::size(const std::string& flag, uint32
     return std::pair{uint32_t(a), uint32_t(b)};
 }
 
-bool validation_requested() {
+Validation validation_requested() {
     const char* v = std::getenv("VITRINE_VALIDATION");
-    return v && std::string(v) != "0" && std::string(v) != "";
+    if (v && *v) return std::string(v) == "0" ? Validation::Off : Validation::Required;
+#ifdef NDEBUG
+    return Validation::Off;
+#else
+    return Validation::IfInstalled;  // debug builds validate whenever the layer is there
+#endif
 }
 
 }  // namespace vitrine::app

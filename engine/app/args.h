@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "gpu/context.h"
 
 namespace vitrine::app {
 
@@ -31,6 +32,8 @@ private:
     std::map<std::string, std::string> values_;
 };
 
-bool validation_requested();  // VITRINE_VALIDATION=1 in the environment
+// VITRINE_VALIDATION=1: required (tests); =0: off; unset: on in debug builds when installed.
+gpu::Validation validation_requested();
+using gpu::Validation;
 
 }  // namespace vitrine::app

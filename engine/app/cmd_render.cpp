@@ -27,7 +27,7 @@ Result<std::unique_ptr<GpuSession>> open_gpu_session(int* code) {
     auto ctx = gpu::Context::create(co);
     if (!ctx) { *code = kGpuFailure; return ctx.error(); }
     s->ctx = std::move(ctx.value());
-    log::info("GPU: " + s->ctx->device_name() + (co.validation ? " (validation on)" : ""));
+    log::info("GPU: " + s->ctx->device_name() + (s->ctx->validation_enabled() ? " (validation on)" : ""));
     auto r = render::Renderer::create(*s->ctx, display::kFileFormat, display::kFileLayout);
     if (!r) { *code = kGpuFailure; return r.error(); }
     s->renderer = std::move(r.value());

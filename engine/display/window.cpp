@@ -7,7 +7,7 @@
 
 namespace vitrine::display {
 
-Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options, bool validation) {
+Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options, gpu::Validation validation) {
     std::unique_ptr<Window> w(new Window());
     if (!glfwInit()) return fail("cannot open a window: no display found (is DISPLAY set? use 'vitrine render' for headless output)");
     if (!glfwVulkanSupported()) return fail("cannot open a window: GLFW finds no Vulkan loader");

@@ -24,7 +24,7 @@ class Window {
 public:
     // Opens the window and creates the Vulkan context, swapchain and a renderer
     // that draws into it.
-    static Result<std::unique_ptr<Window>> open(const WindowOptions& options, bool validation);
+    static Result<std::unique_ptr<Window>> open(const WindowOptions& options, gpu::Validation validation);
     ~Window();
 
     gpu::Context& context() { return *ctx_; }

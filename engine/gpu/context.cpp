@@ -65,8 +65,9 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
 
     std::vector<const char*> extensions, layers;
     for (const auto& e : options.instance_extensions) extensions.push_back(e.c_str());
-    bool validation = options.validation;
-    if (validation && !has_layer("VK_LAYER_KHRONOS_validation")) {
+    bool installed = has_layer("VK_LAYER_KHRONOS_validation");
+    bool validation = options.validation == Validation::Required || (options.validation == Validation::IfInstalled && installed);
+    if (validation && !installed) {
         return fail("Vulkan validation was requested but VK_LAYER_KHRONOS_validation is not installed "
                     "(install the vulkan-validationlayers package)");
     }

@@ -15,8 +15,10 @@ namespace vitrine::gpu {
 
 constexpr uint32_t kFramesInFlight = 2;
 
+enum class Validation { Off, IfInstalled, Required };
+
 struct ContextOptions {
-    bool validation = false;  // VK_LAYER_KHRONOS_validation + debug messenger
+    Validation validation = Validation::Off;  // VK_LAYER_KHRONOS_validation + debug messenger
     std::vector<std::string> instance_extensions;  // e.g. what GLFW needs for a window
     // Creates the window surface once the instance exists (null: headless).
     std::function<VkSurfaceKHR(VkInstance)> make_surface;
