@@ -15,9 +15,9 @@ std::vector<uint32_t> fan_to_list(const std::vector<uint32_t>& fan);
 // the face normal (glTF 3.7.2.1: "client implementations MUST calculate flat normals").
 void make_flat_normals(Primitive& prim);
 
-// Per-vertex tangents from UV derivatives (accumulated per triangle, area weighted,
-// Gram-Schmidt against the normal, handedness in w). Matches MikkTSpace on meshes
-// whose UV seams are already split, as exported meshes are.
+// Tangents as MikkTSpace builds them: per-corner tangents in the normal's plane,
+// angle weighted, averaged per vertex and handedness; vertices where mirrored UV
+// islands meet are split (may append vertices). Handedness in w, glTF convention.
 void generate_tangents(Primitive& prim, int uv_set);
 
 void compute_bounds(Primitive& prim);

@@ -63,3 +63,30 @@ TEST(Geometry, DegenerateUVsStillGiveAPerpendicularTangent) {
         EXPECT_NEAR(glm::length(glm::vec3(v.tangent)), 1.0f, 1e-5f);
     }
 }
+
+TEST(Geometry, MirroredSeamSplitsSharedVertices) {
+    // Two triangles share the edge x = 1; the right one's U runs backwards (a mirrored
+    // UV island, as on the two halves of a symmetric scan).
+    Primitive p;
+    p.vertices.resize(4);
+    p.vertices[0].position = {0, 0, 0}; p.vertices[0].uv0 = {0, 1};
+    p.vertices[1].position = {1, 0, 0}; p.vertices[1].uv0 = {1, 1};
+    p.vertices[2].position = {1, 1, 0}; p.vertices[2].uv0 = {1, 0};
+    p.vertices[3].position = {2, 0, 0}; p.vertices[3].uv0 = {0, 1};
+    for (auto& v : p.vertices) v.normal = {0, 0, 1};
+    p.indices = {0, 1, 2, 1, 3, 2};
+    generate_tangents(p, 0);
+    ASSERT_EQ(p.vertices.size(), 6u);  // vertices 1 and 2 split
+    for (size_t c = 0; c < 3; ++c) {
+        const Vertex& v = p.vertices[p.indices[c]];
+        EXPECT_NEAR(v.tangent.x, 1.0f, 1e-5f);
+        EXPECT_EQ(v.tangent.w, 1.0f);
+    }
+    for (size_t c = 3; c < 6; ++c) {
+        const Vertex& v = p.vertices[p.indices[c]];
+        EXPECT_NEAR(v.tangent.x, -1.0f, 1e-5f);  // U grows toward -X on the mirrored side
+        // The bitangent still points up the image (+Y).
+        glm::vec3 b = glm::cross(v.normal, glm::vec3(v.tangent)) * v.tangent.w;
+        EXPECT_NEAR(b.y, 1.0f, 1e-5f);
+    }
+}
