@@ -21,4 +21,9 @@ for i in 0 1 2 3 4 5 6 7; do
   "$vitrine" render "$relic" --time "$t" --pitch 12 --size 960x960 --out "$out/relic_$i.png" --quiet
   echo "demo: wrote $out/relic_$i.png (show time ${t} s)"
 done
-echo "demo: done; open $out/relic_0.png … relic_7.png"
+for finish in porcelain jade; do
+  "$vitrine" render "$build/assets/relic_$finish/relic.gltf" --time 5 --pitch 12 --size 960x960 \
+    --out "$out/relic_$finish.png" --quiet
+  echo "demo: wrote $out/relic_$finish.png (the same vessel in $finish)"
+done
+echo "demo: done; open $out/relic_0.png … relic_7.png, relic_porcelain.png, relic_jade.png"

@@ -4,7 +4,10 @@
 // verdigris patina, the normal map derived from the engraving depth, and a
 // 40-second turntable animation.
 //
-// usage: make-relic OUT_DIR [--detail N] [--texture WIDTH]
+// usage: make-relic OUT_DIR [--material bronze|porcelain|jade] [--detail N] [--texture WIDTH]
+//   --material     bronze with verdigris (default); glazed blue-and-white porcelain
+//                  (KHR_materials_clearcoat); carved jade (KHR_materials_transmission,
+//                  _volume, _ior)
 //   --detail N     multiplies the vessel's segments and profile samples by N
 //                  (1: 67k triangles; 6: about 2.4 M, the "large scan" stress case)
 //   --texture W    vessel texture width in pixels (height W/2); from 4096 up the
@@ -214,7 +217,44 @@ using Pixels = std::vector<uint8_t>;
 
 uint8_t to8(float f) { return uint8_t(std::lround(std::clamp(f, 0.0f, 1.0f) * 255.0f)); }
 
-void make_textures(int w, int h, Pixels& color, Pixels& normal, Pixels& orm) {
+enum class Finish { Bronze, Porcelain, Jade };
+
+// Per finish: base colour, roughness and metal at one texel. `groove` is the engraving
+// (bronze, jade) or the painted motif (porcelain), `n` a blotch noise.
+void surface(Finish f, float u, float v, float groove, float n, float rgb[3], float* rough, float* metal) {
+    switch (f) {
+        case Finish::Bronze: {
+            // Verdigris gathers in grooves and in blotches; polished bronze elsewhere.
+            float patina = std::clamp((n - 0.52f) * 5.0f + groove * 0.9f, 0.0f, 1.0f);
+            float grain = 0.85f + 0.3f * fbm(u * 4, v * 4, 11);
+            float bronze[3] = {0.72f * grain, 0.50f * grain, 0.26f * grain}, verd[3] = {0.26f, 0.52f, 0.42f};
+            for (int c = 0; c < 3; ++c) rgb[c] = bronze[c] * (1 - patina) + verd[c] * patina;
+            *rough = 0.28f + 0.5f * patina + 0.1f * fbm(u * 8, v * 8, 5);
+            *metal = 1.0f - patina;
+            return;
+        }
+        case Finish::Porcelain: {
+            // Cobalt underglaze painting on white body; the glaze is a clearcoat.
+            float cobalt = std::clamp(groove * (0.8f + 0.4f * fbm(u * 6, v * 6, 13)), 0.0f, 1.0f);
+            float white[3] = {0.86f, 0.87f, 0.85f}, blue[3] = {0.05f, 0.12f, 0.45f};
+            for (int c = 0; c < 3; ++c) rgb[c] = white[c] * (1 - cobalt) + blue[c] * cobalt;
+            *rough = 0.45f;
+            *metal = 0.0f;
+            return;
+        }
+        case Finish::Jade: {
+            // Nephrite: mottled green, cloudier in the blotches; carved, waxy polish.
+            float cloud = std::clamp((n - 0.45f) * 3.0f, 0.0f, 1.0f);
+            float green[3] = {0.32f, 0.62f, 0.38f}, pale[3] = {0.70f, 0.80f, 0.62f};
+            for (int c = 0; c < 3; ++c) rgb[c] = green[c] * (1 - cloud) + pale[c] * cloud;
+            *rough = 0.22f + 0.15f * groove;
+            *metal = 0.0f;
+            return;
+        }
+    }
+}
+
+void make_textures(Finish finish, int w, int h, Pixels& color, Pixels& normal, Pixels& orm) {
     color.resize(size_t(w) * h * 4);
     normal.resize(size_t(w) * h * 4);
     orm.resize(size_t(w) * h * 4);
@@ -222,7 +262,8 @@ void make_textures(int w, int h, Pixels& color, Pixels& normal, Pixels& orm) {
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
             float u = (x + 0.5f) / w, v = (y + 0.5f) / h;
-            height[size_t(y) * w + x] = -engraving(u, v) * 1.0f + 0.15f * fbm(u, v, 7);
+            // Porcelain's motif is painted, not carved: its surface stays smooth.
+            height[size_t(y) * w + x] = finish == Finish::Porcelain ? 0.02f * fbm(u, v, 7) : -engraving(u, v) + 0.15f * fbm(u, v, 7);
         }
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
@@ -230,16 +271,11 @@ void make_textures(int w, int h, Pixels& color, Pixels& normal, Pixels& orm) {
             size_t i = size_t(y) * w + x;
             float groove = engraving(u, v);
             float n = fbm(u * 1.0f, v * 1.0f, 3);
-            // Verdigris gathers in grooves and in blotches; polished bronze elsewhere.
-            float patina = std::clamp((n - 0.52f) * 5.0f + groove * 0.9f, 0.0f, 1.0f);
-            float grain = 0.85f + 0.3f * fbm(u * 4, v * 4, 11);
-            float bronze[3] = {0.72f * grain, 0.50f * grain, 0.26f * grain};
-            float verd[3] = {0.26f, 0.52f, 0.42f};
-            for (int c = 0; c < 3; ++c) color[i * 4 + size_t(c)] = to8(std::pow(bronze[c] * (1 - patina) + verd[c] * patina, 1 / 2.2f));
+            float rgb[3], rough, metal;
+            surface(finish, u, v, groove, n, rgb, &rough, &metal);
+            for (int c = 0; c < 3; ++c) color[i * 4 + size_t(c)] = to8(std::pow(rgb[c], 1 / 2.2f));
             color[i * 4 + 3] = 255;
-            float ao = 1.0f - 0.45f * groove;
-            float rough = 0.28f + 0.5f * patina + 0.1f * fbm(u * 8, v * 8, 5);
-            float metal = 1.0f - patina;
+            float ao = finish == Finish::Porcelain ? 1.0f : 1.0f - 0.45f * groove;
             orm[i * 4 + 0] = to8(ao);
             orm[i * 4 + 1] = to8(rough);
             orm[i * 4 + 2] = to8(metal);
@@ -322,15 +358,19 @@ int main(int argc, char** argv) {
     namespace fs = std::filesystem;
     fs::path out;
     int detail = 1, tw = 1024;
+    std::string material = "bronze";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--detail" && i + 1 < argc) detail = std::atoi(argv[++i]);
+        else if (a == "--material" && i + 1 < argc) material = argv[++i];
         else if (a == "--texture" && i + 1 < argc) tw = std::atoi(argv[++i]);
         else if (out.empty() && a.rfind("--", 0) != 0) out = a;
         else out.clear(), detail = 0;
     }
-    if (out.empty() || detail < 1 || detail > 16 || tw < 64 || tw > 16384) {
-        std::fprintf(stderr, "usage: make-relic OUT_DIR [--detail 1..16] [--texture 64..16384]\n");
+    Finish finish = material == "porcelain" ? Finish::Porcelain : material == "jade" ? Finish::Jade : Finish::Bronze;
+    if (out.empty() || detail < 1 || detail > 16 || tw < 64 || tw > 16384 ||
+        (material != "bronze" && material != "porcelain" && material != "jade")) {
+        std::fprintf(stderr, "usage: make-relic OUT_DIR [--material bronze|porcelain|jade] [--detail 1..16] [--texture 64..16384]\n");
         return 2;
     }
     const bool jpeg = tw >= 4096;
@@ -343,7 +383,7 @@ int main(int argc, char** argv) {
     }
     const int th = tw / 2;
     Pixels color, normal, orm, stone;
-    make_textures(tw, th, color, normal, orm);
+    make_textures(finish, tw, th, color, normal, orm);
     make_stone(256, 256, stone);
     std::string names[4] = {std::string("vessel_basecolor.") + ext, std::string("vessel_normal.") + ext,
                             std::string("vessel_orm.") + ext, "plinth_basecolor.png"};
@@ -387,6 +427,20 @@ int main(int argc, char** argv) {
     }
     bin.close();
 
+    const char* extensions_used = "";
+    const char* material_name = "Bronze with verdigris";
+    const char* material_extensions = "";
+    if (finish == Finish::Porcelain) {
+        extensions_used = "\"extensionsUsed\":[\"KHR_materials_clearcoat\"],\n";
+        material_name = "Blue-and-white porcelain";
+        material_extensions = ",\"extensions\":{\"KHR_materials_clearcoat\":{\"clearcoatFactor\":1,\"clearcoatRoughnessFactor\":0.04}}";
+    } else if (finish == Finish::Jade) {
+        extensions_used = "\"extensionsUsed\":[\"KHR_materials_transmission\",\"KHR_materials_volume\",\"KHR_materials_ior\"],\n";
+        material_name = "Carved jade";
+        material_extensions = ",\"extensions\":{\"KHR_materials_transmission\":{\"transmissionFactor\":0.7},"
+                              "\"KHR_materials_volume\":{\"thicknessFactor\":0.03,\"attenuationDistance\":0.02,"
+                              "\"attenuationColor\":[0.35,0.75,0.45]},\"KHR_materials_ior\":{\"ior\":1.61}}";
+    }
     std::FILE* f = std::fopen((out / "relic.gltf").string().c_str(), "w");
     if (!f) {
         std::fprintf(stderr, "make-relic: error: cannot write relic.gltf\n");
@@ -395,10 +449,11 @@ int main(int argc, char** argv) {
     std::fprintf(f,
         "{\n\"asset\":{\"version\":\"2.0\",\"generator\":\"Vitrine make-relic\",\"copyright\":\"Vitrine project, generated\"},\n"
         "\"scene\":0,\"scenes\":[{\"name\":\"Relic\",\"nodes\":[0,1]}],\n"
-        "\"nodes\":[{\"name\":\"Bronze vessel\",\"mesh\":0},{\"name\":\"Plinth\",\"mesh\":1}],\n"
+        "\"nodes\":[{\"name\":\"Vessel\",\"mesh\":0},{\"name\":\"Plinth\",\"mesh\":1}],\n"
         "\"meshes\":[{\"name\":\"Vessel\",\"primitives\":[%s]},{\"name\":\"Plinth\",\"primitives\":[%s]}],\n"
-        "\"materials\":[{\"name\":\"Bronze with verdigris\",\"pbrMetallicRoughness\":{\"baseColorTexture\":{\"index\":0},"
-        "\"metallicRoughnessTexture\":{\"index\":2}},\"normalTexture\":{\"index\":1},\"occlusionTexture\":{\"index\":2}},\n"
+        "%s"
+        "\"materials\":[{\"name\":\"%s\",\"pbrMetallicRoughness\":{\"baseColorTexture\":{\"index\":0},"
+        "\"metallicRoughnessTexture\":{\"index\":2}},\"normalTexture\":{\"index\":1},\"occlusionTexture\":{\"index\":2}%s},\n"
         " {\"name\":\"Dark stone\",\"pbrMetallicRoughness\":{\"baseColorTexture\":{\"index\":3},\"metallicFactor\":0,\"roughnessFactor\":0.55}}],\n"
         "\"textures\":[{\"source\":0,\"sampler\":0},{\"source\":1,\"sampler\":0},{\"source\":2,\"sampler\":0},{\"source\":3,\"sampler\":0}],\n"
         "\"samplers\":[{\"magFilter\":9729,\"minFilter\":9987,\"wrapS\":10497,\"wrapT\":33071}],\n"
@@ -408,7 +463,7 @@ int main(int argc, char** argv) {
         "\"buffers\":[{\"uri\":\"relic.bin\",\"byteLength\":%zu}],\n"
         "\"bufferViews\":[%s],\n"
         "\"accessors\":[%s]\n}\n",
-        vessel_prim.c_str(), plinth_prim.c_str(), names[0].c_str(), names[1].c_str(), names[2].c_str(), names[3].c_str(), ta, ra, bw.data.size(), bw.views.c_str(), bw.accessors.c_str());
+        vessel_prim.c_str(), plinth_prim.c_str(), extensions_used, material_name, material_extensions, names[0].c_str(), names[1].c_str(), names[2].c_str(), names[3].c_str(), ta, ra, bw.data.size(), bw.views.c_str(), bw.accessors.c_str());
     bool ok = std::ferror(f) == 0;
     ok = std::fclose(f) == 0 && ok;
     if (!ok) {
