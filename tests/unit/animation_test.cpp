@@ -12,6 +12,24 @@ static AnimSampler sampler(Interpolation interp, std::vector<float> in, std::vec
     return s;
 }
 
+// A model with one triangle (0,0,0) (1,0,0) (0,1,0) on node 0.
+static Model triangle_model() {
+    Model m;
+    Mesh mesh;
+    Primitive p;
+    p.vertices.resize(3);
+    p.vertices[1].position = {1, 0, 0};
+    p.vertices[2].position = {0, 1, 0};
+    p.indices = {0, 1, 2};
+    mesh.primitives.push_back(p);
+    m.meshes.push_back(mesh);
+    Node n;
+    n.mesh = 0;
+    m.nodes.push_back(n);
+    m.roots = {0};
+    return m;
+}
+
 TEST(Animation, LinearStepAndClamp) {
     auto lin = sampler(Interpolation::Linear, {0, 2}, {0, 10});
     EXPECT_FLOAT_EQ(sample(lin, 1, 1.0f)[0], 5.0f);
@@ -32,19 +50,11 @@ TEST(Animation, CubicSplineHitsKeysAndUsesTangents) {
 }
 
 TEST(Animation, PoseAppliesRotationToWorldAndBounds) {
-    Model m;
-    Mesh mesh;
-    Primitive p;
-    p.vertices.resize(2);
-    p.vertices[0].position = {1, 0, 0};
-    p.vertices[1].position = {2, 0, 0};
-    p.indices = {0, 1, 1};
-    mesh.primitives.push_back(p);
-    m.meshes.push_back(mesh);
-    Node n;
-    n.mesh = 0;
-    m.nodes.push_back(n);
-    m.roots = {0};
+    Model m = triangle_model();
+    auto& v = m.meshes[0].primitives[0].vertices;
+    v[0].position = {1, 0, 0};
+    v[1].position = {2, 0, 0};
+    v[2].position = {2, 0, 0};
     Animation a;
     // Quarter turn about +Y at t = 1: +X goes to -Z.
     float s = std::sqrt(0.5f);
@@ -59,24 +69,12 @@ TEST(Animation, PoseAppliesRotationToWorldAndBounds) {
 }
 
 TEST(Animation, MorphWeightsAnimateVertices) {
-    Model m;
-    Mesh mesh;
-    Primitive p;
-    p.vertices.resize(3);
-    p.vertices[1].position = {1, 0, 0};
-    p.vertices[2].position = {0, 1, 0};
-    p.indices = {0, 1, 2};
+    Model m = triangle_model();
     MorphTarget t;
     t.position = {{0, 0, 2}, {0, 0, 2}, {0, 0, 2}};  // lifts the triangle by 2 at weight 1
-    p.targets.push_back(t);
-    mesh.primitives.push_back(p);
-    mesh.weights = {0};
-    m.meshes.push_back(mesh);
-    Node n;
-    n.mesh = 0;
-    n.translation = {10, 0, 0};
-    m.nodes.push_back(n);
-    m.roots = {0};
+    m.meshes[0].primitives[0].targets.push_back(t);
+    m.meshes[0].weights = {0};
+    m.nodes[0].translation = {10, 0, 0};
     Animation a;
     a.samplers.push_back(sampler(Interpolation::Linear, {0, 1}, {0, 1}));
     a.channels.push_back({0, 0, AnimPath::Weights});
@@ -94,23 +92,15 @@ TEST(Animation, MorphWeightsAnimateVertices) {
 }
 
 TEST(Animation, SkinningFollowsTheJoint) {
-    Model m;
-    Mesh mesh;
-    Primitive p;
-    p.vertices.resize(3);
-    p.vertices[1].position = {1, 0, 0};
-    p.vertices[2].position = {0, 1, 0};
-    p.indices = {0, 1, 2};
+    Model m = triangle_model();
+    Primitive& p = m.meshes[0].primitives[0];
     p.joints.assign(3, glm::u16vec4(0));
     p.weights.assign(3, glm::vec4(1, 0, 0, 0));
-    mesh.primitives.push_back(p);
-    m.meshes.push_back(mesh);
-    Node skinned, joint;
-    skinned.mesh = 0;
-    skinned.skin = 0;
-    skinned.translation = {100, 0, 0};  // ignored for skinned meshes (glTF 3.7.3.3)
+    m.nodes[0].skin = 0;
+    m.nodes[0].translation = {100, 0, 0};  // ignored for skinned meshes (glTF 3.7.3.3)
+    Node joint;
     joint.translation = {0, 5, 0};
-    m.nodes = {skinned, joint};
+    m.nodes.push_back(joint);
     m.roots = {0, 1};
     Skin skin;
     skin.joints = {1};
