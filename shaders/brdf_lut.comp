@@ -1,9 +1,10 @@
 #version 450
 #include "common.glsl"
-// Split-sum GGX BRDF integration (scale, bias) over (NdotV, roughness), with the
-// height-correlated Smith visibility the glTF Sample Viewer uses.
+// Over (NdotV, roughness): R, G = split-sum GGX scale and bias, with the
+// height-correlated Smith visibility the glTF Sample Viewer uses; B = directional
+// albedo of the Charlie sheen lobe with Neubelt visibility (KHR_materials_sheen).
 layout(local_size_x = 8, local_size_y = 8) in;
-layout(binding = 1, rg16f) uniform writeonly image2D lut;
+layout(binding = 1, rgba16f) uniform writeonly image2D lut;
 
 float v_smith_correlated(float ndotv, float ndotl, float alpha) {
     float a2 = alpha * alpha;
@@ -35,5 +36,14 @@ void main() {
             b += fc * vis;
         }
     }
-    imageStore(lut, id, vec4(a / float(N), b / float(N), 0.0, 0.0));
+    // Sheen: uniform hemisphere sampling (pdf 1 / 2pi) of D_charlie * V_neubelt * NdotL.
+    float sheen = 0.0;
+    for (uint i = 0u; i < N; ++i) {
+        vec2 xi = hammersley(i, N);
+        float phi = 2.0 * PI * xi.x, cos_t = xi.y, sin_t = sqrt(1.0 - cos_t * cos_t);
+        vec3 l = vec3(sin_t * cos(phi), sin_t * sin(phi), cos_t);
+        vec3 h = normalize(l + v);
+        sheen += d_charlie(roughness, h.z) * v_neubelt(l.z, ndotv) * l.z;
+    }
+    imageStore(lut, id, vec4(a / float(N), b / float(N), sheen * 2.0 * PI / float(N), 0.0));
 }

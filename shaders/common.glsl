@@ -48,3 +48,11 @@ vec3 rotate_y(vec3 d, float angle) {
     float c = cos(angle), s = sin(angle);
     return vec3(c * d.x + s * d.z, d.y, -s * d.x + c * d.z);
 }
+
+// Charlie sheen distribution (perceptual roughness in, alpha = r^2) and Neubelt visibility.
+float d_charlie(float roughness, float ndoth) {
+    float inv_r = 1.0 / max(roughness * roughness, 1e-3);
+    float sin2 = max(1.0 - ndoth * ndoth, 0.0);
+    return (2.0 + inv_r) * pow(sin2, inv_r * 0.5) / (2.0 * PI);
+}
+float v_neubelt(float ndotl, float ndotv) { return clamp(1.0 / (4.0 * (ndotl + ndotv - ndotl * ndotv)), 0.0, 1.0); }

@@ -33,6 +33,7 @@ using mat4 = glm::mat4;
 #define BIND_PREFILTERED 2
 #define BIND_BRDF_LUT 3
 #define BIND_SCENE_COLOR 4  // opaque scene, mipmapped: what transmissive materials see through
+#define BIND_SHEEN 5        // environment prefiltered with the Charlie sheen lobe
 
 #define BIND_MATERIAL 0
 #define BIND_TEXTURES 1  // sampler2D array, one per TEX_* slot

@@ -9,6 +9,7 @@ layout(set = 0, binding = BIND_IRRADIANCE) uniform samplerCube irradiance_map;
 layout(set = 0, binding = BIND_PREFILTERED) uniform samplerCube prefiltered_map;
 layout(set = 0, binding = BIND_BRDF_LUT) uniform sampler2D brdf_lut;
 layout(set = 0, binding = BIND_SCENE_COLOR) uniform sampler2D scene_color;
+layout(set = 0, binding = BIND_SHEEN) uniform samplerCube sheen_map;
 layout(set = 1, binding = BIND_MATERIAL) uniform Material { MaterialUniforms mat; };
 layout(set = 1, binding = BIND_TEXTURES) uniform sampler2D tex[TEX_SLOTS];
 
@@ -43,19 +44,6 @@ float v_smith_correlated(float ndotv, float ndotl, float alpha) {
 }
 
 vec3 f_schlick(vec3 f0, vec3 f90, float vdoth) { return f0 + (f90 - f0) * pow(clamp(1.0 - vdoth, 0.0, 1.0), 5.0); }
-
-// Charlie sheen distribution and Neubelt visibility (KHR_materials_sheen).
-float d_charlie(float roughness, float ndoth) {
-    float inv_r = 1.0 / max(roughness * roughness, 1e-3);
-    float sin2 = 1.0 - ndoth * ndoth;
-    return (2.0 + inv_r) * pow(max(sin2, 0.0), inv_r * 0.5) / (2.0 * PI);
-}
-float v_neubelt(float ndotl, float ndotv) { return clamp(1.0 / (4.0 * (ndotl + ndotv - ndotl * ndotv)), 0.0, 1.0); }
-// Directional albedo of the Charlie sheen lobe, a smooth fit (no LUT).
-float sheen_albedo(float ndotv, float roughness) {
-    float a = mix(0.12, 0.35, roughness);
-    return a * (0.5 + 0.5 * pow(1.0 - ndotv, 2.0)) + 0.05 * (1.0 - roughness);
-}
 
 vec3 perturbed_normal(vec3 ng, int slot, float scale, bool present) {
     if (!present) return ng;
@@ -162,11 +150,13 @@ void main() {
         sheen_color = mat.sheen.rgb * sample_slot(TEX_SHEEN_COLOR).rgb;
         sheen_roughness = max(mat.sheen.w * sample_slot(TEX_SHEEN_ROUGHNESS).a, 0.07);
         sheen_max = max(sheen_color.r, max(sheen_color.g, sheen_color.b));
-        sheen_scale = 1.0 - sheen_max * sheen_albedo(ndotv, sheen_roughness);
     }
     if (HAS(FEATURE_SHEEN) && sheen_max > 0.0) {
-        color *= sheen_scale;
-        color += frame.env.x * sheen_color * sheen_albedo(ndotv, sheen_roughness) * irradiance * ao;
+        // The base is darkened by what the sheen layer reflects (albedo scaling).
+        float e = texture(brdf_lut, vec2(ndotv, sheen_roughness)).b;
+        sheen_scale = 1.0 - sheen_max * e;
+        vec3 sheen_light = textureLod(sheen_map, rotate_y(n, -frame.env.y), sheen_roughness * (frame.env.z - 1.0)).rgb;
+        color = color * sheen_scale + frame.env.x * sheen_color * sheen_light * e * ao;
     }
 
     // Clearcoat (lacquer, glaze): a dielectric layer with its own normal and roughness.

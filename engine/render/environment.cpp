@@ -20,7 +20,7 @@ const uint32_t kBrdfLut[] =
 #include "brdf_lut.comp.spv.inc"
     ;
 
-constexpr uint32_t kCubeSize = 256, kPrefilterSize = 128, kIrradianceSize = 32, kLutSize = 128;
+constexpr uint32_t kCubeSize = 256, kPrefilterSize = 128, kSheenSize = 64, kIrradianceSize = 32, kLutSize = 128;
 
 struct ComputePass {
     VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
@@ -93,13 +93,15 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
     auto cube = make_cube(ctx, kCubeSize, cube_mips, VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT);
     auto pre = make_cube(ctx, kPrefilterSize, kPrefilterMips, 0);
     auto irr = make_cube(ctx, kIrradianceSize, 1, 0);
+    auto sheen = make_cube(ctx, kSheenSize, kPrefilterMips, 0);
     gpu::ImageDesc ld;
-    ld.format = VK_FORMAT_R16G16_SFLOAT;
+    ld.format = VK_FORMAT_R16G16B16A16_SFLOAT;
     ld.width = ld.height = kLutSize;
     ld.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT;
     auto lut = gpu::Image::create(ctx, ld);
-    for (auto* r : {&cube, &pre, &irr, &lut})
+    for (auto* r : {&cube, &pre, &irr, &sheen, &lut})
         if (!r->ok()) return r->error();
+    env->sheen = std::move(sheen.value());
     env->cube = std::move(cube.value());
     env->prefiltered = std::move(pre.value());
     env->irradiance = std::move(irr.value());
@@ -117,11 +119,11 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
     VK_CHECK(vkCreateSampler(ctx.device(), &si, nullptr, &wrap_sampler));
 
     ComputePass to_cube = make_pass(ctx, kEquirectToCube, sizeof kEquirectToCube, 0);
-    ComputePass prefilter = make_pass(ctx, kPrefilter, sizeof kPrefilter, 12);
+    ComputePass prefilter = make_pass(ctx, kPrefilter, sizeof kPrefilter, 16);
     ComputePass irradiance = make_pass(ctx, kIrradiance, sizeof kIrradiance, 8);
     ComputePass brdf = make_pass(ctx, kBrdfLut, sizeof kBrdfLut, 0, false);
 
-    uint32_t set_count = 3 + kPrefilterMips;
+    uint32_t set_count = 3 + 2 * kPrefilterMips;
     VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, set_count},
                                     {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, set_count}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
@@ -145,6 +147,9 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
     std::vector<VkDescriptorSet> pre_sets;
     for (uint32_t m = 0; m < kPrefilterMips; ++m)
         pre_sets.push_back(make_set(prefilter, env->cube.view(), env->sampler, env->prefiltered.mip_view(m)));
+    std::vector<VkDescriptorSet> sheen_sets;
+    for (uint32_t m = 0; m < kPrefilterMips; ++m)
+        sheen_sets.push_back(make_set(prefilter, env->cube.view(), env->sampler, env->sheen.mip_view(m)));
     VkDescriptorSet irr_set = make_set(irradiance, env->cube.view(), env->sampler, env->irradiance.mip_view(0));
     VkDescriptorSet lut_set = make_set(brdf, VK_NULL_HANDLE, VK_NULL_HANDLE, env->brdf_lut.view());
 
@@ -156,6 +161,8 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
         gpu::transition(cmd, env->prefiltered, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL,
                         VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, CS, VK_ACCESS_SHADER_WRITE_BIT);
         gpu::transition(cmd, env->irradiance, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL,
+                        VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, CS, VK_ACCESS_SHADER_WRITE_BIT);
+        gpu::transition(cmd, env->sheen, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL,
                         VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, CS, VK_ACCESS_SHADER_WRITE_BIT);
         gpu::transition(cmd, env->brdf_lut, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL,
                         VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, CS, VK_ACCESS_SHADER_WRITE_BIT);
@@ -189,12 +196,15 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
 
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, prefilter.pipeline);
         for (uint32_t m = 0; m < kPrefilterMips; ++m) {
-            struct { float roughness; float source_size; uint32_t samples; } push{
-                float(m) / float(kPrefilterMips - 1), float(kCubeSize), 128u};
-            vkCmdPushConstants(cmd, prefilter.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
-            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, prefilter.layout, 0, 1, &pre_sets[m], 0, nullptr);
-            uint32_t size = std::max(1u, kPrefilterSize >> m);
-            vkCmdDispatch(cmd, (size + 7) / 8, (size + 7) / 8, 6);
+            for (uint32_t lobe = 0; lobe < 2; ++lobe) {
+                struct { float roughness; float source_size; uint32_t samples; uint32_t lobe; } push{
+                    float(m) / float(kPrefilterMips - 1), float(kCubeSize), lobe ? 256u : 128u, lobe};
+                vkCmdPushConstants(cmd, prefilter.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+                VkDescriptorSet set = lobe ? sheen_sets[m] : pre_sets[m];
+                vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, prefilter.layout, 0, 1, &set, 0, nullptr);
+                uint32_t size = std::max(1u, (lobe ? kSheenSize : kPrefilterSize) >> m);
+                vkCmdDispatch(cmd, (size + 7) / 8, (size + 7) / 8, 6);
+            }
         }
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, irradiance.pipeline);
         struct { float lod; uint32_t samples; } ipush{4.0f, 1024u};
@@ -202,7 +212,7 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, irradiance.layout, 0, 1, &irr_set, 0, nullptr);
         vkCmdDispatch(cmd, kIrradianceSize / 8, kIrradianceSize / 8, 6);
 
-        for (gpu::Image* img : {&env->prefiltered, &env->irradiance, &env->brdf_lut})
+        for (gpu::Image* img : {&env->prefiltered, &env->irradiance, &env->sheen, &env->brdf_lut})
             gpu::transition(cmd, *img, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, CS,
                             VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
     });

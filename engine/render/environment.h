@@ -12,7 +12,8 @@ struct Environment {
     gpu::Image cube;         // radiance, 256^2 per face, full mip chain (sky background)
     gpu::Image prefiltered;  // 128^2, kPrefilterMips mips, roughness = mip / (mips-1)
     gpu::Image irradiance;   // 32^2
-    gpu::Image brdf_lut;     // 128^2 RG16F (scale, bias)
+    gpu::Image sheen;        // 64^2, kPrefilterMips mips, Charlie lobe, roughness = mip / (mips-1)
+    gpu::Image brdf_lut;     // 128^2 RGBA16F: GGX scale, bias; sheen albedo
     VkSampler sampler = VK_NULL_HANDLE;  // trilinear clamp, shared by all four
 };
 

@@ -144,7 +144,7 @@ Result<std::unique_ptr<Renderer>> Renderer::create(gpu::Context& ctx, VkFormat o
     const VkShaderStageFlags VF = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, F = VK_SHADER_STAGE_FRAGMENT_BIT;
     const VkDescriptorType UBO = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, TEX = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
     r->frame_layout_ = gpu::make_set_layout(ctx, {{BIND_FRAME, UBO, VF}, {BIND_IRRADIANCE, TEX, F}, {BIND_PREFILTERED, TEX, F},
-                                                  {BIND_BRDF_LUT, TEX, F}, {BIND_SCENE_COLOR, TEX, F}});
+                                                  {BIND_BRDF_LUT, TEX, F}, {BIND_SCENE_COLOR, TEX, F}, {BIND_SHEEN, TEX, F}});
     r->material_layout_ = gpu::make_set_layout(ctx, {{BIND_MATERIAL, UBO, F}, {BIND_TEXTURES, TEX, F, TEX_SLOTS}});
     r->tonemap_layout_ = gpu::make_set_layout(ctx, {{0, UBO, F}, {1, TEX, F}, {2, TEX, F}});
     r->pbr_layout_ = gpu::make_pipeline_layout(ctx, {r->frame_layout_, r->material_layout_}, sizeof(DrawPush), VK_SHADER_STAGE_VERTEX_BIT);
@@ -182,7 +182,7 @@ Result<std::unique_ptr<Renderer>> Renderer::create(gpu::Context& ctx, VkFormat o
     r->tonemap_ = gpu::make_graphics_pipeline(ctx, t);
 
     uint32_t n = gpu::kFramesInFlight;
-    VkDescriptorPoolSize sizes[] = {{UBO, 2 * n}, {TEX, 6 * n}};
+    VkDescriptorPoolSize sizes[] = {{UBO, 2 * n}, {TEX, 7 * n}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pci.maxSets = 2 * n;
     pci.poolSizeCount = 2;
@@ -285,6 +285,7 @@ void Renderer::write_frame_sets() {
             gpu::write_image(ctx_, s.frame_set, BIND_IRRADIANCE, TEX, env_->irradiance.view(), env_->sampler, RO);
             gpu::write_image(ctx_, s.frame_set, BIND_PREFILTERED, TEX, env_->prefiltered.view(), env_->sampler, RO);
             gpu::write_image(ctx_, s.frame_set, BIND_BRDF_LUT, TEX, env_->brdf_lut.view(), env_->sampler, RO);
+            gpu::write_image(ctx_, s.frame_set, BIND_SHEEN, TEX, env_->sheen.view(), env_->sampler, RO);
             gpu::write_image(ctx_, s.tonemap_set, 2, TEX, env_->cube.view(), env_->sampler, RO);
         }
         if (resolved_) gpu::write_image(ctx_, s.tonemap_set, 1, TEX, resolved_.view(), target_sampler_, RO);
