@@ -64,11 +64,21 @@ vec3 env_specular(vec3 r, float roughness) {
 
 // What a transmissive surface shows: the opaque scene (or the environment) seen
 // along the refracted ray through the volume, attenuated by Beer's law.
-vec3 transmitted_light(vec3 n, vec3 v, float roughness, float ior, float thickness) {
+// The path of the view ray through the volume: refracted at the surface, as long as
+// the thickness (scaled by the node's scale).
+vec3 volume_travel(vec3 n, vec3 v, float ior, float thickness) {
     vec3 dir = refract(-v, n, 1.0 / ior);
     if (dot(dir, dir) < 1e-8) dir = -v;
-    dir = normalize(dir);
-    vec3 travel = dir * thickness * in_scale;
+    return normalize(dir) * thickness * in_scale;
+}
+
+vec3 volume_attenuation(float distance) {
+    float dist = mat.transmission.z;
+    return dist > 0.0 ? pow(max(mat.attenuation.rgb, vec3(1e-4)), vec3(distance / dist)) : vec3(1.0);
+}
+
+vec3 transmitted_light(vec3 travel, float roughness, float ior) {
+    vec3 dir = length(travel) > 0.0 ? normalize(travel) : -normalize(frame.camera.xyz - in_world);
     vec3 exit = in_world + travel;
     float lod_roughness = roughness * clamp(ior * 2.0 - 2.0, 0.0, 1.0);
     vec3 behind = env_specular(dir, lod_roughness) * frame.env.x;
@@ -78,9 +88,7 @@ vec3 transmitted_light(vec3 n, vec3 v, float roughness, float ior, float thickne
         vec4 s = textureLod(scene_color, uv, lod_roughness * frame.scene_color.x);
         behind = s.rgb + (1.0 - clamp(s.a, 0.0, 1.0)) * behind;
     }
-    float dist = mat.transmission.z;
-    vec3 attenuation = dist > 0.0 ? pow(max(mat.attenuation.rgb, vec3(1e-4)), vec3(length(travel) / dist)) : vec3(1.0);
-    return behind * attenuation;
+    return behind * volume_attenuation(length(travel));
 }
 
 void main() {
@@ -133,9 +141,11 @@ void main() {
     vec3 irradiance = texture(irradiance_map, rotate_y(n, -frame.env.y)).rgb;
     vec3 radiance = env_specular(reflect(-v, n), roughness);
     vec3 diffuse_ibl = k_d * irradiance;
+    vec3 travel = vec3(0.0);
     if (HAS(FEATURE_TRANSMISSION) && transmission > 0.0) {
         float thickness = mat.transmission.y * sample_slot(TEX_THICKNESS).g;
-        vec3 through = transmitted_light(n, v, roughness, mat.transmission.w, thickness);
+        travel = volume_travel(n, v, mat.transmission.w, thickness);
+        vec3 through = transmitted_light(travel, roughness, mat.transmission.w);
         diffuse_ibl = mix(diffuse_ibl, (1.0 - fss_ess) * base.rgb * through / max(frame.env.x, 1e-6), transmission);
     }
     vec3 color = frame.env.x * (radiance * fss_ess + fms_ems * irradiance + diffuse_ibl);
@@ -205,6 +215,22 @@ void main() {
             if (HAS(FEATURE_SHEEN) && sheen_max > 0.0)
                 lit = lit * sheen_scale + radiance_in * ndotl * sheen_color * d_charlie(sheen_roughness, ndoth) * v_neubelt(ndotl, ndotv);
             color += lit;
+        }
+        if (HAS(FEATURE_TRANSMISSION) && transmission > 0.0 && attenuation > 0.0) {
+            // Light entering behind the surface and leaving toward the eye: the light's
+            // direction from the exit point, mirrored through the surface, lit by a GGX
+            // lobe whose roughness grows with the IOR, less what Fresnel reflects.
+            vec3 lt = type == LIGHT_DIRECTIONAL ? l : normalize(light.position.xyz - (in_world + travel));
+            vec3 mirrored = normalize(lt - 2.0 * dot(lt, n) * n);
+            float mdotn = clamp(dot(n, mirrored), 0.0, 1.0);
+            if (mdotn > 0.0) {
+                vec3 hm = normalize(mirrored + v);
+                float alpha_t = max(alpha * clamp(mat.transmission.w * 2.0 - 2.0, 0.0, 1.0), 1e-3);
+                vec3 f = spec_weight * f_schlick(f0, vec3(1.0), clamp(dot(v, hm), 0.0, 1.0));
+                vec3 through = (1.0 - f) * base.rgb * d_ggx(clamp(dot(n, hm), 0.0, 1.0), alpha_t) *
+                               v_smith_correlated(ndotv, mdotn, alpha_t) * mdotn;
+                color += transmission * radiance_in * through * volume_attenuation(length(travel));
+            }
         }
         float cc_ndotl = clamp(dot(ccn, l), 0.0, 1.0);
         if (HAS(FEATURE_CLEARCOAT) && cc > 0.0 && cc_ndotl > 0.0 && attenuation > 0.0) {
