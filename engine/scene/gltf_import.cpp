@@ -140,16 +140,22 @@ public:
         if (!comps || !csize) return err(where + " has an unknown type or component type");
         if (a.count > (size_t(1) << 28)) return err(where + " claims " + std::to_string(a.count) + " elements");
         size_t elem = size_t(comps) * size_t(csize);
-        std::vector<double> out(a.count * size_t(comps), 0.0);
-        if (components_out) *components_out = comps;
+        // Every range is checked before anything is allocated: the count must be backed
+        // by bytes in the file (an accessor without a bufferView is zeros, kept small).
+        const uint8_t* base = nullptr;
+        size_t stride = 0;
         if (a.bufferView >= 0) {
-            const uint8_t* base = nullptr;
-            size_t stride = 0;
             auto view = view_bytes(a.bufferView, where, &base, &stride, elem);
             if (!view) return view.error();
             size_t view_len = in_.bufferViews[size_t(a.bufferView)].byteLength;
-            if (a.count && (a.byteOffset + stride * (a.count - 1) + elem > view_len))
+            if (a.count && (a.byteOffset > view_len || stride * (a.count - 1) + elem > view_len - a.byteOffset))
                 return err(where + " reads past the end of bufferView " + std::to_string(a.bufferView));
+        } else if (a.count > (size_t(1) << 22)) {
+            return err(where + " has no bufferView but claims " + std::to_string(a.count) + " elements");
+        }
+        std::vector<double> out(a.count * size_t(comps), 0.0);
+        if (components_out) *components_out = comps;
+        if (a.bufferView >= 0) {
             for (size_t i = 0; i < a.count; ++i)
                 for (int c = 0; c < comps; ++c)
                     out[i * size_t(comps) + size_t(c)] =

@@ -117,6 +117,9 @@ Result<bool> decode_meshopt(nlohmann::json& j, const std::vector<uint8_t>* glb_b
         if (!src) return fail(where + ": " + src.error().message);
         const std::vector<uint8_t>& s = *src.value();
         if (offset > s.size() || length > s.size() - offset) return fail(where + " reads past the end of its buffer");
+        // meshopt codecs compress at best about 1:64 (constant data); a larger claim is
+        // refused before anything is allocated.
+        if (stride * count > 128 * length + 4096) return fail(where + " claims more decoded data than its compressed bytes can hold");
         size_t at = (decoded.size() + 15) & ~size_t(15);
         decoded.resize(at + stride * count);
         uint8_t* dst = decoded.data() + at;

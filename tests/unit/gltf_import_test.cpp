@@ -100,6 +100,22 @@ TEST(Import, HugeCountIsRefusedWithoutAllocating) {
     EXPECT_FALSE(m.ok());
 }
 
+TEST(Import, LargeCountWithoutDataIsRefusedBeforeAllocating) {
+    // 2^27 MAT4 elements would be 137 GB of doubles: refused by range, not by bad_alloc.
+    GltfBuilder b;
+    int p = b.accessor(b.view(kTri), kFloat, size_t(1) << 27, "MAT4");
+    auto m = import_gltf(b.write("large_count", "\"skins\":[{\"joints\":[0],\"inverseBindMatrices\":" + std::to_string(p) +
+                                                "}],\"nodes\":[{}]"));
+    ASSERT_FALSE(m.ok());
+    EXPECT_TRUE(mentions(m.error(), "past the end"));
+    GltfBuilder z;  // no bufferView at all: zeros, but not 2^27 of them
+    z.view(kTri);   // the buffer itself is not empty
+    int q = z.accessor(-1, kFloat, size_t(1) << 27, "VEC3");
+    auto n = import_gltf(z.write("large_zeros", "\"meshes\":[{\"primitives\":[{\"attributes\":{\"POSITION\":" + std::to_string(q) + "}}]}]"));
+    ASSERT_FALSE(n.ok());
+    EXPECT_TRUE(mentions(n.error(), "no bufferView")) << n.error().message;
+}
+
 TEST(Import, SparseAccessorOverridesValues) {
     GltfBuilder b;
     std::vector<uint16_t> which = {1};
