@@ -16,14 +16,12 @@ fi
 out="$build/demo"
 mkdir -p "$out"
 echo "demo: no display found; rendering the turntable to $out"
-for i in 0 1 2 3 4 5 6 7; do
-  t=$((i * 5))
-  "$vitrine" render "$relic" --time "$t" --pitch 12 --size 960x960 --out "$out/relic_$i.png" --quiet
-  echo "demo: wrote $out/relic_$i.png (show time ${t} s)"
-done
+# Eight frames of the 40-second turn, one every 5 s of show time.
+"$vitrine" render "$relic" --frames 8 --fps 0.2 --pitch 12 --size 960x960 --out "$out/relic.png" --quiet
+for i in 0 1 2 3 4 5 6 7; do echo "demo: wrote $out/relic_000$i.png (show time $((i * 5)) s)"; done
 for finish in porcelain jade; do
   "$vitrine" render "$build/assets/relic_$finish/relic.gltf" --time 5 --pitch 12 --size 960x960 \
     --out "$out/relic_$finish.png" --quiet
   echo "demo: wrote $out/relic_$finish.png (the same vessel in $finish)"
 done
-echo "demo: done; open $out/relic_0.png … relic_7.png, relic_porcelain.png, relic_jade.png"
+echo "demo: done; open $out/relic_0000.png … relic_0007.png, relic_porcelain.png, relic_jade.png"

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <cstdio>
 
 #include "app/args.h"
 #include "app/commands.h"
@@ -44,11 +45,11 @@ Result<void> load_stage(GpuSession& s, const Stage& stage, int* code) {
 
 int cmd_render(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
-    flags.insert(flags.end(), {"--out", "--size"});
+    flags.insert(flags.end(), {"--out", "--size", "--frames", "--fps"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1 || !args->has("--out")) {
-        log::error("usage: vitrine render MODEL --out FILE.png [--size WxH] [render options]");
+        log::error("usage: vitrine render MODEL --out FILE.png [--size WxH] [--frames N --fps F] [render options]");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
@@ -65,11 +66,31 @@ int cmd_render(int argc, char** argv) {
     auto [w, h] = size.value();
     auto out = display::Offscreen::create(*s.ctx, *s.renderer, w, h);
     if (!out) { log::error(out.error().message); return s.finish(kGpuFailure); }
-    auto image = out.value()->render(stage->pose, stage_view(stage.value(), w, h), stage->look);
-    if (!image) { log::error(image.error().message); return s.finish(kGpuFailure); }
+    // One frame, or a sequence FILE_0000.png ... at show times t0 + i / fps.
+    auto frames = args->integer("--frames", 1);
+    auto fps = args->number("--fps", 30);
+    if (!frames || frames.value() < 1 || frames.value() > 1000000) { log::error("--frames expects a count of 1 or more"); return s.finish(kBadInput); }
+    if (!fps || fps.value() <= 0) { log::error("--fps expects a rate above 0"); return s.finish(kBadInput); }
     std::string path = args->get("--out", "");
-    if (auto r = write_png(path, image.value()); !r) { log::error(r.error().message); return s.finish(kBadInput); }
-    log::info("wrote " + path + " (" + std::to_string(w) + "x" + std::to_string(h) + ")");
+    Stage& st = stage.value();
+    float t0 = st.time;
+    for (int i = 0; i < frames.value(); ++i) {
+        std::string file = path;
+        if (frames.value() > 1) {
+            char index[16];
+            std::snprintf(index, sizeof index, "_%04d", i);
+            size_t dot = path.rfind('.');
+            size_t slash = path.rfind('/');
+            if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = path.size();
+            file = path.substr(0, dot) + index + path.substr(dot);
+            st.time = t0 + float(i) / fps.value();
+            st.pose = scene::evaluate_pose(st.model, st.animation, st.time);
+        }
+        auto image = out.value()->render(st.pose, stage_view(st, w, h), st.look);
+        if (!image) { log::error(image.error().message); return s.finish(kGpuFailure); }
+        if (auto r = write_png(file, image.value()); !r) { log::error(r.error().message); return s.finish(kBadInput); }
+        log::info("wrote " + file + " (" + std::to_string(w) + "x" + std::to_string(h) + ", show time " + std::to_string(st.time) + " s)");
+    }
     out.value().reset();
     return s.finish(kOk);
 }

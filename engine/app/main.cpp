@@ -8,7 +8,7 @@
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
     "  vitrine view MODEL [--fullscreen] [--size WxH] [render options]\n"
-    "  vitrine render MODEL --out FILE.png [--size WxH] [render options]\n"
+    "  vitrine render MODEL --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"
     "  vitrine info MODEL\n"
     "  vitrine bench [--corpus DIR] [--frames N] [--size WxH]\n"
     "render options: --yaw DEG --pitch DEG --distance auto|M --fov DEG --camera N --time S --animation N\n"
