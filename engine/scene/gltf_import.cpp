@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <atomic>
 #include <optional>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 #include <tiny_gltf.h>
@@ -237,22 +239,29 @@ private:
         return {};
     }
 
+    // Image bytes are found (and bounds-checked) in file order; decoding, the slow
+    // part, runs on every core. Results and warnings stay in file order.
     Result<void> import_images(Model& m) {
+        struct Job {
+            std::vector<uint8_t> owned;
+            const uint8_t* bytes = nullptr;
+            size_t size = 0;
+            std::optional<Result<Image8>> decoded;
+        };
+        std::vector<Job> jobs(in_.images.size());
         for (size_t i = 0; i < in_.images.size(); ++i) {
             const tg::Image& src = in_.images[i];
             std::string where = "image " + std::to_string(i);
             ModelImage img;
             img.name = src.name.empty() ? (src.uri.empty() || src.uri.rfind("data:", 0) == 0 ? where : src.uri) : src.name;
-            std::vector<uint8_t> owned;
-            const uint8_t* bytes = nullptr;
-            size_t size = 0;
+            Job& job = jobs[i];
             if (src.bufferView >= 0) {
                 size_t stride = 0;
-                if (auto r = view_bytes(src.bufferView, where, &bytes, &stride, 1); !r) return r.error();
-                size = in_.bufferViews[size_t(src.bufferView)].byteLength;
+                if (auto r = view_bytes(src.bufferView, where, &job.bytes, &stride, 1); !r) return r.error();
+                job.size = in_.bufferViews[size_t(src.bufferView)].byteLength;
             } else if (!src.image.empty()) {  // data: URI, decoded from base64 by tinygltf
-                bytes = src.image.data();
-                size = src.image.size();
+                job.bytes = src.image.data();
+                job.size = src.image.size();
             } else if (!src.uri.empty()) {
                 auto decoded_uri = decode_uri(src.uri);
                 if (!decoded_uri) return err(where + ": " + decoded_uri.error().message);
@@ -260,21 +269,34 @@ private:
                 if (!path) return err(where + ": " + path.error().message);
                 auto file = read_file(path.value(), uint64_t(1) << 30);
                 if (file) {
-                    owned = std::move(file.value());
-                    bytes = owned.data();
-                    size = owned.size();
+                    job.owned = std::move(file.value());
+                    job.bytes = job.owned.data();
+                    job.size = job.owned.size();
                 }
             }
-            if (!bytes || size == 0) {
-                warn(where + " ('" + img.name + "') is missing; shown white");
-            } else if (!decode_images_) {
-                image_size(bytes, size, &img.pixels.width, &img.pixels.height);
-            } else {
-                auto decoded = decode_image(bytes, size, img.name);
-                if (decoded) img.pixels = std::move(decoded.value());
-                else warn(decoded.error().message + "; shown white");
-            }
+            if (job.bytes && job.size && !decode_images_)
+                image_size(job.bytes, job.size, &img.pixels.width, &img.pixels.height);
             m.images.push_back(std::move(img));
+        }
+        if (decode_images_) {
+            std::atomic<size_t> next{0};
+            auto worker = [&] {
+                for (size_t i = next++; i < jobs.size(); i = next++)
+                    if (jobs[i].bytes && jobs[i].size) jobs[i].decoded = decode_image(jobs[i].bytes, jobs[i].size, m.images[i].name);
+            };
+            size_t threads = std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
+            std::vector<std::thread> pool;
+            for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+            worker();
+            for (auto& t : pool) t.join();
+        }
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            if (!jobs[i].bytes || !jobs[i].size) {
+                warn("image " + std::to_string(i) + " ('" + m.images[i].name + "') is missing; shown white");
+            } else if (jobs[i].decoded) {
+                if (jobs[i].decoded->ok()) m.images[i].pixels = std::move(jobs[i].decoded->value());
+                else warn(jobs[i].decoded->error().message + "; shown white");
+            }
         }
         return {};
     }
