@@ -16,7 +16,6 @@ namespace {
 // Mouse orbit: left drag rotates, right/middle drag pans, wheel zooms.
 struct OrbitInput {
     Stage* stage = nullptr;
-    display::Window* window = nullptr;
     double last_x = 0, last_y = 0;
     bool rotating = false, panning = false;
     float distance = 1;
@@ -72,10 +71,9 @@ int cmd_view(int argc, char** argv) {
 
     OrbitInput in;
     in.stage = &st;
-    in.window = &w;
     frame(st, float(size->first) / float(size->second), &in.distance);
     if (st.orbit.distance > 0) in.distance = st.orbit.distance;
-    glfwSetWindowUserPointer(w.glfw(), nullptr);  // the window keeps its own pointer in a callback below
+    // GLFW callbacks are plain functions; the one view per process keeps its input here.
     static OrbitInput* g_in = nullptr;
     g_in = &in;
     glfwSetMouseButtonCallback(w.glfw(), [](GLFWwindow* gw, int button, int action, int) {
@@ -110,8 +108,6 @@ int cmd_view(int argc, char** argv) {
         if (key == GLFW_KEY_F11 || key == GLFW_KEY_ENTER) g_in->toggle_fullscreen = true;
         if (key == GLFW_KEY_ESCAPE || key == GLFW_KEY_Q) glfwSetWindowShouldClose(gw, 1);
     });
-    // Restores the window's own resize notification (the callbacks above replaced the user pointer).
-    glfwSetWindowUserPointer(w.glfw(), &w);
 
     log::info("view: left drag orbits, right drag pans, wheel zooms, F frames all, F11 fullscreen, Esc quits");
     auto start = std::chrono::steady_clock::now();

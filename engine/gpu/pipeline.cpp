@@ -110,29 +110,29 @@ VkPipelineLayout make_pipeline_layout(Context& ctx, const std::vector<VkDescript
     return l;
 }
 
-void write_image(Context& ctx, VkDescriptorSet set, uint32_t binding, VkDescriptorType type, VkImageView view,
-                 VkSampler sampler, VkImageLayout layout, uint32_t array_element) {
-    VkDescriptorImageInfo info{sampler, view, layout};
+static void write_descriptor(Context& ctx, VkDescriptorSet set, uint32_t binding, uint32_t element, VkDescriptorType type,
+                             const VkDescriptorImageInfo* image, const VkDescriptorBufferInfo* buffer) {
     VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     w.dstSet = set;
     w.dstBinding = binding;
-    w.dstArrayElement = array_element;
+    w.dstArrayElement = element;
     w.descriptorCount = 1;
     w.descriptorType = type;
-    w.pImageInfo = &info;
+    w.pImageInfo = image;
+    w.pBufferInfo = buffer;
     vkUpdateDescriptorSets(ctx.device(), 1, &w, 0, nullptr);
+}
+
+void write_image(Context& ctx, VkDescriptorSet set, uint32_t binding, VkDescriptorType type, VkImageView view,
+                 VkSampler sampler, VkImageLayout layout, uint32_t array_element) {
+    VkDescriptorImageInfo info{sampler, view, layout};
+    write_descriptor(ctx, set, binding, array_element, type, &info, nullptr);
 }
 
 void write_buffer(Context& ctx, VkDescriptorSet set, uint32_t binding, VkDescriptorType type, VkBuffer buffer,
                   uint64_t size) {
     VkDescriptorBufferInfo info{buffer, 0, size};
-    VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    w.dstSet = set;
-    w.dstBinding = binding;
-    w.descriptorCount = 1;
-    w.descriptorType = type;
-    w.pBufferInfo = &info;
-    vkUpdateDescriptorSets(ctx.device(), 1, &w, 0, nullptr);
+    write_descriptor(ctx, set, binding, 0, type, nullptr, &info);
 }
 
 }  // namespace vitrine::gpu

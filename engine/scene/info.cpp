@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <sstream>
 
-#include "scene/gltf_import.h"
 #include "scene/pose.h"
 
 namespace vitrine::scene {
