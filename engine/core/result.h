@@ -9,8 +9,33 @@
 
 namespace vitrine {
 
+// What kind of failure, so a caller can react to each (the app maps kinds to exit
+// codes; a kiosk rebuilds after DeviceLost but stops on BadInput).
+enum class ErrorKind {
+    BadInput,    // a file or option value is wrong (exit 1)
+    Usage,       // the command line is malformed (exit 2)
+    Io,          // reading or writing a file failed (exit 1)
+    Gpu,         // no usable device, out of device memory, ... (exit 3)
+    DeviceLost,  // VK_ERROR_DEVICE_LOST: recoverable by rebuilding the device (exit 3)
+    Validation,  // Vulkan validation printed messages (exit 4)
+};
+
+// Exit codes documented in README.md, derived from the kind.
+constexpr int exit_code(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::BadInput: return 1;
+        case ErrorKind::Usage: return 2;
+        case ErrorKind::Io: return 1;
+        case ErrorKind::Gpu: return 3;
+        case ErrorKind::DeviceLost: return 3;
+        case ErrorKind::Validation: return 4;
+    }
+    return 1;
+}
+
 struct Error {
     std::string message;  // one line: what failed and where, e.g. "box.gltf: accessor 3 ..."
+    ErrorKind kind = ErrorKind::BadInput;
 };
 
 template <typename T>
@@ -45,7 +70,8 @@ private:
     bool failed_ = false;
 };
 
-inline Error fail(std::string message) { return Error{std::move(message)}; }
+inline Error fail(std::string message) { return Error{std::move(message), ErrorKind::BadInput}; }
+inline Error fail(ErrorKind kind, std::string message) { return Error{std::move(message), kind}; }
 
 }  // namespace vitrine
 

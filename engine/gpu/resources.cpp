@@ -5,6 +5,8 @@
 
 #include <glm/gtc/packing.hpp>
 
+#include "gpu/upload_ring.h"
+
 namespace vitrine::gpu {
 
 uint32_t mip_count(uint32_t w, uint32_t h) {
@@ -32,15 +34,19 @@ Result<Buffer> Buffer::create(Context& ctx, uint64_t size, VkBufferUsageFlags us
 }
 
 Result<Buffer> Buffer::upload(Context& ctx, const void* data, uint64_t size, VkBufferUsageFlags usage) {
-    auto staging = create(ctx, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, MemoryUse::Upload);
-    if (!staging) return staging.error();
-    std::memcpy(staging->mapped(), data, size);
     auto dst = create(ctx, size, usage | VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryUse::DeviceLocal);
     if (!dst) return dst.error();
-    ctx.submit_now([&](VkCommandBuffer cmd) {
-        VkBufferCopy copy{0, 0, size};
-        vkCmdCopyBuffer(cmd, staging->handle(), dst->handle(), 1, &copy);
-    });
+    if (auto r = ctx.uploads().to_buffer(dst->handle(), 0, data, size); !r) return r.error();
+    // Vertex, index and uniform reads in later submissions wait for the copies.
+    auto cmd = ctx.uploads().cmd();
+    if (!cmd) return cmd.error();
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT,
+                       VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT | VK_ACCESS_INDEX_READ_BIT | VK_ACCESS_UNIFORM_READ_BIT |
+                           VK_ACCESS_SHADER_READ_BIT};
+    vkCmdPipelineBarrier(cmd.value(), VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT |
+                             VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         0, 1, &mb, 0, nullptr, 0, nullptr);
     return dst;
 }
 
@@ -167,7 +173,43 @@ void transition(VkCommandBuffer cmd, const Image& image, VkImageLayout from, VkI
     vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 0, nullptr, 0, nullptr, 1, &b);
 }
 
-static Result<Image> upload_pixels(Context& ctx, const void* data, uint64_t bytes, VkFormat format, uint32_t w,
+void generate_mips(VkCommandBuffer cmd, const Image& image, VkImageLayout mip0_layout, VkPipelineStageFlags mip0_stage,
+                   VkAccessFlags mip0_access) {
+    const ImageDesc& d = image.desc();
+    const VkPipelineStageFlags TR = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    const VkPipelineStageFlags READERS = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+    auto barrier = [&](uint32_t mip, uint32_t count, VkImageLayout from, VkImageLayout to, VkPipelineStageFlags src,
+                       VkAccessFlags src_access, VkPipelineStageFlags dst, VkAccessFlags dst_access) {
+        VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+        b.srcAccessMask = src_access;
+        b.dstAccessMask = dst_access;
+        b.oldLayout = from;
+        b.newLayout = to;
+        b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+        b.image = image.handle();
+        b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, mip, count, 0, d.layers};
+        vkCmdPipelineBarrier(cmd, src, dst, 0, 0, nullptr, 0, nullptr, 1, &b);
+    };
+    barrier(0, 1, mip0_layout, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mip0_stage, mip0_access, TR, VK_ACCESS_TRANSFER_READ_BIT);
+    for (uint32_t m = 1; m < d.mips; ++m) {
+        // The level's old contents (last frame's, or nothing) are discarded; earlier shader reads finish first.
+        barrier(m, 1, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, READERS | TR, 0, TR,
+                VK_ACCESS_TRANSFER_WRITE_BIT);
+        VkImageBlit blit{};
+        blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m - 1, 0, d.layers};
+        blit.srcOffsets[1] = {int32_t(std::max(1u, d.width >> (m - 1))), int32_t(std::max(1u, d.height >> (m - 1))), 1};
+        blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m, 0, d.layers};
+        blit.dstOffsets[1] = {int32_t(std::max(1u, d.width >> m)), int32_t(std::max(1u, d.height >> m)), 1};
+        vkCmdBlitImage(cmd, image.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, image.handle(),
+                       VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
+        barrier(m, 1, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, TR,
+                VK_ACCESS_TRANSFER_WRITE_BIT, TR, VK_ACCESS_TRANSFER_READ_BIT);
+    }
+    barrier(0, d.mips, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, TR,
+            VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT, READERS, VK_ACCESS_SHADER_READ_BIT);
+}
+
+static Result<Image> upload_pixels(Context& ctx, const void* data, uint32_t texel_bytes, VkFormat format, uint32_t w,
                                    uint32_t h, bool mipmaps) {
     ImageDesc d;
     d.format = format;
@@ -177,52 +219,30 @@ static Result<Image> upload_pixels(Context& ctx, const void* data, uint64_t byte
     d.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
     auto img = Image::create(ctx, d);
     if (!img) return img.error();
-    auto staging = Buffer::create(ctx, bytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, MemoryUse::Upload);
-    if (!staging) return staging.error();
-    std::memcpy(staging->mapped(), data, bytes);
     Image& im = img.value();
-    ctx.submit_now([&](VkCommandBuffer cmd) {
-        transition(cmd, im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                   VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
-        VkBufferImageCopy copy{};
-        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-        copy.imageExtent = {w, h, 1};
-        vkCmdCopyBufferToImage(cmd, staging->handle(), im.handle(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
-        // Each mip is blitted from the one above it, which is first made a transfer source.
-        for (uint32_t m = 1; m < d.mips; ++m) {
-            transition(cmd, im, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                       VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                       VK_ACCESS_TRANSFER_READ_BIT, int(m - 1));
-            VkImageBlit blit{};
-            blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m - 1, 0, 1};
-            blit.srcOffsets[1] = {int32_t(std::max(1u, w >> (m - 1))), int32_t(std::max(1u, h >> (m - 1))), 1};
-            blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m, 0, 1};
-            blit.dstOffsets[1] = {int32_t(std::max(1u, w >> m)), int32_t(std::max(1u, h >> m)), 1};
-            vkCmdBlitImage(cmd, im.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, im.handle(),
-                           VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
-            transition(cmd, im, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-                       VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT,
-                       VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                       VK_ACCESS_SHADER_READ_BIT, int(m - 1));
-        }
-        transition(cmd, im, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-                   VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
-                   VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                   VK_ACCESS_SHADER_READ_BIT, int(d.mips - 1));
-    });
+    auto cmd = ctx.uploads().cmd();
+    if (!cmd) return cmd.error();
+    transition(cmd.value(), im, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+               VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+    // Mip 0 streams through the staging ring in bands of rows (possibly several batches).
+    if (auto r = ctx.uploads().to_image(im, data, texel_bytes); !r) return r.error();
+    cmd = ctx.uploads().cmd();
+    if (!cmd) return cmd.error();
+    generate_mips(cmd.value(), im, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                  VK_ACCESS_TRANSFER_WRITE_BIT);
     return img;
 }
 
 Result<Image> upload_texture(Context& ctx, const Image8& px, bool srgb, bool mipmaps) {
     if (px.width == 0 || px.height == 0) return fail("empty texture");
-    return upload_pixels(ctx, px.rgba.data(), px.rgba.size(), srgb ? VK_FORMAT_R8G8B8A8_SRGB : VK_FORMAT_R8G8B8A8_UNORM,
-                         px.width, px.height, mipmaps);
+    return upload_pixels(ctx, px.rgba.data(), 4, srgb ? VK_FORMAT_R8G8B8A8_SRGB : VK_FORMAT_R8G8B8A8_UNORM, px.width,
+                         px.height, mipmaps);
 }
 
 Result<Image> upload_texture_f16(Context& ctx, const ImageF& px) {
     std::vector<uint16_t> half(px.rgba.size());
     for (size_t i = 0; i < half.size(); ++i) half[i] = glm::packHalf1x16(std::min(px.rgba[i], 65000.0f));
-    return upload_pixels(ctx, half.data(), half.size() * 2, VK_FORMAT_R16G16B16A16_SFLOAT, px.width, px.height, false);
+    return upload_pixels(ctx, half.data(), 8, VK_FORMAT_R16G16B16A16_SFLOAT, px.width, px.height, false);
 }
 
 Result<Image8> read_back(Context& ctx, const Image& image) {
@@ -230,7 +250,7 @@ Result<Image8> read_back(Context& ctx, const Image& image) {
     uint64_t bytes = uint64_t(d.width) * d.height * 4;
     auto buf = Buffer::create(ctx, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryUse::Readback);
     if (!buf) return buf.error();
-    ctx.submit_now([&](VkCommandBuffer cmd) {
+    auto done = ctx.submit_now([&](VkCommandBuffer cmd) {
         VkBufferImageCopy copy{};
         copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         copy.imageExtent = {d.width, d.height, 1};
@@ -238,6 +258,7 @@ Result<Image8> read_back(Context& ctx, const Image& image) {
         VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT};
         vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
     });
+    if (!done) return done.error();
     Image8 out;
     out.width = d.width;
     out.height = d.height;

@@ -72,8 +72,15 @@ void transition(VkCommandBuffer cmd, const Image& image, VkImageLayout from, VkI
                 VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,
                 VkAccessFlags dst_access, int mip = -1);
 
+// The one mip-chain builder: mips 1.. of every layer from mip 0 by linear blits. Mip 0 is
+// in `mip0_layout`, last written by `mip0_stage`/`mip0_access`; other levels' contents are
+// discarded. Every level ends SHADER_READ_ONLY_OPTIMAL for fragment and compute shaders.
+void generate_mips(VkCommandBuffer cmd, const Image& image, VkImageLayout mip0_layout, VkPipelineStageFlags mip0_stage,
+                   VkAccessFlags mip0_access);
+
 // Uploads RGBA8 pixels to mip 0 and builds the mip chain with linear blits on the
-// GPU; leaves the image SHADER_READ_ONLY_OPTIMAL.
+// GPU; leaves the image SHADER_READ_ONLY_OPTIMAL. The copies stream through the
+// Context's upload ring and run before the next submission; no wait here.
 Result<Image> upload_texture(Context& ctx, const Image8& pixels, bool srgb, bool mipmaps);
 Result<Image> upload_texture_f16(Context& ctx, const ImageF& pixels);
 

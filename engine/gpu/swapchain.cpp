@@ -4,26 +4,38 @@
 
 namespace vitrine::gpu {
 
-Swapchain::~Swapchain() {
-    destroy_views();
-    if (swapchain_) vkDestroySwapchainKHR(ctx_.device(), swapchain_, nullptr);
-}
+Swapchain::~Swapchain() { retire(); }
 
-void Swapchain::destroy_views() {
-    for (VkImageView v : views_) vkDestroyImageView(ctx_.device(), v, nullptr);
-    for (VkSemaphore s : render_done_) vkDestroySemaphore(ctx_.device(), s, nullptr);
+// The old swapchain, its views and present semaphores may still be used by frames in
+// flight and by presents waiting on those semaphores: they are destroyed once every
+// submission made so far has completed, never at once.
+void Swapchain::retire() {
+    VkDevice dev = ctx_.device();
+    std::vector<VkImageView> views = std::move(views_);
+    std::vector<VkSemaphore> sems = std::move(render_done_);
+    ctx_.defer([dev, views, sems] {
+        for (VkImageView v : views) vkDestroyImageView(dev, v, nullptr);
+        for (VkSemaphore s : sems) vkDestroySemaphore(dev, s, nullptr);
+    });
     views_.clear();
     render_done_.clear();
+    images_.clear();
+    if (swapchain_) {
+        VkSwapchainKHR sc = swapchain_;
+        ctx_.defer([dev, sc] { vkDestroySwapchainKHR(dev, sc, nullptr); });
+        swapchain_ = VK_NULL_HANDLE;
+    }
 }
 
 Result<void> Swapchain::create(uint32_t width, uint32_t height) {
     VkSurfaceCapabilitiesKHR caps;
-    VK_CHECK(vkGetPhysicalDeviceSurfaceCapabilitiesKHR(ctx_.physical(), ctx_.surface(), &caps));
+    VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(ctx_.physical(), ctx_.surface(), &caps);
+    if (cr != VK_SUCCESS) return fail(ErrorKind::Gpu, std::string("cannot query the window surface (") + vk_result_name(cr) + ")");
     uint32_t n = 0;
     vkGetPhysicalDeviceSurfaceFormatsKHR(ctx_.physical(), ctx_.surface(), &n, nullptr);
     std::vector<VkSurfaceFormatKHR> formats(n);
     vkGetPhysicalDeviceSurfaceFormatsKHR(ctx_.physical(), ctx_.surface(), &n, formats.data());
-    if (formats.empty()) return fail("the window surface offers no pixel formats");
+    if (formats.empty()) return fail(ErrorKind::Gpu, "the window surface offers no pixel formats");
     VkSurfaceFormatKHR chosen = formats[0];
     for (auto f : formats)
         if ((f.format == VK_FORMAT_B8G8R8A8_SRGB || f.format == VK_FORMAT_R8G8B8A8_SRGB) &&
@@ -34,7 +46,13 @@ Result<void> Swapchain::create(uint32_t width, uint32_t height) {
     if (caps.currentExtent.width != UINT32_MAX) extent_ = caps.currentExtent;
     else extent_ = {std::clamp(width, caps.minImageExtent.width, caps.maxImageExtent.width),
                     std::clamp(height, caps.minImageExtent.height, caps.maxImageExtent.height)};
-    if (extent_.width == 0 || extent_.height == 0) return fail("window is minimised");
+    if (extent_.width == 0 || extent_.height == 0) return fail(ErrorKind::Gpu, "window is minimised");
+    uint32_t max_side = std::min(ctx_.limits().max_image_2d,
+                                 std::min(ctx_.limits().max_framebuffer_width, ctx_.limits().max_framebuffer_height));
+    if (extent_.width > max_side || extent_.height > max_side)
+        return fail(ErrorKind::Gpu, "the window is " + std::to_string(extent_.width) + "x" + std::to_string(extent_.height) +
+                                        " pixels but " + ctx_.device_name() + " draws at most " + std::to_string(max_side) +
+                                        " pixels a side; use a smaller window or one output per screen");
     uint32_t count = std::max(caps.minImageCount + 1, 3u);
     if (caps.maxImageCount) count = std::min(count, caps.maxImageCount);
 
@@ -54,9 +72,16 @@ Result<void> Swapchain::create(uint32_t width, uint32_t height) {
     ci.oldSwapchain = swapchain_;
     VkSwapchainKHR next;
     VkResult r = vkCreateSwapchainKHR(ctx_.device(), &ci, nullptr, &next);
-    if (r != VK_SUCCESS) return fail(std::string("cannot create the swapchain (") + vk_result_name(r) + ")");
-    destroy_views();
-    if (swapchain_) vkDestroySwapchainKHR(ctx_.device(), swapchain_, nullptr);
+    if (r == VK_ERROR_DEVICE_LOST) return ctx_.device_lost("vkCreateSwapchainKHR");
+    if (r != VK_SUCCESS) return fail(ErrorKind::Gpu, std::string("cannot create the swapchain (") + vk_result_name(r) + ")");
+    // The old swapchain is retired (destroyed after the frames that use it), not destroyed now.
+    VkSwapchainKHR old = swapchain_;
+    swapchain_ = VK_NULL_HANDLE;
+    retire();
+    if (old) {
+        VkDevice dev = ctx_.device();
+        ctx_.defer([dev, old] { vkDestroySwapchainKHR(dev, old, nullptr); });
+    }
     swapchain_ = next;
     format_ = chosen.format;
     vkGetSwapchainImagesKHR(ctx_.device(), swapchain_, &n, nullptr);

@@ -13,8 +13,9 @@ public:
     explicit Swapchain(Context& ctx) : ctx_(ctx) {}
     ~Swapchain();
 
-    // (Re)creates for a framebuffer of width x height pixels. The caller has made
-    // sure no frame still uses the old images.
+    // (Re)creates for a framebuffer of width x height pixels. The old swapchain is
+    // passed as oldSwapchain and retired through the Context's deletion queue. A
+    // surface larger than the device can draw is refused (ErrorKind::Gpu).
     Result<void> create(uint32_t width, uint32_t height);
 
     VkSwapchainKHR handle() const { return swapchain_; }
@@ -27,7 +28,7 @@ public:
     VkSemaphore render_done(uint32_t i) const { return render_done_[i]; }
 
 private:
-    void destroy_views();
+    void retire();
     Context& ctx_;
     VkSwapchainKHR swapchain_ = VK_NULL_HANDLE;
     VkFormat format_ = VK_FORMAT_B8G8R8A8_SRGB;

@@ -154,8 +154,8 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
     VkDescriptorSet lut_set = make_set(brdf, VK_NULL_HANDLE, VK_NULL_HANDLE, env->brdf_lut.view());
 
     gpu::Image& cube_img = env->cube;
-    ctx.submit_now([&](VkCommandBuffer cmd) {
-        const VkPipelineStageFlags CS = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, TR = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    auto built = ctx.submit_now([&](VkCommandBuffer cmd) {
+        const VkPipelineStageFlags CS = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
         gpu::transition(cmd, cube_img, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0,
                         CS, VK_ACCESS_SHADER_WRITE_BIT);
         gpu::transition(cmd, env->prefiltered, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL,
@@ -175,24 +175,7 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, brdf.layout, 0, 1, &lut_set, 0, nullptr);
         vkCmdDispatch(cmd, kLutSize / 8, kLutSize / 8, 1);
 
-        // Cube mips by blits: mip 0 GENERAL -> TRANSFER_SRC, then each level in turn.
-        gpu::transition(cmd, cube_img, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, CS,
-                        VK_ACCESS_SHADER_WRITE_BIT, TR, VK_ACCESS_TRANSFER_READ_BIT, 0);
-        for (uint32_t m = 1; m < cube_mips; ++m) {
-            gpu::transition(cmd, cube_img, VK_IMAGE_LAYOUT_GENERAL, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, CS, 0, TR,
-                            VK_ACCESS_TRANSFER_WRITE_BIT, int(m));
-            VkImageBlit blit{};
-            blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m - 1, 0, 6};
-            blit.srcOffsets[1] = {int32_t(kCubeSize >> (m - 1)), int32_t(kCubeSize >> (m - 1)), 1};
-            blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m, 0, 6};
-            blit.dstOffsets[1] = {int32_t(kCubeSize >> m), int32_t(kCubeSize >> m), 1};
-            vkCmdBlitImage(cmd, cube_img.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, cube_img.handle(),
-                           VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
-            gpu::transition(cmd, cube_img, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, TR,
-                            VK_ACCESS_TRANSFER_WRITE_BIT, TR, VK_ACCESS_TRANSFER_READ_BIT, int(m));
-        }
-        gpu::transition(cmd, cube_img, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, TR,
-                        VK_ACCESS_TRANSFER_READ_BIT, CS | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+        gpu::generate_mips(cmd, cube_img, VK_IMAGE_LAYOUT_GENERAL, CS, VK_ACCESS_SHADER_WRITE_BIT);
 
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, prefilter.pipeline);
         for (uint32_t m = 0; m < kPrefilterMips; ++m) {
@@ -220,6 +203,7 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
     vkDestroyDescriptorPool(ctx.device(), pool, nullptr);
     vkDestroySampler(ctx.device(), wrap_sampler, nullptr);
     for (ComputePass* p : {&to_cube, &prefilter, &irradiance, &brdf}) destroy_pass(ctx, *p);
+    if (!built) return built.error();
     return env;
 }
 

@@ -22,22 +22,23 @@ glm::mat3 TextureTransform::matrix() const {
     return t * r * sc;
 }
 
-std::vector<float> sample(const AnimSampler& smp, size_t comps, float t) {
-    std::vector<float> out(comps, 0.0f);
+// Writes `comps` floats to `out`; zeros when the sampler is malformed.
+static void sample_into(const AnimSampler& smp, size_t comps, float t, float* out) {
+    std::fill(out, out + comps, 0.0f);
     const auto& in = smp.input;
     size_t keys = in.size();
     bool cubic = smp.interpolation == Interpolation::CubicSpline;
     auto value = [&](size_t key, size_t c) {  // cubic: [in-tangent, value, out-tangent]
         return cubic ? smp.output[(key * 3 + 1) * comps + c] : smp.output[key * comps + c];
     };
-    if (keys == 0 || smp.output.size() < keys * comps * (cubic ? 3 : 1)) return out;
+    if (keys == 0 || smp.output.size() < keys * comps * (cubic ? 3 : 1)) return;
     if (t <= in.front() || keys == 1) {
         for (size_t c = 0; c < comps; ++c) out[c] = value(0, c);
-        return out;
+        return;
     }
     if (t >= in.back()) {
         for (size_t c = 0; c < comps; ++c) out[c] = value(keys - 1, c);
-        return out;
+        return;
     }
     size_t k = size_t(std::upper_bound(in.begin(), in.end(), t) - in.begin()) - 1;
     float t0 = in[k], t1 = in[k + 1], dt = t1 - t0;
@@ -56,36 +57,68 @@ std::vector<float> sample(const AnimSampler& smp, size_t comps, float t) {
             }
         }
     }
+}
+
+std::vector<float> sample(const AnimSampler& smp, size_t comps, float t) {
+    std::vector<float> out(comps, 0.0f);
+    sample_into(smp, comps, t, out.data());
     return out;
 }
 
-static void apply_animation(const Model& model, const Animation& anim, float t, std::vector<Node>& nodes) {
+namespace {
+
+// The part of a node an animation can change, so that a frame need not copy
+// every Node (names, child lists) to animate it.
+struct NodeState {
+    glm::vec3 translation{0};
+    glm::quat rotation{1, 0, 0, 0};
+    glm::vec3 scale{1};
+    bool has_matrix = false;
+    std::vector<float> weights;  // animated morph weights; empty: not animated
+};
+
+}  // namespace
+
+// Fills `state` (one per node) from the model's nodes and applies `anim` at time t.
+static void apply_animation(const Model& model, const Animation& anim, float t, std::vector<NodeState>& state) {
+    state.resize(model.nodes.size());
+    for (size_t i = 0; i < model.nodes.size(); ++i) {
+        const Node& n = model.nodes[i];
+        state[i].translation = n.translation;
+        state[i].rotation = n.rotation;
+        state[i].scale = n.scale;
+        state[i].has_matrix = n.has_matrix;
+    }
     for (const AnimChannel& ch : anim.channels) {
         const AnimSampler& smp = anim.samplers[size_t(ch.sampler)];
-        Node& node = nodes[size_t(ch.node)];
+        const Node& node = model.nodes[size_t(ch.node)];
+        NodeState& st = state[size_t(ch.node)];
         if (ch.path == AnimPath::Weights) {
             size_t count = node.mesh >= 0 ? model.meshes[size_t(node.mesh)].weights.size() : 0;
             if (count == 0 && node.mesh >= 0 && !model.meshes[size_t(node.mesh)].primitives.empty())
                 count = model.meshes[size_t(node.mesh)].primitives[0].targets.size();
             if (count == 0) continue;
-            node.weights = sample(smp, count, t);
+            st.weights.resize(count);
+            sample_into(smp, count, t, st.weights.data());
             continue;
         }
         size_t comps = ch.path == AnimPath::Rotation ? 4 : 3;
-        auto v = sample(smp, comps, t);
-        node.has_matrix = false;
-        if (ch.path == AnimPath::Translation) node.translation = {v[0], v[1], v[2]};
-        else if (ch.path == AnimPath::Scale) node.scale = {v[0], v[1], v[2]};
+        float v[4];
+        sample_into(smp, comps, t, v);
+        st.has_matrix = false;
+        if (ch.path == AnimPath::Translation) st.translation = {v[0], v[1], v[2]};
+        else if (ch.path == AnimPath::Scale) st.scale = {v[0], v[1], v[2]};
         else {
             glm::quat q(v[3], v[0], v[1], v[2]);
             float len = glm::length(q);
-            node.rotation = len > 0 ? q / len : glm::quat(1, 0, 0, 0);
+            st.rotation = len > 0 ? q / len : glm::quat(1, 0, 0, 0);
         }
     }
 }
 
-static std::vector<Vertex> deform(const Model& model, const std::vector<glm::mat4>& world, const Node& node,
-                                  const Mesh& mesh, const Primitive& prim, const std::vector<float>& weights) {
+static std::vector<Vertex> deform(const Model& model, const std::vector<glm::mat4>& world, int node_index,
+                                  const Primitive& prim, const std::vector<float>& weights) {
+    const Node& node = model.nodes[size_t(node_index)];
     std::vector<Vertex> out = prim.vertices;
     for (size_t t = 0; t < prim.targets.size() && t < weights.size(); ++t) {
         float w = weights[t];
@@ -97,8 +130,7 @@ static std::vector<Vertex> deform(const Model& model, const std::vector<glm::mat
             if (!mt.tangent.empty()) out[i].tangent += glm::vec4(w * mt.tangent[i], 0);
         }
     }
-    (void)mesh;
-    glm::mat4 node_world = world[size_t(&node - model.nodes.data())];
+    glm::mat4 node_world = world[size_t(node_index)];
     if (node.skin >= 0 && !prim.joints.empty()) {
         const Skin& skin = model.skins[size_t(node.skin)];
         std::vector<glm::mat4> joint(skin.joints.size());
@@ -129,52 +161,94 @@ static std::vector<Vertex> deform(const Model& model, const std::vector<glm::mat
 }
 
 Pose evaluate_pose(const Model& model, int animation, float time) {
-    std::vector<Node> nodes = model.nodes;
+    const size_t count = model.nodes.size();
+    std::vector<NodeState> state;  // empty: no animation, the nodes as stored
     if (animation >= 0 && size_t(animation) < model.animations.size()) {
         const Animation& anim = model.animations[size_t(animation)];
-        apply_animation(model, anim, std::clamp(time, 0.0f, anim.duration), nodes);
+        apply_animation(model, anim, std::clamp(time, 0.0f, anim.duration), state);
     }
+    auto local = [&](int n) -> glm::mat4 {
+        const Node& node = model.nodes[size_t(n)];
+        if (state.empty()) return node.local();
+        const NodeState& s = state[size_t(n)];
+        if (s.has_matrix) return node.matrix;
+        return glm::translate(glm::mat4(1), s.translation) * glm::mat4_cast(s.rotation) * glm::scale(glm::mat4(1), s.scale);
+    };
+
     Pose pose;
-    pose.world.assign(nodes.size(), glm::mat4(1));
+    pose.world.assign(count, glm::mat4(1));
+    std::vector<bool> done(count, false);  // world matrix known
     // Depth-first from the roots; the importer guarantees a forest.
     std::vector<int> stack(model.roots.rbegin(), model.roots.rend());
     std::vector<int> order;
+    order.reserve(count);
     while (!stack.empty()) {
         int n = stack.back();
         stack.pop_back();
-        const Node& node = nodes[size_t(n)];
+        const Node& node = model.nodes[size_t(n)];
         glm::mat4 parent = node.parent >= 0 ? pose.world[size_t(node.parent)] : glm::mat4(1);
-        pose.world[size_t(n)] = parent * node.local();
+        pose.world[size_t(n)] = parent * local(n);
+        done[size_t(n)] = true;
         order.push_back(n);
         for (auto it = node.children.rbegin(); it != node.children.rend(); ++it) stack.push_back(*it);
     }
-    // Joints may live outside the scene's roots; give them their own chains.
-    for (size_t n = 0; n < nodes.size(); ++n) {
-        if (std::find(order.begin(), order.end(), int(n)) != order.end()) continue;
-        glm::mat4 m = nodes[n].local();
-        for (int p = nodes[n].parent; p >= 0; p = nodes[size_t(p)].parent) m = nodes[size_t(p)].local() * m;
-        pose.world[n] = m;
+    // Joints may live outside the scene's roots; give them their own chains. Walk up
+    // to the first ancestor already known (or past the top) and come back down, so
+    // each node's local matrix is evaluated once.
+    for (size_t n = 0; n < count; ++n) {
+        if (done[n]) continue;
+        stack.clear();
+        int p = int(n);
+        while (p >= 0 && !done[size_t(p)] && stack.size() <= count) {  // the bound stops a (malformed) cycle
+            stack.push_back(p);
+            p = model.nodes[size_t(p)].parent;
+        }
+        glm::mat4 m = p >= 0 && done[size_t(p)] ? pose.world[size_t(p)] : glm::mat4(1);
+        for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+            m = m * local(*it);
+            pose.world[size_t(*it)] = m;
+            done[size_t(*it)] = true;
+        }
     }
+
     auto grow = [&](const glm::vec3& p) {
         if (pose.empty) { pose.min = pose.max = p; pose.empty = false; }
         else { pose.min = glm::min(pose.min, p); pose.max = glm::max(pose.max, p); }
     };
+    // A rigid primitive's world bounds: the 8 corners of its object-space box,
+    // transformed. Exact for translation, scale and axis-aligned rotation; never
+    // smaller than the transformed vertices' bounds otherwise.
+    auto grow_box = [&](const glm::mat4& m, const glm::vec3& lo, const glm::vec3& hi) {
+        for (int c = 0; c < 8; ++c) {
+            glm::vec3 corner((c & 1) ? hi.x : lo.x, (c & 2) ? hi.y : lo.y, (c & 4) ? hi.z : lo.z);
+            grow(glm::vec3(m * glm::vec4(corner, 1)));
+        }
+    };
     for (int n : order) {
-        const Node& node = nodes[size_t(n)];
+        const Node& node = model.nodes[size_t(n)];
         if (node.mesh < 0) continue;
         const Mesh& mesh = model.meshes[size_t(node.mesh)];
-        const std::vector<float>& weights = !node.weights.empty() ? node.weights : mesh.weights;
+        const std::vector<float>* animated = state.empty() ? nullptr : &state[size_t(n)].weights;
+        const std::vector<float>& weights = animated && !animated->empty() ? *animated
+                                            : !node.weights.empty()     ? node.weights
+                                                                        : mesh.weights;
         bool any_weight = std::any_of(weights.begin(), weights.end(), [](float w) { return w != 0; });
         for (size_t p = 0; p < mesh.primitives.size(); ++p) {
             const Primitive& prim = mesh.primitives[p];
             DrawItem item{n, node.mesh, int(p), pose.world[size_t(n)], {}};
             bool skinned = node.skin >= 0 && !prim.joints.empty();
             if (skinned || (any_weight && !prim.targets.empty())) {
-                item.deformed = deform(model, pose.world, model.nodes[size_t(n)], mesh, prim, weights);
+                item.deformed = deform(model, pose.world, n, prim, weights);
                 item.world = glm::mat4(1);
                 for (const Vertex& v : item.deformed) grow(v.position);
-            } else {
+            } else if (prim.vertices.empty()) {
+                // nothing to bound
+            } else if (prim.min == prim.max) {
+                // A point, or bounds never filled in (a primitive built by hand rather than
+                // imported): the vertices themselves, exactly.
                 for (const Vertex& v : prim.vertices) grow(glm::vec3(item.world * glm::vec4(v.position, 1)));
+            } else {
+                grow_box(item.world, prim.min, prim.max);
             }
             pose.items.push_back(std::move(item));
         }

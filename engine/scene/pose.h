@@ -19,7 +19,10 @@ struct DrawItem {
 struct Pose {
     std::vector<glm::mat4> world;  // per node
     std::vector<DrawItem> items;   // reachable primitives, in node order
-    glm::vec3 min{0}, max{0};      // world bounds of every drawn POSITION
+    // World bounds of every drawn POSITION. Deformed primitives: their vertices,
+    // exactly. Rigid ones: their object-space box (Primitive::min/max) transformed,
+    // exact under translation, scale and axis-aligned rotation, conservative otherwise.
+    glm::vec3 min{0}, max{0};
     bool empty = true;             // no vertex reached
 };
 
