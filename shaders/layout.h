@@ -14,7 +14,9 @@ using mat4 = glm::mat4;
 #define VITRINE_STRUCT(name) struct name
 #endif
 
-#define MAX_LIGHTS 8
+// Punctual lights live in a storage buffer: no cap; more than LIGHTS_WARN logs a warning
+// (every light costs every shaded pixel).
+#define LIGHTS_WARN 64
 #define LIGHT_DIRECTIONAL 0
 #define LIGHT_POINT 1
 #define LIGHT_SPOT 2
@@ -27,13 +29,20 @@ using mat4 = glm::mat4;
 #define ALPHA_MASK 1
 #define ALPHA_BLEND 2
 
-// Set 0: the frame. Set 1: the material.
-#define BIND_FRAME 0
+// Set 0: the prepared frame (one per frame in flight): per-view uniforms at a dynamic
+// offset, lights, per-draw matrices, the environment. Set 1 (PBR): the material.
+// Set 2 (PBR) / set 1 (tone map): the view's targets.
+#define BIND_VIEW 0         // ViewUniforms, dynamic offset per view
 #define BIND_IRRADIANCE 1
 #define BIND_PREFILTERED 2
 #define BIND_BRDF_LUT 3
-#define BIND_SCENE_COLOR 4  // opaque scene, mipmapped: what transmissive materials see through
-#define BIND_SHEEN 5        // environment prefiltered with the Charlie sheen lobe
+#define BIND_SHEEN 4        // environment prefiltered with the Charlie sheen lobe
+#define BIND_SKY 5          // radiance cube with mips (background)
+#define BIND_LIGHTS 6       // LightUniform[]
+#define BIND_DRAWS 7        // DrawUniform[], indexed by the push constant
+
+#define BIND_SCENE_COLOR 0  // opaque scene of this view, mipmapped: what transmissive materials see through
+#define BIND_HDR 1          // the view's resolved HDR colour (tone map input)
 
 #define BIND_MATERIAL 0
 #define BIND_TEXTURES 1  // sampler2D array, one per TEX_* slot
@@ -70,7 +79,7 @@ VITRINE_STRUCT(LightUniform) {
     vec4 cone;       // x light angle scale, y light angle offset (spot)
 };
 
-VITRINE_STRUCT(FrameUniforms) {
+VITRINE_STRUCT(ViewUniforms) {
     mat4 view;
     mat4 proj;
     mat4 inv_view_proj;
@@ -80,7 +89,12 @@ VITRINE_STRUCT(FrameUniforms) {
     vec4 background;  // rgb background colour (display-referred, written as is)
     ivec4 counts;     // x light count, y 1 when BIND_SCENE_COLOR holds the opaque scene
     vec4 scene_color; // x mip count of the scene colour texture
-    LightUniform lights[MAX_LIGHTS];
+    ivec4 viewport;   // x, y: the view's rectangle on the canvas (pixels); z, w: its size
+};
+
+VITRINE_STRUCT(DrawUniform) {
+    mat4 model;
+    mat4 normal;  // inverse transpose of model
 };
 
 VITRINE_STRUCT(MaterialUniforms) {

@@ -4,12 +4,13 @@
 // glTF 2.0 metallic-roughness (spec Appendix B) with split-sum image-based lighting
 // and punctual lights, plus KHR_materials_specular, _clearcoat, _sheen,
 // _transmission and _volume, in linear HDR.
-layout(set = 0, binding = BIND_FRAME) uniform Frame { FrameUniforms frame; };
+layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms frame; };
 layout(set = 0, binding = BIND_IRRADIANCE) uniform samplerCube irradiance_map;
 layout(set = 0, binding = BIND_PREFILTERED) uniform samplerCube prefiltered_map;
 layout(set = 0, binding = BIND_BRDF_LUT) uniform sampler2D brdf_lut;
-layout(set = 0, binding = BIND_SCENE_COLOR) uniform sampler2D scene_color;
 layout(set = 0, binding = BIND_SHEEN) uniform samplerCube sheen_map;
+layout(std430, set = 0, binding = BIND_LIGHTS) readonly buffer Lights { LightUniform lights[]; };
+layout(set = 2, binding = BIND_SCENE_COLOR) uniform sampler2D scene_color;
 layout(set = 1, binding = BIND_MATERIAL) uniform Material { MaterialUniforms mat; };
 layout(set = 1, binding = BIND_TEXTURES) uniform sampler2D tex[TEX_SLOTS];
 
@@ -183,7 +184,7 @@ void main() {
     // Punctual lights.
     vec3 cc_light = vec3(0.0);
     for (int i = 0; i < frame.counts.x; ++i) {
-        LightUniform light = frame.lights[i];
+        LightUniform light = lights[i];
         vec3 l;
         float attenuation = 1.0;
         int type = int(light.position.w);

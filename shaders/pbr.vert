@@ -1,7 +1,8 @@
 #version 450
 #include "layout.h"
-layout(set = 0, binding = BIND_FRAME) uniform Frame { FrameUniforms frame; };
-layout(push_constant) uniform Push { mat4 model; mat4 normal_matrix; } pc;
+layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms frame; };
+layout(std430, set = 0, binding = BIND_DRAWS) readonly buffer Draws { DrawUniform draws[]; };
+layout(push_constant) uniform Push { uint draw; } pc;
 
 layout(location = 0) in vec3 in_position;
 layout(location = 1) in vec3 in_normal;
@@ -19,13 +20,14 @@ layout(location = 5) out vec4 out_color;
 layout(location = 6) flat out vec3 out_scale;  // model scale, for volume thickness
 
 void main() {
-    vec4 world = pc.model * vec4(in_position, 1.0);
+    mat4 model = draws[pc.draw].model;
+    vec4 world = model * vec4(in_position, 1.0);
     out_world = world.xyz;
-    out_normal = mat3(pc.normal_matrix) * in_normal;
-    out_tangent = vec4(mat3(pc.model) * in_tangent.xyz, in_tangent.w);
+    out_normal = mat3(draws[pc.draw].normal) * in_normal;
+    out_tangent = vec4(mat3(model) * in_tangent.xyz, in_tangent.w);
     out_uv0 = in_uv0;
     out_uv1 = in_uv1;
     out_color = in_color;
-    out_scale = vec3(length(pc.model[0].xyz), length(pc.model[1].xyz), length(pc.model[2].xyz));
+    out_scale = vec3(length(model[0].xyz), length(model[1].xyz), length(model[2].xyz));
     gl_Position = frame.proj * frame.view * world;
 }

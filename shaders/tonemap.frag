@@ -2,10 +2,11 @@
 #include "layout.h"
 #include "common.glsl"
 // Composites the scene over the environment (or a solid colour), applies exposure
-// and the tone mapper. The target is an sRGB format, so output is linear.
-layout(set = 0, binding = 0) uniform Frame { FrameUniforms frame; };
-layout(set = 0, binding = 1) uniform sampler2D hdr;
-layout(set = 0, binding = 2) uniform samplerCube sky;
+// and the tone mapper into the view's rectangle of the canvas (the viewport), reading
+// the view's HDR image at the same pixel. The target is sRGB, so output is linear.
+layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms frame; };
+layout(set = 0, binding = BIND_SKY) uniform samplerCube sky;
+layout(set = 1, binding = BIND_HDR) uniform sampler2D hdr;
 layout(location = 0) in vec2 in_uv;
 layout(location = 0) out vec4 out_color;
 
@@ -48,7 +49,7 @@ vec3 srgb_to_linear(vec3 c) {
 }
 
 void main() {
-    vec4 scene = texelFetch(hdr, ivec2(gl_FragCoord.xy), 0);
+    vec4 scene = texelFetch(hdr, ivec2(gl_FragCoord.xy) - frame.viewport.xy, 0);
     float coverage = clamp(scene.a, 0.0, 1.0);
     if (frame.tonemap.z > 0.5) {
         vec3 fg = coverage > 0.0 ? tonemap(scene.rgb / coverage) : vec3(0.0);

@@ -13,9 +13,10 @@
 // in 8x8 windows) instead of the per-pixel golden rule.
 //
 // usage: image-compare ACTUAL.png [GOLDEN.png] [--max-diff N] [--max-failing-fraction F] [--expect ...]
-//                      [--min-psnr DB] [--min-ssim S]
+//                      [--min-psnr DB] [--min-ssim S] [--crop X,Y,W,H]
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
     double max_fraction = 0.001;
     std::vector<std::string> expects;
     double min_psnr = -1, min_ssim = -1;
+    std::string crop;  // X,Y,W,H: compare only this rectangle of ACTUAL (a cell of a sheet)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--max-diff" && i + 1 < argc) max_diff = std::atoi(argv[++i]);
@@ -85,6 +87,7 @@ int main(int argc, char** argv) {
         else if (a == "--expect" && i + 1 < argc) expects.push_back(argv[++i]);
         else if (a == "--min-psnr" && i + 1 < argc) min_psnr = std::atof(argv[++i]);
         else if (a == "--min-ssim" && i + 1 < argc) min_ssim = std::atof(argv[++i]);
+        else if (a == "--crop" && i + 1 < argc) crop = argv[++i];
         else if (actual_path.empty()) actual_path = a;
         else if (golden_path.empty()) golden_path = a;
         else { std::fprintf(stderr, "image-compare: unexpected argument %s\n", a.c_str()); return 2; }
@@ -92,6 +95,18 @@ int main(int argc, char** argv) {
     if (actual_path.empty()) { std::fprintf(stderr, "usage: image-compare ACTUAL.png [GOLDEN.png] [options]\n"); return 2; }
     auto actual = vitrine::read_png(actual_path);
     if (!actual) { std::fprintf(stderr, "image-compare: %s\n", actual.error().message.c_str()); return 1; }
+    if (!crop.empty()) {
+        unsigned x, y, w, h;
+        if (std::sscanf(crop.c_str(), "%u,%u,%u,%u", &x, &y, &w, &h) != 4 || w == 0 || h == 0 || x + w > actual->width ||
+            y + h > actual->height) {
+            std::fprintf(stderr, "image-compare: bad --crop '%s'\n", crop.c_str());
+            return 2;
+        }
+        Image8 cell{w, h, std::vector<uint8_t>(size_t(w) * h * 4)};
+        for (unsigned j = 0; j < h; ++j)
+            std::memcpy(&cell.rgba[size_t(j) * w * 4], &actual->rgba[(size_t(y + j) * actual->width + x) * 4], size_t(w) * 4);
+        actual.value() = std::move(cell);
+    }
     bool ok = true;
 
     for (const std::string& e : expects) {
@@ -146,7 +161,7 @@ int main(int argc, char** argv) {
         std::printf("golden %s: %zu of %zu pixels differ by more than %d/255 (%.4f%%, limit %.4f%%), worst %d %s\n",
                     golden_path.c_str(), failing, pixels, max_diff, fraction * 100, max_fraction * 100, worst, pass ? "ok" : "FAILED");
         if (!pass) {
-            std::string diff_path = actual_path.substr(0, actual_path.size() - 4) + ".diff.png";
+            std::string diff_path = actual_path.substr(0, actual_path.size() - 4) + (crop.empty() ? "" : ".cell") + ".diff.png";
             if (vitrine::write_png(diff_path, diff)) std::printf("wrote %s\n", diff_path.c_str());
         }
         ok = ok && pass;

@@ -1,98 +1,133 @@
-#include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "app/args.h"
 #include "app/commands.h"
-#include "app/gpu_session.h"
+#include "app/gpu_stage.h"
 #include "core/log.h"
+#include "display/offscreen.h"
 
 namespace vitrine::app {
 
-GpuSession::~GpuSession() {
-    renderer.reset();
-    if (ctx) ctx->finish_all();
+namespace {
+
+// The squarest grid of at least n cells: columns >= rows.
+std::pair<uint32_t, uint32_t> squarest_grid(uint32_t n) {
+    uint32_t c = uint32_t(std::ceil(std::sqrt(double(n))));
+    return {c, (n + c - 1) / c};
 }
 
-int GpuSession::finish(int code) {
-    if (ctx && ctx->validation_messages() > 0) {
-        log::error(std::to_string(ctx->validation_messages()) + " Vulkan validation message(s); failing the run");
-        return kValidation;
-    }
-    return code;
+std::string numbered(const std::string& path, int index) {
+    char tag[16];
+    std::snprintf(tag, sizeof tag, "_%04d", index);
+    size_t dot = path.rfind('.');
+    size_t slash = path.rfind('/');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = path.size();
+    return path.substr(0, dot) + tag + path.substr(dot);
 }
 
-Result<std::unique_ptr<GpuSession>> open_gpu_session(int* code) {
-    auto s = std::make_unique<GpuSession>();
-    gpu::ContextOptions co;
-    co.validation = validation_requested();
-    auto ctx = gpu::Context::create(co);
-    if (!ctx) { *code = kGpuFailure; return ctx.error(); }
-    s->ctx = std::move(ctx.value());
-    log::info("GPU: " + s->ctx->device_name() + (s->ctx->validation_enabled() ? " (validation on)" : ""));
-    auto r = render::Renderer::create(*s->ctx, display::kFileFormat, display::kFileLayout);
-    if (!r) { *code = kGpuFailure; return r.error(); }
-    s->renderer = std::move(r.value());
-    return s;
-}
-
-Result<void> load_stage(GpuSession& s, const Stage& stage, int* code) {
-    auto env = load_environment(stage.env_spec);
-    if (!env) { *code = kBadInput; return env.error(); }
-    if (auto r = s.renderer->set_environment(env.value()); !r) { *code = kGpuFailure; return r.error(); }
-    if (auto r = s.renderer->set_model(stage.model); !r) { *code = kGpuFailure; return r.error(); }
-    return {};
-}
+}  // namespace
 
 int cmd_render(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
-    flags.insert(flags.end(), {"--out", "--size", "--frames", "--fps"});
+    flags.insert(flags.end(), {"--out", "--size", "--frames", "--fps", "--turnaround", "--grid"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
-    if (args->words().size() != 1 || !args->has("--out")) {
-        log::error("usage: vitrine render MODEL --out FILE.png [--size WxH] [--frames N --fps F] [render options]");
+    if (args->words().empty() || !args->has("--out")) {
+        log::error("usage: vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] "
+                   "[--turnaround N [--grid CxR]] [--gap M] [render options]");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
     auto size = args->size("--size", 1920, 1080);
     if (!size) { log::error(size.error().message); return kBadInput; }
-    auto stage = make_stage(args->words()[0], args.value());
-    if (!stage) { log::error(stage.error().message); return kBadInput; }
-
-    int code = kOk;
-    auto session = open_gpu_session(&code);
-    if (!session) { log::error(session.error().message); return code; }
-    GpuSession& s = *session.value();
-    if (auto r = load_stage(s, stage.value(), &code); !r) { log::error(r.error().message); return s.finish(code); }
-    auto [w, h] = size.value();
-    auto out = display::Offscreen::create(*s.ctx, *s.renderer, w, h);
-    if (!out) { log::error(out.error().message); return s.finish(kGpuFailure); }
-    // One frame, or a sequence FILE_0000.png ... at show times t0 + i / fps.
     auto frames = args->integer("--frames", 1);
     auto fps = args->number("--fps", 30);
-    if (!frames || frames.value() < 1 || frames.value() > 1000000) { log::error("--frames expects a count of 1 or more"); return s.finish(kBadInput); }
-    if (!fps || fps.value() <= 0) { log::error("--fps expects a rate above 0"); return s.finish(kBadInput); }
-    std::string path = args->get("--out", "");
-    Stage& st = stage.value();
-    float t0 = st.time;
-    for (int i = 0; i < frames.value(); ++i) {
-        std::string file = path;
-        if (frames.value() > 1) {
-            char index[16];
-            std::snprintf(index, sizeof index, "_%04d", i);
-            size_t dot = path.rfind('.');
-            size_t slash = path.rfind('/');
-            if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = path.size();
-            file = path.substr(0, dot) + index + path.substr(dot);
-            st.time = t0 + float(i) / fps.value();
-            st.pose = scene::evaluate_pose(st.model, st.animation, st.time);
-        }
-        auto image = out.value()->render(st.pose, stage_view(st, w, h), st.look);
-        if (!image) { log::error(image.error().message); return s.finish(kGpuFailure); }
-        if (auto r = write_png(file, image.value()); !r) { log::error(r.error().message); return s.finish(kBadInput); }
-        log::info("wrote " + file + " (" + std::to_string(w) + "x" + std::to_string(h) + ", show time " + std::to_string(st.time) + " s)");
+    if (!frames || frames.value() < 1 || frames.value() > 1000000) { log::error("--frames expects a count of 1 or more"); return kBadInput; }
+    if (!fps || fps.value() <= 0) { log::error("--fps expects a rate above 0"); return kBadInput; }
+    auto [w, h] = size.value();
+
+    // Views: one filling the canvas, or a turnaround sheet of N yaws in a C x R grid.
+    auto turnaround = args->integer("--turnaround", 0);
+    if (!turnaround || turnaround.value() < 0 || turnaround.value() > 1024) {
+        log::error("--turnaround expects a number of views from 1 to 1024");
+        return kBadInput;
     }
-    out.value().reset();
-    return s.finish(kOk);
+    uint32_t n = uint32_t(turnaround.value()), cols = 1, rows = 1;
+    if (n > 0) {
+        std::tie(cols, rows) = squarest_grid(n);
+        if (args->has("--grid")) {
+            auto g = args->size("--grid", 1, 1);
+            if (!g) { log::error("--grid expects CxR, e.g. 4x2"); return kBadInput; }
+            std::tie(cols, rows) = g.value();
+            if (uint64_t(cols) * rows < n) {
+                log::error("--grid " + std::to_string(cols) + "x" + std::to_string(rows) + " has fewer than " +
+                           std::to_string(n) + " cells");
+                return kBadInput;
+            }
+        }
+        if (w / cols == 0 || h / rows == 0) { log::error("--size is too small for a " + std::to_string(cols) + "x" + std::to_string(rows) + " grid"); return kBadInput; }
+        if (args->has("--camera")) { log::error("--turnaround turns the orbit camera; it cannot use --camera"); return kUsage; }
+    } else if (args->has("--grid")) {
+        log::error("--grid arranges a --turnaround sheet");
+        return kUsage;
+    }
+
+    auto stage_r = make_stage(args->words(), args.value());
+    if (!stage_r) { log::error(stage_r.error().message); return exit_code(stage_r.error().kind); }
+    Stage& st = stage_r.value();
+    display::RigOptions ro;
+    ro.validation = validation_requested();
+    auto gs_r = open_gpu_stage(st, ro);
+    if (!gs_r) { log::error(gs_r.error().message); return exit_code(gs_r.error().kind); }
+    GpuStage& gs = *gs_r.value();
+    auto out_r = display::Offscreen::create(*gs.rig, w, h);
+    if (!out_r) { log::error(out_r.error().message); return gs.finish(exit_code(out_r.error().kind)); }
+    display::Offscreen& out = *out_r.value();
+
+    std::vector<render::View> views;
+    auto make_views = [&] {
+        views.clear();
+        if (n == 0) {
+            views.push_back(stage_view(st, {0, 0, w, h}));
+            return;
+        }
+        uint32_t cw = w / cols, ch = h / rows;
+        for (uint32_t i = 0; i < n; ++i) {
+            render::Rect r{int32_t((i % cols) * cw), int32_t((i / cols) * ch), cw, ch};
+            views.push_back(stage_view(st, r, 2.0f * 3.14159265358979f * float(i) / float(n)));
+        }
+    };
+    // One frame, or a sequence FILE_0000.png ... at show times t0 + i / fps. Frames are
+    // pipelined and encoded on worker threads; after a lost device the frames not yet
+    // read back are rendered again, so the files are the same as without the fault.
+    std::vector<render::Instance> instances;
+    std::string path = args->get("--out", "");
+    float t0 = st.time;
+    int count = frames.value();
+    for (int i = 0; i <= count;) {
+        Result<void> r;
+        if (i < count) {
+            pose_stage(st, count > 1 ? t0 + float(i) / fps.value() : t0);
+            stage_instances(st, gs.ids, instances);
+            make_views();
+            r = out.submit(instances, st.look, views, count > 1 ? numbered(path, i) : path);
+        } else {
+            r = out.finish();
+        }
+        if (r) {
+            ++i;
+            continue;
+        }
+        if (r.error().kind != ErrorKind::DeviceLost) { log::error(r.error().message); return gs.finish(exit_code(r.error().kind)); }
+        if (auto rec = gs.rig->recover(); !rec) { log::error(rec.error().message); return gs.finish(exit_code(rec.error().kind)); }
+        i = int(out.frames_completed());
+    }
+    log::info("wrote " + (count > 1 ? std::to_string(count) + " frames " + numbered(path, 0) + " ..." : path) + " (" +
+              std::to_string(w) + "x" + std::to_string(h) + (n ? ", " + std::to_string(n) + " views" : "") + ")");
+    print_counters(gs);
+    out_r.value().reset();
+    return gs.finish(kOk);
 }
 
 }  // namespace vitrine::app

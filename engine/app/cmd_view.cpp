@@ -1,5 +1,7 @@
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 
 #include <GLFW/glfw3.h>
 
@@ -7,6 +9,7 @@
 #include "app/commands.h"
 #include "app/stage.h"
 #include "core/log.h"
+#include "app/gpu_stage.h"
 #include "display/window.h"
 
 namespace vitrine::app {
@@ -23,18 +26,22 @@ struct OrbitInput {
 };
 
 void frame(Stage& st, float aspect, float* distance) {
-    st.orbit.target = st.pose.empty ? glm::vec3(0) : (st.pose.min + st.pose.max) * 0.5f;
-    *distance = st.pose.empty ? 2.0f : scene::auto_distance(st.pose.min, st.pose.max, st.orbit.yfov, aspect);
+    st.orbit.target = glm::vec3(0);  // an offset from the bounds' centre (panning moves it)
+    display::Bounds b = stage_bounds(st);
+    *distance = b.empty ? 2.0f : scene::auto_distance(b.min, b.max, st.orbit.yfov, aspect);
 }
 
 }  // namespace
 
 int cmd_view(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
-    flags.insert(flags.end(), {"--size", "--frames", "--resize-to"});
+    flags.insert(flags.end(), {"--size", "--frames", "--resize-to", "--record"});
     auto args = Args::parse(argc, argv, 2, flags, {"--fullscreen", "--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
-    if (args->words().size() != 1) { log::error("usage: vitrine view MODEL [--fullscreen] [--size WxH]"); return kUsage; }
+    if (args->words().empty()) {
+        log::error("usage: vitrine view MODEL [MODEL...] [--fullscreen] [--size WxH] [--record DIR] [render options]");
+        return kUsage;
+    }
     if (args->has("--quiet")) log::set_quiet(true);
     auto size = args->size("--size", 1280, 720);
     auto frames = args->integer("--frames", 0);  // > 0: close after N frames (tests, soak runs)
@@ -43,31 +50,38 @@ int cmd_view(int argc, char** argv) {
         log::error(!size ? size.error().message : !frames ? frames.error().message : resize_to.error().message);
         return kBadInput;
     }
-    auto stage_r = make_stage(args->words()[0], args.value());
-    if (!stage_r) { log::error(stage_r.error().message); return kBadInput; }
+    std::string record = args->get("--record", "");
+    if (!record.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(record, ec);
+        if (ec || !std::filesystem::is_directory(record)) {
+            log::error(record + ": cannot make the --record folder (" + ec.message() + ")");
+            return kBadInput;
+        }
+    }
+    auto stage_r = make_stage(args->words(), args.value());
+    if (!stage_r) { log::error(stage_r.error().message); return exit_code(stage_r.error().kind); }
     Stage& st = stage_r.value();
-    auto env = load_environment(st.env_spec);
-    if (!env) { log::error(env.error().message); return kBadInput; }
 
     display::WindowOptions wo;
     wo.width = size->first;
     wo.height = size->second;
     wo.fullscreen = args->has("--fullscreen");
     wo.title = "Vitrine — " + args->words()[0];
-    auto win = display::Window::open(wo, validation_requested());
-    if (!win) { log::error(win.error().message); return kGpuFailure; }
+    auto win = display::Window::open(wo);
+    if (!win) { log::error(win.error().message); return exit_code(win.error().kind); }
     display::Window& w = *win.value();
+    auto gs_r = open_gpu_stage(st, w.rig_options(validation_requested()));
+    if (!gs_r) { log::error(gs_r.error().message); return exit_code(gs_r.error().kind); }
+    GpuStage& gs = *gs_r.value();
     auto finish = [&](int code) {
-        uint32_t messages = w.context().validation_messages();
-        win.value().reset();
-        if (messages) {
-            log::error(std::to_string(messages) + " Vulkan validation message(s); failing the run");
-            return int(kValidation);
+        if (auto r = w.finish_recording(); !r && code == kOk) {
+            log::error(r.error().message);
+            code = exit_code(r.error().kind);
         }
-        return code;
+        return gs.finish(code);
     };
-    if (auto r = w.renderer().set_environment(env.value()); !r) { log::error(r.error().message); return finish(kGpuFailure); }
-    if (auto r = w.renderer().set_model(st.model); !r) { log::error(r.error().message); return finish(kGpuFailure); }
+    if (auto r = w.attach(*gs.rig); !r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
 
     OrbitInput in;
     in.stage = &st;
@@ -113,6 +127,11 @@ int cmd_view(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     int drawn = 0;
     bool resized = false;
+    std::vector<render::Instance> instances;
+    std::vector<render::View> views;
+    // Animation plays in real time, except in test runs (--frames N), which keep --time.
+    int animation = st.animations.empty() ? -1 : st.animations.front();
+    float duration = animation >= 0 ? st.models.front()->animations[size_t(animation)].duration : 0;
     while (!w.should_close()) {
         glfwPollEvents();
         uint32_t fw, fh;
@@ -123,15 +142,27 @@ int cmd_view(int argc, char** argv) {
         }
         if (in.toggle_fullscreen) { w.toggle_fullscreen(); in.toggle_fullscreen = false; }
         if (in.frame_all) { frame(st, float(fw) / float(fh), &in.distance); in.frame_all = false; }
-        if (st.animation >= 0 && frames.value() == 0) {
-            const auto& anim = st.model.animations[size_t(st.animation)];
+        if (animation >= 0 && frames.value() == 0) {
             double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            st.time = anim.duration > 0 ? float(std::fmod(t, double(anim.duration))) : 0.0f;
-            st.pose = scene::evaluate_pose(st.model, st.animation, st.time);
+            pose_stage(st, duration > 0 ? float(std::fmod(t, double(duration))) : 0.0f);
         }
         st.orbit.distance = in.distance;
-        auto r = w.draw(st.pose, stage_view(st, fw, fh), st.look);
-        if (!r) { log::error(r.error().message); return finish(kGpuFailure); }
+        stage_instances(st, gs.ids, instances);
+        views.assign(1, stage_view(st, {0, 0, fw, fh}));
+        std::string file;
+        if (!record.empty()) {
+            char name[32];
+            std::snprintf(name, sizeof name, "/frame_%04d.png", drawn);
+            file = record + name;
+        }
+        auto r = w.draw(instances, st.look, views, file);
+        if (!r && r.error().kind == ErrorKind::DeviceLost) {
+            // The kiosk path: rebuild the device, upload again, go on with the next frame.
+            if (auto rec = gs.rig->recover(); !rec) { log::error(rec.error().message); return finish(exit_code(rec.error().kind)); }
+            drawn -= int(std::min<uint32_t>(uint32_t(drawn), w.take_lost_frames()));  // draw (and record) them again
+            continue;
+        }
+        if (!r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
         if (r.value()) ++drawn;
         // Test hook: resize once halfway, then close after N frames.
         if (frames.value() > 0 && !resized && resize_to->first > 0 && drawn >= frames.value() / 2) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include <algorithm>
+
 #include <glm/gtc/matrix_transform.hpp>
 
 #include "core/log.h"
@@ -15,7 +17,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kStageFlags = {"--yaw", "--pitch", "--distance", "--fov", "--env", "--env-rotation",
                                               "--tonemap", "--exposure", "--camera", "--time", "--background",
-                                              "--env-intensity", "--animation"};
+                                              "--env-intensity", "--animation", "--gap"};
 
 static constexpr float kDeg = 3.14159265358979f / 180.0f;
 
@@ -56,96 +58,154 @@ static Result<glm::vec3> parse_colour(const std::string& s) {
     return glm::clamp(c, glm::vec3(0), glm::vec3(1));
 }
 
-Result<Stage> make_stage(const std::string& model_path, const Args& args) {
-    Stage st;
-    auto model = scene::import_gltf(model_path);
-    if (!model) return model.error();
-    st.model = std::move(model.value());
-    for (const auto& w : st.model.warnings) log::warn(st.model.source + ": " + w);
-
+static Result<scene::Orbit> parse_orbit(const Args& args) {
+    scene::Orbit o;
     auto yaw = args.number("--yaw", 0), pitch = args.number("--pitch", 0), fov = args.number("--fov", 45);
-    auto time = args.number("--time", 0), ev = args.number("--exposure", 0), rot = args.number("--env-rotation", 0);
-    auto intensity = args.number("--env-intensity", 1);
-    auto camera = args.integer("--camera", -1), anim = args.integer("--animation", 0);
-    for (auto* r : {&yaw, &pitch, &fov, &time, &ev, &rot, &intensity})
+    for (auto* r : {&yaw, &pitch, &fov})
         if (!r->ok()) return r->error();
-    if (!camera) return camera.error();
-    if (!anim) return anim.error();
     if (fov.value() <= 1 || fov.value() >= 179) return fail("--fov must be between 1 and 179 degrees");
-    if (camera.value() >= int(st.model.cameras.size()))
-        return fail(model_path + ": has " + std::to_string(st.model.cameras.size()) + " cameras; --camera " +
-                    std::to_string(camera.value()) + " does not exist");
-    st.camera = camera.value();
-    st.time = time.value();
-    if (!st.model.animations.empty()) {
-        if (anim.value() < 0 || anim.value() >= int(st.model.animations.size()))
-            return fail(model_path + ": --animation " + std::to_string(anim.value()) + " does not exist");
-        st.animation = anim.value();
-    }
-    st.pose = scene::evaluate_pose(st.model, st.animation, st.time);
-
-    st.orbit.yaw = yaw.value() * kDeg;
-    st.orbit.pitch = std::clamp(pitch.value(), -89.9f, 89.9f) * kDeg;
-    st.orbit.yfov = fov.value() * kDeg;
-    st.orbit.target = st.pose.empty ? glm::vec3(0) : (st.pose.min + st.pose.max) * 0.5f;
+    o.yaw = yaw.value() * kDeg;
+    o.pitch = std::clamp(pitch.value(), -89.9f, 89.9f) * kDeg;
+    o.yfov = fov.value() * kDeg;
     std::string dist = args.get("--distance", "auto");
     if (dist == "auto") {
-        st.orbit.distance = -1;  // resolved per aspect in stage_view
+        o.distance = -1;  // fitted per viewport in stage_view
     } else {
         auto d = args.number("--distance", 1);
         if (!d || d.value() <= 0) return fail("--distance expects 'auto' or metres > 0, got '" + dist + "'");
-        st.orbit.distance = d.value();
+        o.distance = d.value();
     }
+    return o;
+}
 
+static Result<render::Look> parse_look(const Args& args) {
+    render::Look look;
+    auto ev = args.number("--exposure", 0), rot = args.number("--env-rotation", 0), intensity = args.number("--env-intensity", 1);
+    for (auto* r : {&ev, &rot, &intensity})
+        if (!r->ok()) return r->error();
     std::string tm = args.get("--tonemap", "khr-pbr-neutral");
-    if (tm == "khr-pbr-neutral") st.look.tonemap = render::ToneMap::PbrNeutral;
-    else if (tm == "aces") st.look.tonemap = render::ToneMap::Aces;
-    else if (tm == "none") st.look.tonemap = render::ToneMap::None;
+    if (tm == "khr-pbr-neutral") look.tonemap = render::ToneMap::PbrNeutral;
+    else if (tm == "aces") look.tonemap = render::ToneMap::Aces;
+    else if (tm == "none") look.tonemap = render::ToneMap::None;
     else return fail("--tonemap expects khr-pbr-neutral, aces or none, got '" + tm + "'");
-    st.look.exposure_ev = ev.value();
-    st.look.env_rotation = rot.value() * kDeg;
-    st.look.env_intensity = intensity.value();
+    look.exposure_ev = ev.value();
+    look.env_rotation = rot.value() * kDeg;
+    look.env_intensity = intensity.value();
     if (args.has("--background")) {
         auto c = parse_colour(args.get("--background", ""));
         if (!c) return c.error();
-        st.look.solid_background = true;
-        st.look.background = c.value();
+        look.solid_background = true;
+        look.background = c.value();
     }
+    return look;
+}
+
+Result<Stage> make_stage(const std::vector<std::string>& model_paths, const Args& args) {
+    Stage st;
+    auto time = args.number("--time", 0);
+    auto camera = args.integer("--camera", -1), anim = args.integer("--animation", 0);
+    if (!time) return time.error();
+    if (!camera) return camera.error();
+    if (!anim) return anim.error();
+    auto orbit = parse_orbit(args);
+    if (!orbit) return orbit.error();
+    auto look = parse_look(args);
+    if (!look) return look.error();
+    st.orbit = orbit.value();
+    st.look = look.value();
+    st.time = time.value();
     st.env_spec = args.get("--env", "neutral");
+
+    // Each file once: the same file given twice is one model placed twice.
+    std::vector<std::filesystem::path> loaded;
+    for (const std::string& path : model_paths) {
+        std::error_code ec;
+        std::filesystem::path key = std::filesystem::weakly_canonical(path, ec);
+        if (ec) key = path;
+        size_t index = std::find(loaded.begin(), loaded.end(), key) - loaded.begin();
+        if (index == loaded.size()) {
+            auto model = scene::import_gltf(path);
+            if (!model) return model.error();
+            for (const auto& w : model->warnings) log::warn(model->source + ": " + w);
+            int a = -1;
+            if (!model->animations.empty()) {
+                if (anim.value() < 0 || anim.value() >= int(model->animations.size()))
+                    return fail(path + ": --animation " + std::to_string(anim.value()) + " does not exist (it has " +
+                                std::to_string(model->animations.size()) + ")");
+                a = anim.value();
+            }
+            st.models.push_back(std::make_unique<scene::Model>(std::move(model.value())));
+            st.animations.push_back(a);
+            loaded.push_back(key);
+        }
+        st.placed.push_back({index, glm::mat4(1)});
+    }
+    const scene::Model& first = *st.models.front();
+    if (camera.value() >= int(first.cameras.size()))
+        return fail(model_paths.front() + ": has " + std::to_string(first.cameras.size()) + " cameras; --camera " +
+                    std::to_string(camera.value()) + " does not exist");
+    st.camera = camera.value();
+    pose_stage(st, st.time);
+
+    // A line-up: side by side on X in file order, true size, base on y = 0, a fixed gap.
+    if (st.placed.size() > 1) {
+        float widest = 0;
+        for (const scene::Pose& p : st.poses)
+            if (!p.empty) widest = std::max(widest, p.max.x - p.min.x);
+        auto gap = args.number("--gap", 0.1f * widest);
+        if (!gap || gap.value() < 0) return fail("--gap expects metres >= 0, got '" + args.get("--gap", "") + "'");
+        float cursor = 0;
+        for (Stage::Placed& pl : st.placed) {
+            const scene::Pose& p = st.poses[pl.model];
+            if (p.empty) continue;
+            glm::vec3 move(cursor - p.min.x, -p.min.y, -0.5f * (p.min.z + p.max.z));
+            pl.transform = glm::translate(glm::mat4(1), move);
+            cursor += (p.max.x - p.min.x) + gap.value();
+        }
+    } else if (args.has("--gap")) {
+        return fail("--gap places several models side by side; give two or more models");
+    }
     return st;
 }
 
-render::View stage_view(const Stage& st, uint32_t width, uint32_t height) {
-    render::View v;
-    float aspect = float(width) / float(height);
-    float radius = st.pose.empty ? 1.0f : 0.5f * glm::length(st.pose.max - st.pose.min);
-    if (st.camera >= 0) {
-        const scene::Camera& cam = st.model.cameras[size_t(st.camera)];
-        glm::mat4 world(1);
-        for (size_t n = 0; n < st.model.nodes.size(); ++n)
-            if (st.model.nodes[n].camera == st.camera) { world = st.pose.world[n]; break; }
-        // Cameras ignore node scale: rebuild the frame from normalised axes.
-        glm::vec3 eye(world[3]);
-        glm::vec3 fwd = -glm::normalize(glm::vec3(world[2])), up = glm::normalize(glm::vec3(world[1]));
-        v.eye = eye;
-        v.view = glm::lookAt(eye, eye + fwd, up);
-        float zfar = cam.zfar > 0 ? cam.zfar : glm::length(eye - (st.pose.min + st.pose.max) * 0.5f) + radius * 4.0f;
-        if (cam.perspective) {
-            v.proj = scene::perspective(cam.yfov, aspect, cam.znear, zfar);
-        } else {
-            v.proj = glm::orthoRH_ZO(-cam.xmag, cam.xmag, -cam.ymag, cam.ymag, cam.znear, zfar);
-            v.proj[1][1] *= -1.0f;
+void pose_stage(Stage& st, float t) {
+    st.time = t;
+    st.poses.resize(st.models.size());
+    for (size_t m = 0; m < st.models.size(); ++m) st.poses[m] = scene::evaluate_pose(*st.models[m], st.animations[m], t);
+}
+
+display::Bounds stage_bounds(const Stage& st) {
+    display::Bounds b;
+    for (const Stage::Placed& pl : st.placed) {
+        const scene::Pose& p = st.poses[pl.model];
+        if (p.empty) continue;
+        for (int c = 0; c < 8; ++c) {
+            glm::vec3 corner((c & 1) ? p.max.x : p.min.x, (c & 2) ? p.max.y : p.min.y, (c & 4) ? p.max.z : p.min.z);
+            glm::vec3 w = glm::vec3(pl.transform * glm::vec4(corner, 1));
+            if (b.empty) {
+                b.min = b.max = w;
+                b.empty = false;
+            } else {
+                b.min = glm::min(b.min, w);
+                b.max = glm::max(b.max, w);
+            }
         }
-        return v;
     }
+    return b;
+}
+
+void stage_instances(const Stage& st, const std::vector<render::ModelId>& ids, std::vector<render::Instance>& out) {
+    out.clear();
+    for (const Stage::Placed& pl : st.placed) out.push_back({ids[pl.model], &st.poses[pl.model], pl.transform});
+}
+
+render::View stage_view(const Stage& st, const render::Rect& viewport, float yaw_offset) {
+    display::Bounds b = stage_bounds(st);
+    if (st.camera >= 0) return display::gltf_camera_view(*st.models.front(), st.poses.front(), st.camera, b, viewport);
     scene::Orbit o = st.orbit;
-    if (o.distance < 0) o.distance = st.pose.empty ? 2.0f : scene::auto_distance(st.pose.min, st.pose.max, o.yfov, aspect);
-    float zn, zf;
-    scene::clip_planes(o.distance, radius, &zn, &zf);
-    v.eye = o.eye();
-    v.view = o.view();
-    v.proj = scene::perspective(o.yfov, aspect, zn, zf);
-    return v;
+    o.yaw += yaw_offset;
+    o.target += b.centre();
+    return display::orbit_view(o, b, viewport);
 }
 
 }  // namespace vitrine::app

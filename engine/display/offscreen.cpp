@@ -1,71 +1,120 @@
 #include "display/offscreen.h"
 
+#include <chrono>
+
 namespace vitrine::display {
 
-Result<std::unique_ptr<Offscreen>> Offscreen::create(gpu::Context& ctx, render::Renderer& renderer, uint32_t width,
-                                                     uint32_t height) {
-    std::unique_ptr<Offscreen> o(new Offscreen(ctx, renderer));
-    if (auto r = renderer.resize(width, height); !r) return r.error();
-    gpu::ImageDesc d;
-    d.format = kFileFormat;
-    d.width = width;
-    d.height = height;
-    d.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
-    auto img = gpu::Image::create(ctx, d);
-    if (!img) return img.error();
-    o->target_ = std::move(img.value());
-    o->framebuffer_ = renderer.make_output_framebuffer(o->target_.view());
-    VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-    pci.queueFamilyIndex = ctx.queue_family();
-    VK_CHECK(vkCreateCommandPool(ctx.device(), &pci, nullptr, &o->pool_));
-    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    ai.commandPool = o->pool_;
-    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    ai.commandBufferCount = gpu::kFramesInFlight;
-    VK_CHECK(vkAllocateCommandBuffers(ctx.device(), &ai, o->cmds_.data()));
-    VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO, nullptr, VK_FENCE_CREATE_SIGNALED_BIT};
-    for (VkFence& f : o->fences_) VK_CHECK(vkCreateFence(ctx.device(), &fci, nullptr, &f));
+Result<std::unique_ptr<Offscreen>> Offscreen::create(Rig& rig, uint32_t width, uint32_t height) {
+    std::unique_ptr<Offscreen> o(new Offscreen(width, height));
+    rig.attach(o.get());
+    if (auto r = o->build(); !r) return r.error();
     return o;
 }
 
 Offscreen::~Offscreen() {
-    wait();
-    VkDevice dev = ctx_.device();
-    vkDestroyFramebuffer(dev, framebuffer_, nullptr);
-    for (VkFence f : fences_) vkDestroyFence(dev, f, nullptr);
-    vkDestroyCommandPool(dev, pool_, nullptr);
+    (void)finish();
+    release();
 }
 
-Result<void> Offscreen::submit(const scene::Pose& pose, const render::View& view, const render::Look& look) {
-    uint32_t slot = uint32_t(frame_ % gpu::kFramesInFlight);
-    VK_CHECK(vkWaitForFences(ctx_.device(), 1, &fences_[slot], VK_TRUE, UINT64_MAX));
-    ctx_.begin_frame_slot(slot);
-    VkCommandBuffer cmd = cmds_[slot];
-    VK_CHECK(vkResetCommandBuffer(cmd, 0));
-    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
-    auto rec = renderer_.record(cmd, slot, pose, view, look, framebuffer_);
-    VK_CHECK(vkEndCommandBuffer(cmd));
-    if (!rec) return rec.error();
-    VK_CHECK(vkResetFences(ctx_.device(), 1, &fences_[slot]));
-    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-    si.commandBufferCount = 1;
-    si.pCommandBuffers = &cmd;
-    VK_CHECK(vkQueueSubmit(ctx_.queue(), 1, &si, fences_[slot]));
-    ++frame_;
+Result<void> Offscreen::build() {
+    gpu::Context& ctx = rig_->ctx();
+    uint32_t max_side = std::min(ctx.limits().max_image_2d, std::min(ctx.limits().max_framebuffer_width,
+                                                                     ctx.limits().max_framebuffer_height));
+    if (width_ == 0 || height_ == 0 || width_ > max_side || height_ > max_side)
+        return fail("output size " + std::to_string(width_) + "x" + std::to_string(height_) + " is not between 1 and " +
+                    std::to_string(max_side) + " pixels a side (the limit of " + ctx.device_name() + ")");
+    auto loop = gpu::FrameLoop::create(ctx, "offscreen");
+    if (!loop) return loop.error();
+    loop_ = std::move(loop.value());
+    gpu::ImageDesc d;
+    d.format = kFileFormat;
+    d.width = width_;
+    d.height = height_;
+    d.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    auto img = gpu::Image::create(ctx, d);
+    if (!img) return img.error();
+    image_ = std::move(img.value());
+    ctx.name(VK_OBJECT_TYPE_IMAGE, image_.handle(), "offscreen canvas");
+    VkImageView view = image_.view();
+    canvas_ = std::make_unique<Canvas>(ctx, rig_->scene(), kFileFormat, VkExtent2D{width_, height_},
+                                       std::span<const VkImageView>(&view, 1));
+    capture_ = std::make_unique<Capture>(ctx);
+    timer_ = std::make_unique<gpu::PassTimer>(ctx);
+    keep_.fill(false);
+    submitted_ = completed_;
+    base_ = completed_;
+    generation_ = rig_->generation();
     return {};
 }
 
-void Offscreen::wait() {
-    VK_CHECK(vkWaitForFences(ctx_.device(), uint32_t(fences_.size()), fences_.data(), VK_TRUE, UINT64_MAX));
+void Offscreen::release() {
+    timer_.reset();
+    capture_.reset();
+    canvas_.reset();
+    image_ = gpu::Image();
+    loop_.reset();
+    keep_.fill(false);
+    submitted_ = completed_;  // frames in flight are lost with the device
 }
 
-Result<Image8> Offscreen::render(const scene::Pose& pose, const render::View& view, const render::Look& look) {
-    if (auto r = submit(pose, view, look); !r) return r.error();
-    wait();
-    return gpu::read_back(ctx_, target_);
+void Offscreen::harvest(uint32_t slot) {
+    if (!keep_[slot] || !capture_->pending(slot)) return;
+    timer_->collect(slot);
+    Image8 pixels = capture_->take(slot);
+    if (paths_[slot].empty()) last_ = std::move(pixels);
+    else writer_.write(paths_[slot], std::move(pixels));
+    keep_[slot] = false;
+    ++completed_;
+}
+
+Result<void> Offscreen::submit(std::span<const render::Instance> instances, const render::Look& look,
+                               std::span<const render::View> views, const std::string& path) {
+    if (!rig_) return fail(ErrorKind::Gpu, "offscreen output has no device");
+    if (!loop_ || generation_ != rig_->generation())
+        if (auto r = build(); !r) return r.error();
+    gpu::Context& ctx = rig_->ctx();
+    auto cmd = loop_->begin();
+    if (!cmd) return cmd.error();
+    uint32_t slot = loop_->slot();
+    harvest(slot);  // this slot's previous frame has completed
+    auto t0 = std::chrono::steady_clock::now();
+    timer_->begin(cmd.value(), slot);
+    if (auto r = rig_->scene().prepare(instances, look, uint32_t(views.size())); !r) return r.error();
+    if (auto r = canvas_->draw(cmd.value(), 0, image_.handle(), views, nullptr, timer_.get()); !r) return r.error();
+    ctx.begin_label(cmd.value(), "readback");
+    gpu::transition(cmd.value(), image_, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                    VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+                    VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+    if (auto r = capture_->record(cmd.value(), slot, image_.handle(), kFileFormat, {width_, height_}); !r) return r.error();
+    ctx.end_label(cmd.value());
+    timer_->mark(cmd.value(), "readback");
+    record_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto v = loop_->submit();
+    if (!v) return v.error();
+    paths_[slot] = path;
+    keep_[slot] = true;
+    ++submitted_;
+    return {};
+}
+
+Result<void> Offscreen::finish() {
+    if (loop_ && rig_) {
+        // Harvest in frame order: the older slot first.
+        for (uint64_t f = completed_; f < submitted_; ++f) {
+            uint32_t slot = uint32_t((f - base_) % gpu::kFramesInFlight);
+            if (auto r = rig_->ctx().wait(loop_->submission(slot)); !r) return r.error();
+            harvest(slot);
+        }
+    }
+    if (auto r = writer_.finish(); !r) return fail(ErrorKind::Io, r.error().message);
+    return {};
+}
+
+Result<Image8> Offscreen::render(std::span<const render::Instance> instances, const render::Look& look,
+                                 std::span<const render::View> views) {
+    if (auto r = submit(instances, look, views, ""); !r) return r.error();
+    if (auto r = finish(); !r) return r.error();
+    return std::move(last_);
 }
 
 }  // namespace vitrine::display

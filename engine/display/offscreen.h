@@ -1,41 +1,70 @@
-// Renders Views into an image in memory, with no window system: the path for
-// `vitrine render`, golden tests and benchmarks. Two frames in flight.
+// Renders frames into an image in memory, with no window system: the path for
+// `vitrine render`, turnaround sheets, line-ups, golden tests and benchmarks. Frames are
+// pipelined: kFramesInFlight in flight, each read back in its own command buffer, and
+// PNG files encoded and written on worker threads, so a sequence runs at the speed of
+// rendering. After a lost device (Rig::recover) it rebuilds itself on the next frame;
+// frames_completed() says where to start again.
 #pragma once
 #include <array>
 #include <memory>
+#include <string>
 
-#include "render/renderer.h"
+#include "core/png_writer.h"
+#include "display/canvas.h"
+#include "display/capture.h"
+#include "display/rig.h"
+#include "gpu/frame_loop.h"
 
 namespace vitrine::display {
 
-// Output format of files: 8-bit sRGB RGBA.
+// Files are 8-bit sRGB RGBA.
 constexpr VkFormat kFileFormat = VK_FORMAT_R8G8B8A8_SRGB;
-constexpr VkImageLayout kFileLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
 
-class Offscreen {
+class Offscreen : public Output {
 public:
-    // `renderer` must have been created with kFileFormat / kFileLayout.
-    static Result<std::unique_ptr<Offscreen>> create(gpu::Context& ctx, render::Renderer& renderer, uint32_t width,
-                                                     uint32_t height);
-    ~Offscreen();
+    static Result<std::unique_ptr<Offscreen>> create(Rig& rig, uint32_t width, uint32_t height);
+    ~Offscreen() override;
 
-    // Renders one frame and returns its pixels (waits for the GPU).
-    Result<Image8> render(const scene::Pose& pose, const render::View& view, const render::Look& look);
-    // Queues a frame without reading it back, keeping at most two in flight.
-    Result<void> submit(const scene::Pose& pose, const render::View& view, const render::Look& look);
-    // Waits for every queued frame.
-    void wait();
+    // Queues one frame: the instances through `views` (rectangles of the canvas). Its
+    // pixels go to `path` as PNG (or, with an empty path, are kept for image()).
+    Result<void> submit(std::span<const render::Instance> instances, const render::Look& look,
+                        std::span<const render::View> views, const std::string& path);
+    // Waits for every queued frame and file; the first write error, if any.
+    Result<void> finish();
+    // One frame, waited for, returned.
+    Result<Image8> render(std::span<const render::Instance> instances, const render::Look& look,
+                          std::span<const render::View> views);
+
+    uint64_t frames_submitted() const { return submitted_; }
+    // Benchmarks: CPU seconds spent preparing and recording frames, and GPU time per pass.
+    double record_seconds() const { return record_seconds_; }
+    std::string pass_times() const { return timer_ ? timer_->report() : ""; }
+    void reset_timers() {
+        record_seconds_ = 0;
+        if (timer_) timer_->reset();
+    }
+    // Frames read back, in order (after a lost device, the first frame to render again).
+    uint64_t frames_completed() const { return completed_; }
+    void release() override;
 
 private:
-    Offscreen(gpu::Context& ctx, render::Renderer& r) : ctx_(ctx), renderer_(r) {}
-    gpu::Context& ctx_;
-    render::Renderer& renderer_;
-    gpu::Image target_;
-    VkFramebuffer framebuffer_ = VK_NULL_HANDLE;
-    VkCommandPool pool_ = VK_NULL_HANDLE;
-    std::array<VkCommandBuffer, gpu::kFramesInFlight> cmds_{};
-    std::array<VkFence, gpu::kFramesInFlight> fences_{};
-    uint64_t frame_ = 0;
+    Offscreen(uint32_t w, uint32_t h) : width_(w), height_(h) {}
+    Result<void> build();
+    void harvest(uint32_t slot);
+
+    uint32_t width_, height_;
+    uint64_t generation_ = 0;
+    std::unique_ptr<gpu::FrameLoop> loop_;
+    gpu::Image image_;
+    std::unique_ptr<Canvas> canvas_;
+    std::unique_ptr<Capture> capture_;
+    std::unique_ptr<gpu::PassTimer> timer_;
+    double record_seconds_ = 0;
+    std::array<std::string, gpu::kFramesInFlight> paths_;
+    std::array<bool, gpu::kFramesInFlight> keep_{};
+    uint64_t submitted_ = 0, completed_ = 0, base_ = 0;  // base_: the frame the current loop began at
+    Image8 last_;
+    PngWriter writer_{2, 4};
 };
 
 }  // namespace vitrine::display

@@ -7,10 +7,11 @@
 
 namespace vitrine::display {
 
-Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options, gpu::Validation validation) {
+Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
     std::unique_ptr<Window> w(new Window());
-    if (!glfwInit()) return fail("cannot open a window: no display found (is DISPLAY set? use 'vitrine render' for headless output)");
-    if (!glfwVulkanSupported()) return fail("cannot open a window: GLFW finds no Vulkan loader");
+    if (!glfwInit())
+        return fail(ErrorKind::Gpu, "cannot open a window: no display found (is DISPLAY set? use 'vitrine render' for headless output)");
+    if (!glfwVulkanSupported()) return fail(ErrorKind::Gpu, "cannot open a window: GLFW finds no Vulkan loader");
     glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
     GLFWmonitor* monitor = options.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
     uint32_t width = options.width, height = options.height;
@@ -20,51 +21,7 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options, gpu::
         height = uint32_t(mode->height);
     }
     w->window_ = glfwCreateWindow(int(width), int(height), options.title.c_str(), monitor, nullptr);
-    if (!w->window_) return fail("cannot create a window");
-
-    gpu::ContextOptions co;
-    co.validation = validation;
-    uint32_t n = 0;
-    const char** exts = glfwGetRequiredInstanceExtensions(&n);
-    for (uint32_t i = 0; i < n; ++i) co.instance_extensions.push_back(exts[i]);
-    GLFWwindow* glfw = w->window_;
-    co.make_surface = [glfw](VkInstance instance) {
-        VkSurfaceKHR surface = VK_NULL_HANDLE;
-        if (glfwCreateWindowSurface(instance, glfw, nullptr, &surface) != VK_SUCCESS) return VkSurfaceKHR(VK_NULL_HANDLE);
-        return surface;
-    };
-    auto ctx = gpu::Context::create(co);
-    if (!ctx) return ctx.error();
-    w->ctx_ = std::move(ctx.value());
-    log::info("GPU: " + w->ctx_->device_name());
-    w->swapchain_ = std::make_unique<gpu::Swapchain>(*w->ctx_);
-    uint32_t fw, fh;
-    w->framebuffer_size(&fw, &fh);
-    if (auto r = w->swapchain_->create(std::max(fw, 1u), std::max(fh, 1u)); !r) return r.error();
-    auto renderer = render::Renderer::create(*w->ctx_, w->swapchain_->format(), VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
-    if (!renderer) return renderer.error();
-    w->renderer_ = std::move(renderer.value());
-    VkExtent2D e = w->swapchain_->extent();
-    if (auto r = w->renderer_->resize(e.width, e.height); !r) return r.error();
-    for (uint32_t i = 0; i < w->swapchain_->image_count(); ++i)
-        w->framebuffers_.push_back(w->renderer_->make_output_framebuffer(w->swapchain_->view(i)));
-
-    VkDevice dev = w->ctx_->device();
-    VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-    pci.queueFamilyIndex = w->ctx_->queue_family();
-    VK_CHECK(vkCreateCommandPool(dev, &pci, nullptr, &w->pool_));
-    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    ai.commandPool = w->pool_;
-    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    ai.commandBufferCount = gpu::kFramesInFlight;
-    VK_CHECK(vkAllocateCommandBuffers(dev, &ai, w->cmds_.data()));
-    VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO, nullptr, VK_FENCE_CREATE_SIGNALED_BIT};
-    VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
-    for (uint32_t i = 0; i < gpu::kFramesInFlight; ++i) {
-        VK_CHECK(vkCreateFence(dev, &fci, nullptr, &w->fences_[i]));
-        VK_CHECK(vkCreateSemaphore(dev, &sci, nullptr, &w->acquired_[i]));
-    }
+    if (!w->window_) return fail(ErrorKind::Gpu, "cannot create a " + std::to_string(width) + "x" + std::to_string(height) + " window");
     glfwSetWindowUserPointer(w->window_, w.get());
     glfwSetFramebufferSizeCallback(w->window_, [](GLFWwindow* gw, int, int) {
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->needs_recreate_ = true;
@@ -72,23 +29,53 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options, gpu::
     return w;
 }
 
+RigOptions Window::rig_options(gpu::Validation validation) const {
+    RigOptions o;
+    o.validation = validation;
+    uint32_t n = 0;
+    const char** exts = glfwGetRequiredInstanceExtensions(&n);
+    for (uint32_t i = 0; i < n; ++i) o.instance_extensions.push_back(exts[i]);
+    GLFWwindow* glfw = window_;
+    o.make_surface = [glfw](VkInstance instance) {
+        VkSurfaceKHR surface = VK_NULL_HANDLE;
+        if (glfwCreateWindowSurface(instance, glfw, nullptr, &surface) != VK_SUCCESS) return VkSurfaceKHR(VK_NULL_HANDLE);
+        return surface;
+    };
+    return o;
+}
+
+Result<void> Window::attach(Rig& rig) {
+    rig.attach(this);
+    return build();
+}
+
 Window::~Window() {
-    if (ctx_) {
-        wait_frames();
-        VkDevice dev = ctx_->device();
-        for (VkFramebuffer fb : framebuffers_) vkDestroyFramebuffer(dev, fb, nullptr);
-        for (uint32_t i = 0; i < gpu::kFramesInFlight; ++i) {
-            vkDestroyFence(dev, fences_[i], nullptr);
-            vkDestroySemaphore(dev, acquired_[i], nullptr);
-        }
-        vkDestroyCommandPool(dev, pool_, nullptr);
-        renderer_.reset();
-        swapchain_.reset();
-        ctx_->finish_all();
-        ctx_.reset();
-    }
+    (void)finish_recording();
+    release();
     if (window_) glfwDestroyWindow(window_);
     glfwTerminate();
+}
+
+void Window::release() {
+    if (rig_) {
+        gpu::Context& ctx = rig_->ctx();
+        VkDevice dev = ctx.device();
+        auto sems = acquired_;
+        ctx.defer([dev, sems] {
+            for (VkSemaphore s : sems)
+                if (s) vkDestroySemaphore(dev, s, nullptr);
+        });
+    }
+    acquired_.fill(VK_NULL_HANDLE);
+    for (bool& f : in_flight_) {
+        lost_frames_ += f ? 1 : 0;
+        f = false;
+    }
+    capture_.reset();
+    canvas_.reset();
+    swapchain_.reset();
+    loop_.reset();
+    record_paths_.fill("");
 }
 
 bool Window::should_close() const { return glfwWindowShouldClose(window_); }
@@ -113,70 +100,132 @@ void Window::toggle_fullscreen() {
     needs_recreate_ = true;
 }
 
-void Window::wait_frames() {
-    VK_CHECK(vkWaitForFences(ctx_->device(), uint32_t(fences_.size()), fences_.data(), VK_TRUE, UINT64_MAX));
+Result<void> Window::build() {
+    gpu::Context& ctx = rig_->ctx();
+    auto loop = gpu::FrameLoop::create(ctx, "window");
+    if (!loop) return loop.error();
+    loop_ = std::move(loop.value());
+    VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    for (VkSemaphore& s : acquired_) VK_CHECK(vkCreateSemaphore(ctx.device(), &sci, nullptr, &s));
+    swapchain_ = std::make_unique<gpu::Swapchain>(ctx);
+    capture_ = std::make_unique<Capture>(ctx);
+    generation_ = rig_->generation();
+    needs_recreate_ = true;
+    uint32_t fw, fh;
+    framebuffer_size(&fw, &fh);
+    if (fw == 0 || fh == 0) return {};  // minimised: made on the first visible frame
+    return recreate();
 }
 
 Result<void> Window::recreate() {
     uint32_t fw, fh;
     framebuffer_size(&fw, &fh);
     if (fw == 0 || fh == 0) return {};  // minimised: try again later
-    // Every frame that could use the old images must be finished (fences, not a device wait).
-    wait_frames();
-    VkDevice dev = ctx_->device();
-    for (VkFramebuffer fb : framebuffers_) vkDestroyFramebuffer(dev, fb, nullptr);
-    framebuffers_.clear();
+    // The old swapchain and canvas are retired through the deletion queue: frames in
+    // flight and pending presents finish with them first.
+    canvas_.reset();
     if (auto r = swapchain_->create(fw, fh); !r) return r.error();
-    VkExtent2D e = swapchain_->extent();
-    if (auto r = renderer_->resize(e.width, e.height); !r) return r.error();
-    for (uint32_t i = 0; i < swapchain_->image_count(); ++i)
-        framebuffers_.push_back(renderer_->make_output_framebuffer(swapchain_->view(i)));
+    std::vector<VkImageView> views;
+    for (uint32_t i = 0; i < swapchain_->image_count(); ++i) views.push_back(swapchain_->view(i));
+    canvas_ = std::make_unique<Canvas>(rig_->ctx(), rig_->scene(), swapchain_->format(), swapchain_->extent(), views);
     needs_recreate_ = false;
     ++recreations_;
     return {};
 }
 
-Result<bool> Window::draw(const scene::Pose& pose, const render::View& view, const render::Look& look) {
+void Window::harvest(uint32_t slot) {
+    in_flight_[slot] = false;
+    if (!capture_->pending(slot)) return;
+    Image8 pixels = capture_->take(slot);
+    if (!record_paths_[slot].empty()) writer_.write(record_paths_[slot], std::move(pixels));
+    record_paths_[slot].clear();
+}
+
+Result<void> Window::finish_recording() {
+    if (loop_ && rig_ && !rig_->ctx().lost()) {
+        if (auto r = loop_->wait_all(); !r) return r.error();
+        for (uint32_t s = 0; s < gpu::kFramesInFlight; ++s) {
+            uint32_t slot = (loop_->slot() + s) % gpu::kFramesInFlight;  // oldest first
+            harvest(slot);
+        }
+    }
+    if (auto r = writer_.finish(); !r) return fail(ErrorKind::Io, r.error().message);
+    return {};
+}
+
+Result<bool> Window::draw(std::span<const render::Instance> instances, const render::Look& look,
+                          std::span<const render::View> views, const std::string& record) {
+    if (!rig_) return fail(ErrorKind::Gpu, "the window has no device");
+    if (!loop_ || generation_ != rig_->generation())
+        if (auto r = build(); !r) return r.error();
     uint32_t fw, fh;
     framebuffer_size(&fw, &fh);
     if (fw == 0 || fh == 0) return false;
-    if (needs_recreate_ || fw != swapchain_->extent().width || fh != swapchain_->extent().height) {
+    if (needs_recreate_ || !canvas_ || fw != swapchain_->extent().width || fh != swapchain_->extent().height) {
         if (auto r = recreate(); !r) return r.error();
-        if (needs_recreate_) return false;
+        if (needs_recreate_ || !canvas_) return false;
     }
-    uint32_t slot = uint32_t(frame_ % gpu::kFramesInFlight);
-    VkDevice dev = ctx_->device();
-    VK_CHECK(vkWaitForFences(dev, 1, &fences_[slot], VK_TRUE, UINT64_MAX));
-    ctx_->begin_frame_slot(slot);
+    VkExtent2D extent = swapchain_->extent();
+    for (const render::View& v : views)
+        if (uint64_t(v.viewport.x) + v.viewport.width > extent.width || uint64_t(v.viewport.y) + v.viewport.height > extent.height)
+            return false;  // views made for another size: the caller makes new ones next frame
+    gpu::Context& ctx = rig_->ctx();
+    auto cmd = loop_->begin();
+    if (!cmd) return cmd.error();
+    uint32_t slot = loop_->slot();
+    harvest(slot);
     uint32_t image = 0;
-    VkResult r = vkAcquireNextImageKHR(dev, swapchain_->handle(), UINT64_MAX, acquired_[slot], VK_NULL_HANDLE, &image);
+    VkResult r = vkAcquireNextImageKHR(ctx.device(), swapchain_->handle(), UINT64_MAX, acquired_[slot], VK_NULL_HANDLE, &image);
     if (r == VK_ERROR_OUT_OF_DATE_KHR) {
+        loop_->cancel();
         needs_recreate_ = true;
         return false;
     }
-    if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR) return fail(std::string("cannot acquire a window image (") + gpu::vk_result_name(r) + ")");
+    if (r == VK_ERROR_DEVICE_LOST) {
+        loop_->cancel();
+        return ctx.device_lost("vkAcquireNextImageKHR");
+    }
+    if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR) {
+        loop_->cancel();
+        return fail(ErrorKind::Gpu, std::string("cannot acquire a window image (") + gpu::vk_result_name(r) + ")");
+    }
     if (r == VK_SUBOPTIMAL_KHR) needs_recreate_ = true;
 
-    VkCommandBuffer cmd = cmds_[slot];
-    VK_CHECK(vkResetCommandBuffer(cmd, 0));
-    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-    VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
-    auto rec = renderer_->record(cmd, slot, pose, view, look, framebuffers_[image]);
-    VK_CHECK(vkEndCommandBuffer(cmd));
-    if (!rec) return rec.error();
-    VK_CHECK(vkResetFences(dev, 1, &fences_[slot]));
-    VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    if (auto p = rig_->scene().prepare(instances, look, uint32_t(views.size())); !p) return p.error();
+    if (auto d = canvas_->draw(cmd.value(), image, swapchain_->image(image), views); !d) return d.error();
+    VkImageLayout layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    VkPipelineStageFlags stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+    VkAccessFlags access = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
+    auto barrier = [&](VkImageLayout to, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
+        VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+        b.srcAccessMask = access;
+        b.dstAccessMask = dst_access;
+        b.oldLayout = layout;
+        b.newLayout = to;
+        b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+        b.image = swapchain_->image(image);
+        b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+        vkCmdPipelineBarrier(cmd.value(), stage, dst_stage, 0, 0, nullptr, 0, nullptr, 1, &b);
+        layout = to;
+        stage = dst_stage;
+        access = dst_access;
+    };
+    if (!record.empty()) {
+        // What the window shows, read back in this frame's command buffer.
+        barrier(VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+        if (auto c = capture_->record(cmd.value(), slot, swapchain_->image(image), swapchain_->format(), extent); !c)
+            return c.error();
+        record_paths_[slot] = record;
+    }
+    barrier(VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0);
+    gpu::SemaphoreUse wait{acquired_[slot], VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT};
     VkSemaphore done = swapchain_->render_done(image);
-    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-    si.waitSemaphoreCount = 1;
-    si.pWaitSemaphores = &acquired_[slot];
-    si.pWaitDstStageMask = &wait_stage;
-    si.commandBufferCount = 1;
-    si.pCommandBuffers = &cmd;
-    si.signalSemaphoreCount = 1;
-    si.pSignalSemaphores = &done;
-    VK_CHECK(vkQueueSubmit(ctx_->queue(), 1, &si, fences_[slot]));
+    auto v = loop_->submit(std::span<const gpu::SemaphoreUse>(&wait, 1), std::span<const VkSemaphore>(&done, 1));
+    if (!v) {
+        record_paths_[slot].clear();
+        return v.error();
+    }
+    in_flight_[slot] = true;
     VkSwapchainKHR sc = swapchain_->handle();
     VkPresentInfoKHR pi{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
     pi.waitSemaphoreCount = 1;
@@ -184,10 +233,10 @@ Result<bool> Window::draw(const scene::Pose& pose, const render::View& view, con
     pi.swapchainCount = 1;
     pi.pSwapchains = &sc;
     pi.pImageIndices = &image;
-    r = vkQueuePresentKHR(ctx_->queue(), &pi);
-    ++frame_;
+    r = vkQueuePresentKHR(ctx.queue(), &pi);
     if (r == VK_ERROR_OUT_OF_DATE_KHR || r == VK_SUBOPTIMAL_KHR) needs_recreate_ = true;
-    else if (r != VK_SUCCESS) return fail(std::string("cannot present (") + gpu::vk_result_name(r) + ")");
+    else if (r == VK_ERROR_DEVICE_LOST) return ctx.device_lost("vkQueuePresentKHR");
+    else if (r != VK_SUCCESS) return fail(ErrorKind::Gpu, std::string("cannot present (") + gpu::vk_result_name(r) + ")");
     ++presented_;
     return true;
 }

@@ -1,14 +1,19 @@
-// A GLFW window on a Vulkan swapchain. The frame loop: wait for the slot's fence,
-// acquire, record, submit, present; OUT_OF_DATE / SUBOPTIMAL recreate the
-// swapchain; a minimised (0x0) window skips frames. No vkDeviceWaitIdle per frame.
+// A GLFW window on a Vulkan swapchain, drawing through the rig's one device. The frame:
+// the frame loop's slot, acquire, views into the canvas (the swapchain image), optional
+// capture of exactly what is shown (`--record`), present. OUT_OF_DATE / SUBOPTIMAL
+// recreate the swapchain (the old one is retired, not destroyed under a present); a
+// minimised window skips frames; a window larger than the device can draw is refused.
 #pragma once
 #include <array>
 #include <memory>
 #include <string>
-#include <vector>
 
+#include "core/png_writer.h"
+#include "display/canvas.h"
+#include "display/capture.h"
+#include "display/rig.h"
+#include "gpu/frame_loop.h"
 #include "gpu/swapchain.h"
-#include "render/renderer.h"
 
 struct GLFWwindow;
 
@@ -20,45 +25,61 @@ struct WindowOptions {
     std::string title = "Vitrine";
 };
 
-class Window {
+class Window : public Output {
 public:
-    // Opens the window and creates the Vulkan context, swapchain and a renderer
-    // that draws into it.
-    static Result<std::unique_ptr<Window>> open(const WindowOptions& options, gpu::Validation validation);
-    ~Window();
+    // Opens the window (no device yet): create the Rig with rig_options(), then attach().
+    static Result<std::unique_ptr<Window>> open(const WindowOptions& options);
+    ~Window() override;
 
-    gpu::Context& context() { return *ctx_; }
-    render::Renderer& renderer() { return *renderer_; }
+    RigOptions rig_options(gpu::Validation validation) const;
+    Result<void> attach(Rig& rig);
+
     GLFWwindow* glfw() const { return window_; }
     bool should_close() const;
     void toggle_fullscreen();
     // Framebuffer size in pixels (0 when minimised).
     void framebuffer_size(uint32_t* w, uint32_t* h) const;
 
-    // Draws and presents one frame. Returns false when nothing was drawn (minimised).
-    Result<bool> draw(const scene::Pose& pose, const render::View& view, const render::Look& look);
+    // Draws and presents one frame whose views were made for framebuffer_size(). With a
+    // `record` path, the presented picture is also written there as PNG (worker thread).
+    // Returns false when nothing was drawn (minimised, or the swapchain was just recreated).
+    Result<bool> draw(std::span<const render::Instance> instances, const render::Look& look,
+                      std::span<const render::View> views, const std::string& record = "");
+    // Waits for the recorded files; the first write error.
+    Result<void> finish_recording();
 
     uint64_t frames_presented() const { return presented_; }
+    // Frames that were in flight when the device was lost (never shown or recorded);
+    // the caller draws them again. Reading it resets it.
+    uint32_t take_lost_frames() {
+        uint32_t n = lost_frames_;
+        lost_frames_ = 0;
+        return n;
+    }
     uint32_t swapchain_recreations() const { return recreations_; }
+    void release() override;
 
 private:
     Window() = default;
+    Result<void> build();
     Result<void> recreate();
-    void wait_frames();
+    void harvest(uint32_t slot);
 
     GLFWwindow* window_ = nullptr;
-    std::unique_ptr<gpu::Context> ctx_;
+    uint64_t generation_ = 0;
     std::unique_ptr<gpu::Swapchain> swapchain_;
-    std::unique_ptr<render::Renderer> renderer_;
-    std::vector<VkFramebuffer> framebuffers_;
-    VkCommandPool pool_ = VK_NULL_HANDLE;
-    std::array<VkCommandBuffer, gpu::kFramesInFlight> cmds_{};
-    std::array<VkFence, gpu::kFramesInFlight> fences_{};
+    std::unique_ptr<gpu::FrameLoop> loop_;
+    std::unique_ptr<Canvas> canvas_;
+    std::unique_ptr<Capture> capture_;
     std::array<VkSemaphore, gpu::kFramesInFlight> acquired_{};
-    uint64_t frame_ = 0, presented_ = 0;
+    std::array<std::string, gpu::kFramesInFlight> record_paths_;
+    std::array<bool, gpu::kFramesInFlight> in_flight_{};
+    uint32_t lost_frames_ = 0;
+    uint64_t presented_ = 0;
     uint32_t recreations_ = 0;
     bool needs_recreate_ = false;
     int windowed_x_ = 0, windowed_y_ = 0, windowed_w_ = 0, windowed_h_ = 0;
+    PngWriter writer_{2, 4};
 };
 
 }  // namespace vitrine::display

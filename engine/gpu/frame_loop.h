@@ -28,6 +28,8 @@ public:
     uint64_t frame() const { return frame_; }  // frames submitted so far
     // The submission that last used `slot` (0: none).
     uint64_t submission(uint32_t slot) const { return submitted_[slot]; }
+    // Abandons the frame being recorded (e.g. the swapchain image could not be acquired).
+    void cancel() { recording_ = false; }
     // Waits for every frame this loop submitted (not the whole device).
     Result<void> wait_all();
 

@@ -73,7 +73,7 @@ VkPipeline make_graphics_pipeline(Context& ctx, const GraphicsPipelineDesc& d) {
     ci.layout = d.layout;
     ci.renderPass = d.render_pass;
     VkPipeline p;
-    VK_CHECK(vkCreateGraphicsPipelines(ctx.device(), VK_NULL_HANDLE, 1, &ci, nullptr, &p));
+    VK_CHECK(vkCreateGraphicsPipelines(ctx.device(), d.cache, 1, &ci, nullptr, &p));
     return p;
 }
 

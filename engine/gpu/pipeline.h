@@ -22,6 +22,7 @@ struct GraphicsPipelineDesc {
     bool depth_test = true, depth_write = true;
     VkSampleCountFlagBits samples = VK_SAMPLE_COUNT_1_BIT;
     std::optional<int32_t> frag_constant0;  // fragment specialization constant 0, when set
+    VkPipelineCache cache = VK_NULL_HANDLE;
 };
 
 VkPipeline make_graphics_pipeline(Context& ctx, const GraphicsPipelineDesc& desc);

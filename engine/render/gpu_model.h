@@ -43,6 +43,7 @@ public:
     VkBuffer vertex_buffer() const { return vertices_.handle(); }
     VkBuffer index_buffer() const { return indices_.handle(); }
     uint64_t texture_bytes() const { return texture_bytes_; }
+    uint64_t bytes() const { return texture_bytes_ + vertices_.size() + indices_.size(); }
 
 private:
     GpuModel(gpu::Context& ctx) : ctx_(ctx) {}

@@ -1,14 +1,23 @@
-// One View: where the eye is and how it projects. Every output (window, file, and
-// later LED screens and lenticular views) renders through this.
+// One View: where the eye is, how it projects, and which rectangle of a canvas it
+// fills. Every output (window, file, LED screens, lenticular views) renders through this.
 #pragma once
+#include <cstdint>
+
 #include <glm/glm.hpp>
 
 namespace vitrine::render {
+
+// Pixels on a canvas; y from the top.
+struct Rect {
+    int32_t x = 0, y = 0;
+    uint32_t width = 0, height = 0;
+};
 
 struct View {
     glm::mat4 view{1};
     glm::mat4 proj{1};  // Vulkan clip space (y down, depth 0..1)
     glm::vec3 eye{0};
+    Rect viewport;      // where on the canvas this view's picture goes
 };
 
 enum class ToneMap { None, PbrNeutral, Aces };

@@ -1,0 +1,44 @@
+#include <cstdlib>
+
+#include "app/gpu_stage.h"
+#include "core/log.h"
+
+namespace vitrine::app {
+
+GpuStage::~GpuStage() { rig.reset(); }
+
+int GpuStage::finish(int code) {
+    uint32_t messages = rig ? rig->validation_messages() : 0;
+    rig.reset();
+    if (messages > 0) {
+        log::error(std::to_string(messages) + " Vulkan validation message(s); failing the run");
+        return exit_code(ErrorKind::Validation);
+    }
+    return code;
+}
+
+Result<std::unique_ptr<GpuStage>> open_gpu_stage(const Stage& stage, const display::RigOptions& options) {
+    auto gs = std::make_unique<GpuStage>();
+    auto env = load_environment(stage.env_spec);
+    if (!env) return env.error();
+    gs->environment = std::move(env.value());
+    auto rig = display::Rig::create(options);
+    if (!rig) return rig.error();
+    gs->rig = std::move(rig.value());
+    if (auto r = gs->rig->set_environment(gs->environment); !r) return r.error();
+    for (const auto& m : stage.models) {
+        auto id = gs->rig->add_model(*m);
+        if (!id) return id.error();
+        gs->ids.push_back(id.value());
+    }
+    return gs;
+}
+
+void print_counters(const GpuStage& gs) {
+    const char* c = std::getenv("VITRINE_COUNTERS");
+    if (!c || std::string(c) != "1" || !gs.rig) return;
+    std::fprintf(stderr, "counters: models_uploaded=%zu model_bytes=%llu\n", gs.rig->scene().model_count(),
+                 static_cast<unsigned long long>(gs.rig->scene().model_bytes()));
+}
+
+}  // namespace vitrine::app

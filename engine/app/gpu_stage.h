@@ -1,0 +1,26 @@
+// A stage on the GPU: the rig (one device, one GpuScene) with the stage's models and
+// environment uploaded. The environment lives here as long as the rig, which keeps a
+// reference to re-upload it after a lost device.
+#pragma once
+#include <memory>
+
+#include "app/stage.h"
+#include "display/rig.h"
+
+namespace vitrine::app {
+
+struct GpuStage {
+    ImageF environment;
+    std::unique_ptr<display::Rig> rig;
+    std::vector<render::ModelId> ids;  // per stage model
+    ~GpuStage();
+    // Exit code for the end of a run: 4 when validation spoke, else `code`.
+    int finish(int code);
+};
+
+// The rig's options other than the window's (validation per VITRINE_VALIDATION).
+Result<std::unique_ptr<GpuStage>> open_gpu_stage(const Stage& stage, const display::RigOptions& options);
+// Prints "counters: ..." when VITRINE_COUNTERS=1 (tests read GPU memory per model this way).
+void print_counters(const GpuStage& gs);
+
+}  // namespace vitrine::app

@@ -1,0 +1,46 @@
+// The picture an output sends somewhere — a file's image, the window's swapchain images,
+// later an LED processor's canvas or a quilt — and the views drawn into rectangles of it.
+// Owns the framebuffers of its images and the view targets (one set per view size,
+// shared by every view of that size in a frame).
+#pragma once
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "render/gpu_scene.h"
+
+namespace vitrine::display {
+
+// Drawn after every view of a frame, over the tone-mapped picture, with the canvas in
+// COLOR_ATTACHMENT_OPTIMAL: `pass` loads and stores it (where the editor's panels go).
+using Overlay = std::function<void(VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer framebuffer, VkExtent2D extent)>;
+
+class Canvas {
+public:
+    Canvas(gpu::Context& ctx, render::GpuScene& scene, VkFormat format, VkExtent2D extent,
+           std::span<const VkImageView> images);
+    ~Canvas();
+    Canvas(const Canvas&) = delete;
+    Canvas& operator=(const Canvas&) = delete;
+
+    VkFormat format() const { return format_; }
+    VkExtent2D extent() const { return extent_; }
+
+    // Records into image `index` (its contents are discarded): black everywhere, then
+    // each view into its rectangle; the image is left COLOR_ATTACHMENT_OPTIMAL. The
+    // frame must have been prepared for views.size() views.
+    Result<void> draw(VkCommandBuffer cmd, uint32_t index, VkImage image, std::span<const render::View> views,
+                      const Overlay* overlay = nullptr, gpu::PassTimer* timer = nullptr);
+
+private:
+    Result<render::ViewTargets*> targets(uint32_t width, uint32_t height);
+    gpu::Context& ctx_;
+    render::GpuScene& scene_;
+    VkFormat format_;
+    VkExtent2D extent_;
+    std::vector<VkFramebuffer> framebuffers_;
+    std::vector<std::unique_ptr<render::ViewTargets>> targets_;
+};
+
+}  // namespace vitrine::display

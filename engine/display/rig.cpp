@@ -1,0 +1,81 @@
+#include "display/rig.h"
+
+#include <algorithm>
+
+#include "core/log.h"
+
+namespace vitrine::display {
+
+Result<std::unique_ptr<Rig>> Rig::create(const RigOptions& options) {
+    std::unique_ptr<Rig> rig(new Rig());
+    rig->options_ = options;
+    if (auto r = rig->build(); !r) return r.error();
+    log::info("GPU: " + rig->ctx_->device_name() + (rig->ctx_->validation_enabled() ? " (validation on)" : "") + "; " +
+              rig->ctx_->limits().summary());
+    return rig;
+}
+
+Result<void> Rig::build() {
+    gpu::ContextOptions co;
+    co.validation = options_.validation;
+    co.instance_extensions = options_.instance_extensions;
+    co.make_surface = options_.make_surface;
+    co.staging_bytes = options_.staging_bytes;
+    auto ctx = gpu::Context::create(co);
+    if (!ctx) return ctx.error();
+    ctx_ = std::move(ctx.value());
+    auto scene = render::GpuScene::create(*ctx_);
+    if (!scene) return scene.error();
+    scene_ = std::move(scene.value());
+    for (const scene::Model* m : models_)
+        if (auto r = scene_->add_model(*m); !r) return r.error();
+    if (environment_)
+        if (auto r = scene_->set_environment(*environment_); !r) return r.error();
+    return {};
+}
+
+Output::~Output() {
+    if (rig_) rig_->detach(this);
+}
+
+Rig::~Rig() {
+    for (Output* o : outputs_) {
+        o->release();
+        o->rig_ = nullptr;
+    }
+    scene_.reset();
+    if (ctx_) ctx_->finish_all();
+    ctx_.reset();
+}
+
+void Rig::detach(Output* output) { outputs_.erase(std::remove(outputs_.begin(), outputs_.end(), output), outputs_.end()); }
+
+Result<render::ModelId> Rig::add_model(const scene::Model& model) {
+    auto id = scene_->add_model(model);
+    if (id && std::find(models_.begin(), models_.end(), &model) == models_.end()) models_.push_back(&model);
+    return id;
+}
+
+Result<void> Rig::set_environment(const ImageF& equirect) {
+    environment_ = &equirect;
+    return scene_->set_environment(equirect);
+}
+
+uint32_t Rig::validation_messages() const { return earlier_messages_ + (ctx_ ? ctx_->validation_messages() : 0); }
+
+Result<void> Rig::recover() {
+    for (Output* o : outputs_) o->release();
+    if (ctx_) earlier_messages_ += ctx_->validation_messages();
+    scene_.reset();
+    if (ctx_) ctx_->finish_all();
+    ctx_.reset();
+    ++generation_;
+    ++recoveries_;
+    // Model ids stay the same: models are added again in the same order.
+    if (auto r = build(); !r) return fail(r.error().kind, "cannot rebuild after losing the GPU: " + r.error().message);
+    log::warn("the GPU device was lost; rebuilt the device and uploaded " + std::to_string(models_.size()) +
+              " model(s) again (recovery " + std::to_string(recoveries_) + ")");
+    return {};
+}
+
+}  // namespace vitrine::display

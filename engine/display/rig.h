@@ -1,0 +1,77 @@
+// One device for every output: the Context and the GpuScene that windows, file
+// captures (and later LED canvases and quilts) share, plus what is needed to rebuild
+// them when the GPU is lost — the CPU-side models and environment stay here, so
+// recover() makes a new device and uploads them again. Outputs attach to the rig and
+// release their GPU objects when it rebuilds; they recreate them on their next frame.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/image.h"
+#include "render/gpu_scene.h"
+
+namespace vitrine::display {
+
+class Rig;
+
+class Output {
+public:
+    virtual ~Output();
+    // The device is about to be destroyed: drop every GPU object (no waiting on it).
+    virtual void release() = 0;
+
+protected:
+    Rig* rig_ = nullptr;  // null once the rig is gone
+    friend class Rig;
+};
+
+struct RigOptions {
+    gpu::Validation validation = gpu::Validation::Off;
+    std::vector<std::string> instance_extensions;             // a window's (GLFW's)
+    std::function<VkSurfaceKHR(VkInstance)> make_surface;     // a window's; null: headless
+    uint64_t staging_bytes = 64ull << 20;
+};
+
+class Rig {
+public:
+    static Result<std::unique_ptr<Rig>> create(const RigOptions& options);
+    ~Rig();
+
+    gpu::Context& ctx() { return *ctx_; }
+    render::GpuScene& scene() { return *scene_; }
+    // Bumped by every rebuild: outputs compare it to know their objects are gone.
+    uint64_t generation() const { return generation_; }
+
+    // Load time. Both are kept (by address: they must outlive the rig) for rebuilds.
+    Result<render::ModelId> add_model(const scene::Model& model);
+    Result<void> set_environment(const ImageF& equirect);
+
+    // After an ErrorKind::DeviceLost: outputs release, the device is torn down and made
+    // again, models and environment are uploaded again. Logs one line.
+    Result<void> recover();
+    uint32_t recoveries() const { return recoveries_; }
+
+    void attach(Output* output) {
+        outputs_.push_back(output);
+        output->rig_ = this;
+    }
+    void detach(Output* output);
+
+    // Validation messages of every device this rig has made.
+    uint32_t validation_messages() const;
+
+private:
+    Result<void> build();
+    RigOptions options_;
+    std::unique_ptr<gpu::Context> ctx_;
+    std::unique_ptr<render::GpuScene> scene_;
+    std::vector<const scene::Model*> models_;
+    const ImageF* environment_ = nullptr;
+    std::vector<Output*> outputs_;
+    uint64_t generation_ = 0;
+    uint32_t recoveries_ = 0, earlier_messages_ = 0;
+};
+
+}  // namespace vitrine::display

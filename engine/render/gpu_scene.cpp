@@ -1,0 +1,561 @@
+#include "render/gpu_scene.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <glm/gtc/matrix_inverse.hpp>
+
+#include "core/log.h"
+#include "gpu/upload_ring.h"
+#include "layout.h"
+#include "render/lights.h"
+#include "render/passes.h"
+
+namespace vitrine::render {
+
+namespace {
+const uint32_t kPbrVert[] =
+#include "pbr.vert.spv.inc"
+    ;
+const uint32_t kPbrFrag[] =
+#include "pbr.frag.spv.inc"
+    ;
+const uint32_t kFullscreenVert[] =
+#include "fullscreen.vert.spv.inc"
+    ;
+const uint32_t kTonemapFrag[] =
+#include "tonemap.frag.spv.inc"
+    ;
+
+const VkDescriptorType UBO_DYN = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC;
+const VkDescriptorType SSBO = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+const VkDescriptorType TEX = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+const VkImageLayout RO = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+}  // namespace
+
+ViewTargets::~ViewTargets() {
+    if (!ctx) return;
+    VkDevice dev = ctx->device();
+    VkFramebuffer fb = framebuffer;
+    VkDescriptorPool p = pool;
+    ctx->defer([dev, fb, p] {
+        vkDestroyFramebuffer(dev, fb, nullptr);
+        vkDestroyDescriptorPool(dev, p, nullptr);
+    });
+}
+
+Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
+    std::unique_ptr<GpuScene> s(new GpuScene(ctx));
+    VkDevice dev = ctx.device();
+    s->cache_ = std::make_unique<gpu::PipelineCache>(ctx);
+    VkSampleCountFlags counts = ctx.limits().msaa;
+    s->samples_ = (counts & VK_SAMPLE_COUNT_4_BIT) ? VK_SAMPLE_COUNT_4_BIT : VK_SAMPLE_COUNT_1_BIT;
+    s->scene_pass_ = make_scene_pass(dev, s->samples_, true, false);
+    s->opaque_pass_ = make_scene_pass(dev, s->samples_, true, true);
+    s->transmission_pass_ = make_scene_pass(dev, s->samples_, false, false);
+
+    const VkShaderStageFlags VF = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, F = VK_SHADER_STAGE_FRAGMENT_BIT;
+    s->frame_layout_ = gpu::make_set_layout(
+        ctx, {{BIND_VIEW, UBO_DYN, VF}, {BIND_IRRADIANCE, TEX, F}, {BIND_PREFILTERED, TEX, F}, {BIND_BRDF_LUT, TEX, F},
+              {BIND_SHEEN, TEX, F}, {BIND_SKY, TEX, F}, {BIND_LIGHTS, SSBO, F}, {BIND_DRAWS, SSBO, VK_SHADER_STAGE_VERTEX_BIT}});
+    s->material_layout_ = gpu::make_set_layout(ctx, {{BIND_MATERIAL, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, F},
+                                                     {BIND_TEXTURES, TEX, F, TEX_SLOTS}});
+    s->targets_layout_ = gpu::make_set_layout(ctx, {{BIND_SCENE_COLOR, TEX, F}, {BIND_HDR, TEX, F}});
+    s->pbr_layout_ = gpu::make_pipeline_layout(ctx, {s->frame_layout_, s->material_layout_, s->targets_layout_},
+                                               sizeof(uint32_t), VK_SHADER_STAGE_VERTEX_BIT);
+    s->tonemap_layout_ = gpu::make_pipeline_layout(ctx, {s->frame_layout_, s->targets_layout_}, 0, 0);
+
+    VkShaderModule vert = gpu::make_shader(ctx, kPbrVert, sizeof kPbrVert);
+    VkShaderModule frag = gpu::make_shader(ctx, kPbrFrag, sizeof kPbrFrag);
+    VkShaderModule fs_vert = gpu::make_shader(ctx, kFullscreenVert, sizeof kFullscreenVert);
+    VkShaderModule tm_frag = gpu::make_shader(ctx, kTonemapFrag, sizeof kTonemapFrag);
+    s->modules_ = {vert, frag, fs_vert, tm_frag};
+
+    gpu::GraphicsPipelineDesc d;
+    d.vert = vert;
+    d.frag = frag;
+    d.layout = s->pbr_layout_;
+    d.render_pass = s->scene_pass_;
+    d.samples = s->samples_;
+    d.cache = s->cache_->handle();
+    d.bindings = {{0, sizeof(scene::Vertex), VK_VERTEX_INPUT_RATE_VERTEX}};
+    d.attributes = {
+        {0, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(scene::Vertex, position)},
+        {1, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(scene::Vertex, normal)},
+        {2, 0, VK_FORMAT_R32G32B32A32_SFLOAT, offsetof(scene::Vertex, tangent)},
+        {3, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(scene::Vertex, uv0)},
+        {4, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(scene::Vertex, uv1)},
+        {5, 0, VK_FORMAT_R32G32B32A32_SFLOAT, offsetof(scene::Vertex, color)},
+    };
+    s->pbr_desc_ = d;
+    gpu::GraphicsPipelineDesc t;
+    t.vert = fs_vert;
+    t.frag = tm_frag;
+    t.layout = s->tonemap_layout_;
+    t.cull = VK_CULL_MODE_NONE;
+    t.depth_test = t.depth_write = false;
+    t.cache = s->cache_->handle();
+    s->tonemap_desc_ = t;
+
+    VkDescriptorPoolSize sizes[] = {{UBO_DYN, kFrameSlots}, {SSBO, 2 * kFrameSlots}, {TEX, 5 * kFrameSlots}};
+    VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pci.maxSets = kFrameSlots;
+    pci.poolSizeCount = 3;
+    pci.pPoolSizes = sizes;
+    VK_CHECK(vkCreateDescriptorPool(dev, &pci, nullptr, &s->pool_));
+    uint64_t align = std::max<uint64_t>(ctx.limits().min_uniform_offset_alignment, 16);
+    s->view_stride_ = (sizeof(shader::ViewUniforms) + align - 1) / align * align;
+    for (uint32_t i = 0; i < kFrameSlots; ++i) {
+        FrameSlot& f = s->frames_[i];
+        VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+        ai.descriptorPool = s->pool_;
+        ai.descriptorSetCount = 1;
+        ai.pSetLayouts = &s->frame_layout_;
+        VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &f.set));
+        // Start with room for 16 views, 64 lights and 256 draws; grows when a frame needs more.
+        if (auto r = s->grow(f.views, 16 * s->view_stride_, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, BIND_VIEW, UBO_DYN, f.set,
+                             sizeof(shader::ViewUniforms));
+            !r)
+            return r.error();
+        if (auto r = s->grow(f.lights, 64 * sizeof(shader::LightUniform), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_LIGHTS,
+                             SSBO, f.set, VK_WHOLE_SIZE);
+            !r)
+            return r.error();
+        if (auto r = s->grow(f.draws, 256 * sizeof(shader::DrawUniform), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_DRAWS,
+                             SSBO, f.set, VK_WHOLE_SIZE);
+            !r)
+            return r.error();
+    }
+    VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+    si.magFilter = si.minFilter = VK_FILTER_NEAREST;
+    si.addressModeU = si.addressModeV = si.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    si.maxLod = 0.25f;
+    VK_CHECK(vkCreateSampler(dev, &si, nullptr, &s->target_sampler_));
+    return s;
+}
+
+GpuScene::~GpuScene() {
+    models_.clear();
+    if (env_) destroy_environment(ctx_, *env_);
+    env_.reset();
+    for (FrameSlot& f : frames_) f = FrameSlot{};
+    VkDevice dev = ctx_.device();
+    std::vector<VkPipeline> pipelines;
+    for (auto& [key, p] : pbr_) pipelines.push_back(p);
+    for (auto& [key, p] : tonemaps_) pipelines.push_back(p);
+    std::vector<VkRenderPass> passes = {scene_pass_, opaque_pass_, transmission_pass_};
+    for (auto& [key, p] : canvas_passes_) passes.push_back(p);
+    auto modules = modules_;
+    auto layouts = std::array<VkPipelineLayout, 2>{pbr_layout_, tonemap_layout_};
+    auto sets = std::array<VkDescriptorSetLayout, 3>{frame_layout_, material_layout_, targets_layout_};
+    auto pool = pool_;
+    auto sampler = target_sampler_;
+    cache_->save();
+    ctx_.defer([=] {
+        for (VkPipeline p : pipelines) vkDestroyPipeline(dev, p, nullptr);
+        for (VkShaderModule m : modules) vkDestroyShaderModule(dev, m, nullptr);
+        for (VkPipelineLayout l : layouts) vkDestroyPipelineLayout(dev, l, nullptr);
+        for (VkDescriptorSetLayout l : sets) vkDestroyDescriptorSetLayout(dev, l, nullptr);
+        for (VkRenderPass p : passes) vkDestroyRenderPass(dev, p, nullptr);
+        vkDestroyDescriptorPool(dev, pool, nullptr);
+        vkDestroySampler(dev, sampler, nullptr);
+    });
+}
+
+Result<void> GpuScene::grow(gpu::Buffer& buffer, uint64_t bytes, VkBufferUsageFlags usage, uint32_t binding,
+                            VkDescriptorType type, VkDescriptorSet set, uint64_t range) {
+    if (buffer && buffer.size() >= bytes) return {};
+    auto b = gpu::Buffer::create(ctx_, std::max<uint64_t>(bytes, buffer.size() * 2), usage, gpu::MemoryUse::Upload);
+    if (!b) return b.error();
+    buffer = std::move(b.value());  // the old one is deferred until the GPU is done with it
+    if (set) {
+        VkDescriptorBufferInfo info{buffer.handle(), 0, range == VK_WHOLE_SIZE ? buffer.size() : range};
+        VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        w.dstSet = set;
+        w.dstBinding = binding;
+        w.descriptorCount = 1;
+        w.descriptorType = type;
+        w.pBufferInfo = &info;
+        vkUpdateDescriptorSets(ctx_.device(), 1, &w, 0, nullptr);
+    }
+    return {};
+}
+
+Result<ModelId> GpuScene::add_model(const scene::Model& model) {
+    for (size_t i = 0; i < models_.size(); ++i)
+        if (models_[i].cpu == &model) return ModelId(i);
+    auto gm = GpuModel::upload(ctx_, model, material_layout_);
+    if (!gm) return gm.error();
+    for (int m = -1; m < int(model.materials.size()); ++m)
+        pbr_pipeline(gm.value()->material_features(m), gm.value()->material_blends(m), gm.value()->material_double_sided(m));
+    any_transmission_ = any_transmission_ || gm.value()->any_transmission();
+    models_.push_back({&model, std::move(gm.value())});
+    return ModelId(models_.size() - 1);
+}
+
+uint64_t GpuScene::model_bytes() const {
+    uint64_t total = 0;
+    for (const ModelEntry& m : models_) total += m.gpu->bytes();
+    return total;
+}
+
+Result<void> GpuScene::set_environment(const ImageF& equirect) {
+    auto env = build_environment(ctx_, equirect);
+    if (!env) return env.error();
+    if (env_) destroy_environment(ctx_, *env_);
+    env_ = std::move(env.value());
+    for (FrameSlot& f : frames_) write_environment(f.set);
+    return {};
+}
+
+void GpuScene::write_environment(VkDescriptorSet set) {
+    gpu::write_image(ctx_, set, BIND_IRRADIANCE, TEX, env_->irradiance.view(), env_->sampler, RO);
+    gpu::write_image(ctx_, set, BIND_PREFILTERED, TEX, env_->prefiltered.view(), env_->sampler, RO);
+    gpu::write_image(ctx_, set, BIND_BRDF_LUT, TEX, env_->brdf_lut.view(), env_->sampler, RO);
+    gpu::write_image(ctx_, set, BIND_SHEEN, TEX, env_->sheen.view(), env_->sampler, RO);
+    gpu::write_image(ctx_, set, BIND_SKY, TEX, env_->cube.view(), env_->sampler, RO);
+}
+
+VkPipeline GpuScene::pbr_pipeline(int features, bool blend, bool double_sided) {
+    int64_t key = int64_t(features) << 2 | int64_t(blend) << 1 | int64_t(double_sided);
+    auto it = pbr_.find(key);
+    if (it != pbr_.end()) return it->second;
+    gpu::GraphicsPipelineDesc d = pbr_desc_;
+    d.blend = blend;
+    d.depth_write = !blend;
+    d.cull = double_sided ? VK_CULL_MODE_NONE : VK_CULL_MODE_BACK_BIT;
+    d.frag_constant0 = features;
+    VkPipeline p = gpu::make_graphics_pipeline(ctx_, d);
+    pbr_[key] = p;
+    return p;
+}
+
+VkRenderPass GpuScene::canvas_pass(VkFormat format) {
+    auto it = canvas_passes_.find(format);
+    if (it != canvas_passes_.end()) return it->second;
+    VkRenderPass p = make_canvas_pass(ctx_.device(), format);
+    canvas_passes_[format] = p;
+    return p;
+}
+
+VkPipeline GpuScene::tonemap_pipeline(VkFormat format) {
+    auto it = tonemaps_.find(format);
+    if (it != tonemaps_.end()) return it->second;
+    gpu::GraphicsPipelineDesc t = tonemap_desc_;
+    t.render_pass = canvas_pass(format);
+    VkPipeline p = gpu::make_graphics_pipeline(ctx_, t);
+    tonemaps_[format] = p;
+    return p;
+}
+
+Result<std::unique_ptr<ViewTargets>> GpuScene::make_targets(uint32_t width, uint32_t height) {
+    uint32_t max_side = std::min(ctx_.limits().max_image_2d,
+                                 std::min(ctx_.limits().max_framebuffer_width, ctx_.limits().max_framebuffer_height));
+    if (width == 0 || height == 0 || width > max_side || height > max_side)
+        return fail("view size " + std::to_string(width) + "x" + std::to_string(height) + " is not between 1 and " +
+                    std::to_string(max_side) + " pixels a side (the limit of " + ctx_.device_name() + ")");
+    auto t = std::make_unique<ViewTargets>();
+    t->ctx = &ctx_;
+    t->width = width;
+    t->height = height;
+    bool msaa = samples_ != VK_SAMPLE_COUNT_1_BIT;
+    gpu::ImageDesc c;
+    c.format = kHdrFormat;
+    c.width = width;
+    c.height = height;
+    c.samples = samples_;
+    // Colour and depth may be kept between the opaque and transmission passes, so not transient.
+    c.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (msaa ? 0 : VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+    auto color = gpu::Image::create(ctx_, c);
+    if (!color) return color.error();
+    t->color = std::move(color.value());
+    gpu::ImageDesc dd = c;
+    dd.format = kDepthFormat;
+    dd.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT;
+    auto depth = gpu::Image::create(ctx_, dd);
+    if (!depth) return depth.error();
+    t->depth = std::move(depth.value());
+    if (msaa) {
+        gpu::ImageDesc rd = c;
+        rd.samples = VK_SAMPLE_COUNT_1_BIT;
+        rd.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+        auto r = gpu::Image::create(ctx_, rd);
+        if (!r) return r.error();
+        t->resolved = std::move(r.value());
+    }
+    // What transmissive surfaces see through: the opaque scene at half size, mipmapped
+    // so rough surfaces blur it. Made only when a model has a transmissive material.
+    gpu::ImageDesc sd;
+    sd.format = kHdrFormat;
+    sd.width = std::max(1u, width / 2);
+    sd.height = std::max(1u, height / 2);
+    sd.mips = gpu::mip_count(sd.width, sd.height);
+    sd.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    auto scene_color = gpu::Image::create(ctx_, sd);
+    if (!scene_color) return scene_color.error();
+    t->scene_color = std::move(scene_color.value());
+    gpu::Image& sc = t->scene_color;
+    auto cmd = ctx_.uploads().cmd();
+    if (!cmd) return cmd.error();
+    gpu::transition(cmd.value(), sc, VK_IMAGE_LAYOUT_UNDEFINED, RO, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0,
+                    VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+
+    std::vector<VkImageView> views = {t->color.view(), t->depth.view()};
+    if (msaa) views.push_back(t->resolved.view());
+    VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+    fi.renderPass = scene_pass_;
+    fi.attachmentCount = uint32_t(views.size());
+    fi.pAttachments = views.data();
+    fi.width = width;
+    fi.height = height;
+    fi.layers = 1;
+    VK_CHECK(vkCreateFramebuffer(ctx_.device(), &fi, nullptr, &t->framebuffer));
+    ctx_.name(VK_OBJECT_TYPE_FRAMEBUFFER, t->framebuffer, "view targets " + std::to_string(width) + "x" + std::to_string(height));
+
+    VkDescriptorPoolSize size{TEX, 2};
+    VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pci.maxSets = 1;
+    pci.poolSizeCount = 1;
+    pci.pPoolSizes = &size;
+    VK_CHECK(vkCreateDescriptorPool(ctx_.device(), &pci, nullptr, &t->pool));
+    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    ai.descriptorPool = t->pool;
+    ai.descriptorSetCount = 1;
+    ai.pSetLayouts = &targets_layout_;
+    VK_CHECK(vkAllocateDescriptorSets(ctx_.device(), &ai, &t->set));
+    VkSampler linear = env_ ? env_->sampler : target_sampler_;
+    gpu::write_image(ctx_, t->set, BIND_SCENE_COLOR, TEX, t->scene_color.view(), linear, RO);
+    gpu::write_image(ctx_, t->set, BIND_HDR, TEX, t->hdr().view(), target_sampler_, RO);
+    return t;
+}
+
+Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& look, uint32_t views) {
+    if (!env_) return fail(ErrorKind::Gpu, "the scene has no environment");
+    current_ = (current_ + 1) % kFrameSlots;
+    FrameSlot& f = frames_[current_];
+    if (auto r = ctx_.wait(f.busy_until); !r) return r.error();
+    f.busy_until = ctx_.submitted() + 1;  // the submission that will carry this frame
+    f.views_used = 0;
+    f.views_prepared = views;
+    look_ = look;
+    if (auto r = grow(f.views, std::max(views, 1u) * view_stride_, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, BIND_VIEW, UBO_DYN, f.set,
+                      sizeof(shader::ViewUniforms));
+        !r)
+        return r.error();
+
+    draws_.clear();
+    lights_.clear();
+    draw_data_.clear();
+    uint64_t deformed_bytes = 0;
+    for (const Instance& inst : instances) {
+        VITRINE_CHECK(inst.model < models_.size() && inst.pose);
+        const ModelEntry& m = models_[inst.model];
+        append_lights(*m.cpu, *inst.pose, inst.transform, lights_);
+        for (const scene::DrawItem& it : inst.pose->items) {
+            const GpuPrimitive& gp = m.gpu->primitive(it.mesh, it.primitive);
+            if (gp.index_count == 0) continue;
+            glm::mat4 world = inst.transform * it.world;
+            const auto& prim = m.cpu->meshes[size_t(it.mesh)].primitives[size_t(it.primitive)];
+            glm::vec3 centre;
+            if (it.deformed.empty()) {
+                centre = glm::vec3(world * glm::vec4((prim.min + prim.max) * 0.5f, 1));
+            } else {
+                glm::vec3 lo(it.deformed[0].position), hi = lo;
+                for (const scene::Vertex& v : it.deformed) {
+                    lo = glm::min(lo, v.position);
+                    hi = glm::max(hi, v.position);
+                }
+                centre = glm::vec3(inst.transform * glm::vec4((lo + hi) * 0.5f, 1));
+            }
+            Kind kind = m.gpu->material_blends(gp.material)    ? Kind::Blended
+                        : m.gpu->material_transmits(gp.material) ? Kind::Transmissive
+                                                                 : Kind::Opaque;
+            VkPipeline p = pbr_pipeline(m.gpu->material_features(gp.material), m.gpu->material_blends(gp.material),
+                                        m.gpu->material_double_sided(gp.material));
+            int64_t deformed = -1;
+            if (!it.deformed.empty()) {
+                deformed = int64_t(deformed_bytes);
+                deformed_bytes += it.deformed.size() * sizeof(scene::Vertex);
+            }
+            draws_.push_back({m.gpu.get(), &gp, p, uint32_t(draw_data_.size()), deformed, kind, centre});
+            draw_data_.push_back({world, glm::inverseTranspose(world)});
+        }
+    }
+    if (lights_.size() > LIGHTS_WARN && !warned_lights_) {
+        log::warn(std::to_string(lights_.size()) + " punctual lights: every one costs every shaded pixel (more than " +
+                  std::to_string(LIGHTS_WARN) + " is slow)");
+        warned_lights_ = true;
+    }
+    light_count_ = uint32_t(lights_.size());
+
+    if (auto r = grow(f.lights, std::max<size_t>(1, lights_.size()) * sizeof(shader::LightUniform),
+                      VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_LIGHTS, SSBO, f.set, VK_WHOLE_SIZE);
+        !r)
+        return r.error();
+    if (auto r = grow(f.draws, std::max<size_t>(1, draw_data_.size()) * sizeof(shader::DrawUniform),
+                      VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_DRAWS, SSBO, f.set, VK_WHOLE_SIZE);
+        !r)
+        return r.error();
+    if (deformed_bytes)
+        if (auto r = grow(f.deformed, deformed_bytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, 0, SSBO, VK_NULL_HANDLE, 0); !r)
+            return r.error();
+    if (!lights_.empty()) std::memcpy(f.lights.mapped(), lights_.data(), lights_.size() * sizeof(shader::LightUniform));
+    if (!draw_data_.empty())
+        std::memcpy(f.draws.mapped(), draw_data_.data(), draw_data_.size() * sizeof(shader::DrawUniform));
+    size_t d = 0;
+    for (const Instance& inst : instances)
+        for (const scene::DrawItem& it : inst.pose->items) {
+            const GpuPrimitive& gp = models_[inst.model].gpu->primitive(it.mesh, it.primitive);
+            if (gp.index_count == 0) continue;
+            const Draw& draw = draws_[d++];
+            if (draw.deformed >= 0)
+                std::memcpy(static_cast<char*>(f.deformed.mapped()) + draw.deformed, it.deformed.data(),
+                            it.deformed.size() * sizeof(scene::Vertex));
+        }
+    return {};
+}
+
+void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFramebuffer canvas, VkFormat format,
+                    gpu::PassTimer* timer) {
+    auto mark = [&](const char* pass) {
+        if (timer) timer->mark(cmd, pass);
+    };
+    FrameSlot& f = frames_[current_];
+    VITRINE_CHECK(view.viewport.width == t.width && view.viewport.height == t.height);
+    // Per-view uniforms at this view's dynamic offset; prepare() sized the ring for the frame's views.
+    VITRINE_CHECK(f.views_used < f.views_prepared);
+    uint32_t dynamic_offset = uint32_t(f.views_used * view_stride_);
+    ++f.views_used;
+
+    opaque_.clear();
+    transmissive_.clear();
+    blended_.clear();
+    depth_.resize(draws_.size());
+    for (uint32_t i = 0; i < draws_.size(); ++i) {
+        const Draw& dr = draws_[i];
+        (dr.kind == Kind::Opaque ? opaque_ : dr.kind == Kind::Transmissive ? transmissive_ : blended_).push_back(i);
+        depth_[i] = (view.view * glm::vec4(dr.centre, 1)).z;  // more negative = farther
+    }
+    // Back to front across every instance; ties keep file order.
+    auto far_first = [&](uint32_t a, uint32_t b) { return depth_[a] < depth_[b]; };
+    std::stable_sort(transmissive_.begin(), transmissive_.end(), far_first);
+    std::stable_sort(blended_.begin(), blended_.end(), far_first);
+    bool split = !transmissive_.empty();
+
+    shader::ViewUniforms u{};
+    u.view = view.view;
+    u.proj = view.proj;
+    u.inv_view_proj = glm::inverse(view.proj * view.view);
+    u.camera = glm::vec4(view.eye, 1);
+    u.env = {look_.env_intensity, look_.env_rotation, float(kPrefilterMips), look_.sky_blur};
+    int op = look_.tonemap == ToneMap::Aces ? TONEMAP_ACES : look_.tonemap == ToneMap::None ? TONEMAP_NONE : TONEMAP_PBR_NEUTRAL;
+    u.tonemap = {std::exp2(look_.exposure_ev), float(op), look_.solid_background ? 1.0f : 0.0f, 0};
+    u.background = glm::vec4(look_.background, 1);
+    u.counts = {int(light_count_), split ? 1 : 0, 0, 0};
+    u.scene_color = glm::vec4(float(t.scene_color.desc().mips), 0, 0, 0);
+    u.viewport = {view.viewport.x, view.viewport.y, int(view.viewport.width), int(view.viewport.height)};
+    std::memcpy(static_cast<char*>(f.views.mapped()) + dynamic_offset, &u, sizeof u);
+
+    VkClearValue clears[3] = {};
+    clears[1].depthStencil = {1.0f, 0};
+    VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    rp.framebuffer = t.framebuffer;
+    rp.renderArea = {{0, 0}, {t.width, t.height}};
+    rp.clearValueCount = samples_ != VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
+    rp.pClearValues = clears;
+    VkViewport vp{0, 0, float(t.width), float(t.height), 0, 1};
+    VkRect2D sc{{0, 0}, {t.width, t.height}};
+    auto draw_list = [&](const std::vector<uint32_t>& list) {
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 0, 1, &f.set, 1, &dynamic_offset);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 2, 1, &t.set, 0, nullptr);
+        VkPipeline bound = VK_NULL_HANDLE;
+        const GpuModel* bound_model = nullptr;
+        for (uint32_t i : list) {
+            const Draw& dr = draws_[i];
+            if (dr.pipeline != bound) {
+                vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, dr.pipeline);
+                bound = dr.pipeline;
+            }
+            if (dr.model != bound_model) {
+                vkCmdBindIndexBuffer(cmd, dr.model->index_buffer(), 0, VK_INDEX_TYPE_UINT32);
+                bound_model = dr.model;
+            }
+            VkDescriptorSet mset = dr.model->material_set(dr.prim->material);
+            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 1, 1, &mset, 0, nullptr);
+            vkCmdPushConstants(cmd, pbr_layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(uint32_t), &dr.index);
+            VkBuffer vb = dr.deformed < 0 ? dr.model->vertex_buffer() : f.deformed.handle();
+            VkDeviceSize off = dr.deformed < 0 ? 0 : VkDeviceSize(dr.deformed);
+            vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &off);
+            int32_t vertex_offset = dr.deformed < 0 ? int32_t(dr.prim->first_vertex) : 0;
+            vkCmdDrawIndexed(cmd, dr.prim->index_count, 1, uint32_t(dr.prim->first_index), vertex_offset, 0);
+        }
+    };
+    ctx_.begin_label(cmd, "scene");
+    rp.renderPass = split ? opaque_pass_ : scene_pass_;
+    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &sc);
+    draw_list(opaque_);
+    if (!split) draw_list(blended_);
+    vkCmdEndRenderPass(cmd);
+    ctx_.end_label(cmd);
+    mark("scene+resolve");
+    if (split) {
+        ctx_.begin_label(cmd, "transmission copy");
+        copy_scene_color(cmd, t);
+        ctx_.end_label(cmd);
+        mark("transmission copy");
+        ctx_.begin_label(cmd, "transmission");
+        rp.renderPass = transmission_pass_;
+        vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+        vkCmdSetViewport(cmd, 0, 1, &vp);
+        vkCmdSetScissor(cmd, 0, 1, &sc);
+        draw_list(transmissive_);
+        draw_list(blended_);
+        vkCmdEndRenderPass(cmd);
+        ctx_.end_label(cmd);
+        mark("transmission");
+    }
+
+    ctx_.begin_label(cmd, "tone map");
+    const Rect& r = view.viewport;
+    rp.renderPass = canvas_pass(format);
+    rp.framebuffer = canvas;
+    rp.renderArea = {{r.x, r.y}, {r.width, r.height}};
+    rp.clearValueCount = 0;
+    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+    VkViewport cvp{float(r.x), float(r.y), float(r.width), float(r.height), 0, 1};
+    VkRect2D csc{{r.x, r.y}, {r.width, r.height}};
+    vkCmdSetViewport(cmd, 0, 1, &cvp);
+    vkCmdSetScissor(cmd, 0, 1, &csc);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_pipeline(format));
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layout_, 0, 1, &f.set, 1, &dynamic_offset);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layout_, 1, 1, &t.set, 0, nullptr);
+    vkCmdDraw(cmd, 3, 1, 0, 0);
+    vkCmdEndRenderPass(cmd);
+    ctx_.end_label(cmd);
+    mark("tone map");
+}
+
+void GpuScene::copy_scene_color(VkCommandBuffer cmd, ViewTargets& t) {
+    const gpu::Image& src = t.hdr();
+    const VkPipelineStageFlags TR = VK_PIPELINE_STAGE_TRANSFER_BIT, FS = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
+    gpu::transition(cmd, src, RO, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                    VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, TR, VK_ACCESS_TRANSFER_READ_BIT);
+    gpu::transition(cmd, t.scene_color, RO, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, FS, 0, TR, VK_ACCESS_TRANSFER_WRITE_BIT, 0);
+    const gpu::ImageDesc& d = t.scene_color.desc();
+    VkImageBlit blit{};
+    blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    blit.srcOffsets[1] = {int32_t(t.width), int32_t(t.height), 1};
+    blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    blit.dstOffsets[1] = {int32_t(d.width), int32_t(d.height), 1};
+    vkCmdBlitImage(cmd, src.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, t.scene_color.handle(),
+                   VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit, VK_FILTER_LINEAR);
+    gpu::generate_mips(cmd, t.scene_color, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, TR, VK_ACCESS_TRANSFER_WRITE_BIT);
+    // The transmission pass resolves over the resolved image (MSAA) or loads the colour target itself.
+    gpu::transition(cmd, src, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, RO, TR, VK_ACCESS_TRANSFER_READ_BIT,
+                    VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT | FS,
+                    VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT);
+}
+
+}  // namespace vitrine::render

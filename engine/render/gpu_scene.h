@@ -1,0 +1,133 @@
+// Everything of a show that lives on the GPU, shared by every output of a Context:
+// uploaded models (each once, however many instances use it), the environment, the
+// pipelines (with an on-disk pipeline cache). A frame is prepared once — poses to
+// lights, per-draw matrices and deformed vertices — and then drawn through any number
+// of Views, each into a rectangle of a canvas, with its own per-view uniforms.
+#pragma once
+#include <map>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "gpu/pass_timer.h"
+#include "gpu/pipeline.h"
+#include "gpu/pipeline_cache.h"
+#include "gpu/resources.h"
+#include "render/environment.h"
+#include "render/gpu_model.h"
+#include "render/view.h"
+#include "render/view_targets.h"
+#include "layout.h"
+#include "scene/pose.h"
+
+namespace vitrine::render {
+
+using ModelId = uint32_t;
+
+// One relic in the room: a model, posed at show time, placed by `transform` (metres).
+struct Instance {
+    ModelId model = 0;
+    const scene::Pose* pose = nullptr;  // kept alive by the caller until draw() is recorded
+    glm::mat4 transform{1};
+};
+
+class GpuScene {
+public:
+    static Result<std::unique_ptr<GpuScene>> create(gpu::Context& ctx);
+    ~GpuScene();
+    GpuScene(const GpuScene&) = delete;
+    GpuScene& operator=(const GpuScene&) = delete;
+
+    // Load time. The same scene::Model (by address) is uploaded once; it must outlive this.
+    Result<ModelId> add_model(const scene::Model& model);
+    Result<void> set_environment(const ImageF& equirect);
+
+    size_t model_count() const { return models_.size(); }
+    uint64_t model_bytes() const;  // vertex, index and texture bytes of every uploaded model
+    VkSampleCountFlagBits samples() const { return samples_; }
+
+    // Targets for views of width x height (limits checked against the device).
+    Result<std::unique_ptr<ViewTargets>> make_targets(uint32_t width, uint32_t height);
+    // The pass canvases of `format` are drawn with (made once per format).
+    VkRenderPass canvas_pass(VkFormat format);
+
+    // Once per frame, before any draw(): the instances' lights, per-draw matrices and
+    // deformed vertices go into the next frame slot (reused once the GPU is done with it).
+    // `views`: how many draw() calls this frame will make (sizes the per-view uniform ring).
+    Result<void> prepare(std::span<const Instance> instances, const Look& look, uint32_t views);
+    // Records `view`: its scene into `targets` (sized as view.viewport), then tone
+    // mapped into view.viewport of `canvas` (made with canvas_pass(format), in
+    // COLOR_ATTACHMENT_OPTIMAL). Any number of views per prepared frame.
+    // `timer` (optional) gets a mark after each pass.
+    void draw(VkCommandBuffer cmd, const View& view, ViewTargets& targets, VkFramebuffer canvas, VkFormat format,
+              gpu::PassTimer* timer = nullptr);
+
+    uint32_t lights_in_frame() const { return light_count_; }
+
+private:
+    explicit GpuScene(gpu::Context& ctx) : ctx_(ctx) {}
+    VkPipeline pbr_pipeline(int features, bool blend, bool double_sided);
+    VkPipeline tonemap_pipeline(VkFormat format);
+    void write_environment(VkDescriptorSet set);
+    Result<void> grow(gpu::Buffer& buffer, uint64_t bytes, VkBufferUsageFlags usage, uint32_t binding, VkDescriptorType type,
+                      VkDescriptorSet set, uint64_t range);
+    void copy_scene_color(VkCommandBuffer cmd, ViewTargets& t);
+
+    gpu::Context& ctx_;
+    std::unique_ptr<gpu::PipelineCache> cache_;
+    VkSampleCountFlagBits samples_ = VK_SAMPLE_COUNT_4_BIT;
+    // scene_pass_: everything in one pass. With transmissive materials in view:
+    // opaque_pass_, copy to scene_color, then transmission_pass_ (loads colour and depth).
+    VkRenderPass scene_pass_ = VK_NULL_HANDLE, opaque_pass_ = VK_NULL_HANDLE, transmission_pass_ = VK_NULL_HANDLE;
+    std::map<VkFormat, VkRenderPass> canvas_passes_;
+    std::map<VkFormat, VkPipeline> tonemaps_;
+    VkDescriptorSetLayout frame_layout_ = VK_NULL_HANDLE, material_layout_ = VK_NULL_HANDLE, targets_layout_ = VK_NULL_HANDLE;
+    VkPipelineLayout pbr_layout_ = VK_NULL_HANDLE, tonemap_layout_ = VK_NULL_HANDLE;
+    std::map<int64_t, VkPipeline> pbr_;  // by (material features << 2 | blend << 1 | double sided)
+    gpu::GraphicsPipelineDesc pbr_desc_, tonemap_desc_;
+    std::vector<VkShaderModule> modules_;
+    VkDescriptorPool pool_ = VK_NULL_HANDLE;
+    VkSampler target_sampler_ = VK_NULL_HANDLE;
+    std::unique_ptr<Environment> env_;
+
+    struct ModelEntry {
+        const scene::Model* cpu = nullptr;
+        std::unique_ptr<GpuModel> gpu;
+    };
+    std::vector<ModelEntry> models_;
+
+    // One prepared frame. Reused once the submission after its prepare() has completed.
+    struct FrameSlot {
+        gpu::Buffer views, lights, draws, deformed;  // host-visible, grow only
+        VkDescriptorSet set = VK_NULL_HANDLE;
+        uint64_t busy_until = 0;  // submission value
+        uint32_t views_used = 0, views_prepared = 0;
+    };
+    static constexpr uint32_t kFrameSlots = gpu::kFramesInFlight + 1;
+    FrameSlot frames_[kFrameSlots];
+    uint32_t current_ = 0;
+    uint64_t view_stride_ = 256;
+    bool any_transmission_ = false;
+
+    // The prepared frame's draws, and scratch lists per view (reused: no allocation per frame).
+    enum class Kind : uint8_t { Opaque, Transmissive, Blended };
+    struct Draw {
+        const GpuModel* model;
+        const GpuPrimitive* prim;
+        VkPipeline pipeline;
+        uint32_t index;          // into the draws buffer (push constant)
+        int64_t deformed = -1;   // byte offset into the frame's deformed vertices, or -1
+        Kind kind;
+        glm::vec3 centre;        // world, for back-to-front sorting
+    };
+    std::vector<Draw> draws_;
+    std::vector<uint32_t> opaque_, transmissive_, blended_;
+    std::vector<float> depth_;
+    std::vector<shader::LightUniform> lights_;
+    std::vector<shader::DrawUniform> draw_data_;
+    Look look_;
+    uint32_t light_count_ = 0;
+    bool warned_lights_ = false;
+};
+
+}  // namespace vitrine::render
