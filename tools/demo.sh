@@ -24,4 +24,10 @@ for finish in porcelain jade; do
     --out "$out/relic_$finish.png" --quiet
   echo "demo: wrote $out/relic_$finish.png (the same vessel in $finish)"
 done
-echo "demo: done; open $out/relic_0000.png … relic_0007.png, relic_porcelain.png, relic_jade.png"
+# The three finishes side by side at true scale, and a registrar's turnaround sheet.
+"$vitrine" render "$relic" "$build/assets/relic_porcelain/relic.gltf" "$build/assets/relic_jade/relic.gltf" \
+  --time 5 --pitch 12 --size 1200x600 --out "$out/lineup.png" --quiet
+echo "demo: wrote $out/lineup.png (bronze, porcelain and jade side by side at true scale)"
+"$vitrine" render "$relic" --turnaround 8 --grid 4x2 --time 0 --pitch 12 --size 1600x800 --out "$out/turnaround.png" --quiet
+echo "demo: wrote $out/turnaround.png (8 views around the vessel in one frame)"
+echo "demo: done; open $out/relic_0000.png … relic_0007.png, relic_porcelain.png, relic_jade.png, lineup.png, turnaround.png"

@@ -25,11 +25,28 @@ Result<std::unique_ptr<GpuStage>> open_gpu_stage(const Stage& stage, const displ
     auto rig = display::Rig::create(options);
     if (!rig) return rig.error();
     gs->rig = std::move(rig.value());
-    if (auto r = gs->rig->set_environment(gs->environment); !r) return r.error();
+    // A device lost while uploading is rebuilt like one lost while drawing (a few times at most).
+    int recoveries = 0;
+    auto retry = [&](const Error& e) -> Result<void> {
+        if (e.kind != ErrorKind::DeviceLost || ++recoveries > 3) return e;
+        return gs->rig->recover();
+    };
+    for (;;) {
+        auto r = gs->rig->set_environment(gs->environment);
+        if (r) break;
+        if (auto again = retry(r.error()); !again) return again.error();
+    }
     for (const auto& m : stage.models) {
-        auto id = gs->rig->add_model(*m);
-        if (!id) return id.error();
-        gs->ids.push_back(id.value());
+        for (;;) {
+            auto id = gs->rig->add_model(*m);
+            if (id) {
+                gs->ids.push_back(id.value());
+                break;
+            }
+            // recover() uploads every model registered so far, this one included; the
+            // next add_model finds it.
+            if (auto again = retry(id.error()); !again) return again.error();
+        }
     }
     return gs;
 }

@@ -7,13 +7,15 @@
 
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
-    "  vitrine view MODEL [--fullscreen] [--size WxH] [render options]\n"
-    "  vitrine render MODEL --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"
+    "  vitrine view MODEL [MODEL...] [--fullscreen] [--size WxH] [--record DIR] [render options]\n"
+    "  vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"
+    "  vitrine render MODEL --turnaround N [--grid CxR] --out SHEET.png [--size WxH] [render options]\n"
     "  vitrine info MODEL\n"
     "  vitrine bench [--corpus DIR] [--frames N] [--size WxH]\n"
     "render options: --yaw DEG --pitch DEG --distance auto|M --fov DEG --camera N --time S --animation N\n"
     "                --env FILE.hdr|neutral|studio --env-rotation DEG --env-intensity X\n"
     "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
+    "                --gap M (several models: side by side at true scale, this far apart)\n"
     "exit codes: 0 ok, 1 bad input file or option value, 2 usage, 3 GPU/Vulkan failure,\n"
     "            4 Vulkan validation messages (when VITRINE_VALIDATION=1)\n";
 

@@ -51,9 +51,9 @@ Rig::~Rig() {
 void Rig::detach(Output* output) { outputs_.erase(std::remove(outputs_.begin(), outputs_.end(), output), outputs_.end()); }
 
 Result<render::ModelId> Rig::add_model(const scene::Model& model) {
-    auto id = scene_->add_model(model);
-    if (id && std::find(models_.begin(), models_.end(), &model) == models_.end()) models_.push_back(&model);
-    return id;
+    // Kept first, so a device lost during the upload rebuilds with this model too.
+    if (std::find(models_.begin(), models_.end(), &model) == models_.end()) models_.push_back(&model);
+    return scene_->add_model(model);
 }
 
 Result<void> Rig::set_environment(const ImageF& equirect) {
