@@ -197,15 +197,8 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
     VkPipelineStageFlags stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
     VkAccessFlags access = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
     auto barrier = [&](VkImageLayout to, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
-        VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-        b.srcAccessMask = access;
-        b.dstAccessMask = dst_access;
-        b.oldLayout = layout;
-        b.newLayout = to;
-        b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-        b.image = swapchain_->image(image);
-        b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-        vkCmdPipelineBarrier(cmd.value(), stage, dst_stage, 0, 0, nullptr, 0, nullptr, 1, &b);
+        gpu::image_barrier(cmd.value(), swapchain_->image(image), VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, layout, to, stage, access,
+                           dst_stage, dst_access);
         layout = to;
         stage = dst_stage;
         access = dst_access;

@@ -219,8 +219,12 @@ Result<void> Context::create_device(const ContextOptions& options) {
     VkPhysicalDeviceVulkan11Features e11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES, &e12};
     e11.multiview = f11.multiview;
     VkPhysicalDeviceFeatures2 enabled{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &e11};
-    enabled.features.samplerAnisotropy = supported.features.samplerAnisotropy;
-    anisotropy_ = supported.features.samplerAnisotropy;
+    // llvmpipe's anisotropic filter (Mesa 22.3) runs for minutes on edge-on triangles, whose
+    // derivatives are unbounded (DamagedHelmet seen exactly from +X hung a render), so CPU
+    // devices filter trilinearly; GPUs get 8x anisotropy.
+    bool cpu = properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    anisotropy_ = supported.features.samplerAnisotropy && !cpu;
+    enabled.features.samplerAnisotropy = anisotropy_;
 
     float priority = 1.0f;
     VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};

@@ -158,19 +158,25 @@ void Image::reset() {
     alloc_ = {};
 }
 
-void transition(VkCommandBuffer cmd, const Image& image, VkImageLayout from, VkImageLayout to,
-                VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,
-                VkAccessFlags dst_access, int mip) {
+void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageAspectFlags aspect, uint32_t mip, uint32_t mips,
+                   uint32_t layers, VkImageLayout from, VkImageLayout to, VkPipelineStageFlags src_stage,
+                   VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
     VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
     b.srcAccessMask = src_access;
     b.dstAccessMask = dst_access;
     b.oldLayout = from;
     b.newLayout = to;
     b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    b.image = image.handle();
-    b.subresourceRange = {image.aspect(), mip < 0 ? 0u : uint32_t(mip), mip < 0 ? image.desc().mips : 1u, 0,
-                          image.desc().layers};
+    b.image = image;
+    b.subresourceRange = {aspect, mip, mips, 0, layers};
     vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 0, nullptr, 0, nullptr, 1, &b);
+}
+
+void transition(VkCommandBuffer cmd, const Image& image, VkImageLayout from, VkImageLayout to,
+                VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,
+                VkAccessFlags dst_access, int mip) {
+    image_barrier(cmd, image.handle(), image.aspect(), mip < 0 ? 0u : uint32_t(mip), mip < 0 ? image.desc().mips : 1u,
+                  image.desc().layers, from, to, src_stage, src_access, dst_stage, dst_access);
 }
 
 void generate_mips(VkCommandBuffer cmd, const Image& image, VkImageLayout mip0_layout, VkPipelineStageFlags mip0_stage,
@@ -180,15 +186,8 @@ void generate_mips(VkCommandBuffer cmd, const Image& image, VkImageLayout mip0_l
     const VkPipelineStageFlags READERS = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
     auto barrier = [&](uint32_t mip, uint32_t count, VkImageLayout from, VkImageLayout to, VkPipelineStageFlags src,
                        VkAccessFlags src_access, VkPipelineStageFlags dst, VkAccessFlags dst_access) {
-        VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-        b.srcAccessMask = src_access;
-        b.dstAccessMask = dst_access;
-        b.oldLayout = from;
-        b.newLayout = to;
-        b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-        b.image = image.handle();
-        b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, mip, count, 0, d.layers};
-        vkCmdPipelineBarrier(cmd, src, dst, 0, 0, nullptr, 0, nullptr, 1, &b);
+        image_barrier(cmd, image.handle(), VK_IMAGE_ASPECT_COLOR_BIT, mip, count, d.layers, from, to, src, src_access, dst,
+                      dst_access);
     };
     barrier(0, 1, mip0_layout, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, mip0_stage, mip0_access, TR, VK_ACCESS_TRANSFER_READ_BIT);
     for (uint32_t m = 1; m < d.mips; ++m) {

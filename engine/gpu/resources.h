@@ -67,6 +67,11 @@ private:
     ImageDesc desc_;
 };
 
+// One image memory barrier over mips [mip, mip + mips) and every layer in `layers`.
+void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageAspectFlags aspect, uint32_t mip, uint32_t mips,
+                   uint32_t layers, VkImageLayout from, VkImageLayout to, VkPipelineStageFlags src_stage,
+                   VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access);
+
 // Layout transition covering all mips and layers (or one mip when mip >= 0).
 void transition(VkCommandBuffer cmd, const Image& image, VkImageLayout from, VkImageLayout to,
                 VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,
