@@ -8,7 +8,7 @@ PACKAGES=(
   libvulkan-dev vulkan-validationlayers mesa-vulkan-drivers glslc spirv-tools vulkan-tools
   libglfw3-dev libglm-dev
   libtinygltf-dev libstb-dev nlohmann-json3-dev
-  libdraco-dev libmeshoptimizer-dev libgtest-dev
+  libdraco-dev libmeshoptimizer-dev libgtest-dev libpng-dev
   xvfb xauth
 )
 

@@ -17,7 +17,7 @@ int GpuStage::finish(int code) {
     return code;
 }
 
-Result<std::unique_ptr<GpuStage>> open_gpu_stage(const Stage& stage, const display::RigOptions& options) {
+Result<std::unique_ptr<GpuStage>> open_gpu_stage(Stage& stage, const display::RigOptions& options) {
     auto gs = std::make_unique<GpuStage>();
     auto env = load_environment(stage.env_spec);
     if (!env) return env.error();

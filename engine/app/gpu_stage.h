@@ -19,7 +19,7 @@ struct GpuStage {
 };
 
 // The rig's options other than the window's (validation per VITRINE_VALIDATION).
-Result<std::unique_ptr<GpuStage>> open_gpu_stage(const Stage& stage, const display::RigOptions& options);
+Result<std::unique_ptr<GpuStage>> open_gpu_stage(Stage& stage, const display::RigOptions& options);
 // Prints "counters: ..." when VITRINE_COUNTERS=1 (tests read GPU memory per model this way).
 void print_counters(const GpuStage& gs);
 

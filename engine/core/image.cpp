@@ -1,10 +1,12 @@
 #include "core/image.h"
 
+#include <png.h>
+#include <stb_image.h>
+
+#include <csetjmp>
+#include <cstdio>
 #include <cstring>
 #include <memory>
-
-#include <stb_image.h>
-#include <stb_image_write.h>
 
 #include "core/paths.h"
 
@@ -62,12 +64,40 @@ Result<ImageF> read_hdr(const std::filesystem::path& path) {
     return img;
 }
 
+// libpng, not stb: with the Up filter and zlib level 1 a 1080p frame encodes in ~30 ms
+// instead of ~200 ms, and the files are smaller. libpng reports errors by longjmp, so
+// this frame holds no C++ objects with destructors between setjmp and the calls.
+static bool encode_png(FILE* file, const Image8& image) {
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    if (!png) return false;
+    png_infop info = png_create_info_struct(png);
+    if (!info || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, info ? &info : nullptr);
+        return false;
+    }
+    png_init_io(png, file);
+    png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_compression_level(png, 1);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_write_info(png, info);
+    for (uint32_t y = 0; y < image.height; ++y) png_write_row(png, image.rgba.data() + size_t(y) * image.width * 4);
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    return true;
+}
+
 Result<void> write_png(const std::filesystem::path& path, const Image8& image) {
     if (image.width == 0 || image.height == 0 || image.rgba.size() != size_t(image.width) * image.height * 4)
         return fail(path.string() + ": refusing to write an empty or malformed image");
-    if (!stbi_write_png(path.string().c_str(), int(image.width), int(image.height), 4, image.rgba.data(),
-                        int(image.width * 4)))
-        return fail(path.string() + ": cannot write PNG (is the folder writable?)");
+    FILE* file = std::fopen(path.string().c_str(), "wb");
+    if (!file) return fail(ErrorKind::Io, path.string() + ": cannot write PNG (is the folder writable?)");
+    bool ok = encode_png(file, image);
+    ok = std::fclose(file) == 0 && ok;
+    if (!ok) {
+        std::remove(path.string().c_str());
+        return fail(ErrorKind::Io, path.string() + ": cannot write PNG (disk full?)");
+    }
     return {};
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "scene/gpu_data.h"
 
 namespace vitrine::display {
 
@@ -27,8 +28,8 @@ Result<void> Rig::build() {
     auto scene = render::GpuScene::create(*ctx_);
     if (!scene) return scene.error();
     scene_ = std::move(scene.value());
-    for (const scene::Model* m : models_)
-        if (auto r = scene_->add_model(*m); !r) return r.error();
+    for (scene::Model* m : models_)
+        if (auto r = upload(*m); !r) return r.error();
     if (environment_)
         if (auto r = scene_->set_environment(*environment_); !r) return r.error();
     return {};
@@ -50,10 +51,18 @@ Rig::~Rig() {
 
 void Rig::detach(Output* output) { outputs_.erase(std::remove(outputs_.begin(), outputs_.end(), output), outputs_.end()); }
 
-Result<render::ModelId> Rig::add_model(const scene::Model& model) {
+Result<render::ModelId> Rig::add_model(scene::Model& model) {
     // Kept first, so a device lost during the upload rebuilds with this model too.
     if (std::find(models_.begin(), models_.end(), &model) == models_.end()) models_.push_back(&model);
-    return scene_->add_model(model);
+    return upload(model);
+}
+
+Result<render::ModelId> Rig::upload(scene::Model& model) {
+    if (auto r = scene::restore_gpu_data(model); !r) return r.error();  // after a lost device
+    auto id = scene_->add_model(model);
+    // The upload ring has already copied everything into staging memory.
+    if (id && options_.drop_uploaded) scene::drop_gpu_data(model);
+    return id;
 }
 
 Result<void> Rig::set_environment(const ImageF& equirect) {

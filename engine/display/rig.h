@@ -31,7 +31,10 @@ struct RigOptions {
     gpu::Validation validation = gpu::Validation::Off;
     std::vector<std::string> instance_extensions;             // a window's (GLFW's)
     std::function<VkSurfaceKHR(VkInstance)> make_surface;     // a window's; null: headless
-    uint64_t staging_bytes = 64ull << 20;
+    uint64_t staging_bytes = 32ull << 20;
+    // Drop a model's pixels and rigid geometry from CPU memory once uploaded (they are
+    // read from its file again after a lost device). See scene/gpu_data.h.
+    bool drop_uploaded = true;
 };
 
 class Rig {
@@ -45,7 +48,7 @@ public:
     uint64_t generation() const { return generation_; }
 
     // Load time. Both are kept (by address: they must outlive the rig) for rebuilds.
-    Result<render::ModelId> add_model(const scene::Model& model);
+    Result<render::ModelId> add_model(scene::Model& model);
     Result<void> set_environment(const ImageF& equirect);
 
     // After an ErrorKind::DeviceLost: outputs release, the device is torn down and made
@@ -67,7 +70,8 @@ private:
     RigOptions options_;
     std::unique_ptr<gpu::Context> ctx_;
     std::unique_ptr<render::GpuScene> scene_;
-    std::vector<const scene::Model*> models_;
+    Result<render::ModelId> upload(scene::Model& model);
+    std::vector<scene::Model*> models_;
     const ImageF* environment_ = nullptr;
     std::vector<Output*> outputs_;
     uint64_t generation_ = 0;

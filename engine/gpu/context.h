@@ -29,7 +29,7 @@ struct ContextOptions {
     std::vector<std::string> instance_extensions;  // e.g. what GLFW needs for a window
     // Creates the window surface once the instance exists (null: headless).
     std::function<VkSurfaceKHR(VkInstance)> make_surface;
-    uint64_t staging_bytes = 64ull << 20;  // ceiling of the upload ring's staging memory
+    uint64_t staging_bytes = 32ull << 20;  // ceiling of the upload ring's staging memory
 };
 
 // What the chosen device can do, read from it (never hard-coded).

@@ -37,7 +37,12 @@ Result<Buffer> Buffer::upload(Context& ctx, const void* data, uint64_t size, VkB
     auto dst = create(ctx, size, usage | VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryUse::DeviceLocal);
     if (!dst) return dst.error();
     if (auto r = ctx.uploads().to_buffer(dst->handle(), 0, data, size); !r) return r.error();
-    // Vertex, index and uniform reads in later submissions wait for the copies.
+    if (auto r = after_buffer_uploads(ctx); !r) return r.error();
+    return dst;
+}
+
+Result<void> after_buffer_uploads(Context& ctx) {
+    // Vertex, index, uniform and storage reads in later submissions wait for the copies.
     auto cmd = ctx.uploads().cmd();
     if (!cmd) return cmd.error();
     VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT,
@@ -47,7 +52,7 @@ Result<Buffer> Buffer::upload(Context& ctx, const void* data, uint64_t size, VkB
                          VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT |
                              VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                          0, 1, &mb, 0, nullptr, 0, nullptr);
-    return dst;
+    return {};
 }
 
 Buffer& Buffer::operator=(Buffer&& o) noexcept {

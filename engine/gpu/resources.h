@@ -72,6 +72,9 @@ void image_barrier(VkCommandBuffer cmd, VkImage image, VkImageAspectFlags aspect
                    uint32_t layers, VkImageLayout from, VkImageLayout to, VkPipelineStageFlags src_stage,
                    VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access);
 
+// After copies into buffers through the upload ring: later reads wait for them.
+Result<void> after_buffer_uploads(Context& ctx);
+
 // Layout transition covering all mips and layers (or one mip when mip >= 0).
 void transition(VkCommandBuffer cmd, const Image& image, VkImageLayout from, VkImageLayout to,
                 VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,

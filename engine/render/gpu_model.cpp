@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "gpu/pipeline.h"
+#include "gpu/upload_ring.h"
 #include "layout.h"
 
 namespace vitrine::render {
@@ -36,32 +37,45 @@ Result<std::unique_ptr<GpuModel>> GpuModel::upload(gpu::Context& ctx, const scen
     g->model_ = &model;
     g->materials_ = model.materials;
 
-    // Geometry: every primitive into one vertex and one index buffer.
+    // Geometry: every primitive into one vertex and one index buffer, streamed through
+    // the upload ring primitive by primitive (no concatenated copy on the CPU).
     uint64_t nv = 0, ni = 0;
-    for (const auto& mesh : model.meshes)
-        for (const auto& p : mesh.primitives) { nv += p.vertices.size(); ni += p.indices.size(); }
-    std::vector<scene::Vertex> verts;
-    std::vector<uint32_t> idx;
-    verts.reserve(nv);
-    idx.reserve(ni);
     for (const auto& mesh : model.meshes) {
         std::vector<GpuPrimitive> prims;
         for (const auto& p : mesh.primitives) {
-            GpuPrimitive gp{verts.size(), idx.size(), uint32_t(p.indices.size()), p.material};
-            verts.insert(verts.end(), p.vertices.begin(), p.vertices.end());
-            idx.insert(idx.end(), p.indices.begin(), p.indices.end());
-            prims.push_back(gp);
+            prims.push_back({nv, ni, uint32_t(p.indices.size()), p.material});
+            nv += p.vertices.size();
+            ni += p.indices.size();
         }
         g->meshes_.push_back(std::move(prims));
     }
-    if (verts.empty()) verts.emplace_back();
-    if (idx.empty()) idx.push_back(0);
-    auto vb = gpu::Buffer::upload(ctx, verts.data(), verts.size() * sizeof(scene::Vertex), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT);
+    auto vb = gpu::Buffer::create(ctx, std::max<uint64_t>(nv, 1) * sizeof(scene::Vertex),
+                                  VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUse::DeviceLocal);
     if (!vb) return vb.error();
-    auto ib = gpu::Buffer::upload(ctx, idx.data(), idx.size() * sizeof(uint32_t), VK_BUFFER_USAGE_INDEX_BUFFER_BIT);
+    auto ib = gpu::Buffer::create(ctx, std::max<uint64_t>(ni, 1) * sizeof(uint32_t),
+                                  VK_BUFFER_USAGE_INDEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUse::DeviceLocal);
     if (!ib) return ib.error();
     g->vertices_ = std::move(vb.value());
     g->indices_ = std::move(ib.value());
+    size_t m = 0;
+    for (const auto& mesh : model.meshes) {
+        for (size_t p = 0; p < mesh.primitives.size(); ++p) {
+            const scene::Primitive& prim = mesh.primitives[p];
+            const GpuPrimitive& gp = g->meshes_[m][p];
+            if (!prim.vertices.empty())
+                if (auto r = ctx.uploads().to_buffer(g->vertices_.handle(), gp.first_vertex * sizeof(scene::Vertex),
+                                                     prim.vertices.data(), prim.vertices.size() * sizeof(scene::Vertex));
+                    !r)
+                    return r.error();
+            if (!prim.indices.empty())
+                if (auto r = ctx.uploads().to_buffer(g->indices_.handle(), gp.first_index * sizeof(uint32_t), prim.indices.data(),
+                                                     prim.indices.size() * sizeof(uint32_t));
+                    !r)
+                    return r.error();
+        }
+        ++m;
+    }
+    if (auto r = gpu::after_buffer_uploads(ctx); !r) return r.error();
 
     // Textures, uploaded once per colour space they are used in.
     g->srgb_.resize(model.images.size());

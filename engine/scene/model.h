@@ -198,6 +198,7 @@ struct Model {
     std::vector<std::string> extensions_used, extensions_required;
     std::vector<std::string> unsupported_extensions;  // used by the file, not by us
     std::vector<std::string> warnings;                // recoverable problems found on import
+    bool gpu_data_dropped = false;  // see scene/gpu_data.h: pixels and rigid geometry live on the GPU only
 };
 
 }  // namespace vitrine::scene

@@ -241,14 +241,13 @@ Pose evaluate_pose(const Model& model, int animation, float time) {
                 item.deformed = deform(model, pose.world, n, prim, weights);
                 item.world = glm::mat4(1);
                 for (const Vertex& v : item.deformed) grow(v.position);
-            } else if (prim.vertices.empty()) {
-                // nothing to bound
-            } else if (prim.min == prim.max) {
-                // A point, or bounds never filled in (a primitive built by hand rather than
-                // imported): the vertices themselves, exactly.
-                for (const Vertex& v : prim.vertices) grow(glm::vec3(item.world * glm::vec4(v.position, 1)));
-            } else {
+            } else if (prim.min != prim.max) {
+                // The box, also once the vertices live on the GPU only (scene/gpu_data.h).
                 grow_box(item.world, prim.min, prim.max);
+            } else {
+                // A point, or bounds never filled in (a primitive built by hand rather than
+                // imported): the vertices themselves, exactly (none: nothing to bound).
+                for (const Vertex& v : prim.vertices) grow(glm::vec3(item.world * glm::vec4(v.position, 1)));
             }
             pose.items.push_back(std::move(item));
         }
