@@ -171,7 +171,7 @@ Result<Stage> make_stage(const std::vector<std::string>& model_paths, const Args
 void pose_stage(Stage& st, float t) {
     st.time = t;
     st.poses.resize(st.models.size());
-    for (size_t m = 0; m < st.models.size(); ++m) st.poses[m] = scene::evaluate_pose(*st.models[m], st.animations[m], t);
+    for (size_t m = 0; m < st.models.size(); ++m) scene::evaluate_pose(*st.models[m], st.animations[m], t, st.poses[m]);
 }
 
 display::Bounds stage_bounds(const Stage& st) {

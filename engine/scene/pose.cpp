@@ -88,6 +88,7 @@ static void apply_animation(const Model& model, const Animation& anim, float t, 
         state[i].rotation = n.rotation;
         state[i].scale = n.scale;
         state[i].has_matrix = n.has_matrix;
+        state[i].weights.clear();  // keeps its capacity for the next frame
     }
     for (const AnimChannel& ch : anim.channels) {
         const AnimSampler& smp = anim.samplers[size_t(ch.sampler)];
@@ -116,10 +117,11 @@ static void apply_animation(const Model& model, const Animation& anim, float t, 
     }
 }
 
-static std::vector<Vertex> deform(const Model& model, const std::vector<glm::mat4>& world, int node_index,
-                                  const Primitive& prim, const std::vector<float>& weights) {
+// Writes the deformed vertices into `out`, reusing its memory.
+static void deform(const Model& model, const std::vector<glm::mat4>& world, int node_index, const Primitive& prim,
+                   const std::vector<float>& weights, std::vector<Vertex>& out) {
     const Node& node = model.nodes[size_t(node_index)];
-    std::vector<Vertex> out = prim.vertices;
+    out.assign(prim.vertices.begin(), prim.vertices.end());
     for (size_t t = 0; t < prim.targets.size() && t < weights.size(); ++t) {
         float w = weights[t];
         if (w == 0) continue;
@@ -133,7 +135,8 @@ static std::vector<Vertex> deform(const Model& model, const std::vector<glm::mat
     glm::mat4 node_world = world[size_t(node_index)];
     if (node.skin >= 0 && !prim.joints.empty()) {
         const Skin& skin = model.skins[size_t(node.skin)];
-        std::vector<glm::mat4> joint(skin.joints.size());
+        thread_local std::vector<glm::mat4> joint;
+        joint.resize(skin.joints.size());
         for (size_t j = 0; j < skin.joints.size(); ++j) joint[j] = world[size_t(skin.joints[j])] * skin.inverse_bind[j];
         for (size_t i = 0; i < out.size(); ++i) {
             glm::mat4 m(0);
@@ -157,12 +160,21 @@ static std::vector<Vertex> deform(const Model& model, const std::vector<glm::mat
             if (glm::length(tn) > 0) v.tangent = glm::vec4(glm::normalize(tn), v.tangent.w);
         }
     }
-    return out;
 }
 
 Pose evaluate_pose(const Model& model, int animation, float time) {
+    Pose pose;
+    evaluate_pose(model, animation, time, pose);
+    return pose;
+}
+
+void evaluate_pose(const Model& model, int animation, float time, Pose& pose) {
     const size_t count = model.nodes.size();
-    std::vector<NodeState> state;  // empty: no animation, the nodes as stored
+    // Scratch kept between calls: a show's steady state allocates nothing here.
+    thread_local std::vector<NodeState> state;  // empty: no animation, the nodes as stored
+    thread_local std::vector<bool> done;
+    thread_local std::vector<int> stack, order;
+    state.clear();
     if (animation >= 0 && size_t(animation) < model.animations.size()) {
         const Animation& anim = model.animations[size_t(animation)];
         apply_animation(model, anim, std::clamp(time, 0.0f, anim.duration), state);
@@ -175,13 +187,13 @@ Pose evaluate_pose(const Model& model, int animation, float time) {
         return glm::translate(glm::mat4(1), s.translation) * glm::mat4_cast(s.rotation) * glm::scale(glm::mat4(1), s.scale);
     };
 
-    Pose pose;
     pose.world.assign(count, glm::mat4(1));
-    std::vector<bool> done(count, false);  // world matrix known
+    pose.min = pose.max = glm::vec3(0);
+    pose.empty = true;
+    done.assign(count, false);  // world matrix known
     // Depth-first from the roots; the importer guarantees a forest.
-    std::vector<int> stack(model.roots.rbegin(), model.roots.rend());
-    std::vector<int> order;
-    order.reserve(count);
+    stack.assign(model.roots.rbegin(), model.roots.rend());
+    order.clear();
     while (!stack.empty()) {
         int n = stack.back();
         stack.pop_back();
@@ -224,6 +236,7 @@ Pose evaluate_pose(const Model& model, int animation, float time) {
             grow(glm::vec3(m * glm::vec4(corner, 1)));
         }
     };
+    size_t used = 0;  // items are reused in place: their deformed vertices keep their memory
     for (int n : order) {
         const Node& node = model.nodes[size_t(n)];
         if (node.mesh < 0) continue;
@@ -235,13 +248,21 @@ Pose evaluate_pose(const Model& model, int animation, float time) {
         bool any_weight = std::any_of(weights.begin(), weights.end(), [](float w) { return w != 0; });
         for (size_t p = 0; p < mesh.primitives.size(); ++p) {
             const Primitive& prim = mesh.primitives[p];
-            DrawItem item{n, node.mesh, int(p), pose.world[size_t(n)], {}};
+            if (used == pose.items.size()) pose.items.emplace_back();
+            DrawItem& item = pose.items[used++];
+            item.node = n;
+            item.mesh = node.mesh;
+            item.primitive = int(p);
+            item.world = pose.world[size_t(n)];
             bool skinned = node.skin >= 0 && !prim.joints.empty();
             if (skinned || (any_weight && !prim.targets.empty())) {
-                item.deformed = deform(model, pose.world, n, prim, weights);
+                deform(model, pose.world, n, prim, weights, item.deformed);
                 item.world = glm::mat4(1);
                 for (const Vertex& v : item.deformed) grow(v.position);
-            } else if (prim.min != prim.max) {
+                continue;
+            }
+            item.deformed.clear();
+            if (prim.min != prim.max) {
                 // The box, also once the vertices live on the GPU only (scene/gpu_data.h).
                 grow_box(item.world, prim.min, prim.max);
             } else {
@@ -249,10 +270,9 @@ Pose evaluate_pose(const Model& model, int animation, float time) {
                 // imported): the vertices themselves, exactly (none: nothing to bound).
                 for (const Vertex& v : prim.vertices) grow(glm::vec3(item.world * glm::vec4(v.position, 1)));
             }
-            pose.items.push_back(std::move(item));
         }
     }
-    return pose;
+    pose.items.resize(used);
 }
 
 }  // namespace vitrine::scene

@@ -28,6 +28,8 @@ struct Pose {
 
 // Samples `animation` (-1: none) at `time` seconds (clamped to [0, duration]).
 Pose evaluate_pose(const Model& model, int animation, float time);
+// The same into `pose`, reusing its memory (a show's frames allocate nothing in the steady state).
+void evaluate_pose(const Model& model, int animation, float time, Pose& pose);
 
 // Samples one animation sampler at time t: `components` floats per key.
 std::vector<float> sample(const AnimSampler& sampler, size_t components, float t);

@@ -95,6 +95,20 @@ TEST(Animation, MorphWeightsAnimateVertices) {
     EXPECT_NEAR(half.items[0].deformed[1].position.z, 1.0f, 1e-5f);
     EXPECT_NEAR(half.items[0].deformed[1].position.x, 11.0f, 1e-5f);  // node transform applied
     EXPECT_NEAR(half.max.z, 1.0f, 1e-5f);
+
+    // Re-evaluating into the same Pose (as a show does every frame) reuses its memory and
+    // gives exactly what a fresh evaluation gives, in both directions.
+    Pose reused = half;
+    const Vertex* memory = reused.items[0].deformed.data();
+    evaluate_pose(m, 0, 0.25f, reused);
+    Pose fresh = evaluate_pose(m, 0, 0.25f);
+    ASSERT_EQ(reused.items[0].deformed.size(), 3u);
+    EXPECT_EQ(reused.items[0].deformed.data(), memory);
+    EXPECT_EQ(reused.items[0].deformed[1].position, fresh.items[0].deformed[1].position);
+    EXPECT_EQ(reused.max, fresh.max);
+    evaluate_pose(m, 0, 0.0f, reused);
+    EXPECT_TRUE(reused.items[0].deformed.empty());
+    EXPECT_EQ(reused.max, rest.max);
 }
 
 TEST(Animation, SkinningFollowsTheJoint) {
