@@ -1,5 +1,7 @@
 #include "gpu/pipeline_cache.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -64,7 +66,7 @@ void PipelineCache::save() const {
     std::error_code ec;
     fs::create_directories(path_.parent_path(), ec);
     fs::path tmp = path_;
-    tmp += ".tmp";
+    tmp += "." + std::to_string(::getpid()) + ".tmp";  // several processes may save at once
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (out) out.write(data.data(), std::streamsize(size));
     if (!out || !(out.close(), out)) {
