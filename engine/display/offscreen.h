@@ -35,7 +35,6 @@ public:
     Result<Image8> render(std::span<const render::Instance> instances, const render::Look& look,
                           std::span<const render::View> views);
 
-    uint64_t frames_submitted() const { return submitted_; }
     // Benchmarks: CPU seconds spent preparing and recording frames, and GPU time per pass.
     double record_seconds() const { return record_seconds_; }
     std::string pass_times() const { return timer_ ? timer_->report() : ""; }

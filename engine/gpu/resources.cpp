@@ -249,26 +249,4 @@ Result<Image> upload_texture_f16(Context& ctx, const ImageF& px) {
     return upload_pixels(ctx, half.data(), 8, VK_FORMAT_R16G16B16A16_SFLOAT, px.width, px.height, false);
 }
 
-Result<Image8> read_back(Context& ctx, const Image& image) {
-    const ImageDesc& d = image.desc();
-    uint64_t bytes = uint64_t(d.width) * d.height * 4;
-    auto buf = Buffer::create(ctx, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryUse::Readback);
-    if (!buf) return buf.error();
-    auto done = ctx.submit_now([&](VkCommandBuffer cmd) {
-        VkBufferImageCopy copy{};
-        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-        copy.imageExtent = {d.width, d.height, 1};
-        vkCmdCopyImageToBuffer(cmd, image.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buf->handle(), 1, &copy);
-        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER, nullptr, VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_HOST_READ_BIT};
-        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
-    });
-    if (!done) return done.error();
-    Image8 out;
-    out.width = d.width;
-    out.height = d.height;
-    out.rgba.resize(bytes);
-    std::memcpy(out.rgba.data(), buf->mapped(), bytes);
-    return out;
-}
-
 }  // namespace vitrine::gpu

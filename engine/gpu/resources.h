@@ -92,9 +92,6 @@ void generate_mips(VkCommandBuffer cmd, const Image& image, VkImageLayout mip0_l
 Result<Image> upload_texture(Context& ctx, const Image8& pixels, bool srgb, bool mipmaps);
 Result<Image> upload_texture_f16(Context& ctx, const ImageF& pixels);
 
-// Copies a single-sample RGBA8 image (in TRANSFER_SRC layout) to CPU memory.
-Result<Image8> read_back(Context& ctx, const Image& image);
-
 uint32_t mip_count(uint32_t width, uint32_t height);
 
 }  // namespace vitrine::gpu

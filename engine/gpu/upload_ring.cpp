@@ -74,10 +74,7 @@ Result<void> UploadRing::submit_open_batch() {
 Result<uint64_t> UploadRing::reserve(uint64_t bytes) {
     for (;;) {
         space_.release(ctx_.completed());
-        if (auto at = space_.allocate(bytes)) {
-            peak_ = std::max(peak_, space_.in_use());
-            return *at;
-        }
+        if (auto at = space_.allocate(bytes)) return *at;
         // Full: the copies already recorded must run before their space can be reused.
         if (open_)
             if (auto r = submit_open_batch(); !r) return r.error();

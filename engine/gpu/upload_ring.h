@@ -36,7 +36,6 @@ public:
     Result<void> flush();
 
     uint64_t capacity() const { return space_.capacity(); }
-    uint64_t peak_in_use() const { return peak_; }
 
 private:
     // Room for `bytes` in the ring, retiring (waiting for) older batches when needed.
@@ -49,7 +48,6 @@ private:
     VkCommandBuffer open_ = VK_NULL_HANDLE;
     std::vector<std::pair<uint64_t, VkCommandBuffer>> in_flight_;  // submission, command buffer
     std::vector<VkCommandBuffer> free_;
-    uint64_t peak_ = 0;
 };
 
 }  // namespace vitrine::gpu

@@ -62,7 +62,6 @@ public:
     void draw(VkCommandBuffer cmd, const View& view, ViewTargets& targets, VkFramebuffer canvas, VkFormat format,
               gpu::PassTimer* timer = nullptr);
 
-    uint32_t lights_in_frame() const { return light_count_; }
 
 private:
     explicit GpuScene(gpu::Context& ctx) : ctx_(ctx) {}
