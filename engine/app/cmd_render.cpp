@@ -105,6 +105,8 @@ int cmd_render(int argc, char** argv) {
     std::string path = args->get("--out", "");
     float t0 = st.time;
     int count = frames.value();
+    int fruitless = 0;  // recoveries in a row that read no frame back: a device that keeps failing
+    uint64_t done_at_loss = UINT64_MAX;
     for (int i = 0; i <= count;) {
         Result<void> r;
         if (i < count) {
@@ -120,6 +122,12 @@ int cmd_render(int argc, char** argv) {
             continue;
         }
         if (r.error().kind != ErrorKind::DeviceLost) { log::error(r.error().message); return gs.finish(exit_code(r.error().kind)); }
+        fruitless = out.frames_completed() == done_at_loss ? fruitless + 1 : 0;
+        done_at_loss = out.frames_completed();
+        if (fruitless >= 3) {
+            log::error(r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
+            return gs.finish(exit_code(ErrorKind::DeviceLost));
+        }
         if (auto rec = gs.rig->recover(); !rec) { log::error(rec.error().message); return gs.finish(exit_code(rec.error().kind)); }
         i = int(out.frames_completed());
     }

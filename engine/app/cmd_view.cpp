@@ -125,7 +125,7 @@ int cmd_view(int argc, char** argv) {
 
     log::info("view: left drag orbits, right drag pans, wheel zooms, F frames all, F11 fullscreen, Esc quits");
     auto start = std::chrono::steady_clock::now();
-    int drawn = 0;
+    int drawn = 0, fruitless = 0;
     bool resized = false;
     std::vector<render::Instance> instances;
     std::vector<render::View> views;
@@ -157,13 +157,20 @@ int cmd_view(int argc, char** argv) {
         }
         auto r = w.draw(instances, st.look, views, file);
         if (!r && r.error().kind == ErrorKind::DeviceLost) {
+            if (++fruitless >= 3) {  // lost again and again with no frame shown in between: give up
+                log::error(r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
+                return finish(exit_code(ErrorKind::DeviceLost));
+            }
             // The kiosk path: rebuild the device, upload again, go on with the next frame.
             if (auto rec = gs.rig->recover(); !rec) { log::error(rec.error().message); return finish(exit_code(rec.error().kind)); }
             drawn -= int(std::min<uint32_t>(uint32_t(drawn), w.take_lost_frames()));  // draw (and record) them again
             continue;
         }
         if (!r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
-        if (r.value()) ++drawn;
+        if (r.value()) {
+            ++drawn;
+            fruitless = 0;
+        }
         // Test hook: resize once halfway, then close after N frames.
         if (frames.value() > 0 && !resized && resize_to->first > 0 && drawn >= frames.value() / 2) {
             glfwSetWindowSize(w.glfw(), int(resize_to->first), int(resize_to->second));

@@ -91,6 +91,7 @@ Result<void> Offscreen::submit(std::span<const render::Instance> instances, cons
     record_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto v = loop_->submit();
     if (!v) return v.error();
+    rig_->scene().frame_submitted(v.value());
     paths_[slot] = path;
     keep_[slot] = true;
     ++submitted_;

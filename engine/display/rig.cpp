@@ -58,6 +58,7 @@ Result<render::ModelId> Rig::add_model(scene::Model& model) {
 }
 
 Result<render::ModelId> Rig::upload(scene::Model& model) {
+    if (scene_->holds(model)) return scene_->add_model(model);  // already uploaded (e.g. by recover())
     if (auto r = scene::restore_gpu_data(model); !r) return r.error();  // after a lost device
     auto id = scene_->add_model(model);
     // The upload ring has already copied everything into staging memory.

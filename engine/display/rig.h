@@ -42,6 +42,7 @@ public:
     static Result<std::unique_ptr<Rig>> create(const RigOptions& options);
     ~Rig();
 
+    bool has_device() const { return ctx_ && scene_; }  // false only after a failed recover()
     gpu::Context& ctx() { return *ctx_; }
     render::GpuScene& scene() { return *scene_; }
     // Bumped by every rebuild: outputs compare it to know their objects are gone.

@@ -52,12 +52,17 @@ Result<void> Window::attach(Rig& rig) {
 Window::~Window() {
     (void)finish_recording();
     release();
+    // The swapchain must be gone before the window it presents to (it is retired through
+    // the deletion queue): the rig normally goes first; if not, finish its queue now.
+    if (rig_ && rig_->has_device()) rig_->ctx().finish_all();
     if (window_) glfwDestroyWindow(window_);
     glfwTerminate();
 }
 
 void Window::release() {
-    if (rig_) {
+    bool any = false;
+    for (VkSemaphore sem : acquired_) any = any || sem;
+    if (rig_ && rig_->has_device() && any) {
         gpu::Context& ctx = rig_->ctx();
         VkDevice dev = ctx.device();
         auto sems = acquired_;
@@ -124,7 +129,12 @@ Result<void> Window::recreate() {
     // The old swapchain and canvas are retired through the deletion queue: frames in
     // flight and pending presents finish with them first.
     canvas_.reset();
-    if (auto r = swapchain_->create(fw, fh); !r) return r.error();
+    auto made = swapchain_->create(fw, fh);
+    if (!made) return made.error();
+    if (!made.value()) {
+        needs_recreate_ = true;  // the surface is 0x0 (being minimised): try again later
+        return {};
+    }
     std::vector<VkImageView> views;
     for (uint32_t i = 0; i < swapchain_->image_count(); ++i) views.push_back(swapchain_->view(i));
     canvas_ = std::make_unique<Canvas>(rig_->ctx(), rig_->scene(), swapchain_->format(), swapchain_->extent(), views);
@@ -218,6 +228,7 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
         record_paths_[slot].clear();
         return v.error();
     }
+    rig_->scene().frame_submitted(v.value());
     in_flight_[slot] = true;
     VkSwapchainKHR sc = swapchain_->handle();
     VkPresentInfoKHR pi{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
@@ -228,8 +239,13 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
     pi.pImageIndices = &image;
     r = vkQueuePresentKHR(ctx.queue(), &pi);
     if (r == VK_ERROR_OUT_OF_DATE_KHR || r == VK_SUBOPTIMAL_KHR) needs_recreate_ = true;
-    else if (r == VK_ERROR_DEVICE_LOST) return ctx.device_lost("vkQueuePresentKHR");
-    else if (r != VK_SUCCESS) return fail(ErrorKind::Gpu, std::string("cannot present (") + gpu::vk_result_name(r) + ")");
+    else if (r != VK_SUCCESS) {
+        // Not shown: the caller does not count this frame, so it is not "lost in flight" either.
+        in_flight_[slot] = false;
+        record_paths_[slot].clear();
+        if (r == VK_ERROR_DEVICE_LOST) return ctx.device_lost("vkQueuePresentKHR");
+        return fail(ErrorKind::Gpu, std::string("cannot present (") + gpu::vk_result_name(r) + ")");
+    }
     ++presented_;
     return true;
 }

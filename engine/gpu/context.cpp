@@ -1,5 +1,6 @@
 #include "gpu/context.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -70,17 +71,30 @@ std::string DeviceLimits::summary() const {
 
 namespace {
 
-// VITRINE_FAULT=device-lost@N: the process's N-th queue submission reports a lost device.
-// Counted per process, so the rebuilt device does not fail again.
+// VITRINE_FAULT=device-lost@N: the process's N-th queue submission reports a lost device;
+// device-lost@N+ : the N-th and every one after it (a GPU that does not come back).
+// Counted per process, so a rebuilt device does not fail again at the same N.
 uint64_t g_submissions = 0;
-uint64_t fault_submission() {
-    static uint64_t n = [] {
-        const char* f = std::getenv("VITRINE_FAULT");
+struct Fault {
+    uint64_t at = 0;
+    bool onwards = false;
+};
+Fault fault_plan() {
+    static Fault f = [] {
+        Fault out;
+        const char* env = std::getenv("VITRINE_FAULT");
         unsigned long long v = 0;
-        if (f && std::sscanf(f, "device-lost@%llu", &v) == 1) return uint64_t(v);
-        return uint64_t(0);
+        char more = 0;
+        int n = env ? std::sscanf(env, "device-lost@%llu%c", &v, &more) : 0;
+        if (n >= 1) out.at = v;
+        out.onwards = n == 2 && more == '+';
+        return out;
     }();
-    return n;
+    return f;
+}
+bool fault_now(uint64_t submission) {
+    Fault f = fault_plan();
+    return f.at && (submission == f.at || (f.onwards && submission > f.at));
 }
 
 }  // namespace
@@ -295,7 +309,7 @@ Result<uint64_t> Context::submit(std::span<const VkCommandBuffer> cmds, std::spa
     if (upload) cmd_list[ncmd++] = upload;
     for (VkCommandBuffer c : cmds) cmd_list[ncmd++] = c;
     uint64_t value = submitted_ + 1;
-    bool fault = ++g_submissions == fault_submission();
+    bool fault = fault_now(++g_submissions);
     // An injected fault still consumes the waits and advances the timeline, so the
     // device is in a clean state to tear down, but runs no commands and signals nothing else.
     VkSemaphore wait_sems[8];
@@ -376,6 +390,7 @@ uint64_t Context::completed() {
 
 Result<void> Context::wait(uint64_t value) {
     if (lost_) return device_lost("wait after loss");
+    value = std::min(value, submitted_);  // a submission never made: wait for all that were
     if (value == 0 || completed() >= value) return {};
     VkResult r;
     if (timeline_) {

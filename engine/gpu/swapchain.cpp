@@ -27,7 +27,7 @@ void Swapchain::retire() {
     }
 }
 
-Result<void> Swapchain::create(uint32_t width, uint32_t height) {
+Result<bool> Swapchain::create(uint32_t width, uint32_t height) {
     VkSurfaceCapabilitiesKHR caps;
     VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(ctx_.physical(), ctx_.surface(), &caps);
     if (cr != VK_SUCCESS) return fail(ErrorKind::Gpu, std::string("cannot query the window surface (") + vk_result_name(cr) + ")");
@@ -46,7 +46,7 @@ Result<void> Swapchain::create(uint32_t width, uint32_t height) {
     if (caps.currentExtent.width != UINT32_MAX) extent_ = caps.currentExtent;
     else extent_ = {std::clamp(width, caps.minImageExtent.width, caps.maxImageExtent.width),
                     std::clamp(height, caps.minImageExtent.height, caps.maxImageExtent.height)};
-    if (extent_.width == 0 || extent_.height == 0) return fail(ErrorKind::Gpu, "window is minimised");
+    if (extent_.width == 0 || extent_.height == 0) return false;
     uint32_t max_side = std::min(ctx_.limits().max_image_2d,
                                  std::min(ctx_.limits().max_framebuffer_width, ctx_.limits().max_framebuffer_height));
     if (extent_.width > max_side || extent_.height > max_side)
@@ -101,7 +101,7 @@ Result<void> Swapchain::create(uint32_t width, uint32_t height) {
         VK_CHECK(vkCreateSemaphore(ctx_.device(), &si, nullptr, &s));
         render_done_.push_back(s);
     }
-    return {};
+    return true;
 }
 
 }  // namespace vitrine::gpu

@@ -16,7 +16,8 @@ public:
     // (Re)creates for a framebuffer of width x height pixels. The old swapchain is
     // passed as oldSwapchain and retired through the Context's deletion queue. A
     // surface larger than the device can draw is refused (ErrorKind::Gpu).
-    Result<void> create(uint32_t width, uint32_t height);
+    // Returns false (nothing made) while the surface is 0x0, e.g. being minimised.
+    Result<bool> create(uint32_t width, uint32_t height);
 
     VkSwapchainKHR handle() const { return swapchain_; }
     VkFormat format() const { return format_; }

@@ -203,7 +203,10 @@ Result<std::unique_ptr<Environment>> build_environment(gpu::Context& ctx, const 
     vkDestroyDescriptorPool(ctx.device(), pool, nullptr);
     vkDestroySampler(ctx.device(), wrap_sampler, nullptr);
     for (ComputePass* p : {&to_cube, &prefilter, &irradiance, &brdf}) destroy_pass(ctx, *p);
-    if (!built) return built.error();
+    if (!built) {
+        destroy_environment(ctx, *env);
+        return built.error();
+    }
     return env;
 }
 

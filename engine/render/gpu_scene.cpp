@@ -193,6 +193,12 @@ Result<ModelId> GpuScene::add_model(const scene::Model& model) {
     return ModelId(models_.size() - 1);
 }
 
+bool GpuScene::holds(const scene::Model& model) const {
+    for (const ModelEntry& m : models_)
+        if (m.cpu == &model) return true;
+    return false;
+}
+
 uint64_t GpuScene::model_bytes() const {
     uint64_t total = 0;
     for (const ModelEntry& m : models_) total += m.gpu->bytes();
@@ -334,7 +340,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     current_ = (current_ + 1) % kFrameSlots;
     FrameSlot& f = frames_[current_];
     if (auto r = ctx_.wait(f.busy_until); !r) return r.error();
-    f.busy_until = ctx_.submitted() + 1;  // the submission that will carry this frame
+    f.busy_until = UINT64_MAX;  // until frame_submitted(): Context::wait clamps it to everything submitted
     f.views_used = 0;
     f.views_prepared = views;
     look_ = look;

@@ -40,6 +40,7 @@ public:
 
     // Load time. The same scene::Model (by address) is uploaded once; it must outlive this.
     Result<ModelId> add_model(const scene::Model& model);
+    bool holds(const scene::Model& model) const;
     Result<void> set_environment(const ImageF& equirect);
 
     size_t model_count() const { return models_.size(); }
@@ -55,6 +56,9 @@ public:
     // deformed vertices go into the next frame slot (reused once the GPU is done with it).
     // `views`: how many draw() calls this frame will make (sizes the per-view uniform ring).
     Result<void> prepare(std::span<const Instance> instances, const Look& look, uint32_t views);
+    // The submission (Context timeline value) that carries the prepared frame: its slot
+    // is reused once that has completed. Until told, the slot waits for everything submitted.
+    void frame_submitted(uint64_t submission) { frames_[current_].busy_until = submission; }
     // Records `view`: its scene into `targets` (sized as view.viewport), then tone
     // mapped into view.viewport of `canvas` (made with canvas_pass(format), in
     // COLOR_ATTACHMENT_OPTIMAL). Any number of views per prepared frame.
