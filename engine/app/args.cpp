@@ -55,9 +55,10 @@ Result<std::pair<uint32_t, uint32_t>> Args::size(const std::string& flag, uint32
     if (it == values_.end()) return std::pair{w, h};
     unsigned a = 0, b = 0;
     char x = 0, extra = 0;
+    // A sanity bound only: what the GPU can draw is checked against its limits later.
     if (std::sscanf(it->second.c_str(), "%u%c%u%c", &a, &x, &b, &extra) != 3 || x != 'x' || a == 0 || b == 0 ||
-        a > 16384 || b > 16384)
-        return fail(flag + " expects WIDTHxHEIGHT between 1 and 16384, got '" + it->second + "'");
+        a > 65536 || b > 65536)
+        return fail(flag + " expects WIDTHxHEIGHT between 1 and 65536, got '" + it->second + "'");
     return std::pair{uint32_t(a), uint32_t(b)};
 }
 
