@@ -49,6 +49,16 @@ static bool has_layer(const char* name) {
     return false;
 }
 
+[[maybe_unused]] static bool has_instance_extension(const char* name) {
+    uint32_t n = 0;
+    vkEnumerateInstanceExtensionProperties(nullptr, &n, nullptr);
+    std::vector<VkExtensionProperties> exts(n);
+    vkEnumerateInstanceExtensionProperties(nullptr, &n, exts.data());
+    for (auto& e : exts)
+        if (std::strcmp(e.extensionName, name) == 0) return true;
+    return false;
+}
+
 static int device_rank(VkPhysicalDeviceType t) {
     switch (t) {
         case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
@@ -115,7 +125,8 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
                                     "(install the vulkan-validationlayers package)");
     }
 #ifndef NDEBUG
-    bool names = true;  // debug builds label objects and passes for captures and validation text
+    // Debug builds label objects and passes for captures and validation text.
+    bool names = validation || has_instance_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
 #else
     bool names = validation;
 #endif
