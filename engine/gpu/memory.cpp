@@ -37,20 +37,26 @@ int Allocator::find_type(uint32_t bits, MemoryUse use) const {
 Result<Allocation> Allocator::allocate(const VkMemoryRequirements& req, MemoryUse use, bool image) {
     int type = find_type(req.memoryTypeBits, use);
     if (type < 0 && use == MemoryUse::DeviceLocal) type = find_type(req.memoryTypeBits, MemoryUse::Upload);
-    if (type < 0) return fail("no suitable GPU memory type");
-    for (size_t i = 0; i < blocks_.size(); ++i) {
+    if (type < 0) return fail(ErrorKind::Gpu, "no suitable GPU memory type");
+    // Large resources (textures of scans, render targets) get a block of their own size:
+    // sharing blocks with them wastes the rest, and on a CPU device that is RAM.
+    bool dedicated = req.size >= kBlockSize / 4;
+    for (size_t i = 0; i < blocks_.size() && !dedicated; ++i) {
         Block& b = blocks_[i];
-        if (!b.memory || b.type != uint32_t(type) || b.image != image) continue;
+        if (!b.memory || b.dedicated || b.type != uint32_t(type) || b.image != image) continue;
         if (auto off = b.ranges->allocate(req.size, req.alignment))
             return Allocation{b.memory, *off, req.size, b.mapped ? static_cast<char*>(b.mapped) + *off : nullptr, int(i)};
     }
     Block b;
-    uint64_t size = std::max(kBlockSize, (req.size + 0xFFFF) & ~uint64_t(0xFFFF));
+    uint64_t rounded = (req.size + 0xFFFF) & ~uint64_t(0xFFFF);
+    uint64_t size = dedicated ? rounded : std::max(kBlockSize, rounded);
     VkMemoryAllocateInfo info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO, nullptr, size, uint32_t(type)};
     VkResult r = vkAllocateMemory(device_, &info, nullptr, &b.memory);
     if (r != VK_SUCCESS)
-        return fail("out of GPU memory allocating " + std::to_string(size >> 20) + " MiB (" + vk_result_name(r) + ")");
+        return fail(ErrorKind::Gpu, "out of GPU memory allocating " + std::to_string(size >> 20) + " MiB (" +
+                                        vk_result_name(r) + ")");
     b.type = uint32_t(type);
+    b.dedicated = dedicated;
     b.image = image;
     if (props_.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT)
         VK_CHECK(vkMapMemory(device_, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped));

@@ -1,6 +1,6 @@
-// Device memory: large blocks per memory type, sub-allocated (there is no VMA in
-// Debian). Buffers and optimal-tiling images live in separate blocks, so
-// bufferImageGranularity never matters.
+// Device memory: 64 MiB blocks per memory type, sub-allocated (there is no VMA in
+// Debian); resources of 16 MiB and more get a block of their own size. Buffers and
+// optimal-tiling images live in separate blocks, so bufferImageGranularity never matters.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -41,6 +41,7 @@ private:
         VkDeviceMemory memory = VK_NULL_HANDLE;
         uint32_t type = 0;
         bool image = false;
+        bool dedicated = false;  // one large resource, never shared
         void* mapped = nullptr;
         std::unique_ptr<BlockSuballocator> ranges;
     };
