@@ -4,7 +4,8 @@
 set -u
 vitrine=$1 model=$2
 if ! command -v xvfb-run >/dev/null; then echo "skipped: xvfb-run is not installed"; exit 77; fi
-err=$(VITRINE_VALIDATION=1 timeout 240 xvfb-run -a -s "-screen 0 17000x300x24" "$vitrine" view "$model" --fullscreen --frames 3 --env studio 2>&1 >/dev/null)
+here=$(dirname "$0")
+err=$(VITRINE_VALIDATION=1 timeout 240 "$here/xvfb.sh" 17000x300x24 "$vitrine" view "$model" --fullscreen --frames 3 --env studio 2>&1 >/dev/null)
 rc=$?
 echo "$err"
 [ "$rc" -eq 3 ] || { echo "expected exit 3, got $rc"; exit 1; }

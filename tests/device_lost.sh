@@ -24,9 +24,9 @@ for at in 5 9; do
 done
 if ! command -v xvfb-run >/dev/null; then echo "window path skipped: xvfb-run is not installed"; exit 0; fi
 win=(view "$model" --size 96x96 --frames 8 --env studio --pitch 10 --time 0)
-VITRINE_VALIDATION=1 timeout 240 xvfb-run -a -s "-screen 0 640x480x24" "$vitrine" "${win[@]}" --record "$out/wclean" --quiet \
+VITRINE_VALIDATION=1 timeout 240 "$(dirname "$0")/xvfb.sh" 640x480x24 "$vitrine" "${win[@]}" --record "$out/wclean" --quiet \
   || { echo "window clean run failed"; exit 1; }
-log=$(VITRINE_FAULT=device-lost@6 VITRINE_VALIDATION=1 timeout 240 xvfb-run -a -s "-screen 0 640x480x24" "$vitrine" "${win[@]}" --record "$out/wlost" 2>&1)
+log=$(VITRINE_FAULT=device-lost@6 VITRINE_VALIDATION=1 timeout 240 "$(dirname "$0")/xvfb.sh" 640x480x24 "$vitrine" "${win[@]}" --record "$out/wlost" 2>&1)
 rc=$?
 [ "$rc" -eq 0 ] || { echo "$log"; echo "window device-lost: exit $rc"; exit 1; }
 [ "$(echo "$log" | grep -c "device was lost; rebuilt")" -eq 1 ] || { echo "$log"; echo "window: expected one recovery line"; exit 1; }

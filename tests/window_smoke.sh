@@ -4,7 +4,7 @@
 set -u
 vitrine=$1 model=$2
 if ! command -v xvfb-run >/dev/null; then echo "skipped: xvfb-run is not installed"; exit 77; fi
-out=$(VITRINE_VALIDATION=1 timeout 240 xvfb-run -a -s "-screen 0 1280x1024x24" \
+out=$(VITRINE_VALIDATION=1 timeout 240 "$(dirname "$0")/xvfb.sh" 1280x1024x24 \
       "$vitrine" view "$model" --size 320x240 --frames 12 --resize-to 400x300 --env studio 2>&1)
 rc=$?
 echo "$out"
