@@ -35,14 +35,8 @@ public:
     // FEATURE_* and texture-present bits of shaders/layout.h, for pipeline specialization.
     int material_features(int material) const { return material >= 0 ? features_[size_t(material)] : features_.back(); }
     size_t material_count() const { return materials_.size(); }
-    bool any_transmission() const {
-        for (size_t i = 0; i < materials_.size(); ++i)
-            if (material_transmits(int(i))) return true;
-        return false;
-    }
     VkBuffer vertex_buffer() const { return vertices_.handle(); }
     VkBuffer index_buffer() const { return indices_.handle(); }
-    uint64_t texture_bytes() const { return texture_bytes_; }
     uint64_t bytes() const { return texture_bytes_ + vertices_.size() + indices_.size(); }
 
 private:

@@ -188,7 +188,6 @@ Result<ModelId> GpuScene::add_model(const scene::Model& model) {
     if (!gm) return gm.error();
     for (int m = -1; m < int(model.materials.size()); ++m)
         pbr_pipeline(gm.value()->material_features(m), gm.value()->material_blends(m), gm.value()->material_double_sided(m));
-    any_transmission_ = any_transmission_ || gm.value()->any_transmission();
     models_.push_back({&model, std::move(gm.value())});
     return ModelId(models_.size() - 1);
 }
@@ -290,7 +289,7 @@ Result<std::unique_ptr<ViewTargets>> GpuScene::make_targets(uint32_t width, uint
         t->resolved = std::move(r.value());
     }
     // What transmissive surfaces see through: the opaque scene at half size, mipmapped
-    // so rough surfaces blur it. Made only when a model has a transmissive material.
+    // so rough surfaces blur it (small beside the MSAA targets; made for every view size).
     gpu::ImageDesc sd;
     sd.format = kHdrFormat;
     sd.width = std::max(1u, width / 2);

@@ -110,7 +110,6 @@ private:
     FrameSlot frames_[kFrameSlots];
     uint32_t current_ = 0;
     uint64_t view_stride_ = 256;
-    bool any_transmission_ = false;
 
     // The prepared frame's draws, and scratch lists per view (reused: no allocation per frame).
     enum class Kind : uint8_t { Opaque, Transmissive, Blended };

@@ -35,6 +35,16 @@ static Model triangle_model() {
     return m;
 }
 
+// The triangle, skinned: every vertex fully bound to joint 0 of skin 0 (the caller adds the skin).
+static Model skinned_triangle_model() {
+    Model m = triangle_model();
+    Primitive& p = m.meshes[0].primitives[0];
+    p.joints.assign(3, glm::u16vec4(0));
+    p.weights.assign(3, glm::vec4(1, 0, 0, 0));
+    m.nodes[0].skin = 0;
+    return m;
+}
+
 TEST(Animation, LinearStepAndClamp) {
     auto lin = sampler(Interpolation::Linear, {0, 2}, {0, 10});
     EXPECT_FLOAT_EQ(sample(lin, 1, 1.0f)[0], 5.0f);
@@ -112,11 +122,7 @@ TEST(Animation, MorphWeightsAnimateVertices) {
 }
 
 TEST(Animation, SkinningFollowsTheJoint) {
-    Model m = triangle_model();
-    Primitive& p = m.meshes[0].primitives[0];
-    p.joints.assign(3, glm::u16vec4(0));
-    p.weights.assign(3, glm::vec4(1, 0, 0, 0));
-    m.nodes[0].skin = 0;
+    Model m = skinned_triangle_model();
     m.nodes[0].translation = {100, 0, 0};  // ignored for skinned meshes (glTF 3.7.3.3)
     Node joint;
     joint.translation = {0, 5, 0};
@@ -305,11 +311,7 @@ TEST(PoseBounds, MorphedPrimitiveGivesExactDeformedBounds) {
 }
 
 TEST(PoseBounds, JointChainOutsideTheScene) {
-    Model m = triangle_model();
-    Primitive& p = m.meshes[0].primitives[0];
-    p.joints.assign(3, glm::u16vec4(0));
-    p.weights.assign(3, glm::vec4(1, 0, 0, 0));
-    m.nodes[0].skin = 0;
+    Model m = skinned_triangle_model();
     // Joint 1 under 2 under 3; none of them reachable from the scene's roots.
     Node joint, mid, top;
     joint.translation = {0, 5, 0};
