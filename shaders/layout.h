@@ -95,7 +95,11 @@ VITRINE_STRUCT(ViewUniforms) {
 VITRINE_STRUCT(DrawUniform) {
     mat4 model;
     mat4 normal;  // inverse transpose of model
+    vec4 base_color;  // replaces the material's base colour factor when OVERRIDE_BASE_COLOR
+    vec4 emissive;    // rgb replaces the material's emissive (x strength); w OVERRIDE_* bits
 };
+#define OVERRIDE_BASE_COLOR 1
+#define OVERRIDE_EMISSIVE 2
 
 VITRINE_STRUCT(MaterialUniforms) {
     vec4 base_color;

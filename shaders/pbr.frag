@@ -21,6 +21,8 @@ layout(location = 3) in vec2 in_uv0;
 layout(location = 4) in vec2 in_uv1;
 layout(location = 5) in vec4 in_color;
 layout(location = 6) flat in vec3 in_scale;
+layout(location = 7) flat in vec4 in_base_color;
+layout(location = 8) flat in vec4 in_emissive;
 layout(location = 0) out vec4 out_color;
 
 layout(constant_id = 0) const int FEATURES = 0x7FFFFFFF;
@@ -93,7 +95,10 @@ vec3 transmitted_light(vec3 travel, float roughness, float ior) {
 }
 
 void main() {
-    vec4 base = mat.base_color * sample_slot(TEX_BASE_COLOR) * in_color;
+    int overrides = int(in_emissive.w);
+    vec4 base_factor = (overrides & OVERRIDE_BASE_COLOR) != 0 ? in_base_color : mat.base_color;
+    vec3 emissive_factor = (overrides & OVERRIDE_EMISSIVE) != 0 ? in_emissive.rgb : mat.emissive.rgb;
+    vec4 base = base_factor * sample_slot(TEX_BASE_COLOR) * in_color;
     int alpha_mode = int(mat.params.w);
     if (alpha_mode == ALPHA_MASK) {
         if (base.a < mat.params.z) discard;
@@ -242,7 +247,7 @@ void main() {
         }
     }
 
-    color += mat.emissive.rgb * sample_slot(TEX_EMISSIVE).rgb;
+    color += emissive_factor * sample_slot(TEX_EMISSIVE).rgb;
     if (HAS(FEATURE_CLEARCOAT) && cc > 0.0) {
         vec2 cc_ab = texture(brdf_lut, vec2(cc_ndotv, cc_rough)).rg;
         vec3 cc_ibl = frame.env.x * env_specular(reflect(-v, ccn), cc_rough) * (0.04 * cc_ab.x + cc_ab.y);

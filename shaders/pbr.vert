@@ -18,6 +18,8 @@ layout(location = 3) out vec2 out_uv0;
 layout(location = 4) out vec2 out_uv1;
 layout(location = 5) out vec4 out_color;
 layout(location = 6) flat out vec3 out_scale;  // model scale, for volume thickness
+layout(location = 7) flat out vec4 out_base_color;  // the instance's factors (see DrawUniform)
+layout(location = 8) flat out vec4 out_emissive;
 
 void main() {
     mat4 model = draws[pc.draw].model;
@@ -28,6 +30,8 @@ void main() {
     out_uv0 = in_uv0;
     out_uv1 = in_uv1;
     out_color = in_color;
+    out_base_color = draws[pc.draw].base_color;
+    out_emissive = draws[pc.draw].emissive;
     out_scale = vec3(length(model[0].xyz), length(model[1].xyz), length(model[2].xyz));
     gl_Position = frame.proj * frame.view * world;
 }

@@ -1,33 +1,27 @@
 #!/usr/bin/env bash
-# The demo show: the generated bronze vessel turning on its plinth under the
-# neutral studio environment. With a display it opens a window; without one it
-# renders frames of the turn to PNG files and says where they are.
+# The demo show: scenes/demo.scene.yaml, three relics on their plinths with an attract
+# loop and a tour on touch. With a display it plays in a window (click a relic to start
+# the tour); without one it renders half a minute of the show, with a scripted visitor
+# (scenes/demo.inputs.yaml), to PNG frames and says where they are.
 # usage: tools/demo.sh [BUILD_DIR]
 set -euo pipefail
 build=${1:-build}
+here=$(cd "$(dirname "$0")/.." && pwd)
 vitrine="$build/engine/app/vitrine"
-relic="$build/assets/relic/relic.gltf"
-[ -x "$vitrine" ] && [ -f "$relic" ] || { echo "demo: build first (see README.md)" >&2; exit 1; }
+scene="$here/scenes/demo.scene.yaml"
+[ -x "$vitrine" ] || { echo "demo: build first (see README.md)" >&2; exit 1; }
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  exec "$vitrine" view "$relic" --pitch 12
+  exec "$vitrine" run "$scene"
 fi
 
 out="$build/demo"
 mkdir -p "$out"
-echo "demo: no display found; rendering the turntable to $out"
-# Eight frames of the 40-second turn, one every 5 s of show time.
-"$vitrine" render "$relic" --frames 8 --fps 0.2 --pitch 12 --size 960x960 --out "$out/relic.png" --quiet
-for i in 0 1 2 3 4 5 6 7; do echo "demo: wrote $out/relic_000$i.png (show time $((i * 5)) s)"; done
-for finish in porcelain jade; do
-  "$vitrine" render "$build/assets/relic_$finish/relic.gltf" --time 5 --pitch 12 --size 960x960 \
-    --out "$out/relic_$finish.png" --quiet
-  echo "demo: wrote $out/relic_$finish.png (the same vessel in $finish)"
-done
-# The three finishes side by side at true scale, and a registrar's turnaround sheet.
-"$vitrine" render "$relic" "$build/assets/relic_porcelain/relic.gltf" "$build/assets/relic_jade/relic.gltf" \
-  --time 5 --pitch 12 --size 1200x600 --out "$out/lineup.png" --quiet
-echo "demo: wrote $out/lineup.png (bronze, porcelain and jade side by side at true scale)"
-"$vitrine" render "$relic" --turnaround 8 --grid 4x2 --time 0 --pitch 12 --size 1600x800 --out "$out/turnaround.png" --quiet
-echo "demo: wrote $out/turnaround.png (8 views around the vessel in one frame)"
-echo "demo: done; open $out/relic_0000.png … relic_0007.png, relic_porcelain.png, relic_jade.png, lineup.png, turnaround.png"
+rm -f "$out"/show_*.png
+echo "demo: no display found; rendering the show (0 to 30 s, 1 frame a second) to $out"
+"$vitrine" render "$scene" --from 0 --to 30 --fps 1 --size 960x540 --inputs "$here/scenes/demo.inputs.yaml" \
+  --out "$out/show_%05d.png" --quiet
+echo "demo: wrote $out/show_00000.png … show_00030.png (frame N is show time N s):"
+echo "demo:   0-5 s attract loop; 6 s a visitor touches the vase and the tour starts;"
+echo "demo:   14 s the jar; 20 s the visitor touches the bowl and the tour jumps to it"
+"$vitrine" check "$scene"

@@ -9,6 +9,7 @@ PACKAGES=(
   libglfw3-dev libglm-dev
   libtinygltf-dev libstb-dev nlohmann-json3-dev
   libdraco-dev libmeshoptimizer-dev libgtest-dev libpng-dev
+  libyaml-cpp-dev liblua5.4-dev liblo-dev
   xvfb xauth
 )
 

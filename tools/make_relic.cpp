@@ -1,17 +1,28 @@
-// make-relic: writes the demo relic, a lathe-turned bronze vessel on a stone
-// plinth, as glTF 2.0 (.gltf + .bin + PNG textures). Everything is computed here
-// from fixed seeds: the profile, the engraved meander and wave bands, the
-// verdigris patina, the normal map derived from the engraving depth, and a
+// make-relic: writes the demo relic, a lathe-turned vessel (bronze, porcelain or
+// jade) on a stone plinth, as glTF 2.0 (.gltf + .bin + PNG textures). Everything is
+// computed here from fixed seeds: the profile, the engraved meander and wave bands,
+// the verdigris patina, the normal map derived from the engraving depth, and a
 // 40-second turntable animation.
 //
-// usage: make-relic OUT_DIR [--material bronze|porcelain|jade] [--detail N] [--texture WIDTH]
+// usage: make-relic OUT_DIR [--material bronze|porcelain|jade] [--shape vase|jar|bowl]
+//                  [--detail N | --lod small] [--texture WIDTH]
 //   --material     bronze with verdigris (default); glazed blue-and-white porcelain
 //                  (KHR_materials_clearcoat); carved jade (KHR_materials_transmission,
 //                  _volume, _ior)
+//   --shape        the lathe profile: vase (default; baluster with a tall neck), jar
+//                  (squat, round-shouldered, short wide neck) or bowl (low and open)
 //   --detail N     multiplies the vessel's segments and profile samples by N
 //                  (1: 67k triangles; 6: about 2.4 M, the "large scan" stress case)
+//   --lod small    a small level of detail for fast loading and a small repository (the
+//                  committed demo assets, tools/make-demo-assets.sh): 64 segments and
+//                  48 profile samples (about 8k vessel triangles), 16-bit indices,
+//                  RGB rather than RGBA PNGs, a 128x128 plinth texture and 512x256
+//                  vessel textures unless --texture says otherwise. Same shape,
+//                  materials and animation as the full relic.
 //   --texture W    vessel texture width in pixels (height W/2); from 4096 up the
 //                  textures are written as JPEG (quality 92) to keep files and time sane
+// The output depends only on the options: the same options give the same bytes (for a
+// given compiler and C library; tests/assets_reproducible.sh checks the committed assets).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -89,17 +100,34 @@ float engraving(float u, float v) {
 
 // Vessel radius (metres) along its height; Catmull-Rom through control points.
 struct Pt { float h, r; };
-const std::vector<Pt> kProfile = {
+struct Shape {
+    std::vector<Pt> profile;  // from the foot (h = 0) up to the lip
+    int inner_div;            // the interior wall goes 12 / inner_div of the profile down from the lip
+};
+// Vase: a baluster with a foot ring, full belly, narrow neck and flared lip (the original relic).
+const Shape kVase = {{
     {0.000f, 0.060f}, {0.012f, 0.064f}, {0.030f, 0.052f}, {0.060f, 0.075f}, {0.120f, 0.118f},
     {0.190f, 0.128f}, {0.250f, 0.112f}, {0.300f, 0.078f}, {0.335f, 0.050f}, {0.370f, 0.046f},
     {0.405f, 0.058f}, {0.420f, 0.070f},
-};
+}, 40};
+// Jar: a squat ginger jar, round shoulder, short wide neck with a rolled lip.
+const Shape kJar = {{
+    {0.000f, 0.072f}, {0.010f, 0.076f}, {0.024f, 0.066f}, {0.050f, 0.094f}, {0.100f, 0.126f},
+    {0.155f, 0.136f}, {0.205f, 0.126f}, {0.245f, 0.098f}, {0.268f, 0.078f}, {0.284f, 0.074f},
+    {0.300f, 0.077f}, {0.310f, 0.083f},
+}, 30};
+// Bowl: low and open on a foot ring, the wall curving out to a slightly everted lip.
+const Shape kBowl = {{
+    {0.000f, 0.056f}, {0.008f, 0.059f}, {0.018f, 0.050f}, {0.032f, 0.066f}, {0.055f, 0.094f},
+    {0.080f, 0.116f}, {0.105f, 0.131f}, {0.128f, 0.140f}, {0.146f, 0.145f}, {0.158f, 0.148f},
+    {0.166f, 0.152f}, {0.170f, 0.156f},
+}, 16};
 
-Pt profile_at(float t) {  // t in [0, 1] along the control points
-    float f = t * float(kProfile.size() - 1);
-    int i = std::min(int(f), int(kProfile.size()) - 2);
+Pt profile_at(const std::vector<Pt>& profile, float t) {  // t in [0, 1] along the control points
+    float f = t * float(profile.size() - 1);
+    int i = std::min(int(f), int(profile.size()) - 2);
     float s = f - float(i);
-    auto P = [&](int k) { return kProfile[size_t(std::clamp(k, 0, int(kProfile.size()) - 1))]; };
+    auto P = [&](int k) { return profile[size_t(std::clamp(k, 0, int(profile.size()) - 1))]; };
     Pt p0 = P(i - 1), p1 = P(i), p2 = P(i + 1), p3 = P(i + 2);
     auto cr = [&](float a, float b, float c, float d) {
         return 0.5f * (2 * b + (-a + c) * s + (2 * a - 5 * b + 4 * c - d) * s * s + (-a + 3 * b - 3 * c + d) * s * s * s);
@@ -122,8 +150,10 @@ struct Mesh {
     uint32_t count() const { return uint32_t(pos.size() / 3); }
 };
 
-// Revolves a polyline of (height, radius, v) about +Y. `outward` picks the side the
-// normals face. Triangles are wound counter-clockwise seen from that side.
+// Revolves a polyline of (height, radius, v) about +Y. The normals are perpendicular to
+// the line, on its right-hand side: away from the axis where the line goes up, towards
+// it where the line comes down; `outward` false flips them. Triangles are wound
+// counter-clockwise seen from the side the normals face.
 void lathe(Mesh& m, const std::vector<Pt>& line, const std::vector<float>& vcoord, bool outward, int segments) {
     uint32_t base = m.count();
     size_t rings = line.size();
@@ -173,14 +203,17 @@ void disc(Mesh& m, float h, float r, bool up, int segments, float v) {
     }
 }
 
-Mesh make_vessel(float lift, int detail) {
+// `legacy_interior`: the original relic (the full vase) flipped the normals of its lip and
+// interior wall, so that they face into the wall and the inside of the neck is culled.
+// It is kept byte for byte because golden images depend on it; every other output gets
+// a lip facing up and an interior facing the opening (it shows in an open bowl).
+Mesh make_vessel(float lift, const Shape& shape, int segments, int samples, bool legacy_interior) {
     Mesh m;
-    const int segments = 192 * detail, samples = 160 * detail;
     std::vector<Pt> outer;
     std::vector<float> vs;
     // Arc-length parameter for v so the bands keep their proportions.
     std::vector<Pt> raw;
-    for (int i = 0; i <= samples; ++i) raw.push_back(profile_at(float(i) / float(samples)));
+    for (int i = 0; i <= samples; ++i) raw.push_back(profile_at(shape.profile, float(i) / float(samples)));
     std::vector<float> len(raw.size(), 0);
     for (size_t i = 1; i < raw.size(); ++i) len[i] = len[i - 1] + std::hypot(raw[i].h - raw[i - 1].h, raw[i].r - raw[i - 1].r);
     for (size_t i = 0; i < raw.size(); ++i) {
@@ -193,11 +226,11 @@ Mesh make_vessel(float lift, int detail) {
     Pt lip = raw.back();
     std::vector<Pt> inner = {{lip.h + lift, lip.r}, {lip.h + lift + 0.002f, lip.r - wall * 0.5f}, {lip.h + lift, lip.r - wall}};
     for (int i = 1; i <= 12; ++i) {
-        float t = 1.0f - float(i) / 40.0f;
-        Pt p = profile_at(t);
+        float t = 1.0f - float(i) / float(shape.inner_div);
+        Pt p = profile_at(shape.profile, t);
         inner.push_back({p.h + lift, std::max(p.r - wall, 0.01f)});
     }
-    lathe(m, inner, std::vector<float>(inner.size(), 0.001f), false, segments);
+    lathe(m, inner, std::vector<float>(inner.size(), 0.001f), /*outward=*/!legacy_interior, segments);
     disc(m, inner.back().h, inner.back().r, true, segments, 0.001f);
     disc(m, lift, raw.front().r, false, segments, 0.999f);
     return m;
@@ -339,12 +372,18 @@ struct BinWriter {
     }
 };
 
-std::string primitive_json(BinWriter& bw, const Mesh& m, int material) {
+std::string primitive_json(BinWriter& bw, const Mesh& m, int material, bool short_indices) {
     int p = bw.accessor(bw.add(m.pos.data(), m.pos.size() * 4, 34962), 5126, m.count(), "VEC3", m.minv, m.maxv);
     int n = bw.accessor(bw.add(m.nrm.data(), m.nrm.size() * 4, 34962), 5126, m.count(), "VEC3");
     int t = bw.accessor(bw.add(m.tan.data(), m.tan.size() * 4, 34962), 5126, m.count(), "VEC4");
     int u = bw.accessor(bw.add(m.uv.data(), m.uv.size() * 4, 34962), 5126, m.count(), "VEC2");
-    int i = bw.accessor(bw.add(m.idx.data(), m.idx.size() * 4, 34963), 5125, m.idx.size(), "SCALAR");
+    int i;
+    if (short_indices && m.count() <= 65535) {
+        std::vector<uint16_t> idx16(m.idx.begin(), m.idx.end());
+        i = bw.accessor(bw.add(idx16.data(), idx16.size() * 2, 34963), 5123, idx16.size(), "SCALAR");
+    } else {
+        i = bw.accessor(bw.add(m.idx.data(), m.idx.size() * 4, 34963), 5125, m.idx.size(), "SCALAR");
+    }
     char buf[256];
     std::snprintf(buf, sizeof buf,
                   "{\"attributes\":{\"POSITION\":%d,\"NORMAL\":%d,\"TANGENT\":%d,\"TEXCOORD_0\":%d},\"indices\":%d,\"material\":%d}",
@@ -357,20 +396,29 @@ std::string primitive_json(BinWriter& bw, const Mesh& m, int material) {
 int main(int argc, char** argv) {
     namespace fs = std::filesystem;
     fs::path out;
-    int detail = 1, tw = 1024;
-    std::string material = "bronze";
+    int detail = 1, tw = -1;  // -1: the level of detail's default
+    bool detail_given = false;
+    std::string material = "bronze", shape_name = "vase", lod = "full";
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "--detail" && i + 1 < argc) detail = std::atoi(argv[++i]);
+        if (a == "--detail" && i + 1 < argc) detail = std::atoi(argv[++i]), detail_given = true;
         else if (a == "--material" && i + 1 < argc) material = argv[++i];
+        else if (a == "--shape" && i + 1 < argc) shape_name = argv[++i];
+        else if (a == "--lod" && i + 1 < argc) lod = argv[++i];
         else if (a == "--texture" && i + 1 < argc) tw = std::atoi(argv[++i]);
         else if (out.empty() && a.rfind("--", 0) != 0) out = a;
         else out.clear(), detail = 0;
     }
+    const bool small = lod == "small";
+    if (tw == -1) tw = small ? 512 : 1024;
     Finish finish = material == "porcelain" ? Finish::Porcelain : material == "jade" ? Finish::Jade : Finish::Bronze;
+    const Shape& shape = shape_name == "jar" ? kJar : shape_name == "bowl" ? kBowl : kVase;
     if (out.empty() || detail < 1 || detail > 16 || tw < 64 || tw > 16384 ||
-        (material != "bronze" && material != "porcelain" && material != "jade")) {
-        std::fprintf(stderr, "usage: make-relic OUT_DIR [--material bronze|porcelain|jade] [--detail 1..16] [--texture 64..16384]\n");
+        (material != "bronze" && material != "porcelain" && material != "jade") ||
+        (shape_name != "vase" && shape_name != "jar" && shape_name != "bowl") || (lod != "full" && lod != "small") ||
+        (small && detail_given)) {
+        std::fprintf(stderr, "usage: make-relic OUT_DIR [--material bronze|porcelain|jade] [--shape vase|jar|bowl] "
+                             "[--detail 1..16 | --lod small] [--texture 64..16384]\n");
         return 2;
     }
     const bool jpeg = tw >= 4096;
@@ -384,16 +432,26 @@ int main(int argc, char** argv) {
     const int th = tw / 2;
     Pixels color, normal, orm, stone;
     make_textures(finish, tw, th, color, normal, orm);
-    make_stone(256, 256, stone);
+    const int sw = small ? 128 : 256;  // plinth texture side
+    make_stone(sw, sw, stone);
     std::string names[4] = {std::string("vessel_basecolor.") + ext, std::string("vessel_normal.") + ext,
                             std::string("vessel_orm.") + ext, "plinth_basecolor.png"};
     struct { const std::string& name; const Pixels& px; int w, h; } images[] = {
-        {names[0], color, tw, th}, {names[1], normal, tw, th}, {names[2], orm, tw, th}, {names[3], stone, 256, 256}};
+        {names[0], color, tw, th}, {names[1], normal, tw, th}, {names[2], orm, tw, th}, {names[3], stone, sw, sw}};
     for (auto& img : images) {
         std::string path = (out / img.name).string();
+        // The small level of detail drops the (always opaque) alpha channel from its PNGs.
+        Pixels rgb;
+        if (small) {
+            rgb.resize(img.px.size() / 4 * 3);
+            for (size_t p = 0, n = img.px.size() / 4; p < n; ++p)
+                for (size_t c = 0; c < 3; ++c) rgb[p * 3 + c] = img.px[p * 4 + c];
+        }
+        const int comps = small ? 3 : 4;
+        const uint8_t* px = small ? rgb.data() : img.px.data();
         bool ok = img.name.size() > 4 && img.name.compare(img.name.size() - 4, 4, ".jpg") == 0
-                      ? stbi_write_jpg(path.c_str(), img.w, img.h, 4, img.px.data(), 92)
-                      : stbi_write_png(path.c_str(), img.w, img.h, 4, img.px.data(), img.w * 4);
+                      ? stbi_write_jpg(path.c_str(), img.w, img.h, comps, px, 92)
+                      : stbi_write_png(path.c_str(), img.w, img.h, comps, px, img.w * comps);
         if (!ok) {
             std::fprintf(stderr, "make-relic: error: cannot write %s\n", path.c_str());
             return 1;
@@ -401,9 +459,11 @@ int main(int argc, char** argv) {
     }
 
     BinWriter bw;
-    Mesh vessel = make_vessel(0.065f, detail), plinth = make_plinth();
-    std::string vessel_prim = primitive_json(bw, vessel, 0);
-    std::string plinth_prim = primitive_json(bw, plinth, 1);
+    const int segments = small ? 64 : 192 * detail, samples = small ? 48 : 160 * detail;
+    const bool legacy_interior = !small && &shape == &kVase;
+    Mesh vessel = make_vessel(0.065f, shape, segments, samples, legacy_interior), plinth = make_plinth();
+    std::string vessel_prim = primitive_json(bw, vessel, 0, small);
+    std::string plinth_prim = primitive_json(bw, plinth, 1, small);
     // Turntable: a full turn about +Y in 40 s, one key per quarter.
     std::vector<float> times = {0, 10, 20, 30, 40}, rots;
     for (int k = 0; k < 5; ++k) {

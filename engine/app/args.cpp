@@ -40,6 +40,16 @@ Result<float> Args::number(const std::string& flag, float fallback) const {
     return v;
 }
 
+Result<double> Args::seconds(const std::string& flag, double fallback) const {
+    auto it = values_.find(flag);
+    if (it == values_.end()) return fallback;
+    char* end = nullptr;
+    double v = std::strtod(it->second.c_str(), &end);
+    if (!end || *end || it->second.empty() || !std::isfinite(v) || v < 0 || v > 1e7)
+        return fail(flag + " expects seconds (0 or more), got '" + it->second + "'");
+    return v;
+}
+
 Result<int> Args::integer(const std::string& flag, int fallback) const {
     auto it = values_.find(flag);
     if (it == values_.end()) return fallback;

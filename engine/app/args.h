@@ -23,6 +23,8 @@ public:
     bool has(const std::string& flag) const { return values_.count(flag) > 0; }
     std::string get(const std::string& flag, const std::string& fallback) const;
     Result<float> number(const std::string& flag, float fallback) const;
+    // Show times: double precision, so "7.3" is the same instant wherever it is written.
+    Result<double> seconds(const std::string& flag, double fallback) const;
     Result<int> integer(const std::string& flag, int fallback) const;
     // "1920x1080"
     Result<std::pair<uint32_t, uint32_t>> size(const std::string& flag, uint32_t w, uint32_t h) const;

@@ -38,8 +38,9 @@ static uint64_t model_bytes(const fs::path& p) {
 }
 
 int cmd_bench(int argc, char** argv) {
-    auto args = Args::parse(argc, argv, 2, {"--corpus", "--frames", "--size", "--models"}, {"--quiet", "--no-load"});
+    auto args = Args::parse(argc, argv, 2, {"--corpus", "--frames", "--size", "--models", "--show"}, {"--quiet", "--no-load"});
     if (!args) { log::error(args.error().message); return kUsage; }
+    if (args->has("--show")) return bench_show(args->get("--show", ""));  // the show runtime only (CPU)
     log::set_quiet(true);
     auto frames = args->integer("--frames", 30);
     auto size = args->size("--size", 1920, 1080);

@@ -1,5 +1,6 @@
 // One function per subcommand; each returns an Exit code.
 #pragma once
+#include <string>
 
 namespace vitrine::app {
 
@@ -7,5 +8,13 @@ int cmd_info(int argc, char** argv);
 int cmd_render(int argc, char** argv);
 int cmd_view(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+// Scenes (scenes/*.scene.yaml).
+bool is_scene_file(const std::string& path);
+int cmd_render_scene(int argc, char** argv);
+int cmd_run(int argc, char** argv);
+int cmd_check(int argc, char** argv);
+int cmd_send(int argc, char** argv);
+int bench_show(const std::string& scene);
+int cmd_info_scene(const std::string& path);
 
 }  // namespace vitrine::app

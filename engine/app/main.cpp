@@ -7,6 +7,12 @@
 
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
+    "  vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--osc-port P]\n"
+    "  vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE]\n"
+    "  vitrine render SCENE --time T --out FILE.png [--size WxH]\n"
+    "  vitrine check SCENE\n"
+    "  vitrine send HOST:PORT /ADDRESS [ARGS...]   (one OSC message, e.g. /vitrine/go)\n"
+    "  vitrine info SCENE\n"
     "  vitrine view MODEL [MODEL...] [--fullscreen] [--size WxH] [--record DIR] [render options]\n"
     "  vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"
     "  vitrine render MODEL --turnaround N [--grid CxR] --out SHEET.png [--size WxH] [render options]\n"
@@ -26,8 +32,12 @@ int main(int argc, char** argv) {
         return argc < 2 ? kUsage : kOk;
     }
     std::string cmd = argv[1];
-    if (cmd == "info") return cmd_info(argc, argv);
-    if (cmd == "render") return cmd_render(argc, argv);
+    bool scene = argc > 2 && is_scene_file(argv[2]);
+    if (cmd == "info") return scene && argc == 3 ? cmd_info_scene(argv[2]) : cmd_info(argc, argv);
+    if (cmd == "render") return scene ? cmd_render_scene(argc, argv) : cmd_render(argc, argv);
+    if (cmd == "run") return cmd_run(argc, argv);
+    if (cmd == "check") return cmd_check(argc, argv);
+    if (cmd == "send") return cmd_send(argc, argv);
     if (cmd == "view") return cmd_view(argc, argv);
     if (cmd == "bench") return cmd_bench(argc, argv);
     std::fprintf(stderr, "vitrine: error: unknown command '%s'\n%s", cmd.c_str(), kUsageText);

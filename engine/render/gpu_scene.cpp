@@ -352,6 +352,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     lights_.clear();
     draw_data_.clear();
     uint64_t deformed_bytes = 0;
+    lights_.assign(room_lights_.begin(), room_lights_.end());  // keeps lights_'s capacity
     for (const Instance& inst : instances) {
         VITRINE_CHECK(inst.model < models_.size() && inst.pose);
         const ModelEntry& m = models_[inst.model];
@@ -383,7 +384,19 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
                 deformed_bytes += it.deformed.size() * sizeof(scene::Vertex);
             }
             draws_.push_back({m.gpu.get(), &gp, p, uint32_t(draw_data_.size()), deformed, kind, centre});
-            draw_data_.push_back({world, glm::inverseTranspose(world)});
+            shader::DrawUniform du{world, glm::inverseTranspose(world), glm::vec4(1), glm::vec4(0)};
+            for (const scene::MaterialOverride& o : inst.materials) {
+                if (o.material != prim.material) continue;
+                int bits = 0;
+                if (o.has_base_color) du.base_color = o.base_color, bits |= OVERRIDE_BASE_COLOR;
+                if (o.has_emissive) {
+                    float strength = o.material >= 0 ? m.cpu->materials[size_t(o.material)].emissive_strength : 1.0f;
+                    du.emissive = glm::vec4(o.emissive * strength, 0);
+                    bits |= OVERRIDE_EMISSIVE;
+                }
+                du.emissive.w = float(bits);
+            }
+            draw_data_.push_back(du);
         }
     }
     if (lights_.size() > LIGHTS_WARN && !warned_lights_) {

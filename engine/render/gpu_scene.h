@@ -29,6 +29,7 @@ struct Instance {
     ModelId model = 0;
     const scene::Pose* pose = nullptr;  // kept alive by the caller until draw() is recorded
     glm::mat4 transform{1};
+    std::span<const scene::MaterialOverride> materials;  // factors replaced for this instance
 };
 
 class GpuScene {
@@ -56,6 +57,9 @@ public:
     // deformed vertices go into the next frame slot (reused once the GPU is done with it).
     // `views`: how many draw() calls this frame will make (sizes the per-view uniform ring).
     Result<void> prepare(std::span<const Instance> instances, const Look& look, uint32_t views);
+    // Lights of the room (a show's light nodes, world space), drawn with every frame's
+    // instances' own lights until replaced.
+    void set_room_lights(std::span<const shader::LightUniform> lights) { room_lights_.assign(lights.begin(), lights.end()); }
     // The submission (Context timeline value) that carries the prepared frame: its slot
     // is reused once that has completed. Until told, the slot waits for everything submitted.
     void frame_submitted(uint64_t submission) { frames_[current_].busy_until = submission; }
@@ -125,7 +129,7 @@ private:
     std::vector<Draw> draws_;
     std::vector<uint32_t> opaque_, transmissive_, blended_;
     std::vector<float> depth_;
-    std::vector<shader::LightUniform> lights_;
+    std::vector<shader::LightUniform> lights_, room_lights_;
     std::vector<shader::DrawUniform> draw_data_;
     Look look_;
     uint32_t light_count_ = 0;

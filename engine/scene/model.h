@@ -183,6 +183,14 @@ struct Animation {
     float duration = 0;  // seconds
 };
 
+// A material's factors replaced for one instance (a show's tracks and cues set them).
+struct MaterialOverride {
+    int material = -1;  // index into Model::materials
+    bool has_base_color = false, has_emissive = false;
+    glm::vec4 base_color{1};
+    glm::vec3 emissive{0};  // the factor; KHR_materials_emissive_strength still applies
+};
+
 struct Model {
     std::string source;  // file name, for messages
     std::vector<Mesh> meshes;

@@ -1,0 +1,259 @@
+// `vitrine run SCENE`: the show in a window, on the wall clock. A click is a touch; the
+// OSC control port drives it from another program; the scene's files are watched and
+// a good new version replaces the running one at the same show time and state.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include <GLFW/glfw3.h>
+
+#include "app/args.h"
+#include "app/commands.h"
+#include "app/show_stage.h"
+#include "core/log.h"
+#include "display/window.h"
+#include "show/live.h"
+#include "show/osc.h"
+
+namespace vitrine::app {
+
+namespace {
+
+struct Clicks {
+    std::vector<std::pair<float, float>> at;  // 0..1, y down
+    double down_x = 0, down_y = 0;
+    bool toggle_fullscreen = false;
+};
+Clicks* g_clicks = nullptr;
+
+double seconds_after_midnight() {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return local.tm_hour * 3600.0 + local.tm_min * 60.0 + local.tm_sec;
+}
+
+}  // namespace
+
+int cmd_run(int argc, char** argv) {
+    auto args = Args::parse(argc, argv, 2,
+                            {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock"},
+                            {"--fullscreen", "--no-osc", "--quiet"});
+    if (!args) { log::error(args.error().message); return kUsage; }
+    if (args->words().size() != 1) {
+        log::error("usage: vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] "
+                   "[--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc]");
+        return kUsage;
+    }
+    if (args->has("--quiet")) log::set_quiet(true);
+    auto size = args->size("--size", 1280, 720);
+    auto seek = args->seconds("--seek", 0);
+    auto frames = args->integer("--frames", 0);  // > 0: close after N frames (tests)
+    auto port = args->integer("--osc-port", 9000);
+    for (const Error* e : {size ? nullptr : &size.error(), seek ? nullptr : &seek.error(),
+                           frames ? nullptr : &frames.error(), port ? nullptr : &port.error()})
+        if (e) { log::error(e->message); return kBadInput; }
+    if (*port < 0 || *port > 65535) { log::error("--osc-port expects 0..65535"); return kBadInput; }
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((!display || !*display) && (!wayland || !*wayland)) {
+        log::error("vitrine run: no display (DISPLAY and WAYLAND_DISPLAY are unset); render the show to files with "
+                   "`vitrine render " + args->words()[0] + " --out DIR/%05d.png --from 0 --to 20 --fps 10`");
+        return kGpuFailure;
+    }
+
+    show::ShowOptions so;
+    so.day_start = seconds_after_midnight();
+    so.epoch_start = double(std::time(nullptr));
+    if (args->has("--clock")) {
+        auto c = parse_clock(args->get("--clock", ""));
+        if (!c) { log::error(c.error().message); return kBadInput; }
+        so.day_start = *c;
+    }
+    so.aspect = float(size->first) / float(size->second);
+    std::vector<show::Problem> problems;
+    auto live = show::LiveShow::open(args->words()[0], so, problems);
+    for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
+    if (!live) return kBadInput;
+
+    std::unique_ptr<show::OscServer> osc;
+    if (!args->has("--no-osc")) {
+        show::OscOptions oo;
+        oo.host = args->get("--osc-host", "127.0.0.1");
+        oo.port = uint16_t(*port);
+        oo.secret = args->get("--osc-secret", "");
+        auto o = show::OscServer::open(oo);
+        if (!o) { log::error(o.error().message); return exit_code(o.error().kind); }
+        osc = std::move(*o);
+        log::info("run: OSC control on " + oo.host + ":" + std::to_string(osc->port()));
+    }
+
+    display::WindowOptions wo;
+    wo.width = size->first;
+    wo.height = size->second;
+    wo.fullscreen = args->has("--fullscreen");
+    wo.title = "Vitrine — " + args->words()[0];
+    auto win = display::Window::open(wo);
+    if (!win) { log::error(win.error().message); return exit_code(win.error().kind); }
+    display::Window& w = *win.value();
+
+    ShowStage st;
+    st.scene = &live->scene();
+    st.show = &live->show();
+    auto finish = [&](int code) { return st.finish(code); };
+    if (auto r = open_rig(st, w.rig_options(validation_requested())); !r) {
+        log::error(r.error().message);
+        return finish(exit_code(r.error().kind));
+    }
+    if (auto r = w.attach(*st.rig); !r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
+
+    if (*seek > 0) live->show().seek(*seek);
+    if (args->has("--state")) {
+        show::Input in;
+        in.t = live->show().now();
+        in.address = "/vitrine/state";
+        in.args = {args->get("--state", "")};
+        live->show().input(in);
+    }
+
+    Clicks clicks;
+    g_clicks = &clicks;
+    glfwSetMouseButtonCallback(w.glfw(), [](GLFWwindow* gw, int button, int action, int) {
+        if (button != GLFW_MOUSE_BUTTON_LEFT) return;
+        double x, y;
+        glfwGetCursorPos(gw, &x, &y);
+        if (action == GLFW_PRESS) {
+            g_clicks->down_x = x, g_clicks->down_y = y;
+            return;
+        }
+        int ww, wh;
+        glfwGetWindowSize(gw, &ww, &wh);
+        if (ww > 0 && wh > 0) g_clicks->at.push_back({float(x / ww), float(y / wh)});
+    });
+    glfwSetKeyCallback(w.glfw(), [](GLFWwindow* gw, int key, int, int action, int) {
+        if (action != GLFW_PRESS) return;
+        if (key == GLFW_KEY_F11 || key == GLFW_KEY_ENTER) g_clicks->toggle_fullscreen = true;
+        if (key == GLFW_KEY_ESCAPE || key == GLFW_KEY_Q) glfwSetWindowShouldClose(gw, 1);
+    });
+
+    // Show time = where the clock was set (start, --seek, /vitrine/seek) + wall time since.
+    auto wall = [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
+    double base_show = live->show().now(), base_wall = wall();
+    std::vector<show::OscMessage> messages;
+    std::vector<render::View> views(1);
+    int drawn = 0, fruitless = 0;
+    std::string last_state = live->show().state();
+    log::info("run: " + args->words()[0] + " in state " + last_state + "; click to touch, F11 fullscreen, Esc quits");
+    while (!w.should_close()) {
+        glfwPollEvents();
+        double now = base_show + (wall() - base_wall);
+        show::Show& show = live->show();
+
+        if (osc) {
+            messages.clear();
+            osc->poll(messages);
+            for (const show::OscMessage& m : messages) {
+                if (m.address == "/vitrine/seek") {
+                    double s = m.args.empty() ? -1 : std::strtod(m.args[0].c_str(), nullptr);
+                    if (!(s >= 0)) { log::warn("OSC /vitrine/seek needs seconds >= 0"); continue; }
+                    show.seek(s);
+                    base_show = s, base_wall = wall(), now = s;
+                } else if (m.address == "/vitrine/status") {
+                    char t[32];
+                    std::snprintf(t, sizeof t, "%.3f", show.now());
+                    osc->reply(m.sender, "/vitrine/status", {show.state(), t, show.current_cue()});
+                } else {
+                    show::Input in;
+                    in.t = now;
+                    in.address = m.address;
+                    in.args = m.args;
+                    show.input(in);
+                }
+            }
+        }
+        for (auto [x, y] : clicks.at) {
+            show::Input in;
+            in.t = now;
+            in.kind = show::InputKind::TouchAt;
+            in.x = x, in.y = y;
+            show.input(in);
+        }
+        clicks.at.clear();
+        if (clicks.toggle_fullscreen) { w.toggle_fullscreen(); clicks.toggle_fullscreen = false; }
+        show.advance(now);
+
+        problems.clear();
+        switch (live->poll(problems)) {
+            case show::LiveShow::Reload::None: break;
+            case show::LiveShow::Reload::Failed:
+                for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
+                log::warn("run: " + args->words()[0] + " has " + std::to_string(problems.size()) +
+                          " problem(s); the last good version keeps running");
+                break;
+            case show::LiveShow::Reload::Reloaded: {
+                st.scene = &live->scene();
+                st.show = &live->show();
+                if (auto r = upload_scene(st); !r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
+                char ms[32];
+                std::snprintf(ms, sizeof ms, "%.0f", live->last_reload_ms());
+                log::info("run: reloaded " + args->words()[0] + " in " + ms + " ms at show time " +
+                          std::to_string(live->show().now()) + ", state " + live->show().state());
+                break;
+            }
+        }
+        for (const std::string& line : live->show().take_warnings()) log::warn(line);
+        for (const std::string& line : live->show().take_log()) log::info(line);
+        for (const show::OutgoingOsc& m : live->show().take_outgoing())
+            if (auto r = show::osc_send(m.to, m.address, m.args); !r) log::warn(r.error().message);
+        if (live->show().state() != last_state) {
+            last_state = live->show().state();
+            log::info("run: state " + last_state + " at show time " + std::to_string(live->show().now()));
+        }
+
+        uint32_t fw, fh;
+        w.framebuffer_size(&fw, &fh);
+        if (fw == 0 || fh == 0) {
+            glfwWaitEventsTimeout(0.1);
+            continue;
+        }
+        render::Look look = prepare_frame(st);
+        views[0] = frame_view(st.frame, {0, 0, fw, fh});
+        auto r = w.draw(st.instances, look, views);
+        if (!r && r.error().kind == ErrorKind::DeviceLost) {
+            if (++fruitless >= 3) {
+                log::error(r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
+                return finish(exit_code(ErrorKind::DeviceLost));
+            }
+            if (auto rec = st.rig->recover(); !rec) { log::error(rec.error().message); return finish(exit_code(rec.error().kind)); }
+            continue;
+        }
+        if (!r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
+        if (r.value()) ++drawn, fruitless = 0;
+        if (frames.value() > 0 && drawn >= frames.value()) break;
+    }
+    log::info("run: " + std::to_string(w.frames_presented()) + " frames presented; show time " +
+              std::to_string(live->show().now()) + ", state " + live->show().state());
+    return finish(kOk);
+}
+
+}  // namespace vitrine::app
+
+namespace vitrine::app {
+
+// `vitrine send HOST:PORT ADDRESS [ARGS...]`: one OSC message, e.g. to a running show.
+int cmd_send(int argc, char** argv) {
+    if (argc < 4) {
+        log::error("usage: vitrine send HOST:PORT /ADDRESS [ARGS...]   e.g. vitrine send 127.0.0.1:9000 /vitrine/go");
+        return kUsage;
+    }
+    std::vector<std::string> args(argv + 4, argv + argc);
+    if (auto r = show::osc_send(argv[2], argv[3], args); !r) {
+        log::error(r.error().message);
+        return exit_code(r.error().kind);
+    }
+    return kOk;
+}
+
+}  // namespace vitrine::app

@@ -1,0 +1,280 @@
+// The scene commands: `render SCENE` (offline, any span of show time), `check SCENE`,
+// `info SCENE`. `run SCENE` (the window) is in cmd_run.cpp.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "app/args.h"
+#include "app/commands.h"
+#include "app/show_stage.h"
+#include "core/log.h"
+#include "core/paths.h"
+#include "display/offscreen.h"
+#include "show/inputs.h"
+
+namespace vitrine::app {
+
+bool is_scene_file(const std::string& path) {
+    auto ends = [&](const char* s) {
+        std::string e(s);
+        return path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+    };
+    return ends(".scene.yaml") || ends(".scene.yml");
+}
+
+namespace {
+
+// "%05d"-style frame numbers in --out: one integer conversion, "%%" for a percent sign.
+Result<std::string> frame_path(const std::string& pattern, long index, bool* numbered) {
+    std::string out;
+    int conversions = 0;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] != '%') {
+            out += pattern[i];
+            continue;
+        }
+        if (i + 1 < pattern.size() && pattern[i + 1] == '%') {
+            out += '%';
+            ++i;
+            continue;
+        }
+        size_t j = i + 1;
+        bool zero = j < pattern.size() && pattern[j] == '0';
+        if (zero) ++j;
+        int width = 0;
+        while (j < pattern.size() && isdigit(static_cast<unsigned char>(pattern[j])) && width < 100)
+            width = width * 10 + (pattern[j++] - '0');
+        if (j >= pattern.size() || pattern[j] != 'd' || width > 20)
+            return fail("--out '" + pattern + "': only a frame number like %05d may follow '%' (use %% for a percent sign)");
+        char buf[32];
+        std::snprintf(buf, sizeof buf, zero ? "%0*ld" : "%*ld", width, index);
+        out += buf;
+        ++conversions;
+        i = j;
+    }
+    if (conversions > 1) return fail("--out '" + pattern + "' has more than one frame number");
+    *numbered = conversions == 1;
+    return out;
+}
+
+void progress(long done, long total, std::chrono::steady_clock::time_point start) {
+    if (!isatty(STDERR_FILENO) || total < 2) return;
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double eta = done > 0 ? elapsed / double(done) * double(total - done) : 0;
+    int bar = int(30 * done / total);
+    std::fprintf(stderr, "\r[%.*s%*s] %ld/%ld frames, %.0f s left   ", bar, "##############################",
+                 30 - bar, "", done, total, eta);
+    if (done == total) std::fputc('\n', stderr);
+    std::fflush(stderr);
+}
+
+Result<std::vector<show::Input>> read_inputs(const std::string& path) {
+    auto bytes = read_file(path, 16u << 20);
+    if (!bytes) return bytes.error();
+    std::vector<show::Problem> problems;
+    auto inputs = show::parse_inputs(path, std::string(bytes->begin(), bytes->end()), problems);
+    if (!problems.empty()) {
+        for (size_t i = 0; i + 1 < problems.size(); ++i) std::fprintf(stderr, "%s\n", problems[i].str().c_str());
+        return fail(problems.back().str());
+    }
+    return inputs;
+}
+
+}  // namespace
+
+int cmd_render_scene(int argc, char** argv) {
+    auto args = Args::parse(argc, argv, 2,
+                            {"--out", "--size", "--from", "--to", "--fps", "--time", "--inputs", "--clock"}, {"--quiet"});
+    if (!args) { log::error(args.error().message); return kUsage; }
+    if (args->words().size() != 1 || !args->has("--out") || (args->has("--time") && (args->has("--from") || args->has("--to")))) {
+        log::error("usage: vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] "
+                   "[--clock HH:MM]  |  vitrine render SCENE --time T --out FILE.png");
+        return kUsage;
+    }
+    if (args->has("--quiet")) log::set_quiet(true);
+    auto size = args->size("--size", 1280, 720);
+    auto from = args->seconds(args->has("--time") ? "--time" : "--from", 0);
+    auto to = args->seconds("--to", from ? *from : 0);
+    auto fps = args->seconds("--fps", 30);
+    auto clock = parse_clock(args->get("--clock", "09:00"));
+    for (const Error* e : {size ? nullptr : &size.error(), from ? nullptr : &from.error(), to ? nullptr : &to.error(),
+                           fps ? nullptr : &fps.error(), clock ? nullptr : &clock.error()})
+        if (e) { log::error(e->message); return kBadInput; }
+    if (*fps <= 0 || *fps > 1000) { log::error("--fps expects a rate above 0 and at most 1000"); return kBadInput; }
+    if (*to < *from) { log::error("--to must not be before --from"); return kBadInput; }
+    double span_frames = std::floor((*to - *from) * *fps + 1e-6) + 1;
+    if (span_frames > 1e6) { log::error("--from .. --to at --fps makes more than a million frames"); return kBadInput; }
+    long count = long(span_frames);
+    std::string pattern = args->get("--out", "");
+    bool numbered = false;
+    if (auto p = frame_path(pattern, 0, &numbered); !p) { log::error(p.error().message); return kBadInput; }
+    if (count > 1 && !numbered) {
+        log::error("--out '" + pattern + "' needs a frame number like %05d for " + std::to_string(count) + " frames");
+        return kBadInput;
+    }
+    auto [w, h] = *size;
+
+    show::AssetCache cache;
+    auto scene = load_show(args->words()[0], cache);
+    if (!scene) return kBadInput;
+    show::ShowOptions so;
+    so.day_start = *clock;
+    so.aspect = float(w) / float(h);
+    auto show = show::Show::create(*scene, so);
+    ShowStage st;
+    st.scene = scene.get();
+    st.show = show.get();
+    if (args->has("--inputs")) {
+        auto inputs = read_inputs(args->get("--inputs", ""));
+        if (!inputs) { log::error(inputs.error().message); return kBadInput; }
+        for (const show::Input& in : *inputs) st.show->input(in);
+    }
+    display::RigOptions ro;
+    ro.validation = validation_requested();
+    if (auto r = open_rig(st, ro); !r) { log::error(r.error().message); return st.finish(exit_code(r.error().kind)); }
+    auto out_r = display::Offscreen::create(*st.rig, w, h);
+    if (!out_r) { log::error(out_r.error().message); return st.finish(exit_code(out_r.error().kind)); }
+    display::Offscreen& out = *out_r.value();
+
+    // Frame i is show time from + i / fps. The show only moves forward here; after a lost
+    // device it seeks back to the first frame not read back (seeking equals playing).
+    auto start = std::chrono::steady_clock::now();
+    std::vector<render::View> views(1);
+    int fruitless = 0;
+    uint64_t done_at_loss = UINT64_MAX;
+    for (long i = 0; i <= count;) {
+        Result<void> r;
+        if (i < count) {
+            double t = *from + double(i) / *fps;
+            if (t < st.show->now()) st.show->seek(t); else st.show->advance(t);
+            for (const std::string& w : st.show->take_warnings()) log::warn(w);
+            for (const std::string& line : st.show->take_log()) log::info(line);
+            for (const show::OutgoingOsc& m : st.show->take_outgoing())
+                log::info("render: not sending OSC " + m.address + " to " + m.to + " (offline)");
+            render::Look look = prepare_frame(st);
+            views[0] = frame_view(st.frame, {0, 0, w, h});
+            bool unused;
+            r = out.submit(st.instances, look, views, frame_path(pattern, i, &unused).value());
+            progress(i + 1, count, start);
+        } else {
+            r = out.finish();
+        }
+        if (r) {
+            ++i;
+            continue;
+        }
+        if (r.error().kind != ErrorKind::DeviceLost) { log::error(r.error().message); return st.finish(exit_code(r.error().kind)); }
+        fruitless = out.frames_completed() == done_at_loss ? fruitless + 1 : 0;
+        done_at_loss = out.frames_completed();
+        if (fruitless >= 3) {
+            log::error(r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
+            return st.finish(exit_code(ErrorKind::DeviceLost));
+        }
+        if (auto rec = st.rig->recover(); !rec) { log::error(rec.error().message); return st.finish(exit_code(rec.error().kind)); }
+        i = long(out.frames_completed());
+    }
+    bool unused;
+    log::info("wrote " + (count > 1 ? std::to_string(count) + " frames " + frame_path(pattern, 0, &unused).value() + " ..."
+                                    : frame_path(pattern, 0, &unused).value()) +
+              " (" + std::to_string(w) + "x" + std::to_string(h) + ", show time " + std::to_string(*from) + " .. " +
+              std::to_string(*from + double(count - 1) / *fps) + " s, state " + st.show->state() + ")");
+    out_r.value().reset();
+    return st.finish(kOk);
+}
+
+int cmd_check(int argc, char** argv) {
+    auto args = Args::parse(argc, argv, 2, {}, {});
+    if (!args || args->words().size() != 1) {
+        log::error(args ? "usage: vitrine check SCENE" : args.error().message);
+        return kUsage;
+    }
+    std::vector<show::Problem> problems;
+    auto scene = show::load_scene(args->words()[0], problems);
+    for (const show::Problem& p : problems) std::printf("%s\n", p.str().c_str());
+    if (!scene) {
+        std::fprintf(stderr, "%s: %zu problem%s\n", args->words()[0].c_str(), problems.size(), problems.size() == 1 ? "" : "s");
+        return kBadInput;
+    }
+    const show::SceneFile& f = scene->file;
+    std::printf("%s: ok (%zu assets, %zu nodes, %zu timelines, %zu cues, %zu states%s)\n", args->words()[0].c_str(),
+                f.assets.size(), f.nodes.size(), f.timelines.size(), f.cues.size(), f.states.size(),
+                f.hooks.empty() ? "" : ", hooks");
+    return kOk;
+}
+
+static std::string seconds(double t) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", t);
+    return buf;
+}
+
+int cmd_info_scene(const std::string& path) {
+    std::vector<show::Problem> problems;
+    auto scene = show::load_scene(path, problems);
+    if (!scene) {
+        for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
+        return kBadInput;
+    }
+    const show::SceneFile& f = scene->file;
+    std::printf("scene %s\n", path.c_str());
+    std::printf("assets (%zu):\n", f.assets.size());
+    for (const show::Asset& a : f.assets) std::printf("  %s: %s\n", a.name.c_str(), a.resolved.string().c_str());
+    std::printf("nodes (%zu):\n", f.nodes.size());
+    for (const show::Node& n : f.nodes) {
+        int depth = 0;
+        for (int p = n.parent; p >= 0; p = f.nodes[size_t(p)].parent) ++depth;
+        std::string what = !n.model.empty() ? "model " + n.model + (n.animation.empty() ? "" : ", animation " + n.animation)
+                           : n.light         ? std::string("light")
+                           : n.camera        ? std::string(n.camera->orbit ? "camera (orbit)" : "camera")
+                                             : std::string("group");
+        std::printf("  %*s%s: %s%s\n", depth * 2, "", n.name.c_str(), what.c_str(), n.visible ? "" : " (hidden)");
+    }
+    std::printf("timelines (%zu):\n", f.timelines.size());
+    for (const show::Timeline& t : f.timelines)
+        std::printf("  %s: %g s%s, %zu tracks, %zu labels\n", t.name.c_str(), t.duration, t.loop ? " looping" : "",
+                    t.tracks.size(), t.labels.size());
+    std::printf("states (%zu), start %s:\n", f.states.size(),
+                f.start.empty() ? (f.states.empty() ? "-" : f.states[0].name.c_str()) : f.start.c_str());
+    for (const show::State& s : f.states) {
+        std::printf("  %s: timeline %s\n", s.name.c_str(), s.timeline.empty() ? "-" : s.timeline.c_str());
+        for (const show::Transition& tr : s.transitions) {
+            std::string on;
+            switch (tr.kind) {
+                case show::TransitionKind::Touch: on = "touch " + tr.node; break;
+                case show::TransitionKind::Idle: on = "idle " + std::to_string(int(tr.after)) + " s"; break;
+                case show::TransitionKind::End: on = "end of timeline"; break;
+                case show::TransitionKind::Osc: on = "OSC " + tr.osc; break;
+                case show::TransitionKind::TimeOfDay: {
+                    char buf[16];
+                    std::snprintf(buf, sizeof buf, "%02d:%02d", tr.time_of_day / 3600, tr.time_of_day / 60 % 60);
+                    on = std::string("time of day ") + buf;
+                    break;
+                }
+            }
+            std::printf("    on %s -> %s\n", on.c_str(), tr.to.c_str());
+        }
+        bool has_idle = std::any_of(s.transitions.begin(), s.transitions.end(),
+                                    [](const show::Transition& t) { return t.kind == show::TransitionKind::Idle; });
+        std::string start = f.start.empty() ? f.states[0].name : f.start;
+        if (!has_idle && s.idle_default && s.name != start)
+            std::printf("    on idle %g s -> %s (the default)\n", f.idle_timeout, start.c_str());
+    }
+    std::printf("cues (%zu):\n", f.cues.size());
+    for (const show::Cue& c : f.cues) {
+        std::string when = c.trigger == show::TriggerKind::Go      ? "GO"
+                           : c.trigger == show::TriggerKind::Touch ? "touch " + c.node
+                           : c.trigger == show::TriggerKind::Osc   ? "OSC " + c.osc
+                           : c.timeline.empty()                    ? "at " + seconds(c.at) + " s"
+                                                                   : "at " + c.timeline + " " + seconds(c.at) + " s";
+        std::printf("  %s%s%s: %s, %zu action%s\n", c.id.c_str(), c.name.empty() ? "" : " ", c.name.c_str(), when.c_str(),
+                    c.actions.size(), c.actions.size() == 1 ? "" : "s");
+    }
+    if (!f.hooks.empty()) std::printf("hooks: %s\n", scene->hooks_file.string().c_str());
+    return kOk;
+}
+
+}  // namespace vitrine::app

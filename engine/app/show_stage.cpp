@@ -1,0 +1,139 @@
+#include "app/show_stage.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/log.h"
+#include "render/environment.h"
+#include "render/lights.h"
+
+namespace vitrine::app {
+
+ShowStage::~ShowStage() { rig.reset(); }
+
+int ShowStage::finish(int code) {
+    uint32_t messages = rig ? rig->validation_messages() : 0;
+    rig.reset();
+    if (messages > 0) {
+        log::error(std::to_string(messages) + " Vulkan validation message(s); failing the run");
+        return exit_code(ErrorKind::Validation);
+    }
+    return code;
+}
+
+std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::AssetCache& cache) {
+    std::vector<show::Problem> problems;
+    auto scene = show::load_scene(path, problems, &cache);
+    for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
+    if (!scene)
+        log::error(path + ": " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
+                   " (listed above); nothing was shown");
+    return scene;
+}
+
+namespace {
+
+// A device lost while uploading is rebuilt like one lost while drawing (a few times at most).
+template <typename F>
+Result<void> with_retries(display::Rig& rig, F f) {
+    for (int recoveries = 0;; ++recoveries) {
+        auto r = f();
+        if (r) return {};
+        if (r.error().kind != ErrorKind::DeviceLost || recoveries >= 3) return r.error();
+        if (auto rec = rig.recover(); !rec) return rec.error();
+    }
+}
+
+std::shared_ptr<ImageF> scene_environment(const show::LoadedScene& scene) {
+    auto it = scene.environments.find(scene.file.environment.source);
+    if (it != scene.environments.end()) return it->second;
+    static std::shared_ptr<ImageF> studio = std::make_shared<ImageF>(render::procedural_studio());
+    return studio;
+}
+
+}  // namespace
+
+Result<void> upload_scene(ShowStage& st) {
+    for (const auto& [name, model] : st.scene->models) {
+        if (std::find(st.uploaded.begin(), st.uploaded.end(), model) != st.uploaded.end()) continue;
+        render::ModelId id = 0;
+        // After a recover() the rig has uploaded it already; add_model then returns its id.
+        auto r = with_retries(*st.rig, [&]() -> Result<void> {
+            auto added = st.rig->add_model(*model);
+            if (!added) return added.error();
+            id = *added;
+            return {};
+        });
+        if (!r) return r;
+        st.uploaded.push_back(model);
+        st.ids.push_back(id);
+    }
+    auto env = scene_environment(*st.scene);
+    if (env != st.environment) {
+        st.environment = env;
+        return with_retries(*st.rig, [&] { return st.rig->set_environment(*st.environment); });
+    }
+    return {};
+}
+
+Result<void> open_rig(ShowStage& st, const display::RigOptions& options) {
+    auto rig = display::Rig::create(options);
+    if (!rig) return rig.error();
+    st.rig = std::move(*rig);
+    return upload_scene(st);
+}
+
+render::Look prepare_frame(ShowStage& st) {
+    st.show->evaluate(st.frame);
+    const show::Frame& f = st.frame;
+    st.instances.clear();
+    for (const show::FrameModel& fm : f.models) {
+        if (!fm.visible) continue;
+        auto it = std::find_if(st.uploaded.begin(), st.uploaded.end(),
+                               [&](const std::shared_ptr<scene::Model>& m) { return m.get() == fm.model; });
+        if (it == st.uploaded.end()) continue;  // not uploaded (cannot happen after upload_scene)
+        render::Instance inst;
+        inst.model = st.ids[size_t(it - st.uploaded.begin())];
+        inst.pose = &fm.pose;
+        inst.transform = fm.world;
+        inst.materials = fm.materials;
+        st.instances.push_back(inst);
+    }
+    st.lights.clear();
+    for (const show::FrameLight& l : f.lights) st.lights.push_back(render::light_uniform(l.light, l.world));
+    st.rig->scene().set_room_lights(st.lights);
+
+    const show::LookDesc& ld = st.scene->file.look;
+    render::Look look;
+    look.tonemap = ld.tonemap == "aces" ? render::ToneMap::Aces
+                   : ld.tonemap == "none" ? render::ToneMap::None
+                                          : render::ToneMap::PbrNeutral;
+    look.exposure_ev = f.exposure;
+    look.solid_background = ld.solid_background;
+    look.background = ld.background;
+    look.env_intensity = f.env_intensity;
+    look.env_rotation = glm::radians(f.env_rotation);
+    return look;
+}
+
+render::View frame_view(const show::Frame& frame, const render::Rect& viewport) {
+    show::CameraMatrices m = show::camera_view(frame, float(viewport.width) / float(viewport.height));
+    render::View v;
+    v.view = m.view;
+    v.proj = m.proj;
+    v.eye = m.eye;
+    v.viewport = viewport;
+    return v;
+}
+
+Result<double> parse_clock(const std::string& text) {
+    int h = 0, m = 0, s = 0;
+    char extra = 0;
+    int n = std::sscanf(text.c_str(), "%d:%d:%d%c", &h, &m, &s, &extra);
+    if (n == 2 || n == 3) {
+        if (h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60) return double(h * 3600 + m * 60 + s);
+    }
+    return fail("--clock expects HH:MM or HH:MM:SS, got '" + text + "'");
+}
+
+}  // namespace vitrine::app

@@ -1,0 +1,74 @@
+// The scene at one show time, as plain data every output draws from: world matrices,
+// posed models with their material factors, lights, the camera, environment and look.
+// Made by Show::evaluate (reusing its memory from frame to frame).
+#pragma once
+#include <string>
+#include <vector>
+
+#include <glm/glm.hpp>
+
+#include "scene/model.h"
+#include "scene/orbit.h"
+#include "scene/pose.h"
+
+namespace vitrine::show {
+
+struct FrameModel {
+    int node = -1;                   // scene node
+    std::string asset;               // glTF asset name
+    const scene::Model* model = nullptr;
+    int animation = -1;
+    float animation_time = 0;        // seconds into the animation
+    glm::mat4 world{1};              // the node's world matrix (metres)
+    bool visible = true;
+    scene::Pose pose;                // posed in the model's space
+    std::vector<scene::MaterialOverride> materials;  // factors set by tracks and cues
+    glm::vec3 min{0}, max{0};        // world bounds (pose bounds through `world`)
+    bool empty = true;
+};
+
+struct FrameLight {
+    int node = -1;
+    scene::Light light;              // colour, intensity (after tracks), cone in radians
+    glm::mat4 world{1};
+};
+
+// How the picture is taken. The projection's aspect is the output's; see camera_view().
+struct FrameCamera {
+    int node = -1;                   // -1: the automatic framing of every visible relic
+    glm::mat4 world{1};              // camera frame (looks down -Z, +Y up), unscaled
+    float yfov = 0.6981317f;         // radians
+    float znear = 0.05f, zfar = 0;   // metres; zfar 0 = from the scene's bounds
+    bool orbit = false;              // world came from an orbit (or the automatic framing)
+    bool auto_fit = false;           // the automatic framing: distance fits the bounds to the aspect
+    scene::Orbit fit;                // auto_fit: yaw, pitch, target; distance computed per aspect
+};
+
+struct Frame {
+    double time = 0;
+    std::string state;
+    std::vector<glm::mat4> world;    // per scene node
+    std::vector<uint8_t> visible;    // per scene node, after parents
+    std::vector<FrameModel> models;  // model nodes, file order
+    std::vector<FrameLight> lights;  // visible light nodes, file order
+    FrameCamera camera;
+    float env_rotation = 0;          // degrees
+    float env_intensity = 1;
+    float exposure = 0;              // EV
+    glm::vec3 min{0}, max{0};        // bounds of visible models
+    bool empty = true;
+};
+
+// View and projection of `camera` for a picture of `aspect` (width / height), with
+// Vulkan clip space. Every output and the picking of touches use this one routine.
+struct CameraMatrices {
+    glm::mat4 view{1}, proj{1};
+    glm::vec3 eye{0};
+};
+CameraMatrices camera_view(const Frame& frame, float aspect);
+
+// The model node a ray from the camera through (x, y) of the picture (0..1, y down)
+// hits first (its world bounds), or -1.
+int pick(const Frame& frame, float aspect, float x, float y);
+
+}  // namespace vitrine::show

@@ -1,0 +1,565 @@
+// Lua 5.4 hook sandbox. The Lua library is the C build: a Lua error is a longjmp, so
+// no C function below may hold a C++ object with a destructor when it calls something
+// that can raise (any allocating Lua API call, luaL_error, lua_error). C++ work happens
+// in closed scopes (see attempt()); its failure text waits in Sandbox::pending.
+#include "show/hooks.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <lua.hpp>
+
+namespace vitrine::show {
+namespace {
+
+constexpr int kHookStep = 1000;  // instructions between two budget checks
+const char kShowKey = 0;         // its address keys the real `show` table in the registry
+
+// Everything the C functions need, reached from the state's extra space.
+struct Sandbox {
+    size_t memory_limit = 0;
+    size_t in_use = 0;
+    // The budget is shared by nested calls (show.cue inside on_cue runs on_cue again),
+    // so a hook cannot launder its budget through the show.
+    uint64_t instruction_limit = 0;
+    uint64_t executed = 0;
+    bool exhausted = false;  // once past the budget, pcall may no longer catch the error
+    struct Call {            // the call in progress; saved and restored around nested calls
+        HookApi* api = nullptr;
+        bool running = false;
+        bool refused = false;  // the allocator said no during this call
+        int memory_line = 0;   // where it said no
+        int error_line = 0;    // innermost Lua line when the error was raised
+    } call;
+    lua_State* L = nullptr;
+    std::string file;  // as given, for messages
+    std::string src;   // Lua's short form of the chunk name: the prefix of its messages
+    std::string budget_message, memory_message;
+    std::string pending;  // a C++ failure about to become a Lua error
+    std::string state;    // show.state and show.time for the next refresh
+    double time = 0;
+};
+
+Sandbox& sandbox(lua_State* L) { return **static_cast<Sandbox**>(lua_getextraspace(L)); }
+
+// The current line of the innermost Lua function from `level` outwards (0: unknown).
+// Reads only; allocates nothing, so it is safe inside the allocator and the handler.
+int innermost_line(lua_State* L, int level) {
+    lua_Debug ar;
+    while (lua_getstack(L, level++, &ar))
+        if (lua_getinfo(L, "l", &ar) && ar.currentline > 0) return ar.currentline;
+    return 0;
+}
+
+// ---- limits ------------------------------------------------------------------------------
+
+void* allocate(void* ud, void* ptr, size_t osize, size_t nsize) {
+    Sandbox& c = *static_cast<Sandbox*>(ud);
+    size_t old = ptr ? osize : 0;  // without ptr, osize is a type tag
+    if (nsize == 0) {
+        std::free(ptr);
+        c.in_use -= old;
+        return nullptr;
+    }
+    // Shrinking always succeeds (Lua relies on it); growth stops at the ceiling.
+    if (nsize > old && nsize - old > c.memory_limit - c.in_use) {
+        c.call.refused = true;
+        // A refused allocation is raised as LUA_ERRMEM, for which Lua runs no message
+        // handler: remember the line now.
+        if (c.call.running && c.L) c.call.memory_line = innermost_line(c.L, 0);
+        return nullptr;
+    }
+    void* grown = std::realloc(ptr, nsize);
+    if (grown) c.in_use = c.in_use - old + nsize;
+    return grown;
+}
+
+void count_hook(lua_State* L, lua_Debug*) {
+    Sandbox& c = sandbox(L);
+    c.executed += kHookStep;
+    if (c.executed <= c.instruction_limit) return;
+    c.exhausted = true;
+    lua_pushstring(L, c.budget_message.c_str());
+    lua_error(L);
+}
+
+// The message handler of every protected run: notes the line, keeps the message.
+int note_error_line(lua_State* L) {
+    sandbox(L).call.error_line = innermost_line(L, 1);
+    return 1;
+}
+
+int panic(lua_State* L) {
+    const char* message = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
+    std::fprintf(stderr, "vitrine: internal error: Lua error outside a protected call: %s\n", message);
+    std::abort();
+}
+
+std::string describe_limit(size_t bytes) {
+    if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    if (bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+    return std::to_string(bytes) + " bytes";
+}
+
+// ---- bridging to HookApi -------------------------------------------------------------------
+
+HookApi& need_api(lua_State* L, const char* what) {
+    HookApi* api = sandbox(L).call.api;
+    if (!api) luaL_error(L, "%s is only available inside on_enter, on_cue and on_touch", what);
+    return *api;
+}
+
+// Runs C++ work that must not meet a Lua error; false with Sandbox::pending on failure.
+template <typename Work>
+bool attempt(lua_State* L, Work&& work) {
+    Sandbox& c = sandbox(L);
+    try {
+        Result<void> result = work();
+        if (result) return true;
+        c.pending = result.error().message;
+    } catch (const std::exception& e) {
+        c.pending = std::string("internal error: ") + e.what();
+    }
+    return false;
+}
+
+// Raises Sandbox::pending at the calling hook's line.
+int raise_pending(lua_State* L) {
+    luaL_where(L, 1);
+    lua_pushstring(L, sandbox(L).pending.c_str());
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+const char* need_string(lua_State* L, int index, const char* message) {
+    if (lua_type(L, index) != LUA_TSTRING) luaL_error(L, "%s", message);
+    return lua_tostring(L, index);
+}
+
+// print() and show.log(): the values joined by tabs, to HookApi::log, or to stderr at
+// the file's top level.
+int log_values(lua_State* L) {
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; ++i) {
+        if (i > 1) luaL_addchar(&b, '\t');
+        luaL_tolstring(L, i, nullptr);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    size_t length = 0;
+    const char* text = lua_tolstring(L, -1, &length);
+    HookApi* api = sandbox(L).call.api;
+    if (!api) {
+        std::fprintf(stderr, "%s: %s\n", sandbox(L).file.c_str(), text);
+        return 0;
+    }
+    if (!attempt(L, [&] { return api->log(std::string(text, length)), Result<void>{}; })) return raise_pending(L);
+    return 0;
+}
+
+// A number from the API: HookApi::random, time or wall_time.
+double ask(lua_State* L, const char* what, double (HookApi::*query)()) {
+    HookApi& api = need_api(L, what);
+    double value = 0;
+    if (!attempt(L, [&] { return value = (api.*query)(), Result<void>{}; })) raise_pending(L);
+    return value;
+}
+
+double draw_random(lua_State* L, const char* what) {
+    double r = ask(L, what, &HookApi::random);
+    return r >= 0 && r < 1 ? r : 0;  // a bad generator must not break the arithmetic below
+}
+
+// ---- the show table ----------------------------------------------------------------------
+
+int show_set(lua_State* L) {
+    HookApi& api = need_api(L, "show.set");
+    const char* path = need_string(L, 1, "show.set: path must be a string");
+    const char* bad_value = "show.set: value must be a number or a list of numbers";
+    lua_Unsigned count = 1;
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        count = lua_rawlen(L, 2);
+        for (lua_Unsigned i = 1; i <= count; ++i) {
+            bool number = lua_rawgeti(L, 2, lua_Integer(i)) == LUA_TNUMBER;
+            lua_pop(L, 1);
+            if (!number) luaL_error(L, "%s", bad_value);
+        }
+    } else if (lua_type(L, 2) != LUA_TNUMBER) {
+        luaL_error(L, "%s", bad_value);
+    }
+    if (!lua_isnoneornil(L, 3) && lua_type(L, 3) != LUA_TNUMBER) luaL_error(L, "show.set: fade must be a number");
+    double fade = luaL_optnumber(L, 3, 0.0);
+    bool ok = attempt(L, [&] {
+        std::vector<float> value;
+        if (lua_type(L, 2) == LUA_TNUMBER) value.push_back(float(lua_tonumber(L, 2)));
+        for (lua_Unsigned i = 1; lua_type(L, 2) == LUA_TTABLE && i <= count; ++i) {
+            lua_rawgeti(L, 2, lua_Integer(i));  // cannot raise: a raw read of a checked number
+            value.push_back(float(lua_tonumber(L, -1)));
+            lua_pop(L, 1);
+        }
+        return api.set(path, value, fade);
+    });
+    return ok ? 0 : raise_pending(L);
+}
+
+int show_cue(lua_State* L) {
+    HookApi& api = need_api(L, "show.cue");
+    // Cue ids are written "3" or "3.1" in scene files; a Lua 3.0 means "3" too.
+    char number[48];
+    const char* id = number;
+    if (lua_isinteger(L, 1)) {
+        std::snprintf(number, sizeof number, "%lld", static_cast<long long>(lua_tointeger(L, 1)));
+    } else if (lua_type(L, 1) == LUA_TNUMBER) {
+        double d = lua_tonumber(L, 1);
+        bool whole = d == std::floor(d) && std::fabs(d) < 1e15;
+        std::snprintf(number, sizeof number, whole ? "%.0f" : "%.14g", d);
+    } else {
+        id = need_string(L, 1, "show.cue: id must be a string or a number");
+    }
+    return attempt(L, [&] { return api.cue(id); }) ? 0 : raise_pending(L);
+}
+
+int show_goto(lua_State* L) {
+    HookApi& api = need_api(L, "show.goto");
+    const char* state = need_string(L, 1, "show.goto: state must be a string");
+    return attempt(L, [&] { return api.go_to(state); }) ? 0 : raise_pending(L);
+}
+
+int show_random(lua_State* L) {
+    lua_pushnumber(L, draw_random(L, "show.random"));
+    return 1;
+}
+
+int show_read_only(lua_State* L) {
+    if (lua_type(L, 2) != LUA_TSTRING) return luaL_error(L, "show is read-only");
+    return luaL_error(L, "show is read-only (cannot set show.%s)", lua_tostring(L, 2));
+}
+
+// ---- replacements in the standard libraries --------------------------------------------
+
+// math.random on the show's generator, with Lua's three forms: () float in [0, 1),
+// (m) integer in [1, m], (m, n) integer in [m, n]; (0) gives an integer of all bits.
+int math_random(lua_State* L) {
+    lua_Integer low = 1, high = 0;
+    switch (lua_gettop(L)) {
+        case 0: lua_pushnumber(L, draw_random(L, "math.random")); return 1;
+        case 1: high = luaL_checkinteger(L, 1); break;
+        case 2:
+            low = luaL_checkinteger(L, 1);
+            high = luaL_checkinteger(L, 2);
+            break;
+        default: return luaL_error(L, "wrong number of arguments");
+    }
+    if (lua_gettop(L) == 1 && high == 0) {
+        auto half = [&] { return lua_Unsigned(draw_random(L, "math.random") * 0x1.0p32); };
+        lua_Unsigned upper = half();
+        lua_pushinteger(L, lua_Integer((upper << 32) | half()));
+        return 1;
+    }
+    luaL_argcheck(L, low <= high, lua_gettop(L), "interval is empty");
+    lua_Unsigned range = lua_Unsigned(high) - lua_Unsigned(low);
+    // r < 1 keeps the product below 2^64; rounding may still reach range + 1.
+    lua_Unsigned offset = lua_Unsigned(draw_random(L, "math.random") * (double(range) + 1.0));
+    if (offset > range) offset = range;
+    lua_pushinteger(L, lua_Integer(lua_Unsigned(low) + offset));
+    return 1;
+}
+
+int os_time(lua_State* L) {
+    if (!lua_isnoneornil(L, 1)) return luaL_error(L, "os.time: a date table is not available in hooks");
+    double wall = ask(L, "os.time", &HookApi::wall_time);
+    if (!(std::fabs(wall) < 1e18)) wall = 0;                // keep the conversion defined
+    lua_pushinteger(L, lua_Integer(std::floor(wall)));  // whole seconds, like Lua's os.time
+    return 1;
+}
+
+int os_clock(lua_State* L) {
+    lua_pushnumber(L, ask(L, "os.clock", &HookApi::time));
+    return 1;
+}
+
+// pcall and xpcall that cannot catch the instruction budget: otherwise
+// `while true do pcall(f) end` would outlive it.
+int finish_pcall(lua_State* L, int status, int below) {
+    if (status != LUA_OK && sandbox(L).exhausted) return lua_error(L);
+    if (status != LUA_OK) {
+        lua_pushboolean(L, 0);
+        lua_pushvalue(L, -2);
+        return 2;
+    }
+    return lua_gettop(L) - below;  // true and the results
+}
+
+int sandbox_pcall(lua_State* L) {
+    luaL_checkany(L, 1);
+    lua_pushboolean(L, 1);
+    lua_insert(L, 1);
+    return finish_pcall(L, lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0), 0);
+}
+
+int sandbox_xpcall(lua_State* L) {
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushboolean(L, 1);
+    lua_pushvalue(L, 1);
+    lua_rotate(L, 3, 2);  // f, handler, true, f, args...
+    return finish_pcall(L, lua_pcall(L, n - 2, LUA_MULTRET, 2), 2);
+}
+
+// setmetatable without __gc: Lua runs finalizers with hooks off, so a finalizer could
+// loop past the instruction budget (and run at any time, even between calls).
+int sandbox_setmetatable(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int type = lua_type(L, 2);
+    luaL_argexpected(L, type == LUA_TNIL || type == LUA_TTABLE, 2, "nil or table");
+    lua_pushliteral(L, "__gc");
+    if (type == LUA_TTABLE && lua_rawget(L, 2) != LUA_TNIL)  // raw, as Lua looks for it
+        return luaL_error(L, "setmetatable: __gc is not available in hooks");
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+void set_field(lua_State* L, const char* name, lua_CFunction f) {
+    lua_pushcfunction(L, f);
+    lua_setfield(L, -2, name);
+}
+
+void remove_field(lua_State* L, const char* name) {
+    lua_pushnil(L);
+    lua_setfield(L, -2, name);
+}
+
+// The `show` global: an empty proxy whose metatable reads from the real table (kept in
+// the registry, refreshed before each call) and refuses writes and new metatables.
+void open_show(lua_State* L) {
+    lua_newtable(L);
+    set_field(L, "set", show_set);
+    set_field(L, "cue", show_cue);
+    set_field(L, "goto", show_goto);
+    set_field(L, "random", show_random);
+    set_field(L, "log", log_values);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kShowKey);
+    lua_newtable(L);  // the proxy
+    lua_newtable(L);  // its metatable
+    lua_rotate(L, -3, -1);  // proxy, metatable, real table
+    lua_setfield(L, -2, "__index");
+    set_field(L, "__newindex", show_read_only);
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_setglobal(L, "show");
+}
+
+// Builds the sandbox (run protected: it allocates and may meet the ceiling).
+int open_sandbox(lua_State* L) {
+    const luaL_Reg libraries[] = {{LUA_GNAME, luaopen_base},        {LUA_STRLIBNAME, luaopen_string},
+                                  {LUA_TABLIBNAME, luaopen_table},  {LUA_MATHLIBNAME, luaopen_math},
+                                  {LUA_UTF8LIBNAME, luaopen_utf8}};
+    for (const luaL_Reg& library : libraries) {
+        luaL_requiref(L, library.name, library.func, 1);
+        lua_pop(L, 1);
+    }
+    lua_pushglobaltable(L);
+    // Files, chunks (text or bytecode), the collector, warnings to stderr, and rawset,
+    // which would write around show's read-only guard.
+    for (const char* name : {"dofile", "loadfile", "load", "loadstring", "require", "collectgarbage", "warn", "rawset"})
+        remove_field(L, name);
+    set_field(L, "print", log_values);
+    set_field(L, "pcall", sandbox_pcall);
+    set_field(L, "xpcall", sandbox_xpcall);
+    set_field(L, "setmetatable", sandbox_setmetatable);
+    lua_newtable(L);
+    set_field(L, "time", os_time);
+    set_field(L, "clock", os_clock);
+    lua_setfield(L, -2, "os");
+    lua_pop(L, 1);
+
+    lua_getglobal(L, LUA_STRLIBNAME);
+    remove_field(L, "dump");
+    lua_pop(L, 1);
+    // ("").rep still works; getmetatable("") no longer hands out the shared metatable.
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    lua_getglobal(L, LUA_MATHLIBNAME);
+    set_field(L, "random", math_random);
+    remove_field(L, "randomseed");
+    lua_pop(L, 1);
+    open_show(L);
+    return 0;
+}
+
+// ---- running hooks ---------------------------------------------------------------------
+
+// Refreshes show.state and show.time, then calls the global named by light userdata 1
+// with the string at light userdata 2, when it is defined.
+int run_hook(lua_State* L) {
+    Sandbox& c = sandbox(L);
+    const char* name = static_cast<const char*>(lua_touserdata(L, 1));
+    const std::string* argument = static_cast<const std::string*>(lua_touserdata(L, 2));
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kShowKey);
+    lua_pushlstring(L, c.state.data(), c.state.size());
+    lua_setfield(L, -2, "state");
+    lua_pushnumber(L, c.time);
+    lua_setfield(L, -2, "time");
+    lua_pushglobaltable(L);
+    if (lua_getfield(L, -1, name) == LUA_TNIL) return 0;
+    if (!lua_isfunction(L, -1)) return luaL_error(L, "%s is not a function", name);
+    lua_pushlstring(L, argument->data(), argument->size());
+    lua_call(L, 1, 0);
+    return 0;
+}
+
+// Whether the global named by light userdata 1 is a function; pushes a boolean.
+int probe_function(lua_State* L) {
+    lua_pushglobaltable(L);
+    lua_getfield(L, -1, static_cast<const char*>(lua_touserdata(L, 1)));
+    lua_pushboolean(L, lua_isfunction(L, -1));
+    return 1;
+}
+
+// Lua's "src:LINE: " prefix off `message`; its line, or 0 when it has none.
+int strip_position(const std::string& src, std::string& message) {
+    if (message.compare(0, src.size(), src) != 0 || message.size() <= src.size() || message[src.size()] != ':')
+        return 0;
+    size_t digits = src.size() + 1, end = digits;
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') ++end;
+    if (end == digits || end >= message.size() || message[end] != ':') return 0;
+    int line = std::atoi(message.c_str() + digits);
+    message.erase(0, end + 1);
+    if (!message.empty() && message[0] == ' ') message.erase(0, 1);
+    return line;
+}
+
+// The error object at the top as text, without allocating in Lua.
+std::string error_text(lua_State* L) {
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        size_t length = 0;
+        const char* text = lua_tolstring(L, -1, &length);
+        return std::string(text, length);
+    }
+    return std::string("(error object is a ") + luaL_typename(L, -1) + " value)";
+}
+
+std::string one_line(std::string text) {
+    for (char& ch : text)
+        if (ch == '\n' || ch == '\r') ch = ' ';
+    return text;
+}
+
+std::string at(const Sandbox& c, int line) { return line > 0 ? c.file + ":" + std::to_string(line) : c.file; }
+
+// "FILE:LINE: hook WHAT: ..." for a failed protected run.
+std::string describe_failure(lua_State* L, const Sandbox& c, int status, const char* what) {
+    std::string message = error_text(L);
+    int line = 0;
+    if (status == LUA_ERRMEM || (c.call.refused && message == "not enough memory")) {
+        message = c.memory_message;
+        line = c.call.memory_line;
+    } else {
+        line = strip_position(c.src, message);
+        if (line == 0) line = c.call.error_line;
+    }
+    return at(c, line) + ": hook " + what + ": " + one_line(message);
+}
+
+// Runs the function under `nargs` arguments at the top, protected and under the limits.
+Result<void> run_protected(lua_State* L, Sandbox& c, int nargs, const char* what, HookApi* api) {
+    int top = lua_gettop(L) - nargs - 1;  // nested calls run on the stack of a running hook
+    Sandbox::Call outer = c.call;
+    if (!outer.running) {
+        c.executed = 0;
+        c.exhausted = false;
+        lua_sethook(L, count_hook, LUA_MASKCOUNT, kHookStep);  // also restarts the hook's count
+    }
+    c.call = Sandbox::Call{api, true, false, 0, 0};
+    lua_pushcfunction(L, note_error_line);
+    lua_insert(L, top + 1);
+    int status = lua_pcall(L, nargs, 0, top + 1);
+    Result<void> result;
+    if (status != LUA_OK) result = fail(describe_failure(L, c, status, what));
+    lua_settop(L, top);
+    if (status != LUA_OK) lua_gc(L, LUA_GCCOLLECT);  // what the failed call built is garbage now
+    c.call = outer;
+    return result;
+}
+
+}  // namespace
+
+struct Hooks::Budget : Sandbox {};
+
+Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, const std::string& source,
+                                           const HookLimits& limits) {
+    std::unique_ptr<Hooks> hooks(new Hooks());
+    hooks->file_ = file;
+    hooks->limits_ = limits;
+    hooks->budget_ = std::make_unique<Budget>();
+    Sandbox& c = *hooks->budget_;
+    c.memory_limit = limits.memory_bytes;
+    c.instruction_limit = limits.instructions;
+    c.file = file.string();
+    c.src = c.file.substr(0, LUA_IDSIZE - 1);  // how Lua shortens a "=name" chunk name
+    c.budget_message = "instruction budget of " + std::to_string(limits.instructions) + " exceeded (endless loop?)";
+    c.memory_message = "memory ceiling of " + describe_limit(limits.memory_bytes) + " reached";
+
+    lua_State* L = lua_newstate(allocate, &c);
+    if (!L) return fail(c.file + ": hook file: " + c.memory_message);
+    hooks->L_ = c.L = L;
+    *static_cast<Sandbox**>(lua_getextraspace(L)) = &c;
+    lua_atpanic(L, panic);
+    lua_pushcfunction(L, open_sandbox);
+    if (Result<void> opened = run_protected(L, c, 0, "file", nullptr); !opened) return opened.error();
+
+    std::string chunkname = "=" + c.file;
+    int status = luaL_loadbufferx(L, source.data(), source.size(), chunkname.c_str(), "t");
+    if (status == LUA_ERRSYNTAX) {
+        std::string message = error_text(L);
+        int line = strip_position(c.src, message);
+        return fail(c.file + ":" + std::to_string(line > 0 ? line : 1) + ":1: lua syntax error: " + one_line(message));
+    }
+    if (status != LUA_OK) return fail(c.file + ": hook file: " + c.memory_message);
+    if (Result<void> ran = run_protected(L, c, 0, "file", nullptr); !ran) return ran.error();
+    return hooks;
+}
+
+Hooks::~Hooks() {
+    if (L_) lua_close(L_);  // before budget_, which its allocator uses
+}
+
+bool Hooks::defines(const char* function) const {
+    int top = lua_gettop(L_);
+    lua_pushcfunction(L_, probe_function);
+    lua_pushlightuserdata(L_, const_cast<char*>(function));
+    bool defined = lua_pcall(L_, 1, 1, 0) == LUA_OK && lua_toboolean(L_, -1);
+    lua_settop(L_, top);
+    return defined;
+}
+
+Result<void> Hooks::on_enter(const std::string& state, HookApi& api) { return call("on_enter", state, api); }
+Result<void> Hooks::on_cue(const std::string& id, HookApi& api) { return call("on_cue", id, api); }
+Result<void> Hooks::on_touch(const std::string& node, HookApi& api) { return call("on_touch", node, api); }
+
+Result<void> Hooks::call(const char* function, const std::string& arg, HookApi& api) {
+    Sandbox& c = *budget_;
+    c.state = api.state();
+    c.time = api.time();
+    if (!lua_checkstack(L_, 4)) return fail(at(c, 0) + ": hook " + function + ": " + c.memory_message);
+    lua_pushcfunction(L_, run_hook);
+    lua_pushlightuserdata(L_, const_cast<char*>(function));
+    lua_pushlightuserdata(L_, const_cast<std::string*>(&arg));
+    return run_protected(L_, c, 2, function, &api);
+}
+
+size_t Hooks::memory_in_use() const { return budget_->in_use; }
+
+}  // namespace vitrine::show

@@ -1,0 +1,34 @@
+// Inputs a show receives, each at a show time: touches and control messages. Live ones
+// come from the window and OSC; offline runs and tests read them from a file
+// (`--inputs FILE.yaml`):
+//   inputs:
+//     - { t: 3.0, touch: vase }          # a touch on a node (its bounds)
+//     - { t: 3.5, touch: [0.5, 0.4] }    # a touch at a point of the picture (0..1, y down)
+//     - { t: 5.0, osc: /vitrine/state, args: [tour] }
+//     - { t: 6.0, go: true }             # same as osc /vitrine/go
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "show/scene_file.h"
+
+namespace vitrine::show {
+
+enum class InputKind { TouchNode, TouchAt, Osc };
+
+struct Input {
+    double t = 0;  // show time, seconds
+    InputKind kind = InputKind::Osc;
+    std::string node;        // TouchNode
+    float x = 0, y = 0;      // TouchAt: 0..1 across the picture, y down
+    std::string address;     // Osc, e.g. "/vitrine/cue"
+    std::vector<std::string> args;  // Osc arguments as text (numbers formatted with %g)
+    Loc loc;                 // where a scripted input was written
+};
+
+// Inputs in non-decreasing t (an input earlier than the one before it is a problem).
+std::vector<Input> parse_inputs(const std::filesystem::path& file, const std::string& text,
+                                std::vector<Problem>& problems);
+
+}  // namespace vitrine::show

@@ -1,0 +1,138 @@
+#include "show/loader.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <tuple>
+#include <fstream>
+#include <sstream>
+
+#include "core/paths.h"
+#include "scene/gltf_import.h"
+#include "show/hooks.h"
+
+namespace vitrine::show {
+
+Models LoadedScene::model_map() const {
+    Models m;
+    for (const auto& [name, model] : models) m[name] = model.get();
+    return m;
+}
+
+Result<std::shared_ptr<scene::Model>> AssetCache::model(const std::filesystem::path& path) {
+    std::error_code ec;
+    Stamp stamp{std::filesystem::file_size(path, ec), std::filesystem::last_write_time(path, ec)};
+    auto it = models_.find(path);
+    if (!ec && it != models_.end() && it->second.first == stamp) return it->second.second;
+    auto model = scene::import_gltf(path);
+    if (!model) return model.error();
+    auto shared = std::make_shared<scene::Model>(std::move(*model));
+    if (!ec) models_[path] = {stamp, shared};
+    return shared;
+}
+
+Result<std::shared_ptr<ImageF>> AssetCache::environment(const std::filesystem::path& path) {
+    std::error_code ec;
+    Stamp stamp{std::filesystem::file_size(path, ec), std::filesystem::last_write_time(path, ec)};
+    auto it = environments_.find(path);
+    if (!ec && it != environments_.end() && it->second.first == stamp) return it->second.second;
+    auto image = read_hdr(path);
+    if (!image) return image.error();
+    auto shared = std::make_shared<ImageF>(std::move(*image));
+    if (!ec) environments_[path] = {stamp, shared};
+    return shared;
+}
+
+namespace {
+
+// Hooks::load reports "FILE:LINE:1: message"; a Problem wants the location apart.
+Problem hook_problem(const std::filesystem::path& file, const std::string& message) {
+    Problem p;
+    p.loc.file = file.string();
+    std::string prefix = p.loc.file + ":";
+    std::string rest = message;
+    if (rest.rfind(prefix, 0) == 0) {
+        rest = rest.substr(prefix.size());
+        char* end = nullptr;
+        long line = std::strtol(rest.c_str(), &end, 10);
+        if (end && *end == ':' && line > 0) {
+            p.loc.line = int(line);
+            p.loc.column = 1;
+            rest = end + 1;
+            if (rest.rfind("1:", 0) == 0) rest = rest.substr(2);
+            while (!rest.empty() && rest[0] == ' ') rest.erase(0, 1);
+        }
+    }
+    p.message = rest;
+    return p;
+}
+
+}  // namespace
+
+std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::vector<Problem>& problems,
+                                        AssetCache* cache) {
+    AssetCache local;
+    if (!cache) cache = &local;
+    size_t before = problems.size();
+    auto out = std::make_unique<LoadedScene>();
+    auto text = read_file(file, 16u << 20);
+    if (!text) {
+        problems.push_back({Loc{file.string(), 0, 0}, text.error().message});
+        return nullptr;
+    }
+    out->files.push_back(file);
+    out->file = parse_scene(file, std::string(text->begin(), text->end()), problems);
+    out->hooks_file = resolve_assets(out->file, problems);
+    if (!out->hooks_file.empty()) {
+        // Messages name the hook file as the user would open it (relative to here).
+        std::error_code ec;
+        std::filesystem::path shown = std::filesystem::proximate(out->hooks_file, ec);
+        if (!ec && !shown.empty()) out->hooks_file = shown;
+    }
+
+    for (const Asset& a : out->file.assets) {
+        if (a.resolved.empty()) continue;  // resolve_assets reported it
+        out->files.push_back(a.resolved);
+        if (a.kind == AssetKind::Gltf) {
+            auto model = cache->model(a.resolved);
+            if (!model) {
+                problems.push_back({a.locs.at("gltf", a.loc), "cannot load model: " + model.error().message});
+                continue;
+            }
+            out->models[a.name] = *model;
+        } else if (a.kind == AssetKind::Hdr) {
+            auto image = cache->environment(a.resolved);
+            if (!image) {
+                problems.push_back({a.locs.at("hdr", a.loc), "cannot load environment: " + image.error().message});
+                continue;
+            }
+            out->environments[a.name] = *image;
+        }
+        // Audio and pyramid assets are loaded by their modules (issues 8 and 9).
+    }
+
+    if (!out->hooks_file.empty()) {
+        out->files.push_back(out->hooks_file);
+        auto source = read_file(out->hooks_file, 4u << 20);
+        if (!source) {
+            problems.push_back({out->file.hooks_loc, source.error().message});
+        } else {
+            out->hooks_source.assign(source->begin(), source->end());
+            // Compiling runs the file's top level in the sandbox: syntax errors and
+            // runaway top-level code are found here.
+            auto hooks = Hooks::load(out->hooks_file, out->hooks_source);
+            if (!hooks) problems.push_back(hook_problem(out->hooks_file, hooks.error().message));
+        }
+    }
+
+    validate_scene(out->file, out->model_map(), problems);
+    // One report in reading order: the scene file top to bottom, then other files.
+    std::string scene_name = file.string();
+    std::stable_sort(problems.begin() + long(before), problems.end(), [&](const Problem& a, const Problem& b) {
+        return std::make_tuple(a.loc.file != scene_name, a.loc.file, a.loc.line, a.loc.column) <
+               std::make_tuple(b.loc.file != scene_name, b.loc.file, b.loc.line, b.loc.column);
+    });
+    if (problems.size() > before) return nullptr;
+    return out;
+}
+
+}  // namespace vitrine::show

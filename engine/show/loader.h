@@ -1,0 +1,50 @@
+// A scene with everything it references loaded: parse, resolve, load every model and
+// environment (decoded, not just stat'ed), compile the hooks, validate. Any problem
+// and there is no LoadedScene: `check` lists them, `run` keeps its last good show.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/image.h"
+#include "core/result.h"
+#include "scene/model.h"
+#include "show/load.h"
+#include "show/scene_file.h"
+
+namespace vitrine::show {
+
+// Loaded assets kept across reloads: a file whose size and modification time have not
+// changed is not read again (a reload reads only what changed).
+class AssetCache {
+public:
+    Result<std::shared_ptr<scene::Model>> model(const std::filesystem::path& path);
+    Result<std::shared_ptr<ImageF>> environment(const std::filesystem::path& path);
+
+private:
+    struct Stamp {
+        uintmax_t size = 0;
+        std::filesystem::file_time_type time;
+        bool operator==(const Stamp&) const = default;
+    };
+    std::map<std::filesystem::path, std::pair<Stamp, std::shared_ptr<scene::Model>>> models_;
+    std::map<std::filesystem::path, std::pair<Stamp, std::shared_ptr<ImageF>>> environments_;
+};
+
+struct LoadedScene {
+    SceneFile file;
+    std::map<std::string, std::shared_ptr<scene::Model>> models;  // glTF assets by name
+    std::map<std::string, std::shared_ptr<ImageF>> environments;  // HDR assets by name
+    std::filesystem::path hooks_file;                             // empty: no hooks
+    std::string hooks_source;
+    std::vector<std::filesystem::path> files;  // every file read: the scene, hooks, assets (for hot reload)
+    Models model_map() const;
+};
+
+// `cache`: reuse unchanged assets (null: load everything).
+std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::vector<Problem>& problems,
+                                        AssetCache* cache = nullptr);
+
+}  // namespace vitrine::show

@@ -1,0 +1,680 @@
+// parse_scene: the YAML of docs/scene-file.md into a SceneFile, as written. Every key
+// and value is checked for its kind here; what needs more than one key to judge
+// (references, key order, property paths) is validate.cpp's.
+#include <optional>
+
+#include "show/load.h"
+#include "show/yaml_read.h"
+
+namespace vitrine::show {
+namespace {
+
+using namespace yaml;
+using wording::q;
+
+const std::vector<std::string> kTopKeys = {"vitrine", "search", "seed",   "assets",       "environment",
+                                           "look",    "camera", "nodes",  "timelines",    "cues",
+                                           "start",   "states", "hooks",  "idle_timeout"};
+const std::vector<std::string> kAssetKinds = {"gltf", "hdr", "audio", "pyramid"};
+const std::vector<std::string> kNodeKeys = {"name",  "children", "model",   "animation", "translation",
+                                            "rotation", "scale", "visible", "light",     "camera"};
+const std::vector<std::string> kTonemaps = {"khr-pbr-neutral", "aces", "none"};
+const std::vector<std::string> kLightTypes = {"directional", "point", "spot"};
+const std::vector<std::string> kInterps = {"STEP", "LINEAR", "CUBICSPLINE"};
+const std::vector<std::string> kActionKinds = {"play", "stop", "pause", "jump", "set", "goto", "osc", "camera"};
+const std::vector<std::string> kTriggers = {"touch", "idle", "end", "osc", "time_of_day"};
+
+// Deeper trees are surely a mistake, and a limit keeps an alias cycle (`&a [*a]`) finite.
+constexpr int kMaxNodeDepth = 64;
+constexpr size_t kMaxNodes = 10000;
+
+// "a, b or c" for "needs one of".
+std::string choices_text(const std::vector<std::string>& choices) { return wording::join(choices); }
+
+// Extra keys each action kind takes besides its own.
+std::vector<std::string> action_keys(const std::string& kind) {
+    if (kind == "jump") return {kind, "label"};
+    if (kind == "set") return {kind, "value", "fade"};
+    if (kind == "osc") return {kind, "to", "args"};
+    return {kind};
+}
+
+// "HH:MM" or "HH:MM:SS" to seconds after midnight; -1 when malformed.
+int parse_time_of_day(const std::string& s) {
+    int parts[3] = {0, 0, 0};
+    int count = 0;
+    size_t i = 0;
+    while (count < 3) {
+        size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        size_t len = i - start;
+        if (len < 1 || len > 2 || (count > 0 && len != 2)) return -1;
+        parts[count++] = std::stoi(s.substr(start, len));
+        if (i == s.size()) break;
+        if (s[i] != ':') return -1;
+        ++i;
+    }
+    if (i != s.size() || count < 2) return -1;
+    if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return -1;
+    return parts[0] * 3600 + parts[1] * 60 + parts[2];
+}
+
+// "host:port" with a port from 1 to 65535.
+bool is_host_port(const std::string& s) {
+    size_t colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == s.size() || s.size() - colon > 6) return false;
+    for (size_t i = colon + 1; i < s.size(); ++i)
+        if (s[i] < '0' || s[i] > '9') return false;
+    int port = std::stoi(s.substr(colon + 1));
+    return port >= 1 && port <= 65535;
+}
+
+class Parser {
+public:
+    Parser(Reader& r, SceneFile& s) : r_(r), s_(s) {}
+    void file(const YAML::Node& root);
+
+private:
+    Reader& r_;
+    SceneFile& s_;
+    std::vector<std::pair<size_t, size_t>> idle_to_start_;  // (state, transition): `to` is the start state
+    bool too_many_nodes_ = false;
+
+    int choice(const Map& m, const char* key, const std::vector<std::string>& choices);
+    bool name(const Map& m, const std::string& what, std::string& out);
+    void search(const Field& f);
+    void assets(const Field& f);
+    void environment(const Field& f);
+    void look(const Field& f);
+    void node_list(const Field& f, int parent, int depth);
+    void node(const Item& item, int parent, int depth);
+    std::optional<LightDesc> light(const Field& f);
+    std::optional<CameraDesc> camera(const Field& f);
+    std::optional<OrbitDesc> orbit(const Field& f);
+    void timeline(const Item& item);
+    std::optional<Track> track(const Item& item);
+    std::optional<Key> key(const Item& item);
+    void cue(const Item& item);
+    void cue_at(const Field& f, Cue& c);
+    void cue_on(const Field& f, Cue& c);
+    std::optional<Action> action(const Item& item);
+    void state(const Item& item);
+    std::optional<Transition> transition(const Item& item);
+};
+
+// The index of the value among `choices`; -1 when absent or not one of them (reported
+// with a near miss, also across letter case: "linear" suggests "LINEAR").
+int Parser::choice(const Map& m, const char* key, const std::vector<std::string>& choices) {
+    std::string s;
+    if (!read(r_, m, key, s)) return -1;
+    for (size_t i = 0; i < choices.size(); ++i)
+        if (choices[i] == s) return int(i);
+    std::string hint = wording::did_you_mean(s, choices);
+    if (hint.empty()) {
+        auto lower = [](std::string t) {
+            for (char& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
+            return t;
+        };
+        for (const std::string& c : choices)
+            if (lower(c) == lower(s)) hint = " (did you mean " + q(c) + "?)";
+    }
+    r_.error(m.get(key)->loc, q(key) + " must be one of " + choices_text(choices) + ", got " + q(s) + hint);
+    return -1;
+}
+
+// A required, non-empty `name`.
+bool Parser::name(const Map& m, const std::string& what, std::string& out) {
+    if (!need(r_, m, "name", what) || !read(r_, m, "name", out)) return false;
+    if (!out.empty()) return true;
+    r_.error(m.get("name")->loc, what + " name must not be empty");
+    return false;
+}
+
+void Parser::file(const YAML::Node& root) {
+    s_.loc = r_.start();
+    if (root.IsNull()) {
+        r_.error(r_.start(), "the scene file is empty");
+        return;
+    }
+    Map m;
+    if (!open_map(r_, root, r_.start(), "the scene file", m)) return;
+    m.allow(r_, kTopKeys, "at top level");
+    m.record(s_.locs);
+    s_.loc = m.loc;
+
+    double version;
+    if (read(r_, m, "vitrine", version) && version != 1)
+        r_.error(m.get("vitrine")->loc, "format version " + wording::num(version) + " is not known: only 1 exists");
+    if (const Field* f = m.get("search")) search(*f);
+    if (const Field* f = m.get("seed")) as_uint(r_, f->value, f->loc, f->subject(), UINT64_MAX, s_.seed);
+    if (const Field* f = m.get("assets")) assets(*f);
+    if (const Field* f = m.get("environment")) environment(*f);
+    if (const Field* f = m.get("look")) look(*f);
+    read(r_, m, "camera", s_.camera);
+    if (const Field* f = m.get("nodes")) node_list(*f, -1, 0);
+    if (const Field* f = m.get("timelines"))
+        for (const Item& item : open_seq(r_, f->value, f->loc, f->subject())) timeline(item);
+    if (const Field* f = m.get("cues"))
+        for (const Item& item : open_seq(r_, f->value, f->loc, f->subject())) cue(item);
+    read(r_, m, "start", s_.start);
+    double idle;
+    if (read(r_, m, "idle_timeout", idle)) {
+        if (idle > 0) s_.idle_timeout = idle;
+        else r_.error(m.get("idle_timeout")->loc, "'idle_timeout' must be more than 0, got " + wording::num(idle));
+    }
+    if (const Field* f = m.get("states"))
+        for (const Item& item : open_seq(r_, f->value, f->loc, f->subject())) state(item);
+    if (read(r_, m, "hooks", s_.hooks)) s_.hooks_loc = m.get("hooks")->loc;
+
+    // A state's `idle: N` goes back to the start state, known only now.
+    std::string start = s_.start.empty() && !s_.states.empty() ? s_.states[0].name : s_.start;
+    for (auto [st, tr] : idle_to_start_) s_.states[st].transitions[tr].to = start;
+}
+
+void Parser::search(const Field& f) {
+    if (f.value.IsScalar()) {  // one root need not be a list
+        std::string root;
+        if (as_string(r_, f.value, f.loc, f.subject(), root)) s_.search.push_back(root);
+        return;
+    }
+    for (const Item& item : open_seq(r_, f.value, f.loc, f.subject())) {
+        std::string root;
+        if (as_string(r_, item.node, item.loc, "a search root", root)) s_.search.push_back(root);
+    }
+}
+
+void Parser::assets(const Field& f) {
+    Map all;
+    if (!open_map(r_, f.value, f.loc, f.subject(), all, "asset")) return;
+    for (const Field& entry : all.fields) {
+        Asset a;
+        a.name = entry.key;
+        std::string what = "asset " + q(a.name);
+        Map m;
+        if (!open_map(r_, entry.value, entry.loc, what, m)) continue;
+        m.allow(r_, kAssetKinds, "in " + what);
+        a.loc = m.loc;
+        m.record(a.locs);
+        std::vector<const Field*> kinds = present(m, kAssetKinds);
+        if (kinds.empty()) {
+            if (!m.misspelt(kAssetKinds)) r_.error(m.loc, what + " needs one of " + choices_text(kAssetKinds));
+            continue;
+        }
+        if (kinds.size() > 1) {
+            r_.error(kinds[1]->key_loc, what + " takes only one of " + choices_text(kAssetKinds) + ", got " +
+                                            q(kinds[0]->key) + " and " + q(kinds[1]->key));
+            continue;
+        }
+        const Field& kind = *kinds[0];
+        a.kind = kind.key == "gltf" ? AssetKind::Gltf
+                 : kind.key == "hdr" ? AssetKind::Hdr
+                 : kind.key == "audio" ? AssetKind::Audio
+                                       : AssetKind::Pyramid;
+        if (!as_string(r_, kind.value, kind.loc, kind.subject(), a.path)) continue;
+        s_.assets.push_back(std::move(a));
+    }
+}
+
+void Parser::environment(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return;
+    m.allow(r_, {"source", "rotation", "intensity"}, "in environment");
+    EnvironmentDesc& e = s_.environment;
+    e.loc = m.loc;
+    m.record(e.locs);
+    read(r_, m, "source", e.source);
+    read(r_, m, "rotation", e.rotation);
+    read(r_, m, "intensity", e.intensity);
+}
+
+void Parser::look(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return;
+    m.allow(r_, {"tonemap", "exposure", "background"}, "in look");
+    LookDesc& l = s_.look;
+    l.loc = m.loc;
+    m.record(l.locs);
+    int tonemap = choice(m, "tonemap", kTonemaps);
+    if (tonemap >= 0) l.tonemap = kTonemaps[size_t(tonemap)];
+    read(r_, m, "exposure", l.exposure);
+    if (const Field* bg = m.get("background")) {
+        if (bg->value.IsScalar() && bg->value.Scalar() == "sky") {
+            l.solid_background = false;
+        } else if (bg->value.IsSequence()) {
+            glm::vec3 c;
+            if (as_vec3(r_, bg->value, bg->loc, bg->subject(), c)) {
+                if (glm::any(glm::lessThan(c, glm::vec3(0))) || glm::any(glm::greaterThan(c, glm::vec3(1))))
+                    r_.error(bg->loc, "'background' colour values must be between 0 and 1");
+                l.solid_background = true;
+                l.background = c;
+            }
+        } else {
+            r_.error(bg->loc, "'background' must be sky or a list of 3 numbers, got " + kind_of(bg->value) +
+                                  (bg->value.IsScalar() ? " " + q(bg->value.Scalar()) : ""));
+        }
+    }
+}
+
+// ---- nodes -------------------------------------------------------------------------
+
+void Parser::node_list(const Field& f, int parent, int depth) {
+    for (const Item& item : open_seq(r_, f.value, f.loc, f.subject())) node(item, parent, depth);
+}
+
+// Depth first, the node before its children, so parents come before children.
+void Parser::node(const Item& item, int parent, int depth) {
+    if (s_.nodes.size() >= kMaxNodes) {
+        if (!too_many_nodes_) r_.error(item.loc, "more than " + std::to_string(kMaxNodes) + " nodes");
+        too_many_nodes_ = true;
+        return;
+    }
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "a node", m)) return;
+    Node n;
+    n.parent = parent;
+    n.loc = m.loc;
+    bool named = name(m, "node", n.name);
+    m.allow(r_, kNodeKeys, named ? "in node " + q(n.name) : "in node");
+    m.record(n.locs);
+    read(r_, m, "model", n.model);
+    read(r_, m, "animation", n.animation);  // a name, or an index written as a number
+    read(r_, m, "translation", n.translation);
+    read(r_, m, "rotation", n.rotation);
+    if (const Field* f = m.get("scale")) {
+        float uniform;
+        if (f->value.IsScalar()) {
+            if (as_float(r_, f->value, f->loc, f->subject(), uniform, "a number or a list of 3 numbers"))
+                n.scale = glm::vec3(uniform);
+        } else {
+            as_vec3(r_, f->value, f->loc, f->subject(), n.scale);
+        }
+    }
+    read(r_, m, "visible", n.visible);
+    if (const Field* f = m.get("light")) n.light = light(*f);
+    if (const Field* f = m.get("camera")) n.camera = camera(*f);
+
+    int index = int(s_.nodes.size());
+    s_.nodes.push_back(std::move(n));
+    if (const Field* f = m.get("children")) {
+        if (depth + 1 >= kMaxNodeDepth)
+            r_.error(f->loc, "nodes nest more than " + std::to_string(kMaxNodeDepth) + " levels deep");
+        else
+            node_list(*f, index, depth + 1);
+    }
+}
+
+std::optional<LightDesc> Parser::light(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return std::nullopt;
+    m.allow(r_, {"type", "color", "intensity", "range", "inner_cone", "outer_cone"}, "in light");
+    LightDesc l;
+    l.loc = m.loc;
+    m.record(l.locs);
+    int type = choice(m, "type", kLightTypes);
+    if (type >= 0) l.type = LightKind(type);
+    read(r_, m, "color", l.color);
+    read(r_, m, "intensity", l.intensity);
+    read(r_, m, "range", l.range);
+    read(r_, m, "inner_cone", l.inner_cone);
+    read(r_, m, "outer_cone", l.outer_cone);
+    return l;
+}
+
+std::optional<OrbitDesc> Parser::orbit(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return std::nullopt;
+    m.allow(r_, {"yaw", "pitch", "distance", "target"}, "in orbit");
+    OrbitDesc o;
+    o.loc = m.loc;
+    m.record(o.locs);
+    read(r_, m, "yaw", o.yaw);
+    read(r_, m, "pitch", o.pitch);
+    read(r_, m, "distance", o.distance);
+    read(r_, m, "target", o.target);
+    return o;
+}
+
+std::optional<CameraDesc> Parser::camera(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return std::nullopt;
+    m.allow(r_, {"fov", "znear", "zfar", "orbit", "gltf_camera"}, "in camera");
+    CameraDesc c;
+    c.loc = m.loc;
+    m.record(c.locs);
+    read(r_, m, "fov", c.fov);
+    read(r_, m, "znear", c.znear);
+    read(r_, m, "zfar", c.zfar);
+    if (const Field* o = m.get("orbit")) c.orbit = orbit(*o);
+    if (const Field* g = m.get("gltf_camera")) {
+        if (m.has("orbit"))
+            r_.error(g->key_loc, "camera takes only one of orbit, gltf_camera, got 'orbit' and 'gltf_camera'");
+        Map gm;
+        if (open_map(r_, g->value, g->loc, g->subject(), gm)) {
+            gm.allow(r_, {"node", "index"}, "in gltf_camera");
+            // Nested keys without a struct of their own are recorded as "gltf_camera.node".
+            for (const Field& sub : gm.fields) c.locs.by_key["gltf_camera." + sub.key] = sub.loc;
+            if (need(r_, gm, "node", "'gltf_camera'")) read(r_, gm, "node", c.gltf_node);
+            c.gltf_index = 0;
+            if (const Field* i = gm.get("index")) {
+                uint64_t index = 0;
+                if (as_uint(r_, i->value, i->loc, i->subject(), 1'000'000, index)) c.gltf_index = int(index);
+            }
+        }
+    }
+    return c;
+}
+
+// ---- timelines ---------------------------------------------------------------------
+
+void Parser::timeline(const Item& item) {
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "a timeline", m)) return;
+    Timeline t;
+    t.loc = m.loc;
+    bool named = name(m, "timeline", t.name);
+    m.allow(r_, {"name", "duration", "loop", "labels", "tracks"}, named ? "in timeline " + q(t.name) : "in timeline");
+    m.record(t.locs);
+    if (need(r_, m, "duration", "timeline") && read(r_, m, "duration", t.duration) && !(t.duration > 0))
+        r_.error(m.get("duration")->loc, "'duration' must be more than 0, got " + wording::num(t.duration));
+    read(r_, m, "loop", t.loop);
+    if (const Field* f = m.get("labels")) {
+        Map labels;
+        if (open_map(r_, f->value, f->loc, f->subject(), labels, "label"))
+            for (const Field& l : labels.fields) {
+                double at;
+                if (!as_number(r_, l.value, l.loc, "label " + q(l.key), at)) continue;
+                t.labels[l.key] = at;
+                t.locs.by_key["labels." + l.key] = l.loc;  // where each label's time is
+            }
+    }
+    if (const Field* f = m.get("tracks"))
+        for (const Item& ti : open_seq(r_, f->value, f->loc, f->subject()))
+            if (auto tr = track(ti)) t.tracks.push_back(std::move(*tr));
+    if (named) s_.timelines.push_back(std::move(t));
+}
+
+std::optional<Track> Parser::track(const Item& item) {
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "a track", m)) return std::nullopt;
+    m.allow(r_, {"target", "interpolation", "keys"}, "in track");
+    Track t;
+    t.loc = m.loc;
+    m.record(t.locs);
+    if (need(r_, m, "target", "track")) read(r_, m, "target", t.target);
+    int interp = choice(m, "interpolation", kInterps);
+    if (interp >= 0) t.interp = Interp(interp);
+    // Visibility only steps, so that is its default (LINEAR would be refused).
+    const std::string visible = ".visible";
+    if (!m.has("interpolation") && t.target.size() > visible.size() &&
+        t.target.compare(t.target.size() - visible.size(), visible.size(), visible) == 0)
+        t.interp = Interp::Step;
+    if (need(r_, m, "keys", "track")) {
+        const Field* f = m.get("keys");
+        std::vector<Item> items = open_seq(r_, f->value, f->loc, f->subject());
+        if (items.empty() && (f->value.IsNull() || f->value.IsSequence()))
+            r_.error(f->loc, "'keys' must not be empty");
+        for (const Item& ki : items)
+            if (auto k = key(ki)) t.keys.push_back(std::move(*k));
+    }
+    return t;
+}
+
+std::optional<Key> Parser::key(const Item& item) {
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "a key", m)) return std::nullopt;
+    m.allow(r_, {"t", "value", "in", "out"}, "in key");
+    Key k;
+    k.loc = m.loc;
+    m.record(k.locs);
+    bool ok = need(r_, m, "t", "key") && read(r_, m, "t", k.t);
+    ok = need(r_, m, "value", "key") && ok;
+    for (const char* name : {"value", "in", "out"}) {
+        const Field* f = m.get(name);
+        std::vector<float>& out = name[0] == 'v' ? k.value : name[0] == 'i' ? k.in : k.out;
+        if (f) ok = as_floats(r_, f->value, f->loc, f->subject(), true, out) && ok;
+    }
+    if (!ok) return std::nullopt;  // a key without a time or value would only mislead validation
+    return k;
+}
+
+// ---- cues --------------------------------------------------------------------------
+
+void Parser::cue(const Item& item) {
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "a cue", m)) return;
+    Cue c;
+    c.loc = m.loc;
+    bool has_id = need(r_, m, "id", "cue") && read(r_, m, "id", c.id);  // a plain 3.1 keeps its text
+    m.allow(r_, {"id", "name", "at", "on", "prewait", "actions"}, has_id ? "in cue " + q(c.id) : "in cue");
+    m.record(c.locs);
+    read(r_, m, "name", c.name);
+    read_nonneg(r_, m, "prewait", c.prewait);
+    const Field* at = m.get("at");
+    const Field* on = m.get("on");
+    if (at && on)
+        r_.error(on->key_loc, "a cue fires either 'at' a time or 'on' an input, not both");
+    else if (at)
+        cue_at(*at, c);
+    else if (on)
+        cue_on(*on, c);
+    if (const Field* f = m.get("actions"))
+        for (const Item& ai : open_seq(r_, f->value, f->loc, f->subject()))
+            if (auto a = action(ai)) c.actions.push_back(std::move(*a));
+    if (has_id) s_.cues.push_back(std::move(c));
+}
+
+void Parser::cue_at(const Field& f, Cue& c) {
+    if (f.value.IsScalar()) {  // show time
+        double t;
+        if (!as_number(r_, f.value, f.loc, f.subject(), t, "a number or a mapping")) return;
+        if (t < 0) return r_.error(f.loc, "'at' must not be negative, got " + wording::num(t));
+        c.trigger = TriggerKind::Time;
+        c.at = t;
+        return;
+    }
+    if (!f.value.IsMap()) return r_.error(f.loc, "'at' must be a number or a mapping, got " + kind_of(f.value));
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return;
+    m.allow(r_, {"timeline", "t"}, "in 'at'");
+    for (const Field& sub : m.fields) c.locs.by_key["at." + sub.key] = sub.loc;
+    bool ok = need(r_, m, "timeline", "'at'") && read(r_, m, "timeline", c.timeline);
+    ok = need(r_, m, "t", "'at'") && read(r_, m, "t", c.at) && ok;
+    if (ok) c.trigger = TriggerKind::Time;
+}
+
+void Parser::cue_on(const Field& f, Cue& c) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return;
+    m.allow(r_, {"touch", "osc"}, "in 'on'");
+    for (const Field& sub : m.fields) c.locs.by_key["on." + sub.key] = sub.loc;
+    if (m.fields.empty()) return r_.error(m.loc, "'on' needs one of touch, osc");
+    if (m.fields.size() > 1)
+        return r_.error(m.fields[1].key_loc, "'on' takes only one of touch, osc, got 'touch' and 'osc'");
+    if (read(r_, m, "touch", c.node)) c.trigger = TriggerKind::Touch;
+    if (read_address(r_, m, "osc", c.osc)) c.trigger = TriggerKind::Osc;
+}
+
+std::optional<Action> Parser::action(const Item& item) {
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "an action", m)) return std::nullopt;
+    std::vector<const Field*> kinds = present(m, kActionKinds);
+    if (kinds.empty()) {
+        std::vector<std::string> any = kActionKinds;
+        for (const char* extra : {"label", "value", "fade", "to", "args"}) any.push_back(extra);
+        size_t before = m.fields.size();
+        m.allow(r_, any, "in action");
+        if (m.fields.size() == before)  // no misspelt kind to point at
+            r_.error(m.loc, "action needs one of " + choices_text(kActionKinds));
+        return std::nullopt;
+    }
+    if (kinds.size() > 1) {
+        r_.error(kinds[1]->key_loc, "action takes only one of " + choices_text(kActionKinds) + ", got " +
+                                        q(kinds[0]->key) + " and " + q(kinds[1]->key));
+        return std::nullopt;
+    }
+    const std::string kind = kinds[0]->key;
+    m.allow(r_, action_keys(kind), "in action");
+    Action a;
+    a.loc = m.loc;
+    m.record(a.locs);
+    const Field& main = *m.get(kind);
+    bool ok = true;
+    if (kind == "play" || kind == "stop" || kind == "pause" || kind == "jump") {
+        a.kind = kind == "play" ? ActionKind::Play : kind == "stop" ? ActionKind::Stop
+                 : kind == "pause" ? ActionKind::Pause : ActionKind::Jump;
+        ok = as_string(r_, main.value, main.loc, main.subject(), a.timeline);
+        if (kind == "jump") ok = need(r_, m, "label", "jump") && read(r_, m, "label", a.label) && ok;
+    } else if (kind == "set") {
+        a.kind = ActionKind::Set;
+        ok = as_string(r_, main.value, main.loc, main.subject(), a.target);
+        if (need(r_, m, "value", "set")) {
+            const Field* v = m.get("value");
+            ok = as_floats(r_, v->value, v->loc, v->subject(), true, a.value) && ok;
+        } else {
+            ok = false;
+        }
+        if (m.has("fade")) ok = read_nonneg(r_, m, "fade", a.fade) && ok;
+    } else if (kind == "goto") {
+        a.kind = ActionKind::Goto;
+        ok = as_string(r_, main.value, main.loc, main.subject(), a.state);
+    } else if (kind == "camera") {
+        a.kind = ActionKind::Camera;
+        ok = as_string(r_, main.value, main.loc, main.subject(), a.camera);
+    } else {  // osc
+        a.kind = ActionKind::Osc;
+        ok = read_address(r_, m, "osc", a.osc_address);
+        if (need(r_, m, "to", "osc") && read(r_, m, "to", a.osc_to)) {
+            if (!is_host_port(a.osc_to)) {
+                r_.error(m.get("to")->loc, "'to' must be host:port, got " + q(a.osc_to));
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+        if (const Field* args = m.get("args"))
+            for (const Item& arg : open_seq(r_, args->value, args->loc, args->subject())) {
+                if (arg.node.IsScalar()) {
+                    a.osc_args.push_back(arg.node.Scalar());
+                } else {
+                    r_.error(arg.loc, "'args' must be a list of numbers and strings, got " + kind_of(arg.node));
+                    ok = false;
+                }
+            }
+    }
+    if (!ok) return std::nullopt;
+    return a;
+}
+
+// ---- states ------------------------------------------------------------------------
+
+void Parser::state(const Item& item) {
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "a state", m)) return;
+    State st;
+    st.loc = m.loc;
+    bool named = name(m, "state", st.name);
+    m.allow(r_, {"name", "timeline", "camera", "idle", "transitions"}, named ? "in state " + q(st.name) : "in state");
+    m.record(st.locs);
+    read(r_, m, "timeline", st.timeline);
+    read(r_, m, "camera", st.camera);
+    if (const Field* f = m.get("transitions"))
+        for (const Item& ti : open_seq(r_, f->value, f->loc, f->subject()))
+            if (auto t = transition(ti)) st.transitions.push_back(std::move(*t));
+    if (const Field* f = m.get("idle")) {
+        double after;
+        if (f->value.IsScalar() && f->value.Scalar() == "none") {
+            st.idle_default = false;
+        } else if (as_number(r_, f->value, f->loc, f->subject(), after, "a number of seconds or none")) {
+            if (after <= 0) {
+                r_.error(f->loc, "'idle' must be more than 0, got " + wording::num(after));
+            } else {
+                Transition t;
+                t.kind = TransitionKind::Idle;
+                t.after = after;
+                t.loc = f->loc;
+                t.locs.by_key["idle"] = t.locs.by_key["to"] = f->loc;
+                if (named) idle_to_start_.push_back({s_.states.size(), st.transitions.size()});
+                st.transitions.push_back(std::move(t));
+            }
+        }
+    }
+    if (named) s_.states.push_back(std::move(st));
+}
+
+std::optional<Transition> Parser::transition(const Item& item) {
+    Map m;
+    if (!open_map(r_, item.node, item.loc, "a transition", m)) return std::nullopt;
+    std::vector<std::string> keys = kTriggers;
+    keys.push_back("to");
+    m.allow(r_, keys, "in transition");
+    Transition t;
+    t.loc = m.loc;
+    m.record(t.locs);
+    std::vector<const Field*> kinds = present(m, kTriggers);
+    if (kinds.empty()) {
+        if (!m.misspelt(kTriggers)) r_.error(m.loc, "transition needs one of " + choices_text(kTriggers));
+        return std::nullopt;
+    }
+    if (kinds.size() > 1) {
+        r_.error(kinds[1]->key_loc, "transition takes only one of " + choices_text(kTriggers) + ", got " +
+                                        q(kinds[0]->key) + " and " + q(kinds[1]->key));
+        return std::nullopt;
+    }
+    bool ok = need(r_, m, "to", "transition") && read(r_, m, "to", t.to);
+    const Field& f = *kinds[0];
+    if (f.key == "touch") {
+        t.kind = TransitionKind::Touch;
+        ok = as_string(r_, f.value, f.loc, f.subject(), t.node) && ok;
+    } else if (f.key == "idle") {
+        t.kind = TransitionKind::Idle;
+        bool read_ok = as_number(r_, f.value, f.loc, f.subject(), t.after);
+        if (read_ok && t.after <= 0) {
+            r_.error(f.loc, "'idle' must be more than 0, got " + wording::num(t.after));
+            read_ok = false;
+        }
+        ok = read_ok && ok;
+    } else if (f.key == "end") {
+        t.kind = TransitionKind::End;
+        bool end = false;
+        if (as_bool(r_, f.value, f.loc, f.subject(), end) && !end) {
+            r_.error(f.loc, "'end' can only be true");
+            ok = false;
+        }
+        ok = end && ok;
+    } else if (f.key == "osc") {
+        t.kind = TransitionKind::Osc;
+        ok = read_address(r_, m, "osc", t.osc) && ok;
+    } else {
+        t.kind = TransitionKind::TimeOfDay;
+        std::string text;
+        if (as_string(r_, f.value, f.loc, f.subject(), text)) {
+            t.time_of_day = parse_time_of_day(text);
+            if (t.time_of_day < 0) {
+                r_.error(f.loc, "'time_of_day' must be \"HH:MM\" or \"HH:MM:SS\", got " + q(text));
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok) return std::nullopt;
+    return t;
+}
+
+}  // namespace
+
+SceneFile parse_scene(const std::filesystem::path& file, const std::string& text, std::vector<Problem>& problems) {
+    SceneFile scene;
+    scene.path = file;
+    Reader r(file.string(), problems);
+    YAML::Node root;
+    if (!load(r, text, root)) return scene;
+    try {
+        Parser(r, scene).file(root);
+    } catch (const std::exception& e) {  // yaml-cpp misbehaving must not take the show down
+        r.error(r.start(), std::string("cannot read the scene: ") + e.what());
+    }
+    return scene;
+}
+
+}  // namespace vitrine::show

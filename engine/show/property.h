@@ -1,0 +1,43 @@
+// Property paths, the names tracks and `set` actions target, bound once at load to
+// what they change. The paths (N = a node name):
+//   N.translation (3, metres)  N.rotation (3, Euler degrees)  N.scale (3)  N.visible (1, STEP only)
+//   N.fov (1, degrees; camera)  N.orbit (6: yaw, pitch, distance, target x y z; camera with orbit)
+//   N.color (3; light)  N.intensity (1; light)
+//   N.material.M.base_color (4)  N.material.M.emissive (3)  (M: material name or index in N's model)
+//   N.animation_time (1, seconds; model with an animation)
+//   environment.rotation (1, degrees)  environment.intensity (1)  look.exposure (1, EV)
+#pragma once
+#include <string>
+
+#include "core/result.h"
+#include "show/load.h"
+#include "show/scene_file.h"
+
+namespace vitrine::show {
+
+enum class PropertyKind {
+    Translation, Rotation, Scale, Visible,
+    Fov, Orbit,
+    LightColor, LightIntensity,
+    BaseColor, Emissive,
+    AnimationTime,
+    EnvRotation, EnvIntensity, Exposure,
+};
+
+struct Property {
+    PropertyKind kind = PropertyKind::Translation;
+    int node = -1;      // index into SceneFile::nodes (-1 for environment/look)
+    int material = -1;  // BaseColor/Emissive: index into the node's model's materials
+    int size = 1;       // floats in a value
+};
+
+// Fails with a message without location (the caller adds the track's or action's Loc),
+// e.g. "unknown property 'vase.rotaton' (did you mean 'vase.rotation'?)",
+// "node 'key' is not a camera: 'fov' needs one".
+Result<Property> bind_property(const SceneFile& scene, const Models& models, const std::string& path);
+
+// "did you mean" helper: the candidate closest to `word` by edit distance, when close
+// enough (distance <= max(1, size/3)); empty otherwise.
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace vitrine::show

@@ -1,0 +1,104 @@
+// resolve_assets: asset and hooks paths to files, confined to the scene's folder and its
+// search roots (a scene must not read ../../etc/passwd, even through a symlink).
+#include <filesystem>
+
+#include "core/paths.h"
+#include "show/load.h"
+#include "show/wording.h"
+
+namespace vitrine::show {
+namespace {
+
+namespace fs = std::filesystem;
+using wording::q;
+
+struct Root {
+    fs::path dir;
+    std::string shown;  // as the author wrote it, for "looked in ..."
+};
+
+std::string with_slash(std::string s) {
+    if (s.empty() || s.back() != '/') s += '/';
+    return s;
+}
+
+const char* kind_key(AssetKind kind) {
+    switch (kind) {
+        case AssetKind::Gltf: return "gltf";
+        case AssetKind::Hdr: return "hdr";
+        case AssetKind::Audio: return "audio";
+        case AssetKind::Pyramid: return "pyramid";
+    }
+    return "gltf";
+}
+
+class Resolver {
+public:
+    Resolver(const SceneFile& scene, std::vector<Problem>& problems) : problems_(problems) {
+        fs::path folder = scene.path.parent_path();
+        if (folder.empty()) roots_.push_back({".", "./"});
+        else roots_.push_back({folder, with_slash(folder.generic_string())});
+        for (const std::string& s : scene.search) {
+            if (s.empty() || fs::path(s).is_absolute()) {
+                error(scene.locs.at("search", scene.loc),
+                      "search root " + q(s) + " must be a folder relative to the scene file");
+                continue;
+            }
+            roots_.push_back({roots_[0].dir / s, with_slash(s)});
+        }
+    }
+
+    // The first root holding `path`; empty (and reported) when none does. `what` is
+    // "asset" or "hooks". Pyramids are folders of tiles; everything else is a file.
+    fs::path find(const std::string& path, const Loc& at, const std::string& what, bool folder_ok) {
+        if (path.empty()) {
+            error(at, what + " path is empty");
+            return {};
+        }
+        if (fs::path(path).is_absolute()) {
+            error(at, what + " path " + q(path) +
+                          " is absolute: write it relative to the scene's folder or a search root");
+            return {};
+        }
+        // "leaves" when no root takes the path, or when the file is there but outside
+        // (a symlink out of the tree); "not found" when it is simply missing.
+        bool inside_some_root = false, exists_outside = false;
+        for (const Root& root : roots_) {
+            std::error_code ec;
+            Result<fs::path> full = resolve_inside(root.dir, path);
+            if (!full.ok()) {
+                exists_outside = exists_outside || fs::exists(root.dir / path, ec);
+                continue;
+            }
+            inside_some_root = true;
+            if (fs::is_regular_file(full.value(), ec) || (folder_ok && fs::is_directory(full.value(), ec)))
+                return full.value();
+        }
+        if (!inside_some_root || exists_outside) {
+            error(at, what + " path " + q(path) + " leaves the scene's folder and its search roots");
+            return {};
+        }
+        std::vector<std::string> shown;
+        for (const Root& root : roots_) shown.push_back(root.shown);
+        error(at, what + " file " + q(path) + " not found (looked in " + wording::join(shown) + ")");
+        return {};
+    }
+
+private:
+    std::vector<Problem>& problems_;
+    std::vector<Root> roots_;
+
+    void error(const Loc& at, std::string message) { problems_.push_back({at, std::move(message)}); }
+};
+
+}  // namespace
+
+std::filesystem::path resolve_assets(SceneFile& scene, std::vector<Problem>& problems) {
+    Resolver resolver(scene, problems);
+    for (Asset& a : scene.assets)
+        a.resolved = resolver.find(a.path, a.locs.at(kind_key(a.kind), a.loc), "asset", a.kind == AssetKind::Pyramid);
+    if (scene.hooks.empty()) return {};
+    return resolver.find(scene.hooks, scene.hooks_loc, "hooks", false);
+}
+
+}  // namespace vitrine::show

@@ -1,0 +1,233 @@
+// A scene file (`scenes/*.scene.yaml`) as plain data, exactly as written: nothing is
+// resolved or evaluated here. Every struct remembers where it came from (`loc`) and
+// where each of its keys' values came from (`locs`), so errors point there and the
+// editor can write a change back in place. Units: metres, degrees, seconds.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <glm/glm.hpp>
+
+namespace vitrine::show {
+
+// 1-based line and column in `file` (as given to the loader). line 0: unknown.
+struct Loc {
+    std::string file;
+    int line = 0, column = 0;
+    std::string str() const;  // "file:line:column"
+};
+
+// The location of each key's value of a mapping, by key.
+struct Locs {
+    std::map<std::string, Loc> by_key;
+    Loc at(const std::string& key, const Loc& fallback) const {
+        auto it = by_key.find(key);
+        return it == by_key.end() ? fallback : it->second;
+    }
+};
+
+// One problem found while loading: "file:line:column: message".
+struct Problem {
+    Loc loc;
+    std::string message;
+    std::string str() const;  // loc.str() + ": " + message
+};
+
+// ---- assets ------------------------------------------------------------------------
+enum class AssetKind { Gltf, Hdr, Audio, Pyramid };
+
+struct Asset {
+    std::string name;        // key under `assets:`
+    AssetKind kind = AssetKind::Gltf;
+    std::string path;        // as written, relative to the scene file or a search root
+    std::filesystem::path resolved;  // filled by resolve_assets(); empty until then
+    Loc loc;
+    Locs locs;
+};
+
+// ---- nodes -------------------------------------------------------------------------
+enum class LightKind { Directional, Point, Spot };
+
+struct LightDesc {
+    LightKind type = LightKind::Point;
+    glm::vec3 color{1};
+    float intensity = 1;     // candela (point/spot), lux (directional)
+    float range = 0;         // metres, 0 = infinite
+    float inner_cone = 0;    // degrees
+    float outer_cone = 45;   // degrees
+    Loc loc;
+    Locs locs;
+};
+
+struct OrbitDesc {
+    float yaw = 0, pitch = 0;  // degrees; yaw 0 / pitch 0 looks from +Z toward -Z
+    float distance = 3;        // metres
+    glm::vec3 target{0};       // metres, world
+    Loc loc;
+    Locs locs;
+};
+
+struct CameraDesc {
+    float fov = 40;                  // vertical, degrees
+    float znear = 0.05f, zfar = 0;   // metres; zfar 0 = infinite
+    std::optional<OrbitDesc> orbit;  // present: the camera orbits target (its node's transform is ignored)
+    // A glTF camera of a model instance node instead: `gltf_camera: {node: vase, index: 0}`.
+    std::string gltf_node;
+    int gltf_index = -1;
+    Loc loc;
+    Locs locs;
+};
+
+struct Node {
+    std::string name;      // unique in the scene
+    int parent = -1;       // index into SceneFile::nodes; -1 = root
+    glm::vec3 translation{0};
+    glm::vec3 rotation{0};  // Euler degrees, applied X then Y then Z (R = Rz * Ry * Rx)
+    glm::vec3 scale{1};
+    bool visible = true;
+    std::string model;      // asset name of a glTF model; empty: not a model instance
+    std::string animation;  // the model's glTF animation (name or index as text); empty: none
+    std::optional<LightDesc> light;
+    std::optional<CameraDesc> camera;
+    // Later: image planes (zoom) and audio sources plug in here as further optionals.
+    Loc loc;
+    Locs locs;
+};
+
+// ---- timelines ---------------------------------------------------------------------
+enum class Interp { Step, Linear, CubicSpline };
+
+// A key's value: 1..6 floats (vec3 as 3, colour as 3 or 4, orbit as yaw, pitch,
+// distance, target x, y, z; rotation as Euler degrees, converted to a quaternion when bound).
+struct Key {
+    double t = 0;                  // seconds, timeline-local
+    std::vector<float> value;
+    std::vector<float> in, out;    // CUBICSPLINE tangents (same size as value), else empty
+    Loc loc;
+    Locs locs;
+};
+
+struct Track {
+    std::string target;  // property path, e.g. "vase.rotation", "cam.orbit", "look.exposure"
+    Interp interp = Interp::Linear;
+    std::vector<Key> keys;  // strictly increasing t (checked by validate)
+    Loc loc;
+    Locs locs;
+};
+
+struct Timeline {
+    std::string name;
+    double duration = 0;  // seconds, > 0
+    bool loop = false;
+    std::vector<Track> tracks;
+    std::map<std::string, double> labels;  // label -> local time
+    Loc loc;
+    Locs locs;
+};
+
+// ---- cues --------------------------------------------------------------------------
+enum class ActionKind { Play, Stop, Pause, Jump, Set, Goto, Osc, Camera };
+
+struct Action {
+    ActionKind kind = ActionKind::Play;
+    std::string timeline;  // Play, Stop, Pause, Jump
+    std::string label;     // Jump
+    std::string target;    // Set: property path
+    std::vector<float> value;  // Set
+    double fade = 0;           // Set: seconds
+    std::string state;     // Goto
+    std::string camera;    // Camera: node name of the camera to look through
+    std::string osc_to;    // Osc: "host:port"
+    std::string osc_address;
+    std::vector<std::string> osc_args;  // sent as floats when they parse as numbers, else strings
+    Loc loc;
+    Locs locs;
+};
+
+enum class TriggerKind { Go, Time, Touch, Osc };
+
+struct Cue {
+    std::string id;        // hierarchical number as text: "3", "3.1", "10"
+    std::string name;      // optional description
+    TriggerKind trigger = TriggerKind::Go;  // Go: only by GO / a cue action / a hook
+    std::string timeline;  // Time: the timeline whose local time `at` is; empty = show time
+    double at = 0;         // Time
+    std::string node;      // Touch: node name ("any" = anywhere)
+    std::string osc;       // Osc: address
+    double prewait = 0;    // seconds between the trigger and the actions
+    std::vector<Action> actions;
+    Loc loc;
+    Locs locs;
+};
+
+// ---- states ------------------------------------------------------------------------
+enum class TransitionKind { Touch, Idle, End, Osc, TimeOfDay };
+
+struct Transition {
+    TransitionKind kind = TransitionKind::Touch;
+    std::string node;      // Touch: a node (hotspot), or "any"
+    double after = 0;      // Idle: seconds without input
+    std::string osc;       // Osc: address
+    int time_of_day = 0;   // TimeOfDay: seconds after local midnight
+    std::string to;        // state name
+    Loc loc;
+    Locs locs;
+};
+
+struct State {
+    std::string name;
+    std::string timeline;  // played from 0 on entering; empty = none
+    std::string camera;    // camera node looked through in this state; empty = the scene's
+    std::vector<Transition> transitions;
+    bool idle_default = true;  // false when the file says `idle: none`
+    Loc loc;
+    Locs locs;
+};
+
+// ---- the whole file ----------------------------------------------------------------
+struct EnvironmentDesc {
+    std::string source = "studio";  // "studio" or an `hdr` asset name
+    float rotation = 0;             // degrees about +Y
+    float intensity = 1;
+    Loc loc;
+    Locs locs;
+};
+
+struct LookDesc {
+    std::string tonemap = "khr-pbr-neutral";  // khr-pbr-neutral | aces | none
+    float exposure = 0;                       // EV
+    bool solid_background = false;
+    glm::vec3 background{0};                  // sRGB 0..1 when solid
+    Loc loc;
+    Locs locs;
+};
+
+struct SceneFile {
+    std::filesystem::path path;               // the file as given
+    std::vector<std::string> search;          // extra asset roots as written (relative to the file)
+    uint64_t seed = 1;                        // show.random()
+    std::vector<Asset> assets;
+    std::vector<Node> nodes;                  // parents before children (file order, depth first)
+    EnvironmentDesc environment;
+    LookDesc look;
+    std::string camera;                       // default camera node; empty = an automatic orbit
+    std::vector<Timeline> timelines;
+    std::vector<Cue> cues;                    // file order
+    std::vector<State> states;
+    std::string start;                        // start state; empty = the first state
+    double idle_timeout = 120;                // default idle transition back to `start`
+    std::string hooks;                        // Lua file, relative like assets; empty = none
+    Loc hooks_loc;
+    Loc loc;
+    Locs locs;
+
+    int node_index(const std::string& name) const;
+    const Asset* asset(const std::string& name) const;
+    const Timeline* timeline(const std::string& name) const;
+    int state_index(const std::string& name) const;
+};
+
+}  // namespace vitrine::show

@@ -1,0 +1,660 @@
+#include "show/show.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <tuple>
+
+#include "show/values.h"
+
+namespace vitrine::show {
+
+namespace {
+
+std::string fmt_time(double t) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", t);
+    return buf;
+}
+
+std::vector<long> cue_parts(const std::string& id) {
+    std::vector<long> parts;
+    size_t i = 0;
+    while (i <= id.size()) {
+        size_t dot = id.find('.', i);
+        if (dot == std::string::npos) dot = id.size();
+        parts.push_back(std::strtol(id.substr(i, dot - i).c_str(), nullptr, 10));
+        i = dot + 1;
+    }
+    return parts;
+}
+
+constexpr int kMaxEventsAtOneTime = 1000;
+constexpr int kMaxHookDepth = 8;
+
+}  // namespace
+
+bool cue_before(const std::string& a, const std::string& b) {
+    return cue_parts(a) < cue_parts(b);
+}
+
+// What hooks see of the show (engine/show/hooks.h).
+class ShowApi : public HookApi {
+public:
+    explicit ShowApi(Show& s) : s_(s) {}
+    std::string state() override { return s_.state(); }
+    double time() override { return s_.now_; }
+    double wall_time() override { return s_.options_.epoch_start + s_.now_; }
+    double random() override { return double(s_.random_() >> 11) * 0x1.0p-53; }
+    Result<void> set(const std::string& path, const std::vector<float>& value, double fade) override {
+        return s_.set(path, value, fade);
+    }
+    Result<void> cue(const std::string& id) override {
+        for (size_t c = 0; c < s_.file_.cues.size(); ++c)
+            if (s_.file_.cues[c].id == id) {
+                s_.fire_cue(int(c), "hook");
+                return {};
+            }
+        return fail("show.cue: no cue '" + id + "'");
+    }
+    Result<void> go_to(const std::string& state) override {
+        int s = s_.file_.state_index(state);
+        if (s < 0) return fail("show.goto: no state '" + state + "'");
+        s_.enter_state(s, "hook");
+        return {};
+    }
+    void log(const std::string& line) override { s_.log_.push_back(s_.scene_.hooks_file.string() + ": " + line); }
+
+private:
+    Show& s_;
+};
+
+std::unique_ptr<Show> Show::create(const LoadedScene& scene, const ShowOptions& options) {
+    std::unique_ptr<Show> show(new Show(scene, options));
+    show->bind();
+    show->reset();
+    return show;
+}
+
+Show::Show(const LoadedScene& scene, const ShowOptions& options)
+    : scene_(scene), file_(scene.file), options_(options), models_(scene.model_map()) {}
+
+Show::~Show() = default;
+
+const std::string& Show::state() const {
+    static const std::string none;
+    return state_ >= 0 ? file_.states[size_t(state_)].name : none;
+}
+
+void Show::bind() {
+    tracks_.assign(file_.timelines.size(), {});
+    timeline_cues_.assign(file_.timelines.size(), {});
+    for (size_t t = 0; t < file_.timelines.size(); ++t)
+        for (const Track& track : file_.timelines[t].tracks) {
+            auto p = bind_property(file_, models_, track.target);
+            if (p) tracks_[t].push_back(bind_track(track, *p));  // validated at load: always bound
+        }
+    for (size_t c = 0; c < file_.cues.size(); ++c) {
+        const Cue& cue = file_.cues[c];
+        cue_order_.push_back(int(c));
+        if (cue.trigger != TriggerKind::Time) continue;
+        if (cue.timeline.empty()) {
+            show_cues_.push_back(int(c));
+        } else if (const Timeline* tl = file_.timeline(cue.timeline)) {
+            timeline_cues_[size_t(tl - file_.timelines.data())].push_back(int(c));
+        }
+    }
+    auto by_at = [&](int a, int b) { return file_.cues[size_t(a)].at < file_.cues[size_t(b)].at; };
+    for (auto& list : timeline_cues_) std::stable_sort(list.begin(), list.end(), by_at);
+    std::stable_sort(show_cues_.begin(), show_cues_.end(), by_at);
+    std::stable_sort(cue_order_.begin(), cue_order_.end(),
+                     [&](int a, int b) { return cue_before(file_.cues[size_t(a)].id, file_.cues[size_t(b)].id); });
+    for (size_t n = 0; n < file_.nodes.size(); ++n) {
+        if (!file_.nodes[n].model.empty()) model_nodes_.push_back(int(n));
+        if (file_.nodes[n].light) light_nodes_.push_back(int(n));
+    }
+
+    // The file's values: the bottom layer.
+    base_ = std::make_unique<Values>();
+    Values& v = *base_;
+    size_t n = file_.nodes.size();
+    v.translation.resize(n), v.scale.resize(n), v.rotation.resize(n), v.visible.resize(n);
+    v.fov.assign(n, 40), v.orbit.assign(n, {0, 0, 3, 0, 0, 0}), v.color.assign(n, glm::vec3(1));
+    v.intensity.assign(n, 1), v.animation_time.assign(n, 0), v.animation_set.assign(n, 0), v.materials.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const Node& node = file_.nodes[i];
+        v.translation[i] = node.translation;
+        v.rotation[i] = euler_degrees(node.rotation);
+        v.scale[i] = node.scale;
+        v.visible[i] = node.visible ? 1.0f : 0.0f;
+        if (node.camera) {
+            v.fov[i] = node.camera->fov;
+            if (const auto& o = node.camera->orbit)
+                v.orbit[i] = {o->yaw, o->pitch, o->distance, o->target.x, o->target.y, o->target.z};
+        }
+        if (node.light) {
+            v.color[i] = node.light->color;
+            v.intensity[i] = node.light->intensity;
+        }
+    }
+    v.env_rotation = file_.environment.rotation;
+    v.env_intensity = file_.environment.intensity;
+    v.exposure = file_.look.exposure;
+}
+
+void Show::reset() {
+    now_ = 0;
+    state_ = -1;
+    state_entered_ = last_input_ = tod_watermark_ = 0;
+    last_go_ = -1e9;
+    camera_ = file_.camera.empty() ? -1 : file_.node_index(file_.camera);
+    playing_.clear(), sets_.clear(), pending_.clear();
+    show_cue_fired_.assign(file_.cues.size(), 0);
+    order_ = 0;
+    current_cue_.clear();
+    current_cue_index_ = -1;
+    volume_ = 1;
+    random_.seed(file_.seed);
+    trace_.clear();
+    next_input_ = 0;
+    hooks_.reset();
+    if (!scene_.hooks_file.empty()) {
+        auto hooks = Hooks::load(scene_.hooks_file, scene_.hooks_source, options_.hook_limits);
+        if (hooks)
+            hooks_ = std::move(*hooks);
+        else
+            note(hooks.error().message);
+    }
+    if (!file_.states.empty()) {
+        int start = file_.start.empty() ? 0 : file_.state_index(file_.start);
+        enter_state(std::max(0, start), "start");
+    }
+}
+
+// ---- inputs and the clock ------------------------------------------------------------
+
+void Show::input(Input in) {
+    in.t = std::max(in.t, now_);
+    // Keep inputs ordered by time; equal times keep their arrival order.
+    auto at = std::upper_bound(inputs_.begin() + long(next_input_), inputs_.end(), in.t,
+                               [](double t, const Input& i) { return t < i.t; });
+    inputs_.insert(at, std::move(in));
+}
+
+void Show::advance(double t) {
+    if (!(t >= now_)) t = now_;  // also catches NaN
+    double same_time = -1;
+    int at_same_time = 0;
+    for (;;) {
+        Event e = next_event();
+        if (e.kind == EventKind::None || e.t > t) break;
+        if (e.t == same_time) {
+            if (++at_same_time > kMaxEventsAtOneTime) {
+                note("show: more than " + std::to_string(kMaxEventsAtOneTime) + " events at show time " +
+                     fmt_time(e.t) + " (cues that trigger each other?); skipping the rest");
+                skip_events_at(e.t);
+                continue;
+            }
+        } else {
+            same_time = e.t;
+            at_same_time = 0;
+        }
+        process(e);
+    }
+    now_ = t;
+}
+
+void Show::seek(double t) {
+    if (!(t >= 0)) t = 0;
+    // Inputs after t belong to a future that is not going to happen any more.
+    auto keep = std::upper_bound(inputs_.begin(), inputs_.end(), t, [](double x, const Input& i) { return x < i.t; });
+    inputs_.erase(keep, inputs_.end());
+    reset();
+    advance(t);
+}
+
+void Show::force_state(const std::string& name) {
+    int s = file_.state_index(name);
+    if (s >= 0 && s != state_) enter_state(s, "reload");
+}
+
+std::vector<std::string> Show::take_warnings() { return std::exchange(warnings_, {}); }
+std::vector<std::string> Show::take_log() { return std::exchange(log_, {}); }
+std::vector<OutgoingOsc> Show::take_outgoing() { return std::exchange(outgoing_, {}); }
+
+void Show::note(const std::string& line) { warnings_.push_back(line); }
+
+void Show::hook_error(const Result<void>& r) {
+    if (!r) note(r.error().message);
+}
+
+// ---- events --------------------------------------------------------------------------
+
+double Show::local_time(const Playing& p, double t) const {
+    return p.paused ? p.anchor_local : p.anchor_local + (t - p.anchor_show);
+}
+
+double Show::idle_after() const {
+    if (state_ < 0) return -1;
+    const State& s = file_.states[size_t(state_)];
+    for (const Transition& tr : s.transitions)
+        if (tr.kind == TransitionKind::Idle) return tr.after;
+    int start = file_.start.empty() ? 0 : file_.state_index(file_.start);
+    if (s.idle_default && state_ != start) return file_.idle_timeout;
+    return -1;
+}
+
+Show::Event Show::next_event() const {
+    // The earliest event; ties at one show time go by EventKind, then by `k1`, `k2`
+    // (pre-waits by when they began; timeline cues by the timeline's layer, then local time).
+    Event best;
+    best.t = std::numeric_limits<double>::infinity();
+    double best_k1 = 0, best_k2 = 0;
+    auto offer = [&](const Event& e, double k1 = 0, double k2 = 0) {
+        auto key = std::make_tuple(e.t, int(e.kind), k1, k2);
+        if (key < std::make_tuple(best.t, int(best.kind), best_k1, best_k2)) best = e, best_k1 = k1, best_k2 = k2;
+    };
+    best.kind = EventKind::None;
+    if (next_input_ < inputs_.size()) offer({std::max(inputs_[next_input_].t, now_), EventKind::Input, int(next_input_)});
+    for (size_t i = 0; i < pending_.size(); ++i)
+        offer({std::max(pending_[i].at, now_), EventKind::Prewait, int(i)}, double(pending_[i].order));
+    for (size_t i = 0; i < playing_.size(); ++i) {
+        const Playing& p = playing_[i];
+        if (p.paused || p.ended) continue;
+        const Timeline& tl = file_.timelines[size_t(p.timeline)];
+        double dur = tl.duration;
+        const std::vector<int>& cues = timeline_cues_[size_t(p.timeline)];
+        for (size_t j = 0; j < cues.size(); ++j) {
+            // The first occurrence (u, j) after the watermark (w, r), in that order.
+            auto after = [&](double u) { return u > p.watermark || (u == p.watermark && int(j) > p.watermark_rank); };
+            double a = file_.cues[size_t(cues[j])].at, u = a;
+            if (tl.loop) {
+                u = a + std::max(0.0, std::ceil((p.watermark - a) / dur)) * dur;
+                if (!after(u)) u += dur;
+            } else if (!after(u)) {
+                continue;
+            }
+            offer({std::max(p.anchor_show + (u - p.anchor_local), now_), EventKind::TimelineCue, int(i), int(j), u},
+                  double(p.order), u);
+        }
+        if (!tl.loop)
+            offer({std::max(p.anchor_show + (dur - p.anchor_local), now_), EventKind::TimelineEnd, int(i)}, double(p.order));
+    }
+    for (int c : show_cues_)
+        if (!show_cue_fired_[size_t(c)]) {
+            offer({std::max(file_.cues[size_t(c)].at, now_), EventKind::ShowCue, c});
+            break;  // sorted by time: the first unfired one is the next
+        }
+    if (state_ >= 0) {
+        const State& s = file_.states[size_t(state_)];
+        for (size_t i = 0; i < s.transitions.size(); ++i) {
+            const Transition& tr = s.transitions[i];
+            if (tr.kind != TransitionKind::TimeOfDay) continue;
+            double first = double(tr.time_of_day) - options_.day_start;
+            double k = std::floor((tod_watermark_ - first) / 86400.0) + 1;
+            double t = first + k * 86400.0;
+            if (t <= tod_watermark_) t += 86400.0;
+            offer({t, EventKind::TimeOfDay, int(i)});
+        }
+        double after = idle_after();
+        if (after >= 0) offer({std::max(std::max(last_input_, state_entered_) + after, now_), EventKind::Idle, -1});
+    }
+    if (!std::isfinite(best.t)) best.kind = EventKind::None;
+    return best;
+}
+
+void Show::skip_events_at(double t) {
+    while (next_input_ < inputs_.size() && inputs_[next_input_].t <= t) ++next_input_;
+    pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [&](const Pending& p) { return p.at <= t; }),
+                   pending_.end());
+    for (Playing& p : playing_)
+        if (!p.paused && !p.ended) {
+            p.watermark = std::max(p.watermark, local_time(p, t));
+            p.watermark_rank = std::numeric_limits<int>::max();
+            const Timeline& tl = file_.timelines[size_t(p.timeline)];
+            if (!tl.loop && p.watermark >= tl.duration) p.ended = true;
+        }
+    for (int c : show_cues_)
+        if (file_.cues[size_t(c)].at <= t) show_cue_fired_[size_t(c)] = 1;
+    tod_watermark_ = std::max(tod_watermark_, t);
+    state_entered_ = std::max(state_entered_, t);
+    last_input_ = std::max(last_input_, t);
+}
+
+void Show::process(const Event& e) {
+    now_ = std::max(now_, e.t);
+    switch (e.kind) {
+        case EventKind::Input: handle_input(inputs_[next_input_++]); break;
+        case EventKind::Prewait: {
+            int cue = pending_[size_t(e.index)].cue;
+            pending_.erase(pending_.begin() + e.index);
+            trace_.push_back(fmt_time(now_) + " cue " + file_.cues[size_t(cue)].id + " (pre-wait)");
+            run_cue(cue);
+            break;
+        }
+        case EventKind::TimelineCue: {
+            Playing& p = playing_[size_t(e.index)];
+            p.watermark = e.local;
+            p.watermark_rank = e.cue;
+            int cue = timeline_cues_[size_t(p.timeline)][size_t(e.cue)];
+            fire_cue(cue, "timeline " + file_.timelines[size_t(p.timeline)].name);
+            break;
+        }
+        case EventKind::TimelineEnd: {
+            Playing& p = playing_[size_t(e.index)];
+            p.ended = true;
+            p.watermark = file_.timelines[size_t(p.timeline)].duration;
+            p.watermark_rank = std::numeric_limits<int>::max();
+            const std::string& name = file_.timelines[size_t(p.timeline)].name;
+            trace_.push_back(fmt_time(now_) + " timeline " + name + " ended");
+            if (state_ >= 0 && file_.states[size_t(state_)].timeline == name)
+                for (const Transition& tr : file_.states[size_t(state_)].transitions)
+                    if (tr.kind == TransitionKind::End) {
+                        enter_state(file_.state_index(tr.to), "end of " + name);
+                        break;
+                    }
+            break;
+        }
+        case EventKind::ShowCue:
+            show_cue_fired_[size_t(e.index)] = 1;
+            fire_cue(e.index, "show time");
+            break;
+        case EventKind::TimeOfDay: {
+            tod_watermark_ = now_;
+            const Transition& tr = file_.states[size_t(state_)].transitions[size_t(e.index)];
+            char tod[16];
+            std::snprintf(tod, sizeof tod, "%02d:%02d", tr.time_of_day / 3600, tr.time_of_day / 60 % 60);
+            enter_state(file_.state_index(tr.to), std::string("time of day ") + tod);
+            break;
+        }
+        case EventKind::Idle: {
+            const State& s = file_.states[size_t(state_)];
+            std::string to = file_.start.empty() ? file_.states[0].name : file_.start;
+            for (const Transition& tr : s.transitions)
+                if (tr.kind == TransitionKind::Idle) {
+                    to = tr.to;
+                    break;
+                }
+            char why[48];
+            std::snprintf(why, sizeof why, "idle %g s", idle_after());
+            last_input_ = now_;  // an idle transition to the same state must not repeat at once
+            enter_state(file_.state_index(to), why);
+            break;
+        }
+        case EventKind::None: break;
+    }
+}
+
+// ---- what events do --------------------------------------------------------------------
+
+void Show::enter_state(int s, const std::string& why) {
+    if (s < 0 || size_t(s) >= file_.states.size()) return;
+    if (hook_depth_ > kMaxHookDepth) {
+        note("show: hooks changed state more than " + std::to_string(kMaxHookDepth) + " times in a row; stopped");
+        return;
+    }
+    const State& st = file_.states[size_t(s)];
+    trace_.push_back(fmt_time(now_) + " state " + (state_ >= 0 ? state() : std::string("-")) + " -> " + st.name +
+                     " (" + why + ")");
+    playing_.clear();
+    sets_.clear();
+    pending_.clear();
+    state_ = s;
+    state_entered_ = now_;
+    tod_watermark_ = now_;
+    int cam = st.camera.empty() ? -1 : file_.node_index(st.camera);
+    camera_ = cam >= 0 ? cam : (file_.camera.empty() ? -1 : file_.node_index(file_.camera));
+    if (const Timeline* tl = file_.timeline(st.timeline)) play(int(tl - file_.timelines.data()), 0);
+    if (hooks_) {
+        ShowApi api(*this);
+        ++hook_depth_;
+        hook_error(hooks_->on_enter(st.name, api));
+        --hook_depth_;
+    }
+}
+
+void Show::fire_cue(int c, const std::string& why) {
+    const Cue& cue = file_.cues[size_t(c)];
+    if (cue.prewait > 0) {
+        pending_.push_back({now_ + cue.prewait, c, ++order_});
+        trace_.push_back(fmt_time(now_) + " cue " + cue.id + " pre-wait " + fmt_time(cue.prewait) + " (" + why + ")");
+        return;
+    }
+    trace_.push_back(fmt_time(now_) + " cue " + cue.id + " (" + why + ")");
+    run_cue(c);
+}
+
+void Show::run_cue(int c) {
+    if (hook_depth_ > kMaxHookDepth) {
+        note("show: cues fired each other more than " + std::to_string(kMaxHookDepth) + " deep; stopped");
+        return;
+    }
+    const Cue& cue = file_.cues[size_t(c)];
+    current_cue_ = cue.id;
+    current_cue_index_ = c;
+    ++hook_depth_;
+    for (const Action& a : cue.actions) run_action(a, cue.id);
+    if (hooks_) {
+        ShowApi api(*this);
+        hook_error(hooks_->on_cue(cue.id, api));
+    }
+    --hook_depth_;
+}
+
+void Show::run_action(const Action& a, const std::string& cue_id) {
+    auto timeline = [&]() -> int {
+        const Timeline* tl = file_.timeline(a.timeline);
+        return tl ? int(tl - file_.timelines.data()) : -1;
+    };
+    switch (a.kind) {
+        case ActionKind::Play: {
+            int t = timeline();
+            if (t < 0) break;
+            auto it = std::find_if(playing_.begin(), playing_.end(), [&](const Playing& p) { return p.timeline == t; });
+            if (it != playing_.end() && it->paused) {  // resume where it paused
+                it->paused = false;
+                it->anchor_show = now_;
+            } else {
+                play(t, 0);
+            }
+            break;
+        }
+        case ActionKind::Stop: stop(timeline()); break;
+        case ActionKind::Pause: pause(timeline()); break;
+        case ActionKind::Jump: {
+            int t = timeline();
+            if (t < 0) break;
+            auto label = file_.timelines[size_t(t)].labels.find(a.label);
+            if (label != file_.timelines[size_t(t)].labels.end()) play(t, label->second);
+            break;
+        }
+        case ActionKind::Set: {
+            auto r = set(a.target, a.value, a.fade);
+            if (!r) note(a.loc.str() + ": cue " + cue_id + ": " + r.error().message);
+            break;
+        }
+        case ActionKind::Goto: enter_state(file_.state_index(a.state), "cue " + cue_id); break;
+        case ActionKind::Camera: camera_ = file_.node_index(a.camera); break;
+        case ActionKind::Osc: outgoing_.push_back({a.osc_to, a.osc_address, a.osc_args}); break;
+    }
+}
+
+void Show::play(int t, double local) {
+    if (t < 0) return;
+    auto it = std::find_if(playing_.begin(), playing_.end(), [&](const Playing& p) { return p.timeline == t; });
+    Playing p;
+    p.timeline = t;
+    p.anchor_show = now_;
+    p.anchor_local = local;
+    p.watermark = local;  // rank -1: cues at exactly `local` fire now
+    p.watermark_rank = -1;
+    if (it != playing_.end()) {  // jumping or restarting keeps its layer
+        p.order = it->order;
+        p.paused = it->paused;
+        *it = p;
+    } else {
+        p.order = ++order_;
+        playing_.push_back(p);
+    }
+}
+
+void Show::stop(int t) {
+    playing_.erase(std::remove_if(playing_.begin(), playing_.end(), [&](const Playing& p) { return p.timeline == t; }),
+                   playing_.end());
+}
+
+void Show::pause(int t) {
+    for (Playing& p : playing_)
+        if (p.timeline == t && !p.paused) {
+            p.anchor_local = local_time(p, now_);
+            p.anchor_show = now_;
+            p.paused = true;
+        }
+}
+
+Result<void> Show::set(const std::string& path, const std::vector<float>& value, double fade) {
+    auto p = bind_property(file_, models_, path);
+    if (!p) return fail("show.set: " + p.error().message);
+    if (int(value.size()) != p->size)
+        return fail("show.set: '" + path + "' takes " + std::to_string(p->size) + " number" + (p->size > 1 ? "s" : "") +
+                    ", got " + std::to_string(value.size()));
+    SetLayer layer;
+    layer.property = *p;
+    layer.start = now_;
+    layer.fade = std::max(0.0, fade);
+    layer.order = ++order_;
+    layer.from.resize(size_t(width(*p)));
+    Values v;
+    values_at(now_, v);
+    read(v, *p, layer.from.data());
+    if (p->kind == PropertyKind::Rotation) {
+        glm::quat q = euler_degrees({value[0], value[1], value[2]});
+        layer.to = {q.x, q.y, q.z, q.w};
+    } else {
+        layer.to = value;
+    }
+    sets_.push_back(std::move(layer));
+    return {};
+}
+
+void Show::handle_input(const Input& in) {
+    last_input_ = now_;
+    switch (in.kind) {
+        case InputKind::TouchNode: {
+            int node = file_.node_index(in.node);
+            if (node < 0) {
+                note((in.loc.line ? in.loc.str() + ": " : std::string()) + "touch on unknown node '" + in.node + "'");
+                break;
+            }
+            touch(node, in.node);
+            break;
+        }
+        case InputKind::TouchAt: {
+            Frame frame;
+            evaluate(frame);
+            int node = pick(frame, options_.aspect, in.x, in.y);
+            char what[64];
+            std::snprintf(what, sizeof what, "%.3f,%.3f", double(in.x), double(in.y));
+            touch(node, node >= 0 ? file_.nodes[size_t(node)].name : std::string(what));
+            break;
+        }
+        case InputKind::Osc: osc(in.address, in.args); break;
+    }
+}
+
+void Show::touch(int node, const std::string& what) {
+    // A hotspot is touched when the touch hits it or one of its children.
+    auto hits = [&](const std::string& target) {
+        if (target == "any") return true;
+        for (int n = node; n >= 0; n = file_.nodes[size_t(n)].parent)
+            if (file_.nodes[size_t(n)].name == target) return true;
+        return false;
+    };
+    int before = state_;
+    if (state_ >= 0)
+        for (const Transition& tr : file_.states[size_t(state_)].transitions)
+            if (tr.kind == TransitionKind::Touch && hits(tr.node)) {
+                enter_state(file_.state_index(tr.to), "touch " + what);
+                break;
+            }
+    if (state_ == before) trace_.push_back(fmt_time(now_) + " touch " + what);
+    for (int c : cue_order_) {
+        const Cue& cue = file_.cues[size_t(c)];
+        if (cue.trigger == TriggerKind::Touch && hits(cue.node)) fire_cue(c, "touch " + what);
+    }
+    if (hooks_) {
+        ShowApi api(*this);
+        hook_error(hooks_->on_touch(node >= 0 ? file_.nodes[size_t(node)].name : std::string(), api));
+    }
+}
+
+void Show::go() {
+    if (now_ - last_go_ < 0.1) {
+        trace_.push_back(fmt_time(now_) + " GO ignored (within 0.1 s of the last)");
+        return;
+    }
+    last_go_ = now_;
+    auto at = std::find(cue_order_.begin(), cue_order_.end(), current_cue_index_);
+    auto next = at == cue_order_.end() ? cue_order_.begin() : at + 1;
+    if (next == cue_order_.end()) {
+        note("GO: no cue after " + (current_cue_.empty() ? std::string("the start") : "cue " + current_cue_));
+        return;
+    }
+    fire_cue(*next, "GO");
+}
+
+void Show::osc(const std::string& address, const std::vector<std::string>& args) {
+    auto arg = [&](size_t i) { return i < args.size() ? args[i] : std::string(); };
+    if (address == "/vitrine/go") {
+        go();
+    } else if (address == "/vitrine/cue") {
+        for (size_t c = 0; c < file_.cues.size(); ++c)
+            if (file_.cues[c].id == arg(0)) return fire_cue(int(c), "OSC");
+        note("OSC /vitrine/cue: no cue '" + arg(0) + "'");
+    } else if (address == "/vitrine/state") {
+        int s = file_.state_index(arg(0));
+        if (s < 0) return note("OSC /vitrine/state: no state '" + arg(0) + "'");
+        enter_state(s, "OSC");
+    } else if (address == "/vitrine/stop") {
+        playing_.clear();
+        pending_.clear();
+        trace_.push_back(fmt_time(now_) + " stop (OSC)");
+    } else if (address == "/vitrine/pause") {
+        // Pauses what plays; when nothing plays, resumes what was paused.
+        bool any_playing = std::any_of(playing_.begin(), playing_.end(), [](const Playing& p) { return !p.paused && !p.ended; });
+        for (Playing& p : playing_) {
+            if (any_playing && !p.paused) {
+                p.anchor_local = local_time(p, now_);
+                p.anchor_show = now_;
+                p.paused = true;
+            } else if (!any_playing && p.paused) {
+                p.paused = false;
+                p.anchor_show = now_;
+            }
+        }
+        trace_.push_back(fmt_time(now_) + (any_playing ? " pause (OSC)" : " resume (OSC)"));
+    } else if (address == "/vitrine/volume") {
+        float v = std::strtof(arg(0).c_str(), nullptr);
+        volume_ = std::isfinite(v) ? std::clamp(v, 0.0f, 1.0f) : volume_;
+    } else if (address == "/vitrine/seek" || address == "/vitrine/status") {
+        // The clock's and the control port's business (app), not the scene's.
+    } else {
+        bool used = false;
+        if (state_ >= 0)
+            for (const Transition& tr : file_.states[size_t(state_)].transitions)
+                if (tr.kind == TransitionKind::Osc && tr.osc == address) {
+                    enter_state(file_.state_index(tr.to), "OSC " + address);
+                    used = true;
+                    break;
+                }
+        for (int c : cue_order_)
+            if (file_.cues[size_t(c)].trigger == TriggerKind::Osc && file_.cues[size_t(c)].osc == address) {
+                fire_cue(c, "OSC " + address);
+                used = true;
+            }
+        if (!used) note("OSC " + address + ": nothing in the scene listens to it");
+    }
+}
+
+}  // namespace vitrine::show

@@ -1,0 +1,172 @@
+// The show runtime: states, timelines, cues, hooks and inputs over one clock, show time.
+// The scene at show time t is a pure function of (the loaded files, t, the inputs with
+// their show times): everything that happens — a cue, a timeline's end, an idle
+// timeout, a time of day, an input — is an event at an exact show time, processed in a
+// fixed order, never at a frame's time. So advancing in many small steps, in one step,
+// or seeking from 0 give the same state, and the same frame, on any machine.
+#pragma once
+#include <deque>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "show/frame.h"
+#include "show/hooks.h"
+#include "show/inputs.h"
+#include "show/loader.h"
+#include "show/track.h"
+
+namespace vitrine::show {
+
+struct ShowOptions {
+    double day_start = 9 * 3600;  // time of day at show time 0, seconds after local midnight
+    double epoch_start = 0;       // os.time() at show time 0 (seconds since 1970)
+    float aspect = 16.0f / 9.0f;  // of the picture, for touches at a point
+    HookLimits hook_limits;
+};
+
+// A message a cue sends (the app sends it; offline renders only log it).
+struct OutgoingOsc {
+    std::string to, address;
+    std::vector<std::string> args;
+};
+
+class Show {
+public:
+    // `scene` must outlive the show. Starts at show time 0 in the start state.
+    static std::unique_ptr<Show> create(const LoadedScene& scene, const ShowOptions& options = {});
+    ~Show();
+
+    double now() const { return now_; }
+    const std::string& state() const;
+    const std::string& current_cue() const { return current_cue_; }
+    float volume() const { return volume_; }  // /vitrine/volume, 0..1, for the audio module
+
+    // An input at show time in.t (earlier than now() counts as now()). It is processed
+    // by the next advance(). /vitrine/seek and /vitrine/status are the caller's (they
+    // act on the clock and the sender); here they are ignored.
+    void input(Input in);
+    // Processes every event up to show time t (>= now()) and moves there.
+    void advance(double t);
+    // Show time t, as if played from 0 with the inputs received up to t (later ones are
+    // forgotten).
+    void seek(double t);
+    // After a reload: go to `state` (when it exists and is not the current one).
+    void force_state(const std::string& state);
+
+    // Every input received so far (a reloaded show replays them).
+    const std::vector<Input>& inputs() const { return inputs_; }
+
+    // The scene at now().
+    void evaluate(Frame& frame) const;
+
+    // What happened, one line per event that changed the state or fired a cue:
+    // "12.500 cue 3.1", "15.000 state attract -> tour (touch vase)". For tests and logs.
+    const std::vector<std::string>& trace() const { return trace_; }
+    // Warnings since the last call (hook errors, unknown cue ids from OSC, ...).
+    std::vector<std::string> take_warnings();
+    // Lines hooks wrote with show.log (informational).
+    std::vector<std::string> take_log();
+    std::vector<OutgoingOsc> take_outgoing();
+
+private:
+    friend class ShowApi;
+    Show(const LoadedScene& scene, const ShowOptions& options);
+    void reset();
+    void bind();
+
+    // ---- discrete state (changes only at events) ----
+    struct Playing {
+        int timeline = -1;
+        double anchor_show = 0, anchor_local = 0;  // local(t) = anchor_local + (t - anchor_show)
+        bool paused = false, ended = false;
+        double watermark = 0;    // cues fired through (unwrapped local time, rank in its cue list)
+        int watermark_rank = -1;
+        uint64_t order = 0;    // layering: later started applies later
+    };
+    struct SetLayer {
+        Property property;
+        std::vector<float> from, to;
+        double start = 0, fade = 0;
+        uint64_t order = 0;
+    };
+    struct Pending {  // a cue waiting out its pre-wait
+        double at = 0;
+        int cue = -1;
+        uint64_t order = 0;
+    };
+
+    // ---- events ----
+    enum class EventKind { Input, Prewait, TimelineCue, TimelineEnd, ShowCue, TimeOfDay, Idle, None };
+    struct Event {
+        double t = 0;
+        EventKind kind = EventKind::None;
+        int index = -1;   // input / pending / playing / cue / transition
+        int cue = -1;     // TimelineCue: rank in the timeline's cue list
+        double local = 0; // TimelineCue: unwrapped local time of the occurrence
+    };
+    Event next_event() const;
+    void process(const Event& e);
+    void skip_events_at(double t);
+
+    void enter_state(int state, const std::string& why);
+    void fire_cue(int cue, const std::string& why);
+    void run_cue(int cue);
+    void run_action(const Action& a, const std::string& cue_id);
+    void play(int timeline, double local);
+    void stop(int timeline);
+    void pause(int timeline);
+    void handle_input(const Input& in);
+    void touch(int node, const std::string& what);
+    void osc(const std::string& address, const std::vector<std::string>& args);
+    void go();
+    Result<void> set(const std::string& path, const std::vector<float>& value, double fade);
+    double local_time(const Playing& p, double t) const;
+    double idle_after() const;  // the current state's idle timeout, or < 0
+    void hook_error(const Result<void>& r);
+    void note(const std::string& line);
+
+    // ---- evaluation ----
+    struct Values;
+    void values_at(double t, Values& v) const;
+    void apply(Values& v, const Property& p, const float* value) const;
+    void read(const Values& v, const Property& p, float* out) const;
+    static int width(const Property& p) { return p.kind == PropertyKind::Rotation ? 4 : p.size; }
+
+    const LoadedScene& scene_;
+    const SceneFile& file_;
+    ShowOptions options_;
+    Models models_;
+    std::vector<std::vector<BoundTrack>> tracks_;  // per timeline
+    std::vector<std::vector<int>> timeline_cues_;  // per timeline: its Time cues, by local time
+    std::vector<int> show_cues_;                   // Time cues on show time, by time
+    std::vector<int> cue_order_;                   // every cue by number (GO order)
+    std::vector<int> model_nodes_, light_nodes_;
+    std::unique_ptr<Values> base_;                 // the file's values
+
+    double now_ = 0;
+    int state_ = -1;
+    double state_entered_ = 0, last_input_ = 0, tod_watermark_ = 0, last_go_ = -1e9;
+    int camera_ = -1;
+    std::vector<Playing> playing_;
+    std::vector<SetLayer> sets_;
+    std::vector<Pending> pending_;
+    std::vector<uint8_t> show_cue_fired_;
+    uint64_t order_ = 0;
+    std::string current_cue_;
+    int current_cue_index_ = -1;
+    float volume_ = 1;
+    std::mt19937_64 random_;
+    std::unique_ptr<Hooks> hooks_;
+    std::vector<Input> inputs_;  // every input received, by time
+    size_t next_input_ = 0;
+    std::vector<std::string> trace_, warnings_, log_;
+    std::vector<OutgoingOsc> outgoing_;
+    int hook_depth_ = 0;
+};
+
+// "3.1" < "3.10"? Cue numbers compare part by part as numbers: 1 < 1.5 < 2 < 2.1 < 10.
+bool cue_before(const std::string& a, const std::string& b);
+
+}  // namespace vitrine::show

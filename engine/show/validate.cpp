@@ -1,0 +1,355 @@
+// validate_scene: what needs more than one key to judge. Each check reports at the
+// value that is wrong (the reference, the key's time, the state's name) and goes on.
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "show/load.h"
+#include "show/property.h"
+#include "show/wording.h"
+
+namespace vitrine::show {
+namespace {
+
+using wording::num;
+using wording::q;
+
+bool all_digits(const std::string& s) {
+    return !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "3", "3.1", "10.2.5": hierarchical numbers, as QLab numbers cues.
+bool is_cue_number(const std::string& id) {
+    if (id.empty() || id.front() == '.' || id.back() == '.') return false;
+    for (size_t i = 0; i < id.size(); ++i) {
+        bool digit = id[i] >= '0' && id[i] <= '9';
+        if (!digit && !(id[i] == '.' && id[i - 1] != '.')) return false;
+    }
+    return true;
+}
+
+// Names that are not the node's own, or a position in a list when it has none.
+std::vector<std::string> names_or_indices(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < names.size(); ++i) out.push_back(names[i].empty() ? std::to_string(i) : names[i]);
+    return out;
+}
+
+class Validator {
+public:
+    Validator(const SceneFile& s, const Models& models, std::vector<Problem>& out)
+        : s_(s), models_(models), out_(out) {}
+
+    void run() {
+        names();
+        environment();
+        for (const Node& n : s_.nodes) node(n);
+        camera_ref(s_.camera, s_.locs.at("camera", s_.loc));
+        for (const Timeline& t : s_.timelines) timeline(t);
+        cues();
+        states();
+    }
+
+private:
+    const SceneFile& s_;
+    const Models& models_;
+    std::vector<Problem>& out_;
+
+    void error(const Loc& at, std::string message) { out_.push_back({at, std::move(message)}); }
+
+    std::vector<std::string> node_names(bool cameras_only = false) const {
+        std::vector<std::string> names;
+        for (const Node& n : s_.nodes)
+            if (!n.name.empty() && (!cameras_only || n.camera)) names.push_back(n.name);
+        return names;
+    }
+
+    const scene::Model* model_of(const Node& n) const {
+        auto it = models_.find(n.model);
+        return it == models_.end() ? nullptr : it->second;
+    }
+
+    // "x 'name' is defined twice (first at f:3:9)" for every repeat.
+    template <typename T, typename NameOf>
+    void unique(const std::vector<T>& items, const std::string& what, const char* key, NameOf name_of) {
+        std::map<std::string, Loc> first;
+        for (const T& item : items) {
+            const std::string& name = name_of(item);
+            if (name.empty()) continue;
+            Loc at = item.locs.at(key, item.loc);
+            auto [it, fresh] = first.emplace(name, at);
+            if (!fresh) error(at, what + " " + q(name) + " is defined twice (first at " + it->second.str() + ")");
+        }
+    }
+
+    // ---- references ----------------------------------------------------------------
+    bool node_ref(const std::string& name, const Loc& at, bool any_ok) {
+        if ((any_ok && name == "any") || (!name.empty() && s_.node_index(name) >= 0)) return true;
+        std::vector<std::string> candidates = node_names();
+        if (any_ok) candidates.push_back("any");
+        error(at, "unknown node " + q(name) + wording::did_you_mean(name, candidates));
+        return false;
+    }
+
+    const Timeline* timeline_ref(const std::string& name, const Loc& at) {
+        if (const Timeline* t = s_.timeline(name)) return t;
+        std::vector<std::string> names;
+        for (const Timeline& t : s_.timelines) names.push_back(t.name);
+        error(at, "unknown timeline " + q(name) + wording::did_you_mean(name, names));
+        return nullptr;
+    }
+
+    bool state_ref(const std::string& name, const Loc& at) {
+        if (s_.state_index(name) >= 0) return true;
+        std::vector<std::string> names;
+        for (const State& st : s_.states) names.push_back(st.name);
+        error(at, "unknown state " + q(name) + wording::did_you_mean(name, names));
+        return false;
+    }
+
+    void camera_ref(const std::string& name, const Loc& at) {
+        if (name.empty()) return;
+        int i = s_.node_index(name);
+        if (i < 0)
+            error(at, "unknown camera node " + q(name) + wording::did_you_mean(name, node_names(true)));
+        else if (!s_.nodes[size_t(i)].camera)
+            error(at, "node " + q(name) + " is not a camera");
+    }
+
+    // bind_property, unless the node's model failed to load (already reported by the
+    // loader: its materials are unknown, not wrong).
+    std::optional<Property> bind(const std::string& path, const Loc& at) {
+        int node = s_.node_index(path.substr(0, path.find('.')));
+        if (node >= 0 && path.find(".material") != std::string::npos) {
+            const Node& n = s_.nodes[size_t(node)];
+            if (!n.model.empty() && !model_of(n)) return std::nullopt;
+        }
+        Result<Property> p = bind_property(s_, models_, path);
+        if (p.ok()) return p.value();
+        error(at, p.error().message);
+        return std::nullopt;
+    }
+
+    // ---- checks --------------------------------------------------------------------
+    void names() {
+        for (const Node& n : s_.nodes) {
+            Loc at = n.locs.at("name", n.loc);
+            if (n.name == "environment" || n.name == "look" || n.name == "any")
+                error(at, "node name " + q(n.name) + " is reserved");
+            else if (n.name.find('.') != std::string::npos)
+                error(at, "node name " + q(n.name) + " must not contain '.'");
+        }
+        unique(s_.nodes, "node", "name", [](const Node& n) -> const std::string& { return n.name; });
+        unique(s_.timelines, "timeline", "name", [](const Timeline& t) -> const std::string& { return t.name; });
+        unique(s_.states, "state", "name", [](const State& st) -> const std::string& { return st.name; });
+        unique(s_.cues, "cue", "id", [](const Cue& c) -> const std::string& { return c.id; });
+    }
+
+    void environment() {
+        const EnvironmentDesc& e = s_.environment;
+        if (e.source == "studio") return;
+        Loc at = e.locs.at("source", e.loc);
+        const Asset* a = s_.asset(e.source);
+        if (!a) return error(at, "unknown asset " + q(e.source) + asset_hint(e.source));
+        if (a->kind != AssetKind::Hdr) error(at, "asset " + q(e.source) + " is not an hdr");
+    }
+
+    std::string asset_hint(const std::string& name) const {
+        std::vector<std::string> names;
+        for (const Asset& a : s_.assets) names.push_back(a.name);
+        return wording::did_you_mean(name, names);
+    }
+
+    void node(const Node& n) {
+        const scene::Model* model = nullptr;
+        if (!n.model.empty()) {
+            Loc at = n.locs.at("model", n.loc);
+            const Asset* a = s_.asset(n.model);
+            if (!a) error(at, "unknown asset " + q(n.model) + asset_hint(n.model));
+            else if (a->kind != AssetKind::Gltf) error(at, "asset " + q(n.model) + " is not a glTF model");
+            else model = model_of(n);
+        }
+        if (!n.animation.empty()) {
+            Loc at = n.locs.at("animation", n.loc);
+            if (n.model.empty()) error(at, "'animation' needs a 'model'");
+            else if (model) animation(n, *model, at);
+        }
+        if (n.light && n.light->type == LightKind::Spot) {
+            const LightDesc& l = *n.light;
+            if (!(l.inner_cone >= 0 && l.inner_cone < l.outer_cone && l.outer_cone <= 90))
+                error(l.locs.at("outer_cone", l.loc), "a spot light needs 0 <= inner_cone < outer_cone <= 90, got " +
+                                                          num(l.inner_cone) + " and " + num(l.outer_cone));
+        }
+        if (n.camera) camera(*n.camera);
+    }
+
+    void animation(const Node& n, const scene::Model& model, const Loc& at) {
+        std::vector<std::string> names;
+        for (const scene::Animation& a : model.animations) {
+            if (a.name == n.animation) return;
+            names.push_back(a.name);
+        }
+        if (all_digits(n.animation) && std::stoul(n.animation) < model.animations.size()) return;
+        std::string has = names.empty() ? "none" : wording::join(names_or_indices(names));
+        error(at, "model " + q(n.model) + " has no animation " + q(n.animation) + " (it has: " + has + ")");
+    }
+
+    void camera(const CameraDesc& c) {
+        if (!(c.fov > 0 && c.fov < 180))
+            error(c.locs.at("fov", c.loc), "'fov' must be between 0 and 180 degrees, got " + num(c.fov));
+        if (!(c.znear > 0)) error(c.locs.at("znear", c.loc), "'znear' must be more than 0, got " + num(c.znear));
+        if (c.zfar != 0 && !(c.zfar > c.znear))
+            error(c.locs.at("zfar", c.loc), "'zfar' must be 0 (infinite) or more than 'znear', got " + num(c.zfar));
+        if (c.orbit && !(c.orbit->distance > 0))
+            error(c.orbit->locs.at("distance", c.orbit->loc),
+                  "'distance' must be more than 0, got " + num(c.orbit->distance));
+        if (c.gltf_node.empty()) return;
+        Loc at = c.locs.at("gltf_camera.node", c.loc);
+        if (!node_ref(c.gltf_node, at, false)) return;
+        const Node& target = s_.nodes[size_t(s_.node_index(c.gltf_node))];
+        if (target.model.empty())
+            return error(at, "node " + q(target.name) + " is not a model instance: 'gltf_camera' needs one");
+        const scene::Model* model = model_of(target);
+        if (model && (c.gltf_index < 0 || size_t(c.gltf_index) >= model->cameras.size()))
+            error(c.locs.at("gltf_camera.index", at), "model " + q(target.model) + " has no camera " +
+                                                          std::to_string(c.gltf_index) + " (it has " +
+                                                          std::to_string(model->cameras.size()) + ")");
+    }
+
+    // "'vase.translation' takes 3 numbers, got 2"
+    void value_size(const std::string& path, const Property& p, const std::vector<float>& v, const Loc& at,
+                    const std::string& part = "") {
+        if (v.size() == size_t(p.size)) return;
+        error(at, part + q(path) + " takes " + wording::numbers(size_t(p.size)) + ", got " + std::to_string(v.size()));
+    }
+
+    void timeline(const Timeline& t) {
+        bool timed = t.duration > 0;  // parse reports a duration that is not
+        for (const auto& [label, at] : t.labels) {
+            Loc where = t.locs.at("labels." + label, t.loc);
+            if (at < 0) error(where, "label " + q(label) + " at " + num(at) + " is before the timeline's start");
+            else if (timed && at > t.duration)
+                error(where, "label " + q(label) + " at " + num(at) + " is past the timeline's duration " +
+                                 num(t.duration));
+        }
+        for (const Track& tr : t.tracks) track(t, tr, timed);
+    }
+
+    void track(const Timeline& t, const Track& tr, bool timed) {
+        std::optional<Property> p;
+        if (!tr.target.empty()) p = bind(tr.target, tr.locs.at("target", tr.loc));
+        if (p && p->kind == PropertyKind::Visible && tr.interp != Interp::Step)
+            error(tr.locs.at("interpolation", tr.loc), q(tr.target) + " can only use STEP interpolation");
+        for (size_t i = 0; i < tr.keys.size(); ++i) {
+            const Key& k = tr.keys[i];
+            Loc at = k.locs.at("t", k.loc);
+            if (i > 0 && !(k.t > tr.keys[i - 1].t))
+                error(at, "key times must increase: t " + num(k.t) + " follows t " + num(tr.keys[i - 1].t));
+            if (k.t < 0) error(at, "key at t " + num(k.t) + " is before the timeline's start");
+            else if (timed && k.t > t.duration)
+                error(at, "key at t " + num(k.t) + " is past the timeline's duration " + num(t.duration));
+            if (p) value_size(tr.target, *p, k.value, k.locs.at("value", k.loc));
+            for (const char* side : {"in", "out"}) {
+                const std::vector<float>& tangent = side[0] == 'i' ? k.in : k.out;
+                bool present = k.locs.by_key.count(side) > 0;
+                if (tr.interp == Interp::CubicSpline && !present)
+                    error(k.loc, std::string("CUBICSPLINE key needs ") + q(side));
+                else if (tr.interp != Interp::CubicSpline && present)
+                    error(k.locs.at(side, k.loc), q(side) + " is only for CUBICSPLINE keys");
+                else if (present && p)
+                    value_size(tr.target, *p, tangent, k.locs.at(side, k.loc), q(side) + " of ");
+            }
+        }
+    }
+
+    void cues() {
+        for (const Cue& c : s_.cues) {
+            if (!is_cue_number(c.id))
+                error(c.locs.at("id", c.loc), "cue id " + q(c.id) + " is not a number like 3 or 3.1");
+            if (c.trigger == TriggerKind::Time && !c.timeline.empty()) {
+                Loc at = c.locs.at("at.t", c.loc);
+                if (const Timeline* t = timeline_ref(c.timeline, c.locs.at("at.timeline", c.loc))) {
+                    if (c.at < 0) error(at, "cue time " + num(c.at) + " is before the start of timeline " + q(t->name));
+                    else if (t->duration > 0 && c.at > t->duration)
+                        error(at, "cue time " + num(c.at) + " is past the duration " + num(t->duration) +
+                                      " of timeline " + q(t->name));
+                }
+            }
+            if (c.trigger == TriggerKind::Touch) node_ref(c.node, c.locs.at("on.touch", c.loc), true);
+            for (const Action& a : c.actions) action(a);
+        }
+    }
+
+    void action(const Action& a) {
+        auto at = [&](const char* key) { return a.locs.at(key, a.loc); };
+        switch (a.kind) {
+            case ActionKind::Play: timeline_ref(a.timeline, at("play")); break;
+            case ActionKind::Stop: timeline_ref(a.timeline, at("stop")); break;
+            case ActionKind::Pause: timeline_ref(a.timeline, at("pause")); break;
+            case ActionKind::Jump:
+                if (const Timeline* t = timeline_ref(a.timeline, at("jump")); t && !t->labels.count(a.label)) {
+                    std::vector<std::string> labels;
+                    for (const auto& [name, time] : t->labels) labels.push_back(name);
+                    error(at("label"), "unknown label " + q(a.label) + " in timeline " + q(t->name) +
+                                           wording::did_you_mean(a.label, labels));
+                }
+                break;
+            case ActionKind::Set:
+                if (auto p = bind(a.target, at("set"))) value_size(a.target, *p, a.value, at("value"));
+                break;
+            case ActionKind::Goto: state_ref(a.state, at("goto")); break;
+            case ActionKind::Camera: camera_ref(a.camera, at("camera")); break;
+            case ActionKind::Osc: break;
+        }
+    }
+
+    void states() {
+        if (!s_.start.empty()) state_ref(s_.start, s_.locs.at("start", s_.loc));
+        std::string start = s_.start.empty() && !s_.states.empty() ? s_.states[0].name : s_.start;
+        for (const State& st : s_.states) {
+            if (!st.timeline.empty()) timeline_ref(st.timeline, st.locs.at("timeline", st.loc));
+            camera_ref(st.camera, st.locs.at("camera", st.loc));
+            for (const Transition& t : st.transitions) {
+                // Going back to the start state: `start` itself is checked above.
+                if (t.to != start) state_ref(t.to, t.locs.at("to", t.loc));
+                if (t.kind == TransitionKind::Touch) node_ref(t.node, t.locs.at("touch", t.loc), true);
+            }
+        }
+        reachable(start);
+    }
+
+    // From the start state along transitions; a cue's goto can fire in any state, so its
+    // target counts as reached. The default idle timeout only leads back to the start.
+    void reachable(const std::string& start) {
+        int first = s_.state_index(start);
+        if (first < 0) return;
+        std::vector<bool> seen(s_.states.size(), false);
+        std::vector<int> todo = {first};
+        for (const Cue& c : s_.cues)
+            for (const Action& a : c.actions)
+                if (a.kind == ActionKind::Goto && s_.state_index(a.state) >= 0) todo.push_back(s_.state_index(a.state));
+        while (!todo.empty()) {
+            int i = todo.back();
+            todo.pop_back();
+            if (seen[size_t(i)]) continue;
+            seen[size_t(i)] = true;
+            for (const Transition& t : s_.states[size_t(i)].transitions)
+                if (int next = s_.state_index(t.to); next >= 0 && !seen[size_t(next)]) todo.push_back(next);
+        }
+        for (size_t i = 0; i < s_.states.size(); ++i) {
+            const State& st = s_.states[i];
+            if (seen[i] || s_.state_index(st.name) != int(i)) continue;  // a repeat is reported as one
+            std::string why = "state " + q(st.name) + " cannot be reached from the start state " + q(start);
+            if (!s_.hooks.empty()) why += " (a hook's show.goto is not seen by check)";
+            error(st.locs.at("name", st.loc), why);
+        }
+    }
+};
+
+}  // namespace
+
+void validate_scene(const SceneFile& scene, const Models& models, std::vector<Problem>& problems) {
+    Validator(scene, models, problems).run();
+}
+
+}  // namespace vitrine::show

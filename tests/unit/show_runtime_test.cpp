@@ -1,0 +1,394 @@
+// The show runtime: interpolation, cues, states, inputs, determinism, hooks in the
+// show, hot reload. CPU only.
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "show/live.h"
+#include "show/loader.h"
+#include "show/show.h"
+#include "show/track.h"
+
+namespace fs = std::filesystem;
+using namespace vitrine::show;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("vitrine_show_" + std::to_string(::getpid()) + "_" +
+                                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    fs::path write(const std::string& name, const std::string& text) const {
+        fs::path p = path / name;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p) << text;
+        return p;
+    }
+};
+
+std::unique_ptr<LoadedScene> load_text(const TempDir& dir, const std::string& text, const std::string& name = "t.scene.yaml") {
+    std::vector<Problem> problems;
+    auto scene = load_scene(dir.write(name, text), problems);
+    for (const Problem& p : problems) ADD_FAILURE() << p.str();
+    return scene;
+}
+
+// A scene without models: an attract loop, a tour with cues, a hotspot-free touch.
+const char* kStates = R"(
+nodes:
+  - name: box
+    translation: [0, 0, 0]
+  - name: cam
+    camera: {fov: 40, orbit: {yaw: 0, pitch: 0, distance: 3, target: [0, 0, 0]}}
+camera: cam
+timelines:
+  - name: attract
+    duration: 10
+    loop: true
+    tracks:
+      - target: box.translation
+        keys: [{t: 0, value: [0, 0, 0]}, {t: 10, value: [10, 0, 0]}]
+  - name: tour
+    duration: 20
+    labels: {middle: 10}
+    tracks:
+      - target: look.exposure
+        keys: [{t: 0, value: [0]}, {t: 20, value: [2]}]
+cues:
+  - {id: "1", at: {timeline: tour, t: 2}, actions: [{set: box.scale, value: [2, 2, 2], fade: 4}]}
+  - {id: "1.5", at: {timeline: tour, t: 2}, prewait: 0.5, actions: [{set: environment.intensity, value: 0.5}]}
+  - {id: "2", at: {timeline: tour, t: 12}}
+  - {id: "3", actions: [{jump: tour, label: middle}]}
+start: attract
+states:
+  - name: attract
+    timeline: attract
+    transitions: [{touch: any, to: tour}]
+  - name: tour
+    timeline: tour
+)";
+
+Input touch(double t, const std::string& node) {
+    Input in;
+    in.t = t;
+    in.kind = InputKind::TouchNode;
+    in.node = node;
+    return in;
+}
+
+Input osc(double t, const std::string& address, std::vector<std::string> args = {}) {
+    Input in;
+    in.t = t;
+    in.kind = InputKind::Osc;
+    in.address = address;
+    in.args = std::move(args);
+    return in;
+}
+
+}  // namespace
+
+TEST(Track, StepLinearCubicAgainstHandValues) {
+    Property p{PropertyKind::Translation, 0, -1, 3};
+    Track t;
+    t.keys = {{0, {0, 0, 0}}, {2, {4, 2, -2}}};
+    float out[4];
+    t.interp = Interp::Step;
+    sample_track(bind_track(t, p), 1.5, out);
+    EXPECT_EQ(out[0], 0);
+    sample_track(bind_track(t, p), 2.0, out);
+    EXPECT_EQ(out[0], 4);
+    t.interp = Interp::Linear;
+    sample_track(bind_track(t, p), 0.5, out);
+    EXPECT_FLOAT_EQ(out[0], 1);
+    EXPECT_FLOAT_EQ(out[1], 0.5f);
+    EXPECT_FLOAT_EQ(out[2], -0.5f);
+    sample_track(bind_track(t, p), -1, out);  // before the first key: clamped
+    EXPECT_EQ(out[0], 0);
+    sample_track(bind_track(t, p), 9, out);   // after the last: clamped
+    EXPECT_EQ(out[0], 4);
+    // Hermite: p(s) = h00 p0 + h10 dt m0 + h01 p1 + h11 dt m1, dt = 2, s = 0.25:
+    // h00 = 0.84375, h10 = 0.140625, h01 = 0.15625, h11 = -0.046875.
+    t.interp = Interp::CubicSpline;
+    t.keys = {{0, {1, 0, 0}, {0, 0, 0}, {2, 0, 0}}, {2, {3, 0, 0}, {4, 0, 0}, {0, 0, 0}}};
+    sample_track(bind_track(t, p), 0.5, out);
+    EXPECT_NEAR(out[0], 0.84375 * 1 + 0.140625 * 2 * 2 + 0.15625 * 3 + -0.046875 * 2 * 4, 1e-5);
+}
+
+TEST(Track, RotationSlerpsTheShortWay) {
+    Property p{PropertyKind::Rotation, 0, -1, 3};
+    Track t;
+    t.interp = Interp::Linear;
+    t.keys = {{0, {0, 0, 0}}, {1, {0, 90, 0}}};
+    float q[4];
+    sample_track(bind_track(t, p), 0.5, q);
+    glm::quat expect = glm::angleAxis(glm::radians(45.0f), glm::vec3(0, 1, 0));
+    EXPECT_NEAR(std::abs(q[0] * expect.x + q[1] * expect.y + q[2] * expect.z + q[3] * expect.w), 1.0, 1e-5);
+    // 350 degrees to 10 degrees goes through 0, not through 180.
+    t.keys = {{0, {0, 350, 0}}, {1, {0, 10, 0}}};
+    sample_track(bind_track(t, p), 0.5, q);
+    EXPECT_NEAR(std::abs(q[3]), 1.0, 1e-5);
+}
+
+TEST(Cues, NumbersOrderPartByPart) {
+    EXPECT_TRUE(cue_before("1", "1.5"));
+    EXPECT_TRUE(cue_before("1.5", "2"));
+    EXPECT_TRUE(cue_before("2", "2.1"));
+    EXPECT_TRUE(cue_before("2.1", "10"));
+    EXPECT_TRUE(cue_before("3.2", "3.10"));
+    EXPECT_FALSE(cue_before("10", "9"));
+}
+
+TEST(Show, StateMachineTraceUnderScriptedInputs) {
+    TempDir dir;
+    auto scene = load_text(dir, kStates);
+    ASSERT_TRUE(scene);
+    std::vector<std::string> first;
+    for (int run = 0; run < 2; ++run) {
+        auto show = Show::create(*scene);
+        show->input(touch(3.0, "box"));
+        show->advance(200);
+        if (run == 0) first = show->trace();
+        else EXPECT_EQ(show->trace(), first);  // identical across runs
+    }
+    std::vector<std::string> expect = {
+        "0.000 state - -> attract (start)",
+        "3.000 state attract -> tour (touch box)",
+        "5.000 cue 1 (timeline tour)",
+        "5.000 cue 1.5 pre-wait 0.500 (timeline tour)",
+        "5.500 cue 1.5 (pre-wait)",
+        "15.000 cue 2 (timeline tour)",
+        "23.000 timeline tour ended",
+        "123.000 state tour -> attract (idle 120 s)",
+    };
+    EXPECT_EQ(first, expect);
+}
+
+TEST(Show, SeekingEqualsPlaying) {
+    TempDir dir;
+    auto scene = load_text(dir, kStates);
+    ASSERT_TRUE(scene);
+    auto played = Show::create(*scene);
+    played->input(touch(3.0, "box"));
+    played->input(osc(9.25, "/vitrine/cue", {"3"}));
+    Frame a, b;
+    for (int i = 0; i <= 400; ++i) {
+        double t = i / 10.0;
+        played->advance(t);
+        if (i % 37 != 0) continue;
+        auto sought = Show::create(*scene);
+        sought->input(touch(3.0, "box"));
+        sought->input(osc(9.25, "/vitrine/cue", {"3"}));
+        sought->seek(t);
+        played->evaluate(a);
+        sought->evaluate(b);
+        EXPECT_EQ(played->state(), sought->state()) << t;
+        EXPECT_EQ(a.world, b.world) << t;
+        EXPECT_EQ(a.exposure, b.exposure) << t;
+        EXPECT_EQ(a.env_intensity, b.env_intensity) << t;
+    }
+    // Backwards too: seek to an earlier time replays from 0.
+    played->seek(4.0);
+    auto fresh = Show::create(*scene);
+    fresh->input(touch(3.0, "box"));
+    fresh->advance(4.0);
+    played->evaluate(a);
+    fresh->evaluate(b);
+    EXPECT_EQ(a.world, b.world);
+    EXPECT_EQ(played->trace(), fresh->trace());
+}
+
+TEST(Show, SetFadesAndLayersInStartOrder) {
+    TempDir dir;
+    auto scene = load_text(dir, kStates);
+    ASSERT_TRUE(scene);
+    auto show = Show::create(*scene);
+    show->input(touch(1.0, "box"));
+    Frame f;
+    show->advance(3.0);  // cue 1 at tour 2 (show 3): box.scale 1 -> 2 over 4 s
+    show->evaluate(f);
+    EXPECT_FLOAT_EQ(f.world[0][0][0], 1.0f);
+    show->advance(5.0);
+    show->evaluate(f);
+    EXPECT_FLOAT_EQ(f.world[0][0][0], 1.5f);
+    show->advance(8.0);
+    show->evaluate(f);
+    EXPECT_FLOAT_EQ(f.world[0][0][0], 2.0f);
+    EXPECT_FLOAT_EQ(f.env_intensity, 0.5f);       // cue 1.5 after its pre-wait
+    EXPECT_NEAR(f.exposure, 2.0f * 7 / 20, 1e-5);  // tour at local 7
+}
+
+TEST(Show, JumpToLabelAndGoOrderWithDebounce) {
+    TempDir dir;
+    auto scene = load_text(dir, kStates);
+    ASSERT_TRUE(scene);
+    auto show = Show::create(*scene);
+    show->input(touch(1.0, "box"));
+    show->input(osc(2.0, "/vitrine/go"));   // after nothing fired: cue 1
+    show->input(osc(2.05, "/vitrine/go"));  // within 0.1 s: ignored
+    show->input(osc(2.2, "/vitrine/go"));   // cue 1.5 (pre-wait 0.5)
+    show->input(osc(2.4, "/vitrine/go"));   // cue 2 (current is still 1 until 1.5 runs)
+    show->advance(2.5);
+    auto has = [&](const std::string& line) {
+        return std::find(show->trace().begin(), show->trace().end(), line) != show->trace().end();
+    };
+    EXPECT_TRUE(has("2.000 cue 1 (GO)"));
+    EXPECT_TRUE(has("2.050 GO ignored (within 0.1 s of the last)"));
+    EXPECT_TRUE(has("2.200 cue 1.5 pre-wait 0.500 (GO)"));
+    EXPECT_TRUE(has("2.400 cue 1.5 pre-wait 0.500 (GO)") || has("2.400 cue 2 (GO)"));
+    // Jump: cue 3 moves the tour to its label "middle" (local 10).
+    show->input(osc(3.0, "/vitrine/cue", {"3"}));
+    show->advance(3.0);
+    Frame f;
+    show->evaluate(f);
+    EXPECT_NEAR(f.exposure, 1.0f, 1e-5);
+    show->advance(5.0);  // local 12: cue 2 fires
+    EXPECT_TRUE(has("5.000 cue 2 (timeline tour)"));
+}
+
+TEST(Show, ThousandOscInputsActedOnInOrder) {
+    TempDir dir;
+    std::string text = "nodes: [{name: a}]\ncues:\n";
+    for (int i = 1; i <= 1000; ++i) text += "  - {id: \"" + std::to_string(i) + "\"}\n";
+    auto scene = load_text(dir, text);
+    ASSERT_TRUE(scene);
+    auto show = Show::create(*scene);
+    for (int i = 1000; i >= 1; --i) show->input(osc(1.0 + (1000 - i) * 0.001, "/vitrine/cue", {std::to_string(i)}));
+    show->advance(10);
+    ASSERT_EQ(show->trace().size(), 1000u);
+    EXPECT_EQ(show->trace().front(), "1.000 cue 1000 (OSC)");
+    EXPECT_EQ(show->trace().back(), "1.999 cue 1 (OSC)");
+    EXPECT_EQ(show->current_cue(), "1");
+}
+
+TEST(Show, TimeOfDayAndOscTransitions) {
+    TempDir dir;
+    auto scene = load_text(dir, R"(
+nodes: [{name: a}]
+states:
+  - name: open
+    transitions: [{time_of_day: "18:00", to: closed}, {osc: /museum/open, to: open}]
+  - name: closed
+    idle: none
+    transitions: [{osc: /museum/open, to: open}]
+)");
+    ASSERT_TRUE(scene);
+    ShowOptions so;
+    so.day_start = 17 * 3600 + 59 * 60;  // 17:59 at show time 0
+    auto show = Show::create(*scene, so);
+    show->advance(59);
+    EXPECT_EQ(show->state(), "open");
+    show->advance(60);
+    EXPECT_EQ(show->state(), "closed");
+    show->input(osc(70, "/museum/open"));
+    show->advance(71);
+    EXPECT_EQ(show->state(), "open");
+    show->input(osc(80, "/vitrine/volume", {"0.25"}));
+    show->advance(81);
+    EXPECT_FLOAT_EQ(show->volume(), 0.25f);
+}
+
+TEST(Show, RunawayHookIsStoppedAndTheShowGoesOn) {
+    TempDir dir;
+    dir.write("h.lua", "function on_cue(id) if id == '2' then while true do end end show.set('a.translation', {1, 2, 3}) end\n");
+    auto scene = load_text(dir, R"(
+nodes: [{name: a}]
+timelines: [{name: t, duration: 10, tracks: []}]
+cues:
+  - {id: "1", at: {timeline: t, t: 1}}
+  - {id: "2", at: {timeline: t, t: 2}}
+  - {id: "3", at: {timeline: t, t: 3}}
+states: [{name: s, timeline: t}]
+hooks: h.lua
+)");
+    ASSERT_TRUE(scene);
+    auto show = Show::create(*scene);
+    show->advance(5);
+    auto warnings = show->take_warnings();
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("instruction budget"), std::string::npos) << warnings[0];
+    EXPECT_EQ(show->current_cue(), "3");  // cue 3 still ran after the runaway hook of cue 2
+    Frame f;
+    show->evaluate(f);
+    EXPECT_FLOAT_EQ(f.world[0][3][1], 2.0f);  // set by cue 3's hook
+}
+
+TEST(Show, TouchAtAPointPicksTheNodeUnderIt) {
+    fs::path demo = fs::path(VITRINE_SOURCE_DIR) / "scenes" / "demo.scene.yaml";
+    std::vector<Problem> problems;
+    auto scene = load_scene(demo, problems);
+    ASSERT_TRUE(scene) << (problems.empty() ? "" : problems[0].str());
+    auto show = Show::create(*scene);
+    Frame f;
+    show->evaluate(f);
+    // Project the jar's bounds centre into the picture, then touch there.
+    int jar = scene->file.node_index("jar");
+    const FrameModel* fm = nullptr;
+    for (const FrameModel& m : f.models)
+        if (m.node == jar) fm = &m;
+    ASSERT_TRUE(fm);
+    CameraMatrices cm = camera_view(f, 16.0f / 9.0f);
+    glm::vec4 c = cm.proj * cm.view * glm::vec4((fm->min + fm->max) * 0.5f, 1);
+    float x = (c.x / c.w + 1) / 2, y = (c.y / c.w + 1) / 2;
+    EXPECT_EQ(pick(f, 16.0f / 9.0f, x, y), jar);
+    EXPECT_EQ(pick(f, 16.0f / 9.0f, 0.02f, 0.02f), -1);  // the corner: nothing
+    Input in;
+    in.t = 2;
+    in.kind = InputKind::TouchAt;
+    in.x = x, in.y = y;
+    show->input(in);
+    show->advance(3);
+    EXPECT_EQ(show->state(), "tour");
+    EXPECT_NE(std::find(show->trace().begin(), show->trace().end(), "2.000 state attract -> tour (touch jar)"),
+              show->trace().end());
+}
+
+TEST(LiveShow, BrokenEditKeepsTheOldShowAndAFixReloadsAtTheSameTimeAndState) {
+    TempDir dir;
+    fs::path file = dir.write("live.scene.yaml", kStates);
+    std::vector<Problem> problems;
+    auto live = LiveShow::open(file, {}, problems);
+    ASSERT_TRUE(live);
+    live->show().input(touch(3, "box"));
+    live->show().advance(6.5);
+    ASSERT_EQ(live->show().state(), "tour");
+
+    auto poll_until = [&](LiveShow::Reload want) {
+        for (int i = 0; i < 200; ++i) {
+            problems.clear();
+            auto r = live->poll(problems);
+            if (r != LiveShow::Reload::None) return r == want;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return false;
+    };
+    // A typo in a key on line 5: reported with its line and column; the old show runs on.
+    std::string broken = kStates;
+    broken.replace(broken.find("    translation: [0, 0, 0]"), 26, "    translaton: [0, 0, 0]");
+    dir.write("live.scene.yaml", broken);
+    ASSERT_TRUE(poll_until(LiveShow::Reload::Failed));
+    ASSERT_FALSE(problems.empty());
+    EXPECT_EQ(problems[0].str().rfind(file.string() + ":4:5: unknown key 'translaton'", 0), 0u) << problems[0].str();
+    live->show().advance(7);
+    EXPECT_EQ(live->show().state(), "tour");
+    EXPECT_EQ(live->show().now(), 7);
+
+    // The fix: a new version (exposure ramps to 4 now) at the same time and state.
+    std::string fixed = kStates;
+    fixed.replace(fixed.find("{t: 20, value: [2]}"), 19, "{t: 20, value: [4]}");
+    dir.write("live.scene.yaml", fixed);
+    ASSERT_TRUE(poll_until(LiveShow::Reload::Reloaded));
+    EXPECT_EQ(live->show().state(), "tour");
+    EXPECT_EQ(live->show().now(), 7);
+    Frame f;
+    live->show().evaluate(f);
+    EXPECT_NEAR(f.exposure, 4.0f * 4 / 20, 1e-5);  // tour local 4, new ramp
+    EXPECT_LT(live->last_reload_ms(), 1000);
+}

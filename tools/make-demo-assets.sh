@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Writes the demo exhibition's committed content: three relics at the small level of
+# detail (about 8k vessel triangles, 512x256 textures) so that they load and render fast,
+# also on a CPU Vulkan driver, and keep the repository small.
+#
+# usage: tools/make-demo-assets.sh BUILD_DIR OUT_DIR
+#   BUILD_DIR  a configured and built tree holding tools/make-relic
+#              (cmake --build BUILD_DIR --target make-relic)
+#   OUT_DIR    where relics/{bronze,porcelain,jade}/ go; for the repository: assets
+#
+# Regenerate the committed assets with  tools/make-demo-assets.sh build assets
+# and never edit them by hand; tests/assets_reproducible.sh checks they match.
+set -euo pipefail
+if [ $# -ne 2 ]; then
+  echo "usage: $0 BUILD_DIR OUT_DIR" >&2
+  exit 2
+fi
+make_relic=$1/tools/make-relic
+out=$2
+if [ ! -x "$make_relic" ]; then
+  echo "make-demo-assets: error: $make_relic not found; build it first (cmake --build $1 --target make-relic)" >&2
+  exit 1
+fi
+# name  material   shape
+relics=(
+  "bronze    bronze    vase"
+  "porcelain porcelain jar"
+  "jade      jade      bowl"
+)
+for line in "${relics[@]}"; do
+  read -r name material shape <<<"$line"
+  dir=$out/relics/$name
+  # Start clean so that no stale file (say, from another --texture) is left behind.
+  rm -rf "$dir"
+  "$make_relic" "$dir" --lod small --material "$material" --shape "$shape" >/dev/null
+done
+echo "make-demo-assets: wrote $out/relics/{bronze,porcelain,jade}"
