@@ -7,6 +7,9 @@
 #include <fstream>
 #include <thread>
 
+#include <unistd.h>
+
+#include "app/args.h"
 #include "app/commands.h"
 #include "show/live.h"
 #include "show/loader.h"
@@ -83,6 +86,16 @@ int bench_show(const std::string& scene_path) {
         auto t = Clock::now();
         auto again = show::load_scene(scene_path, problems, &cache);
         std::printf("reload %-38s %8.1f ms (unchanged assets from the cache)\n", scene_path.c_str(), ms_since(t));
+        // The scene's own frames, posed models included.
+        auto s = show::Show::create(*first);
+        show::Frame frame;
+        t = Clock::now();
+        for (int i = 0; i < 600; ++i) {
+            s->advance(i / 60.0);
+            s->evaluate(frame);
+        }
+        std::printf("evaluate %-36s %8.3f ms per frame (advance + evaluate incl. poses, 600 frames at 60 fps)\n",
+                    scene_path.c_str(), ms_since(t) / 600);
     }
 
     fs::path dir = fs::temp_directory_path() / ("vitrine_bench_show_" + std::to_string(::getpid()));

@@ -223,8 +223,8 @@ int show_cue(lua_State* L) {
 }
 
 int show_goto(lua_State* L) {
-    HookApi& api = need_api(L, "show.goto");
-    const char* state = need_string(L, 1, "show.goto: state must be a string");
+    HookApi& api = need_api(L, "show.go_to");
+    const char* state = need_string(L, 1, "show.go_to: state must be a string");
     return attempt(L, [&] { return api.go_to(state); }) ? 0 : raise_pending(L);
 }
 
@@ -341,7 +341,8 @@ void open_show(lua_State* L) {
     lua_newtable(L);
     set_field(L, "set", show_set);
     set_field(L, "cue", show_cue);
-    set_field(L, "goto", show_goto);
+    set_field(L, "go_to", show_goto);
+    set_field(L, "goto", show_goto);  // `goto` is a Lua keyword: show["goto"](s) only
     set_field(L, "random", show_random);
     set_field(L, "log", log_values);
     lua_pushvalue(L, -1);

@@ -5,7 +5,7 @@
 //   show.time             show time, seconds
 //   show.set(path, value[, fade])   value: number or table of numbers; fade seconds
 //   show.cue(id)          fire a cue (id as string or number)
-//   show.goto(state)
+//   show.go_to(state)     (`goto` is a Lua keyword; show["goto"](state) works too)
 //   show.random()         [0, 1), from the show's seeded generator (deterministic)
 //   show.log(text)        one line on stderr, prefixed with the hook file
 // The sandbox: base functions without dofile/loadfile/load/loadstring/require/

@@ -60,7 +60,7 @@ public:
     }
     Result<void> go_to(const std::string& state) override {
         int s = s_.file_.state_index(state);
-        if (s < 0) return fail("show.goto: no state '" + state + "'");
+        if (s < 0) return fail("show.go_to: no state '" + state + "'");
         s_.enter_state(s, "hook");
         return {};
     }

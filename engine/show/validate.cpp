@@ -340,7 +340,7 @@ private:
             const State& st = s_.states[i];
             if (seen[i] || s_.state_index(st.name) != int(i)) continue;  // a repeat is reported as one
             std::string why = "state " + q(st.name) + " cannot be reached from the start state " + q(start);
-            if (!s_.hooks.empty()) why += " (a hook's show.goto is not seen by check)";
+            if (!s_.hooks.empty()) why += " (a hook's show.go_to is not seen by check)";
             error(st.locs.at("name", st.loc), why);
         }
     }

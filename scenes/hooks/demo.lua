@@ -1,5 +1,5 @@
 -- The demo's hooks: the sandboxed Lua API is show.state, show.time, show.set,
--- show.cue, show.goto, show.random and show.log (engine/show/hooks.h).
+-- show.cue, show.go_to, show.random and show.log (engine/show/hooks.h).
 
 function on_enter(state)
   if state == "attract" then

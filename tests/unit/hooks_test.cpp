@@ -68,7 +68,7 @@ function on_cue(id)
   show.cue("3.1")
   show.cue(3)
   show.cue(4.0)
-  show["goto"]("outro")
+  show.go_to("outro")
   print("r", show.random(), math.random(), math.random(10), math.random(5, 6))
   print(os.time(), math.type(os.time()), os.clock())
 end

@@ -517,7 +517,7 @@ cues:
     EXPECT_EQ(problems_of(text), "t.scene.yaml:4:12: state 'closed' cannot be reached from the start state 'attract'");
     EXPECT_EQ(problems_of(std::string(text) + "hooks: h.lua\n"),
               "t.scene.yaml:4:12: state 'closed' cannot be reached from the start state 'attract'"
-              " (a hook's show.goto is not seen by check)");
+              " (a hook's show.go_to is not seen by check)");
 }
 
 TEST(SceneFile, TrackValuesHaveThePropertysSize) {

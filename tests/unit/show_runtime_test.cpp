@@ -10,6 +10,7 @@
 
 #include "show/live.h"
 #include "show/loader.h"
+#include "show/osc.h"
 #include "show/show.h"
 #include "show/track.h"
 
@@ -266,6 +267,50 @@ TEST(Show, ThousandOscInputsActedOnInOrder) {
     EXPECT_EQ(show->trace().front(), "1.000 cue 1000 (OSC)");
     EXPECT_EQ(show->trace().back(), "1.999 cue 1 (OSC)");
     EXPECT_EQ(show->current_cue(), "1");
+}
+
+// The whole control path: datagrams on loopback -> OscServer -> inputs at show times ->
+// cues fired, every one, in the order sent.
+TEST(Show, ThousandOscMessagesOnLoopbackActedOnInOrder) {
+    TempDir dir;
+    std::string text = "nodes: [{name: a}]\ncues:\n";
+    for (int i = 1; i <= 1000; ++i) text += "  - {id: \"" + std::to_string(i) + "\"}\n";
+    auto scene = load_text(dir, text);
+    ASSERT_TRUE(scene);
+    auto show = Show::create(*scene);
+    OscOptions oo;
+    oo.port = 0;
+    auto server = OscServer::open(oo);
+    ASSERT_TRUE(server) << server.error().message;
+    std::string to = "127.0.0.1:" + std::to_string((*server)->port());
+    std::vector<OscMessage> messages;
+    double t = 0;
+    auto drain = [&] {
+        messages.clear();
+        (*server)->poll(messages);
+        for (const OscMessage& m : messages) {
+            Input in;
+            in.t = t += 0.01;
+            in.address = m.address;
+            in.args = m.args;
+            show->input(in);
+        }
+    };
+    for (int i = 1; i <= 1000; ++i) {
+        ASSERT_TRUE(osc_send(to, "/vitrine/cue", {std::to_string(i)}));
+        if (i % 50 == 0) drain();
+    }
+    for (int wait = 0; wait < 200 && (*server)->received() < 1000; ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        drain();
+    }
+    drain();
+    show->advance(t + 1);
+    ASSERT_EQ(show->trace().size(), 1000u);
+    for (int i = 1; i <= 1000; ++i) {
+        const std::string& line = show->trace()[size_t(i - 1)];
+        EXPECT_NE(line.find(" cue " + std::to_string(i) + " (OSC)"), std::string::npos) << line;
+    }
 }
 
 TEST(Show, TimeOfDayAndOscTransitions) {
