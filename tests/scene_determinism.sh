@@ -29,4 +29,14 @@ done
   "$vitrine" render "$scene" --time 7.3 --size $size --out "$out/plain_at_7.3.png" --quiet || { echo "plain render failed"; exit 1; }
 cmp -s "$out/plain_at_0.png" "$out/touched_at_0.png" || { echo "before the touch, the frames differ"; exit 1; }
 cmp -s "$out/plain_at_7.3.png" "$out/touched_at_7.3.png" && { echo "the scripted touch changed nothing"; exit 1; }
+# A GPU lost in the middle of the span: rebuilt, the show seeks back to the first frame
+# not read back, and the files are the same as without the fault.
+rm -f "$out"/lost_*.png
+VITRINE_FAULT=device-lost@6 "$vitrine" render "$scene" --from 2 --to 4 --fps 5 --size $size --inputs "$inputs" \
+  --out "$out/lost_%05d.png" --quiet 2>"$out/lost.log" || { cat "$out/lost.log"; echo "the faulted span failed"; exit 1; }
+grep -q "lost" "$out/lost.log" || { echo "the fault was not injected"; exit 1; }
+for i in 00000 00005 00010; do
+  j=$(printf %05d $((10#$i * 2 + 20)))  # show time 2 + i/5 is frame 20 + 2i of the 10 fps span
+  cmp -s "$out/lost_$i.png" "$out/touched_seq_$j.png" || { echo "after the lost device, frame $i differs"; exit 1; }
+done
 echo "seeking equals playing at 0, 7.3 and 19.9 s (a touch at 3 s); the touch changes the picture"

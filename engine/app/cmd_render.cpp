@@ -105,32 +105,13 @@ int cmd_render(int argc, char** argv) {
     std::string path = args->get("--out", "");
     float t0 = st.time;
     int count = frames.value();
-    int fruitless = 0;  // recoveries in a row that read no frame back: a device that keeps failing
-    uint64_t done_at_loss = UINT64_MAX;
-    for (int i = 0; i <= count;) {
-        Result<void> r;
-        if (i < count) {
-            pose_stage(st, count > 1 ? t0 + float(i) / fps.value() : t0);
-            stage_instances(st, gs.ids, instances);
-            make_views();
-            r = out.submit(instances, st.look, views, count > 1 ? numbered(path, i) : path);
-        } else {
-            r = out.finish();
-        }
-        if (r) {
-            ++i;
-            continue;
-        }
-        if (r.error().kind != ErrorKind::DeviceLost) { log::error(r.error().message); return gs.finish(exit_code(r.error().kind)); }
-        fruitless = out.frames_completed() == done_at_loss ? fruitless + 1 : 0;
-        done_at_loss = out.frames_completed();
-        if (fruitless >= 3) {
-            log::error(r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
-            return gs.finish(exit_code(ErrorKind::DeviceLost));
-        }
-        if (auto rec = gs.rig->recover(); !rec) { log::error(rec.error().message); return gs.finish(exit_code(rec.error().kind)); }
-        i = int(out.frames_completed());
-    }
+    auto done = render_frames(*gs.rig, out, count, [&](long i) {
+        pose_stage(st, count > 1 ? t0 + float(i) / fps.value() : t0);
+        stage_instances(st, gs.ids, instances);
+        make_views();
+        return out.submit(instances, st.look, views, count > 1 ? numbered(path, int(i)) : path);
+    });
+    if (!done) { log::error(done.error().message); return gs.finish(exit_code(done.error().kind)); }
     log::info("wrote " + (count > 1 ? std::to_string(count) + " frames " + numbered(path, 0) + " ..." : path) + " (" +
               std::to_string(w) + "x" + std::to_string(h) + (n ? ", " + std::to_string(n) + " views" : "") + ")");
     print_counters(gs);

@@ -109,7 +109,7 @@ int cmd_run(int argc, char** argv) {
     }
     if (auto r = w.attach(*st.rig); !r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
 
-    if (*seek > 0) live->show().seek(*seek);
+    if (*seek > 0) live->show().seek(*seek, /*forget_later=*/true);
     if (args->has("--state")) {
         show::Input in;
         in.t = live->show().now();
@@ -158,7 +158,7 @@ int cmd_run(int argc, char** argv) {
                 if (m.address == "/vitrine/seek") {
                     double s = m.args.empty() ? -1 : std::strtod(m.args[0].c_str(), nullptr);
                     if (!(s >= 0)) { log::warn("OSC /vitrine/seek needs seconds >= 0"); continue; }
-                    show.seek(s);
+                    show.seek(s, /*forget_later=*/true);
                     base_show = s, base_wall = wall(), now = s;
                 } else if (m.address == "/vitrine/status") {
                     char t[32];

@@ -10,6 +10,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/gpu_stage.h"
 #include "app/show_stage.h"
 #include "core/log.h"
 #include "core/paths.h"
@@ -144,39 +145,20 @@ int cmd_render_scene(int argc, char** argv) {
     // device it seeks back to the first frame not read back (seeking equals playing).
     auto start = std::chrono::steady_clock::now();
     std::vector<render::View> views(1);
-    int fruitless = 0;
-    uint64_t done_at_loss = UINT64_MAX;
-    for (long i = 0; i <= count;) {
-        Result<void> r;
-        if (i < count) {
-            double t = *from + double(i) / *fps;
-            if (t < st.show->now()) st.show->seek(t); else st.show->advance(t);
-            for (const std::string& w : st.show->take_warnings()) log::warn(w);
-            for (const std::string& line : st.show->take_log()) log::info(line);
-            for (const show::OutgoingOsc& m : st.show->take_outgoing())
-                log::info("render: not sending OSC " + m.address + " to " + m.to + " (offline)");
-            render::Look look = prepare_frame(st);
-            views[0] = frame_view(st.frame, {0, 0, w, h});
-            bool unused;
-            r = out.submit(st.instances, look, views, frame_path(pattern, i, &unused).value());
-            progress(i + 1, count, start);
-        } else {
-            r = out.finish();
-        }
-        if (r) {
-            ++i;
-            continue;
-        }
-        if (r.error().kind != ErrorKind::DeviceLost) { log::error(r.error().message); return st.finish(exit_code(r.error().kind)); }
-        fruitless = out.frames_completed() == done_at_loss ? fruitless + 1 : 0;
-        done_at_loss = out.frames_completed();
-        if (fruitless >= 3) {
-            log::error(r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
-            return st.finish(exit_code(ErrorKind::DeviceLost));
-        }
-        if (auto rec = st.rig->recover(); !rec) { log::error(rec.error().message); return st.finish(exit_code(rec.error().kind)); }
-        i = long(out.frames_completed());
-    }
+    auto done = app::render_frames(*st.rig, out, count, [&](long i) {
+        double t = *from + double(i) / *fps;
+        if (t < st.show->now()) st.show->seek(t); else st.show->advance(t);
+        for (const std::string& line : st.show->take_warnings()) log::warn(line);
+        for (const std::string& line : st.show->take_log()) log::info(line);
+        for (const show::OutgoingOsc& m : st.show->take_outgoing())
+            log::info("render: not sending OSC " + m.address + " to " + m.to + " (offline)");
+        render::Look look = prepare_frame(st);
+        views[0] = frame_view(st.frame, {0, 0, w, h});
+        bool unused;
+        progress(i + 1, count, start);
+        return out.submit(st.instances, look, views, frame_path(pattern, i, &unused).value());
+    });
+    if (!done) { log::error(done.error().message); return st.finish(exit_code(done.error().kind)); }
     bool unused;
     log::info("wrote " + (count > 1 ? std::to_string(count) + " frames " + frame_path(pattern, 0, &unused).value() + " ..."
                                     : frame_path(pattern, 0, &unused).value()) +

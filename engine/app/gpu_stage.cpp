@@ -7,7 +7,9 @@ namespace vitrine::app {
 
 GpuStage::~GpuStage() { rig.reset(); }
 
-int GpuStage::finish(int code) {
+int GpuStage::finish(int code) { return finish_rig(rig, code); }
+
+int finish_rig(std::unique_ptr<display::Rig>& rig, int code) {
     uint32_t messages = rig ? rig->validation_messages() : 0;
     rig.reset();
     if (messages > 0) {
@@ -15,6 +17,27 @@ int GpuStage::finish(int code) {
         return exit_code(ErrorKind::Validation);
     }
     return code;
+}
+
+Result<void> render_frames(display::Rig& rig, display::Offscreen& out, long count,
+                           const std::function<Result<void>(long)>& submit) {
+    int fruitless = 0;  // rebuilds in a row that read no frame back: a device that keeps failing
+    uint64_t done_at_loss = UINT64_MAX;
+    for (long i = 0; i <= count;) {
+        Result<void> r = i < count ? submit(i) : out.finish();
+        if (r) {
+            ++i;
+            continue;
+        }
+        if (r.error().kind != ErrorKind::DeviceLost) return r.error();
+        fruitless = out.frames_completed() == done_at_loss ? fruitless + 1 : 0;
+        done_at_loss = out.frames_completed();
+        if (fruitless >= 3)
+            return fail(ErrorKind::DeviceLost, r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
+        if (auto rec = rig.recover(); !rec) return rec.error();
+        i = long(out.frames_completed());
+    }
+    return {};
 }
 
 Result<std::unique_ptr<GpuStage>> open_gpu_stage(Stage& stage, const display::RigOptions& options) {

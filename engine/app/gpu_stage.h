@@ -2,9 +2,11 @@
 // environment uploaded. The environment lives here as long as the rig, which keeps a
 // reference to re-upload it after a lost device.
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "app/stage.h"
+#include "display/offscreen.h"
 #include "display/rig.h"
 
 namespace vitrine::app {
@@ -17,6 +19,16 @@ struct GpuStage {
     // Exit code for the end of a run: 4 when validation spoke, else `code`.
     int finish(int code);
 };
+
+// Exit code at the end of a run on `rig` (destroyed here): 4 when validation spoke, else `code`.
+int finish_rig(std::unique_ptr<display::Rig>& rig, int code);
+
+// Renders frames 0 .. count-1 through `out` (submit(i) queues frame i), then waits for
+// every file. After a lost device the rig is rebuilt and rendering goes on from the first
+// frame not read back, so the files equal a run without the fault; three rebuilds in a
+// row without a frame give up (ErrorKind::DeviceLost).
+Result<void> render_frames(display::Rig& rig, display::Offscreen& out, long count,
+                           const std::function<Result<void>(long)>& submit);
 
 // The rig's options other than the window's (validation per VITRINE_VALIDATION).
 Result<std::unique_ptr<GpuStage>> open_gpu_stage(Stage& stage, const display::RigOptions& options);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/gpu_stage.h"
 #include "core/log.h"
 #include "render/environment.h"
 #include "render/lights.h"
@@ -11,15 +12,7 @@ namespace vitrine::app {
 
 ShowStage::~ShowStage() { rig.reset(); }
 
-int ShowStage::finish(int code) {
-    uint32_t messages = rig ? rig->validation_messages() : 0;
-    rig.reset();
-    if (messages > 0) {
-        log::error(std::to_string(messages) + " Vulkan validation message(s); failing the run");
-        return exit_code(ErrorKind::Validation);
-    }
-    return code;
-}
+int ShowStage::finish(int code) { return finish_rig(rig, code); }
 
 std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::AssetCache& cache) {
     std::vector<show::Problem> problems;

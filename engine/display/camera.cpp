@@ -5,17 +5,12 @@
 namespace vitrine::display {
 
 render::View orbit_view(const scene::Orbit& orbit, const Bounds& b, const render::Rect& viewport) {
+    scene::Framing f = scene::frame_orbit(orbit, b.min, b.max, b.empty, float(viewport.width) / float(viewport.height));
     render::View v;
     v.viewport = viewport;
-    float aspect = float(viewport.width) / float(viewport.height);
-    float radius = b.empty ? 1.0f : 0.5f * glm::length(b.max - b.min);
-    scene::Orbit o = orbit;
-    if (o.distance < 0) o.distance = b.empty ? 2.0f : scene::auto_distance(b.min, b.max, o.yfov, aspect);
-    float zn, zf;
-    scene::clip_planes(o.distance, radius, &zn, &zf);
-    v.eye = o.eye();
-    v.view = o.view();
-    v.proj = scene::perspective(o.yfov, aspect, zn, zf);
+    v.eye = f.eye;
+    v.view = f.view;
+    v.proj = f.proj;
     return v;
 }
 

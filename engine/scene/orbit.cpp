@@ -38,4 +38,12 @@ void clip_planes(float distance, float radius, float* znear, float* zfar) {
     *znear = std::max(distance - radius * 2.0f, *zfar / 10000.0f);
 }
 
+Framing frame_orbit(Orbit o, const glm::vec3& min, const glm::vec3& max, bool empty, float aspect) {
+    float radius = empty ? 1.0f : 0.5f * glm::length(max - min);
+    if (o.distance < 0) o.distance = empty ? 2.0f : auto_distance(min, max, o.yfov, aspect);
+    float zn, zf;
+    clip_planes(o.distance, radius, &zn, &zf);
+    return {o.view(), perspective(o.yfov, aspect, zn, zf), o.eye()};
+}
+
 }  // namespace vitrine::scene

@@ -25,4 +25,13 @@ glm::mat4 perspective(float yfov, float aspect, float znear, float zfar);
 // Near/far planes that enclose a sphere of `radius` around the target at `distance`.
 void clip_planes(float distance, float radius, float* znear, float* zfar);
 
+// An orbit looking at bounds [min, max] (empty: nothing shown) in a picture of `aspect`:
+// distance < 0 fits the bounds' sphere; clip planes enclose it. Every orbit camera —
+// a display's, a show's — is made here.
+struct Framing {
+    glm::mat4 view{1}, proj{1};
+    glm::vec3 eye{0};
+};
+Framing frame_orbit(Orbit orbit, const glm::vec3& min, const glm::vec3& max, bool empty, float aspect);
+
 }  // namespace vitrine::scene

@@ -270,12 +270,11 @@ CameraMatrices camera_view(const Frame& frame, float aspect) {
     CameraMatrices m;
     if (cam.auto_fit) {
         scene::Orbit o = cam.fit;
-        o.distance = frame.empty ? 2.0f : scene::auto_distance(frame.min, frame.max, o.yfov, aspect);
-        float zn, zf;
-        scene::clip_planes(o.distance, radius, &zn, &zf);
-        m.eye = o.eye();
-        m.view = o.view();
-        m.proj = scene::perspective(o.yfov, aspect, zn, zf);
+        o.distance = -1;  // fit
+        scene::Framing f = scene::frame_orbit(o, frame.min, frame.max, frame.empty, aspect);
+        m.eye = f.eye;
+        m.view = f.view;
+        m.proj = f.proj;
         return m;
     }
     m.eye = glm::vec3(cam.world[3]);

@@ -205,11 +205,12 @@ void Show::advance(double t) {
     now_ = t;
 }
 
-void Show::seek(double t) {
+void Show::seek(double t, bool forget_later) {
     if (!(t >= 0)) t = 0;
-    // Inputs after t belong to a future that is not going to happen any more.
-    auto keep = std::upper_bound(inputs_.begin(), inputs_.end(), t, [](double x, const Input& i) { return x < i.t; });
-    inputs_.erase(keep, inputs_.end());
+    if (forget_later) {
+        auto keep = std::upper_bound(inputs_.begin(), inputs_.end(), t, [](double x, const Input& i) { return x < i.t; });
+        inputs_.erase(keep, inputs_.end());
+    }
     reset();
     advance(t);
 }

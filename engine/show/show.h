@@ -49,9 +49,10 @@ public:
     void input(Input in);
     // Processes every event up to show time t (>= now()) and moves there.
     void advance(double t);
-    // Show time t, as if played from 0 with the inputs received up to t (later ones are
-    // forgotten).
-    void seek(double t);
+    // Show time t, as if played from 0 with the inputs up to t. Inputs after t stay queued
+    // (scripted inputs of an offline render), unless `forget_later` (a live show jumping
+    // back: what came later happened in a future that is now not going to happen).
+    void seek(double t, bool forget_later = false);
     // After a reload: go to `state` (when it exists and is not the current one).
     void force_state(const std::string& state);
 

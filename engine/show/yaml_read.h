@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <initializer_list>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <glm/glm.hpp>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "show/scene_file.h"
@@ -61,23 +63,68 @@ private:
     bool exhausted_ = false;
 };
 
-// The first document of `text`; a syntax error becomes one problem. Empty text: a null root.
+// yaml-cpp 0.7 reads a stray ',' outside brackets as an endless run of empty documents
+// (YAML::LoadAll never returns), so documents are counted with the event parser, at
+// most three: a document that starts where the one before started marks such a token.
+class DocumentScan : public YAML::EventHandler {
+public:
+    struct Doc {
+        YAML::Mark start;
+        bool empty = true;  // nothing but a null
+    };
+    std::vector<Doc> docs;
+
+    void OnDocumentStart(const YAML::Mark& mark) override { docs.push_back({mark}); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content(); }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { content(); }
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        content();
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        content();
+    }
+    void OnMapEnd() override {}
+
+private:
+    void content() {
+        if (!docs.empty()) docs.back().empty = false;
+    }
+};
+
+// The first document of `text`; a syntax error becomes one problem (and false). Empty
+// text: a null root.
 inline bool load(Reader& r, const std::string& text, YAML::Node& root) {
     try {
-        std::vector<YAML::Node> docs = YAML::LoadAll(text);
-        root = docs.empty() ? YAML::Node() : docs[0];
-        for (size_t i = 1; i < docs.size(); ++i)
-            if (!docs[i].IsNull()) {
-                r.error(r.loc(docs[i]), "a second YAML document: the file must hold one");
-                break;
-            }
-        return true;
+        root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         r.error(r.loc(e.mark), "YAML syntax error: " + e.msg);
+        return false;
     } catch (const std::exception& e) {
         r.error(r.start(), std::string("cannot read the YAML: ") + e.what());
+        return false;
     }
-    return false;
+    DocumentScan scan;
+    try {
+        std::istringstream in(text);
+        YAML::Parser parser(in);
+        for (int i = 0; i < 3 && parser.HandleNextDocument(scan); ++i) {
+        }
+    } catch (const std::exception&) {
+        // A syntax error past the first document: the documents seen so far tell enough.
+    }
+    for (size_t i = 1; i < scan.docs.size(); ++i) {
+        const YAML::Mark& at = scan.docs[i].start;
+        if (at.pos != scan.docs[i - 1].start.pos) continue;
+        std::string token = at.pos >= 0 && size_t(at.pos) < text.size() ? text.substr(size_t(at.pos), 1) : "?";
+        r.error(r.loc(at), "YAML syntax error: unexpected " + wording::q(token));
+        return false;
+    }
+    if (scan.docs.size() > 1 && !scan.docs[1].empty)
+        r.error(r.loc(scan.docs[1].start), "a second YAML document: the file must hold one");
+    return true;
 }
 
 // ---- scalars -----------------------------------------------------------------------

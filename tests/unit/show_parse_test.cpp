@@ -726,7 +726,12 @@ nodes:
 TEST(SceneFile, OddDocumentsGiveProblemsNotCrashes) {
     EXPECT_EQ(problems_of(""), "t.scene.yaml:1:1: the scene file is empty");
     EXPECT_EQ(problems_of("42\n"), "t.scene.yaml:1:1: the scene file must be a mapping, got a number");
-    EXPECT_EQ(problems_of("nodes: []\n---\nnodes: []\n"), "t.scene.yaml:3:1: a second YAML document: the file must hold one");
+    EXPECT_EQ(problems_of("nodes: []\n---\nnodes: []\n"), "t.scene.yaml:2:1: a second YAML document: the file must hold one");
+    EXPECT_EQ(problems_of("nodes: []\n---\n"), "");
+    // yaml-cpp reads a stray comma as endless empty documents: it must end as one problem.
+    EXPECT_EQ(problems_of(",vitrine: 1\n"), "t.scene.yaml:1:1: YAML syntax error: unexpected ','");
+    EXPECT_EQ(problems_of("- a\n,\n"), "t.scene.yaml:2:1: YAML syntax error: unexpected ','");
+    EXPECT_EQ(inputs_problems(","), "in.yaml:1:1: YAML syntax error: unexpected ','");
     // An alias cycle: children that contain themselves.
     std::string cycle = problems_of("nodes:\n  - &n {name: a, children: [*n]}\n");
     EXPECT_NE(cycle.find("nodes nest more than 64 levels deep"), std::string::npos) << cycle;

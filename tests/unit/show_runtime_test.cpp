@@ -206,6 +206,21 @@ TEST(Show, SeekingEqualsPlaying) {
     EXPECT_EQ(played->trace(), fresh->trace());
 }
 
+TEST(Show, SeekingBackKeepsScriptedInputsUnlessForgotten) {
+    TempDir dir;
+    auto scene = load_text(dir, kStates);
+    ASSERT_TRUE(scene);
+    auto show = Show::create(*scene);
+    show->input(touch(3.0, "box"));
+    show->advance(2.5);
+    show->seek(1.0);  // offline re-render: the touch at 3 s is still to come
+    show->advance(4.0);
+    EXPECT_EQ(show->state(), "tour");
+    show->seek(2.0, /*forget_later=*/true);  // a live jump back: the touch never happened
+    show->advance(4.0);
+    EXPECT_EQ(show->state(), "attract");
+}
+
 TEST(Show, SetFadesAndLayersInStartOrder) {
     TempDir dir;
     auto scene = load_text(dir, kStates);
