@@ -144,6 +144,7 @@ int cmd_run(int argc, char** argv) {
     std::vector<show::OscMessage> messages;
     std::vector<render::View> views(1);
     int drawn = 0, fruitless = 0;
+    float aspect = so.aspect;  // of the last frame drawn: touches pick through the picture they were made on
     std::string last_state = live->show().state();
     log::info("run: " + args->words()[0] + " in state " + last_state + "; click to touch, F11 fullscreen, Esc quits");
     while (!w.should_close()) {
@@ -178,6 +179,7 @@ int cmd_run(int argc, char** argv) {
             in.t = now;
             in.kind = show::InputKind::TouchAt;
             in.x = x, in.y = y;
+            in.aspect = aspect;
             show.input(in);
         }
         clicks.at.clear();
@@ -218,6 +220,7 @@ int cmd_run(int argc, char** argv) {
             glfwWaitEventsTimeout(0.1);
             continue;
         }
+        aspect = float(fw) / float(fh);
         render::Look look = prepare_frame(st);
         views[0] = frame_view(st.frame, {0, 0, fw, fh});
         auto r = w.draw(st.instances, look, views);

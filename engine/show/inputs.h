@@ -22,6 +22,7 @@ struct Input {
     InputKind kind = InputKind::Osc;
     std::string node;        // TouchNode
     float x = 0, y = 0;      // TouchAt: 0..1 across the picture, y down
+    float aspect = 0;        // TouchAt: the picture's width / height (0: ShowOptions::aspect)
     std::string address;     // Osc, e.g. "/vitrine/cue"
     std::vector<std::string> args;  // Osc arguments as text (numbers formatted with %g)
     Loc loc;                 // where a scripted input was written

@@ -554,7 +554,7 @@ void Show::handle_input(const Input& in) {
         case InputKind::TouchAt: {
             Frame frame;
             evaluate(frame);
-            int node = pick(frame, options_.aspect, in.x, in.y);
+            int node = pick(frame, in.aspect > 0 ? in.aspect : options_.aspect, in.x, in.y);
             char what[64];
             std::snprintf(what, sizeof what, "%.3f,%.3f", double(in.x), double(in.y));
             touch(node, node >= 0 ? file_.nodes[size_t(node)].name : std::string(what));

@@ -27,7 +27,7 @@ namespace vitrine::show::yaml {
 
 // Every YAML value read costs one unit. Aliases let a small file describe a huge tree
 // (a "billion laughs"); past the budget, reading stops with one problem.
-constexpr size_t kValueBudget = 1'000'000;
+constexpr size_t kValueBudget = 200'000;  // a large real scene has some thousands
 
 class Reader {
 public:
