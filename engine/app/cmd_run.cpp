@@ -158,7 +158,7 @@ int cmd_run(int argc, char** argv) {
             for (const show::OscMessage& m : messages) {
                 if (m.address == "/vitrine/seek") {
                     double s = m.args.empty() ? -1 : std::strtod(m.args[0].c_str(), nullptr);
-                    if (!(s >= 0)) { log::warn("OSC /vitrine/seek needs seconds >= 0"); continue; }
+                    if (!(s >= 0 && s <= 1e7)) { log::warn("OSC /vitrine/seek needs seconds from 0 to 10000000"); continue; }
                     show.seek(s, /*forget_later=*/true);
                     base_show = s, base_wall = wall(), now = s;
                 } else if (m.address == "/vitrine/status") {

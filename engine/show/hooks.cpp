@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <lua.hpp>
 
@@ -499,6 +500,36 @@ Result<void> run_protected(lua_State* L, Sandbox& c, int nargs, const char* what
 
 struct Hooks::Budget : Sandbox {};
 
+// Lua orders string keys in a table by a hash seeded per process (time and addresses),
+// so `pairs` and `next` would visit them in a different order on every run: a hook
+// that picks "the first" key would break seeking = playing. In the sandbox, `pairs`
+// visits keys sorted (numbers, then strings, then booleans; other keys — tables,
+// functions — last, in no promised order) and `next` is gone.
+constexpr char kDeterministicPairs[] = R"lua(
+local rawnext, sort, type = next, table.sort, type
+local rank = {number = 1, string = 2, boolean = 3}
+local function before(a, b)
+  local ta, tb = type(a), type(b)
+  if ta ~= tb then return (rank[ta] or 4) < (rank[tb] or 4) end
+  if ta == "number" or ta == "string" then return a < b end
+  if ta == "boolean" then return (not a) and b end
+  return false
+end
+function pairs(t)
+  if type(t) ~= "table" then error("bad argument #1 to 'pairs' (table expected, got " .. type(t) .. ")", 2) end
+  local keys, n = {}, 0
+  for k in rawnext, t do n = n + 1; keys[n] = k end
+  sort(keys, before)
+  local i = 0
+  return function()
+    i = i + 1
+    local k = keys[i]
+    if k ~= nil then return k, t[k] end
+  end, t, nil
+end
+next = nil
+)lua";
+
 Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, const std::string& source,
                                            const HookLimits& limits) {
     std::unique_ptr<Hooks> hooks(new Hooks());
@@ -520,6 +551,9 @@ Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, co
     lua_atpanic(L, panic);
     lua_pushcfunction(L, open_sandbox);
     if (Result<void> opened = run_protected(L, c, 0, "file", nullptr); !opened) return opened.error();
+    if (luaL_loadbufferx(L, kDeterministicPairs, std::strlen(kDeterministicPairs), "=vitrine", "t") != LUA_OK)
+        return fail(c.file + ": hook file: cannot set up the sandbox: " + error_text(L));
+    if (Result<void> ready = run_protected(L, c, 0, "file", nullptr); !ready) return ready.error();
 
     std::string chunkname = "=" + c.file;
     int status = luaL_loadbufferx(L, source.data(), source.size(), chunkname.c_str(), "t");

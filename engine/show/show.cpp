@@ -31,6 +31,13 @@ std::vector<long> cue_parts(const std::string& id) {
 }
 
 constexpr int kMaxEventsAtOneTime = 1000;
+
+// How deep cues and hooks are inside each other (restored however a call ends).
+struct Depth {
+    int& depth;
+    explicit Depth(int& d) : depth(d) { ++depth; }
+    ~Depth() { --depth; }
+};
 constexpr int kMaxHookDepth = 8;
 
 }  // namespace
@@ -158,6 +165,7 @@ void Show::reset() {
     random_.seed(file_.seed);
     trace_.clear();
     next_input_ = 0;
+    skip_floor_ = -1;
     hooks_.reset();
     if (!scene_.hooks_file.empty()) {
         auto hooks = Hooks::load(scene_.hooks_file, scene_.hooks_source, options_.hook_limits);
@@ -175,7 +183,9 @@ void Show::reset() {
 // ---- inputs and the clock ------------------------------------------------------------
 
 void Show::input(Input in) {
-    in.t = std::max(in.t, now_);
+    // Events at now() are processed; an input at or before it comes after them, and is
+    // stored so that a replay puts it there too.
+    if (!(in.t > now_)) in.t = std::nextafter(now_, std::numeric_limits<double>::infinity());
     // Keep inputs ordered by time; equal times keep their arrival order.
     auto at = std::upper_bound(inputs_.begin() + long(next_input_), inputs_.end(), in.t,
                                [](double t, const Input& i) { return t < i.t; });
@@ -183,14 +193,14 @@ void Show::input(Input in) {
 }
 
 void Show::advance(double t) {
-    if (!(t >= now_)) t = now_;  // also catches NaN
+    if (!(t >= now_) || !std::isfinite(t)) t = now_;  // also catches NaN
     double same_time = -1;
     int at_same_time = 0;
     for (;;) {
         Event e = next_event();
         if (e.kind == EventKind::None || e.t > t) break;
         if (e.t == same_time) {
-            if (++at_same_time > kMaxEventsAtOneTime) {
+            if (e.kind != EventKind::Input && ++at_same_time > kMaxEventsAtOneTime) {
                 note("show: more than " + std::to_string(kMaxEventsAtOneTime) + " events at show time " +
                      fmt_time(e.t) + " (cues that trigger each other?); skipping the rest");
                 skip_events_at(e.t);
@@ -206,18 +216,30 @@ void Show::advance(double t) {
 }
 
 void Show::seek(double t, bool forget_later) {
-    if (!(t >= 0)) t = 0;
+    if (!(t >= 0) || !std::isfinite(t)) t = 0;
     if (forget_later) {
         auto keep = std::upper_bound(inputs_.begin(), inputs_.end(), t, [](double x, const Input& i) { return x < i.t; });
         inputs_.erase(keep, inputs_.end());
     }
     reset();
     advance(t);
+    // What the replay sent, logged and warned happened already (or, seeking forward,
+    // was skipped): a seek or a reload must not fire lights and projectors again.
+    outgoing_.clear();
+    log_.clear();
+    warnings_.clear();
 }
 
 void Show::force_state(const std::string& name) {
     int s = file_.state_index(name);
-    if (s >= 0 && s != state_) enter_state(s, "reload");
+    if (s < 0 || s == state_) return;
+    // As an input, so that a later seek replays it.
+    Input in;
+    in.t = now_;
+    in.address = "/vitrine/state";
+    in.args = {name};
+    input(in);
+    advance(inputs_.back().t > now_ ? std::nextafter(now_, std::numeric_limits<double>::infinity()) : now_);
 }
 
 std::vector<std::string> Show::take_warnings() { return std::exchange(warnings_, {}); }
@@ -225,6 +247,12 @@ std::vector<std::string> Show::take_log() { return std::exchange(log_, {}); }
 std::vector<OutgoingOsc> Show::take_outgoing() { return std::exchange(outgoing_, {}); }
 
 void Show::note(const std::string& line) { warnings_.push_back(line); }
+
+void Show::record(std::string line) {
+    // A kiosk runs for months: keep the latest events only.
+    if (trace_.size() >= kTraceLines) trace_.erase(trace_.begin(), trace_.begin() + long(kTraceLines / 2));
+    trace_.push_back(std::move(line));
+}
 
 void Show::hook_error(const Result<void>& r) {
     if (!r) note(r.error().message);
@@ -253,6 +281,7 @@ Show::Event Show::next_event() const {
     best.t = std::numeric_limits<double>::infinity();
     double best_k1 = 0, best_k2 = 0;
     auto offer = [&](const Event& e, double k1 = 0, double k2 = 0) {
+        if (e.t <= skip_floor_ && e.kind != EventKind::Input) return;
         auto key = std::make_tuple(e.t, int(e.kind), k1, k2);
         if (key < std::make_tuple(best.t, int(best.kind), best_k1, best_k2)) best = e, best_k1 = k1, best_k2 = k2;
     };
@@ -267,17 +296,15 @@ Show::Event Show::next_event() const {
         double dur = tl.duration;
         const std::vector<int>& cues = timeline_cues_[size_t(p.timeline)];
         for (size_t j = 0; j < cues.size(); ++j) {
-            // The first occurrence (u, j) after the watermark (w, r), in that order.
-            auto after = [&](double u) { return u > p.watermark || (u == p.watermark && int(j) > p.watermark_rank); };
-            double a = file_.cues[size_t(cues[j])].at, u = a;
-            if (tl.loop) {
-                u = a + std::max(0.0, std::ceil((p.watermark - a) / dur)) * dur;
-                if (!after(u)) u += dur;
-            } else if (!after(u)) {
-                continue;
-            }
-            offer({std::max(p.anchor_show + (u - p.anchor_local), now_), EventKind::TimelineCue, int(i), int(j), u},
-                  double(p.order), u);
+            // The first occurrence after what has fired: this loop when (at, rank) is
+            // past the mark, else the next loop (looping timelines only).
+            double a = file_.cues[size_t(cues[j])].at;
+            bool later = a > p.fired_at || (a == p.fired_at && int(j) > p.fired_rank);
+            if (!later && !tl.loop) continue;
+            long loop = later ? p.fired_loop : p.fired_loop + 1;
+            double u = a + double(loop) * dur;  // unwrapped local time
+            Event e{std::max(p.anchor_show + (u - p.anchor_local), now_), EventKind::TimelineCue, int(i), int(j), loop};
+            offer(e, double(p.order), u);
         }
         if (!tl.loop)
             offer({std::max(p.anchor_show + (dur - p.anchor_local), now_), EventKind::TimelineEnd, int(i)}, double(p.order));
@@ -311,11 +338,15 @@ void Show::skip_events_at(double t) {
                    pending_.end());
     for (Playing& p : playing_)
         if (!p.paused && !p.ended) {
-            p.watermark = std::max(p.watermark, local_time(p, t));
-            p.watermark_rank = std::numeric_limits<int>::max();
             const Timeline& tl = file_.timelines[size_t(p.timeline)];
-            if (!tl.loop && p.watermark >= tl.duration) p.ended = true;
+            double local = local_time(p, t);
+            long loop = tl.loop ? long(std::floor(local / tl.duration)) : 0;
+            p.fired_loop = loop;
+            p.fired_at = local - double(loop) * tl.duration;
+            p.fired_rank = std::numeric_limits<int>::max();
+            if (!tl.loop && p.anchor_show + (tl.duration - p.anchor_local) <= t) p.ended = true;
         }
+    skip_floor_ = t;  // whatever is still due at t is dropped: the loop in advance() must end
     for (int c : show_cues_)
         if (file_.cues[size_t(c)].at <= t) show_cue_fired_[size_t(c)] = 1;
     tod_watermark_ = std::max(tod_watermark_, t);
@@ -330,25 +361,26 @@ void Show::process(const Event& e) {
         case EventKind::Prewait: {
             int cue = pending_[size_t(e.index)].cue;
             pending_.erase(pending_.begin() + e.index);
-            trace_.push_back(fmt_time(now_) + " cue " + file_.cues[size_t(cue)].id + " (pre-wait)");
+            record(fmt_time(now_) + " cue " + file_.cues[size_t(cue)].id + " (pre-wait)");
             run_cue(cue);
             break;
         }
         case EventKind::TimelineCue: {
             Playing& p = playing_[size_t(e.index)];
-            p.watermark = e.local;
-            p.watermark_rank = e.cue;
             int cue = timeline_cues_[size_t(p.timeline)][size_t(e.cue)];
+            p.fired_loop = e.loop;
+            p.fired_at = file_.cues[size_t(cue)].at;
+            p.fired_rank = e.cue;
             fire_cue(cue, "timeline " + file_.timelines[size_t(p.timeline)].name);
             break;
         }
         case EventKind::TimelineEnd: {
             Playing& p = playing_[size_t(e.index)];
             p.ended = true;
-            p.watermark = file_.timelines[size_t(p.timeline)].duration;
-            p.watermark_rank = std::numeric_limits<int>::max();
+            p.fired_at = file_.timelines[size_t(p.timeline)].duration;
+            p.fired_rank = std::numeric_limits<int>::max();
             const std::string& name = file_.timelines[size_t(p.timeline)].name;
-            trace_.push_back(fmt_time(now_) + " timeline " + name + " ended");
+            record(fmt_time(now_) + " timeline " + name + " ended");
             if (state_ >= 0 && file_.states[size_t(state_)].timeline == name)
                 for (const Transition& tr : file_.states[size_t(state_)].transitions)
                     if (tr.kind == TransitionKind::End) {
@@ -396,7 +428,7 @@ void Show::enter_state(int s, const std::string& why) {
         return;
     }
     const State& st = file_.states[size_t(s)];
-    trace_.push_back(fmt_time(now_) + " state " + (state_ >= 0 ? state() : std::string("-")) + " -> " + st.name +
+    record(fmt_time(now_) + " state " + (state_ >= 0 ? state() : std::string("-")) + " -> " + st.name +
                      " (" + why + ")");
     playing_.clear();
     sets_.clear();
@@ -409,20 +441,21 @@ void Show::enter_state(int s, const std::string& why) {
     if (const Timeline* tl = file_.timeline(st.timeline)) play(int(tl - file_.timelines.data()), 0);
     if (hooks_) {
         ShowApi api(*this);
-        ++hook_depth_;
+        Depth depth(hook_depth_);
         hook_error(hooks_->on_enter(st.name, api));
-        --hook_depth_;
     }
 }
 
 void Show::fire_cue(int c, const std::string& why) {
     const Cue& cue = file_.cues[size_t(c)];
+    current_cue_ = cue.id;  // the playhead moves when a cue fires (a GO during its pre-wait goes on)
+    current_cue_index_ = c;
     if (cue.prewait > 0) {
         pending_.push_back({now_ + cue.prewait, c, ++order_});
-        trace_.push_back(fmt_time(now_) + " cue " + cue.id + " pre-wait " + fmt_time(cue.prewait) + " (" + why + ")");
+        record(fmt_time(now_) + " cue " + cue.id + " pre-wait " + fmt_time(cue.prewait) + " (" + why + ")");
         return;
     }
-    trace_.push_back(fmt_time(now_) + " cue " + cue.id + " (" + why + ")");
+    record(fmt_time(now_) + " cue " + cue.id + " (" + why + ")");
     run_cue(c);
 }
 
@@ -432,15 +465,12 @@ void Show::run_cue(int c) {
         return;
     }
     const Cue& cue = file_.cues[size_t(c)];
-    current_cue_ = cue.id;
-    current_cue_index_ = c;
-    ++hook_depth_;
+    Depth depth(hook_depth_);
     for (const Action& a : cue.actions) run_action(a, cue.id);
     if (hooks_) {
         ShowApi api(*this);
         hook_error(hooks_->on_cue(cue.id, api));
     }
-    --hook_depth_;
 }
 
 void Show::run_action(const Action& a, const std::string& cue_id) {
@@ -488,8 +518,11 @@ void Show::play(int t, double local) {
     p.timeline = t;
     p.anchor_show = now_;
     p.anchor_local = local;
-    p.watermark = local;  // rank -1: cues at exactly `local` fire now
-    p.watermark_rank = -1;
+    // Rank -1: cues at exactly `local` fire now.
+    const Timeline& tl = file_.timelines[size_t(t)];
+    p.fired_loop = tl.loop ? long(std::floor(local / tl.duration)) : 0;
+    p.fired_at = local - double(p.fired_loop) * tl.duration;
+    p.fired_rank = -1;
     if (it != playing_.end()) {  // jumping or restarting keeps its layer
         p.order = it->order;
         p.paused = it->paused;
@@ -520,6 +553,8 @@ Result<void> Show::set(const std::string& path, const std::vector<float>& value,
     if (int(value.size()) != p->size)
         return fail("show.set: '" + path + "' takes " + std::to_string(p->size) + " number" + (p->size > 1 ? "s" : "") +
                     ", got " + std::to_string(value.size()));
+    for (float x : value)
+        if (!std::isfinite(x)) return fail("show.set: '" + path + "' needs finite numbers");
     SetLayer layer;
     layer.property = *p;
     layer.start = now_;
@@ -535,6 +570,10 @@ Result<void> Show::set(const std::string& path, const std::vector<float>& value,
     } else {
         layer.to = value;
     }
+    auto same = [&](const SetLayer& l) {
+        return l.property.kind == p->kind && l.property.node == p->node && l.property.material == p->material;
+    };
+    sets_.erase(std::remove_if(sets_.begin(), sets_.end(), same), sets_.end());
     sets_.push_back(std::move(layer));
     return {};
 }
@@ -579,7 +618,7 @@ void Show::touch(int node, const std::string& what) {
                 enter_state(file_.state_index(tr.to), "touch " + what);
                 break;
             }
-    if (state_ == before) trace_.push_back(fmt_time(now_) + " touch " + what);
+    if (state_ == before) record(fmt_time(now_) + " touch " + what);
     for (int c : cue_order_) {
         const Cue& cue = file_.cues[size_t(c)];
         if (cue.trigger == TriggerKind::Touch && hits(cue.node)) fire_cue(c, "touch " + what);
@@ -591,8 +630,8 @@ void Show::touch(int node, const std::string& what) {
 }
 
 void Show::go() {
-    if (now_ - last_go_ < 0.1) {
-        trace_.push_back(fmt_time(now_) + " GO ignored (within 0.1 s of the last)");
+    if (now_ - last_go_ < 0.1 - 1e-9) {  // a tolerance: 0.3 - 0.2 is 0.0999999...
+        record(fmt_time(now_) + " GO ignored (within 0.1 s of the last)");
         return;
     }
     last_go_ = now_;
@@ -620,7 +659,7 @@ void Show::osc(const std::string& address, const std::vector<std::string>& args)
     } else if (address == "/vitrine/stop") {
         playing_.clear();
         pending_.clear();
-        trace_.push_back(fmt_time(now_) + " stop (OSC)");
+        record(fmt_time(now_) + " stop (OSC)");
     } else if (address == "/vitrine/pause") {
         // Pauses what plays; when nothing plays, resumes what was paused.
         bool any_playing = std::any_of(playing_.begin(), playing_.end(), [](const Playing& p) { return !p.paused && !p.ended; });
@@ -634,7 +673,7 @@ void Show::osc(const std::string& address, const std::vector<std::string>& args)
                 p.anchor_show = now_;
             }
         }
-        trace_.push_back(fmt_time(now_) + (any_playing ? " pause (OSC)" : " resume (OSC)"));
+        record(fmt_time(now_) + (any_playing ? " pause (OSC)" : " resume (OSC)"));
     } else if (address == "/vitrine/volume") {
         float v = std::strtof(arg(0).c_str(), nullptr);
         volume_ = std::isfinite(v) ? std::clamp(v, 0.0f, 1.0f) : volume_;

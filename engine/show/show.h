@@ -62,7 +62,7 @@ public:
     // The scene at now().
     void evaluate(Frame& frame) const;
 
-    // What happened, one line per event that changed the state or fired a cue:
+    // What happened (the latest 50 000 to 100 000 lines), one line per event that changed the state or fired a cue:
     // "12.500 cue 3.1", "15.000 state attract -> tour (touch vase)". For tests and logs.
     const std::vector<std::string>& trace() const { return trace_; }
     // Warnings since the last call (hook errors, unknown cue ids from OSC, ...).
@@ -82,8 +82,11 @@ private:
         int timeline = -1;
         double anchor_show = 0, anchor_local = 0;  // local(t) = anchor_local + (t - anchor_show)
         bool paused = false, ended = false;
-        double watermark = 0;    // cues fired through (unwrapped local time, rank in its cue list)
-        int watermark_rank = -1;
+        // Cues fired through (loop count, time within the loop, rank in the cue list), compared
+        // in that order: exact, however many loops (no unwrapped time to round).
+        long fired_loop = 0;
+        double fired_at = 0;
+        int fired_rank = -1;
         uint64_t order = 0;    // layering: later started applies later
     };
     struct SetLayer {
@@ -105,7 +108,7 @@ private:
         EventKind kind = EventKind::None;
         int index = -1;   // input / pending / playing / cue / transition
         int cue = -1;     // TimelineCue: rank in the timeline's cue list
-        double local = 0; // TimelineCue: unwrapped local time of the occurrence
+        long loop = 0;    // TimelineCue: which loop of the timeline
     };
     Event next_event() const;
     void process(const Event& e);
@@ -127,6 +130,8 @@ private:
     double idle_after() const;  // the current state's idle timeout, or < 0
     void hook_error(const Result<void>& r);
     void note(const std::string& line);
+    void record(std::string line);  // one line of the trace
+    static constexpr size_t kTraceLines = 100000;
 
     // ---- evaluation ----
     struct Values;
@@ -165,6 +170,7 @@ private:
     std::vector<std::string> trace_, warnings_, log_;
     std::vector<OutgoingOsc> outgoing_;
     int hook_depth_ = 0;
+    double skip_floor_ = -1;  // events (but inputs) at or before this were skipped
 };
 
 // "3.1" < "3.10"? Cue numbers compare part by part as numbers: 1 < 1.5 < 2 < 2.1 < 10.
