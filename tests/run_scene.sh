@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `vitrine run SCENE` in a window under Xvfb, driven over OSC by another program
-# (`vitrine send`): the state changes on /vitrine/state, and the run ends cleanly.
-# Without a display, run says so and exits 3.
+# (`vitrine send`), edited while it runs: the state changes on /vitrine/state; a broken
+# edit is reported with file:line:column and the show keeps running; the fix reloads at
+# the same state; the run ends cleanly. Without a display, run says so and exits 3.
 # usage: run_scene.sh VITRINE SCENE
 set -u
 vitrine=$1 scene=$2
@@ -12,25 +13,48 @@ out=$(env -u DISPLAY -u WAYLAND_DISPLAY "$vitrine" run "$scene" 2>&1); rc=$?
 [ $rc = 3 ] || { echo "without a display: expected exit 3, got $rc: $out"; exit 1; }
 echo "$out" | grep -q "no display" || { echo "without a display: unclear message: $out"; exit 1; }
 
+# A copy of the scene to edit: its folder holds the scene and hooks; ../assets is a link
+# to the repository's assets (search roots may be links; the files stay inside them).
+work=$(mktemp -d)
+log=$work/run.log
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/scenes"
+cp -r "$(dirname "$scene")/hooks" "$work/scenes/"
+cp "$scene" "$work/scenes/show.scene.yaml"
+ln -s "$(cd "$(dirname "$scene")/../assets" && pwd)" "$work/assets"
+copy=$work/scenes/show.scene.yaml
+
 port=$((20000 + RANDOM % 20000))
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-# The sender keeps asking for the tour until the show reports it (the window may take
-# a while to open on a CPU renderer), then asks for its status once more.
+wait_for() {  # PATTERN: up to 60 s
+  for i in $(seq 1 300); do grep -q -- "$1" "$log" 2>/dev/null && return 0; sleep 0.2; done
+  return 1
+}
 (
-  for i in $(seq 1 120); do
-    sleep 0.5
-    grep -q "run: OSC control" "$log" 2>/dev/null || continue
+  wait_for "run: OSC control" || exit 1
+  # Ask for the tour until the show reports it (the window may take a while to open).
+  for i in $(seq 1 60); do
     "$vitrine" send 127.0.0.1:$port /vitrine/state tour
     grep -q "run: state tour" "$log" && break
+    sleep 0.5
   done
+  sed -i 's/^idle_timeout: 120/idle_timout: 120/' "$copy"          # a typo
+  wait_for "the last good version keeps running" || exit 1
+  sed -i 's/^idle_timout: 120/idle_timeout: 120/' "$copy"          # the fix
+  wait_for "run: reloaded" || exit 1
+  sleep 1
+  "$vitrine" send 127.0.0.1:$port /vitrine/stop_now_please        # unknown: a warning, nothing else
 ) &
 sender=$!
-"$here/xvfb.sh" 640x360x24 "$vitrine" run "$scene" --size 320x180 --osc-port $port --frames 150 2>"$log"
+"$here/xvfb.sh" 640x360x24 "$vitrine" run "$copy" --size 320x180 --osc-port $port --frames 250 2>"$log"
 rc=$?
 wait $sender
+sender_rc=$?
 cat "$log"
 [ $rc = 0 ] || { echo "run exited $rc"; exit 1; }
+[ $sender_rc = 0 ] || { echo "the driving script timed out waiting for the show"; exit 1; }
 grep -q "run: state tour" "$log" || { echo "the OSC message did not change the state"; exit 1; }
+grep -q "show.scene.yaml:[0-9]*:1: unknown key 'idle_timout' at top level (did you mean 'idle_timeout'?)" "$log" ||
+  { echo "the broken edit was not reported with its line and column"; exit 1; }
+grep -q "run: reloaded .* state tour" "$log" || { echo "the fix did not reload in the same state"; exit 1; }
 grep -q "frames presented" "$log" || { echo "no frames presented"; exit 1; }
-echo "run: window opened, driven over OSC, closed cleanly"
+echo "run: window opened, driven over OSC, a broken edit survived, the fix reloaded, closed cleanly"
