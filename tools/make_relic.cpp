@@ -203,11 +203,8 @@ void disc(Mesh& m, float h, float r, bool up, int segments, float v) {
     }
 }
 
-// `legacy_interior`: the original relic (the full vase) flipped the normals of its lip and
-// interior wall, so that they face into the wall and the inside of the neck is culled.
-// It is kept byte for byte because golden images depend on it; every other output gets
-// a lip facing up and an interior facing the opening (it shows in an open bowl).
-Mesh make_vessel(float lift, const Shape& shape, int segments, int samples, bool legacy_interior) {
+// The lip faces up and the interior wall faces the opening (it shows in an open bowl).
+Mesh make_vessel(float lift, const Shape& shape, int segments, int samples) {
     Mesh m;
     std::vector<Pt> outer;
     std::vector<float> vs;
@@ -230,7 +227,7 @@ Mesh make_vessel(float lift, const Shape& shape, int segments, int samples, bool
         Pt p = profile_at(shape.profile, t);
         inner.push_back({p.h + lift, std::max(p.r - wall, 0.01f)});
     }
-    lathe(m, inner, std::vector<float>(inner.size(), 0.001f), /*outward=*/!legacy_interior, segments);
+    lathe(m, inner, std::vector<float>(inner.size(), 0.001f), /*outward=*/true, segments);
     disc(m, inner.back().h, inner.back().r, true, segments, 0.001f);
     disc(m, lift, raw.front().r, false, segments, 0.999f);
     return m;
@@ -460,8 +457,7 @@ int main(int argc, char** argv) {
 
     BinWriter bw;
     const int segments = small ? 64 : 192 * detail, samples = small ? 48 : 160 * detail;
-    const bool legacy_interior = !small && &shape == &kVase;
-    Mesh vessel = make_vessel(0.065f, shape, segments, samples, legacy_interior), plinth = make_plinth();
+    Mesh vessel = make_vessel(0.065f, shape, segments, samples), plinth = make_plinth();
     std::string vessel_prim = primitive_json(bw, vessel, 0, small);
     std::string plinth_prim = primitive_json(bw, plinth, 1, small);
     // Turntable: a full turn about +Y in 40 s, one key per quarter.
