@@ -35,6 +35,7 @@ struct LoadContext {
     fs::path root;
     uint64_t max_bytes;
     std::string first_refusal;  // why a file read was refused, for the error line
+    std::vector<fs::path> files;  // every external file read (buffers)
 };
 
 bool fs_exists(const std::string& path, void* user) {
@@ -59,6 +60,7 @@ bool fs_read(std::vector<unsigned char>* out, std::string* err, const std::strin
         if (err) *err += bytes.error().message;
         return false;
     }
+    ctx->files.push_back(inside.value());
     *out = std::move(bytes.value());
     return true;
 }
@@ -267,6 +269,7 @@ private:
                 if (!decoded_uri) return err(where + ": " + decoded_uri.error().message);
                 auto path = resolve_inside(root_, decoded_uri.value());
                 if (!path) return err(where + ": " + path.error().message);
+                files_.push_back(path.value());
                 auto file = read_file(path.value(), uint64_t(1) << 30);
                 if (file) {
                     job.owned = std::move(file.value());
@@ -847,6 +850,7 @@ private:
 
 public:
     fs::path root_;
+    std::vector<fs::path> files_;  // image files read
     bool decode_images_ = true;
 };
 
@@ -962,6 +966,11 @@ Result<Model> import_gltf(const fs::path& path, const ImportOptions& options) {
     importer.root_ = ctx.root;
     importer.decode_images_ = options.decode_images;
     auto model = importer.run();
+    if (model) {
+        model->files.push_back(path.string());
+        for (const fs::path& f : ctx.files) model->files.push_back(f.string());
+        for (const fs::path& f : importer.files_) model->files.push_back(f.string());
+    }
     if (model && !warning.empty()) {
         std::string w = warning;
         size_t start = 0;

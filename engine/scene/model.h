@@ -193,6 +193,7 @@ struct MaterialOverride {
 
 struct Model {
     std::string source;  // file name, for messages
+    std::vector<std::string> files;  // every file it was read from: the .gltf/.glb, buffers, images
     std::vector<Mesh> meshes;
     std::vector<Material> materials;
     std::vector<Texture> textures;

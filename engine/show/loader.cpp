@@ -18,23 +18,31 @@ Models LoadedScene::model_map() const {
     return m;
 }
 
-Result<std::shared_ptr<scene::Model>> AssetCache::model(const std::filesystem::path& path) {
+AssetCache::Stamp AssetCache::stamp(const std::filesystem::path& file) {
     std::error_code ec;
-    Stamp stamp{std::filesystem::file_size(path, ec), std::filesystem::last_write_time(path, ec)};
+    Stamp s{std::filesystem::file_size(file, ec), std::filesystem::last_write_time(file, ec)};
+    return ec ? Stamp{} : s;
+}
+
+Result<std::shared_ptr<scene::Model>> AssetCache::model(const std::filesystem::path& path) {
     auto it = models_.find(path);
-    if (!ec && it != models_.end() && it->second.first == stamp) return it->second.second;
+    if (it != models_.end() &&
+        std::all_of(it->second.files.begin(), it->second.files.end(), [](const auto& f) { return stamp(f.first) == f.second; }))
+        return it->second.model;
     auto model = scene::import_gltf(path);
     if (!model) return model.error();
-    auto shared = std::make_shared<scene::Model>(std::move(*model));
-    if (!ec) models_[path] = {stamp, shared};
-    return shared;
+    CachedModel cached;
+    cached.model = std::make_shared<scene::Model>(std::move(*model));
+    for (const std::string& f : cached.model->files) cached.files.push_back({f, stamp(f)});
+    models_[path] = cached;
+    return cached.model;
 }
 
 Result<std::shared_ptr<ImageF>> AssetCache::environment(const std::filesystem::path& path) {
     std::error_code ec;
     Stamp stamp{std::filesystem::file_size(path, ec), std::filesystem::last_write_time(path, ec)};
     auto it = environments_.find(path);
-    if (!ec && it != environments_.end() && it->second.first == stamp) return it->second.second;
+    if (!ec && it != environments_.end() && it->second.first == stamp) return it->second.second;  // one file
     auto image = read_hdr(path);
     if (!image) return image.error();
     auto shared = std::make_shared<ImageF>(std::move(*image));
@@ -99,6 +107,8 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
                 continue;
             }
             out->models[a.name] = *model;
+            for (const std::string& f : (*model)->files)
+                if (f != a.resolved.string()) out->files.push_back(f);  // buffers and images: a new texture reloads too
         } else if (a.kind == AssetKind::Hdr) {
             auto image = cache->environment(a.resolved);
             if (!image) {

@@ -29,7 +29,13 @@ private:
         std::filesystem::file_time_type time;
         bool operator==(const Stamp&) const = default;
     };
-    std::map<std::filesystem::path, std::pair<Stamp, std::shared_ptr<scene::Model>>> models_;
+    static Stamp stamp(const std::filesystem::path& file);
+    // A model is read from several files (buffers, images): it is current while all are.
+    struct CachedModel {
+        std::vector<std::pair<std::string, Stamp>> files;
+        std::shared_ptr<scene::Model> model;
+    };
+    std::map<std::filesystem::path, CachedModel> models_;
     std::map<std::filesystem::path, std::pair<Stamp, std::shared_ptr<ImageF>>> environments_;
 };
 

@@ -635,3 +635,31 @@ hooks: h.lua
     EXPECT_GT(lines, 1000u);  // the runs did go through states, cues and pre-waits
     EXPECT_GT(encores, 30u);
 }
+
+// A curator replaces a relic's texture: the show reloads (the model's buffers and images
+// are watched, not only its .gltf), with the model read again and nothing else.
+TEST(LiveShow, ANewTextureReloadsItsModel) {
+    TempDir dir;
+    fs::path relic = fs::path(VITRINE_SOURCE_DIR) / "assets" / "relics" / "porcelain";
+    fs::create_directories(dir.path / "relic");
+    for (const auto& e : fs::directory_iterator(relic)) fs::copy_file(e.path(), dir.path / "relic" / e.path().filename());
+    fs::path file = dir.write("t.scene.yaml", "assets: {jar: {gltf: relic/relic.gltf}}\nnodes: [{name: jar, model: jar}]\n");
+    std::vector<Problem> problems;
+    auto live = LiveShow::open(file, {}, problems);
+    ASSERT_TRUE(live);
+    std::shared_ptr<vitrine::scene::Model> before = live->scene().models.at("jar");  // kept: a new one has another address
+    EXPECT_GE(before->files.size(), 4u);  // .gltf, .bin, textures
+    // Write the same texture again (an export overwriting it): a change all the same.
+    fs::path texture = dir.path / "relic" / "vessel_basecolor.png";
+    auto bytes = std::vector<char>(fs::file_size(texture));
+    std::ifstream(texture, std::ios::binary).read(bytes.data(), std::streamsize(bytes.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a later modification time
+    std::ofstream(texture, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+    LiveShow::Reload r = LiveShow::Reload::None;
+    for (int i = 0; i < 200 && r == LiveShow::Reload::None; ++i) {
+        r = live->poll(problems);
+        if (r == LiveShow::Reload::None) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(r, LiveShow::Reload::Reloaded);
+    EXPECT_NE(live->scene().models.at("jar"), before);  // read again
+}
