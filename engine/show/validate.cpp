@@ -324,17 +324,17 @@ private:
         int first = s_.state_index(start);
         if (first < 0) return;
         std::vector<bool> seen(s_.states.size(), false);
-        std::vector<int> todo = {first};
+        std::vector<int> frontier = {first};
         for (const Cue& c : s_.cues)
             for (const Action& a : c.actions)
-                if (a.kind == ActionKind::Goto && s_.state_index(a.state) >= 0) todo.push_back(s_.state_index(a.state));
-        while (!todo.empty()) {
-            int i = todo.back();
-            todo.pop_back();
+                if (a.kind == ActionKind::Goto && s_.state_index(a.state) >= 0) frontier.push_back(s_.state_index(a.state));
+        while (!frontier.empty()) {
+            int i = frontier.back();
+            frontier.pop_back();
             if (seen[size_t(i)]) continue;
             seen[size_t(i)] = true;
             for (const Transition& t : s_.states[size_t(i)].transitions)
-                if (int next = s_.state_index(t.to); next >= 0 && !seen[size_t(next)]) todo.push_back(next);
+                if (int next = s_.state_index(t.to); next >= 0 && !seen[size_t(next)]) frontier.push_back(next);
         }
         for (size_t i = 0; i < s_.states.size(); ++i) {
             const State& st = s_.states[i];
