@@ -128,8 +128,8 @@ void Show::values_at(double t, Values& v) const {
     // Layers in the order they started: timelines and sets interleaved.
     size_t ti = 0, si = 0;
     float buf[8];
-    std::vector<const Playing*> timelines;
-    timelines.reserve(playing_.size());
+    std::vector<const Playing*>& timelines = layer_scratch_;
+    timelines.clear();
     for (const Playing& p : playing_) timelines.push_back(&p);
     std::sort(timelines.begin(), timelines.end(), [](const Playing* a, const Playing* b) { return a->order < b->order; });
     while (ti < timelines.size() || si < sets_.size()) {
@@ -153,7 +153,7 @@ void Show::values_at(double t, Values& v) const {
 }
 
 void Show::evaluate(Frame& frame) const {
-    Values v;
+    Values& v = *scratch_;  // reused: a steady show allocates nothing per frame here
     values_at(now_, v);
     frame.time = now_;
     frame.state = state();

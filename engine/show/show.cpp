@@ -124,6 +124,7 @@ void Show::bind() {
 
     // The file's values: the bottom layer.
     base_ = std::make_unique<Values>();
+    scratch_ = std::make_unique<Values>();
     Values& v = *base_;
     size_t n = file_.nodes.size();
     v.translation.resize(n), v.scale.resize(n), v.rotation.resize(n), v.visible.resize(n);

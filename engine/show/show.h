@@ -150,6 +150,8 @@ private:
     std::vector<int> cue_order_;                   // every cue by number (GO order)
     std::vector<int> model_nodes_, light_nodes_;
     std::unique_ptr<Values> base_;                 // the file's values
+    std::unique_ptr<Values> scratch_;              // evaluate()'s, reused frame to frame
+    mutable std::vector<const Playing*> layer_scratch_;
 
     double now_ = 0;
     int state_ = -1;
