@@ -1,8 +1,10 @@
 // `vitrine run SCENE`: the show in a window, on the wall clock. A click is a touch; the
 // OSC control port drives it from another program; the scene's files are watched and
 // a good new version replaces the running one at the same show time and state.
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -27,6 +29,10 @@ struct Clicks {
     bool toggle_fullscreen = false;
 };
 Clicks* g_clicks = nullptr;
+
+// SIGTERM (a supervisor stopping the kiosk) and SIGINT end the run like Esc does.
+std::atomic<bool> g_stop{false};
+void request_stop(int) { g_stop = true; }
 
 double seconds_after_midnight() {
     std::time_t now = std::time(nullptr);
@@ -146,8 +152,13 @@ int cmd_run(int argc, char** argv) {
     int drawn = 0, fruitless = 0;
     float aspect = so.aspect;  // of the last frame drawn: touches pick through the picture they were made on
     std::string last_state = live->show().state();
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGINT, request_stop);
+    // The title tells a technician at the machine where the show is.
+    auto title = [&] { glfwSetWindowTitle(w.glfw(), (wo.title + " — " + live->show().state()).c_str()); };
+    title();
     log::info("run: " + args->words()[0] + " in state " + last_state + "; click to touch, F11 fullscreen, Esc quits");
-    while (!w.should_close()) {
+    while (!w.should_close() && !g_stop) {
         glfwPollEvents();
         double now = base_show + (wall() - base_wall);
         show::Show& show = live->show();
@@ -211,6 +222,7 @@ int cmd_run(int argc, char** argv) {
             if (auto r = show::osc_send(m.to, m.address, m.args); !r) log::warn(r.error().message);
         if (live->show().state() != last_state) {
             last_state = live->show().state();
+            title();
             log::info("run: state " + last_state + " at show time " + std::to_string(live->show().now()));
         }
 
