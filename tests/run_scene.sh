@@ -2,7 +2,7 @@
 # `vitrine run SCENE` in a window under Xvfb, driven over OSC by another program
 # (`vitrine send`), edited while it runs: the state changes on /vitrine/state; a broken
 # edit is reported with file:line:column and the show keeps running; the fix reloads at
-# the same state; the run ends cleanly. Without a display, run says so and exits 3.
+# the same state; SIGTERM ends the run cleanly. Without a display, run says so and exits 3.
 # usage: run_scene.sh VITRINE SCENE
 set -u
 vitrine=$1 scene=$2
@@ -24,13 +24,14 @@ cp "$scene" "$work/scenes/show.scene.yaml"
 ln -s "$(cd "$(dirname "$scene")/../assets" && pwd)" "$work/assets"
 copy=$work/scenes/show.scene.yaml
 
-port=$((20000 + RANDOM % 20000))
 wait_for() {  # PATTERN: up to 60 s
   for i in $(seq 1 300); do grep -q -- "$1" "$log" 2>/dev/null && return 0; sleep 0.2; done
   return 1
 }
 (
   wait_for "run: OSC control" || exit 1
+  # The show picked a free port (--osc-port 0) and says which.
+  port=$(sed -n 's/.*run: OSC control on 127.0.0.1:\([0-9]*\).*/\1/p' "$log" | head -1)
   # Ask for the tour until the show reports it (the window may take a while to open).
   for i in $(seq 1 60); do
     "$vitrine" send 127.0.0.1:$port /vitrine/state tour
@@ -43,9 +44,13 @@ wait_for() {  # PATTERN: up to 60 s
   wait_for "run: reloaded" || exit 1
   sleep 1
   "$vitrine" send 127.0.0.1:$port /vitrine/stop_now_please        # unknown: a warning, nothing else
+  sleep 1
+  # A supervisor stops the kiosk: SIGTERM ends the run cleanly (exit 0).
+  pid=$(sed -n 's/.* (pid \([0-9]*\)).*/\1/p' "$log" | head -1)
+  [ -n "$pid" ] && kill -TERM "$pid"
 ) &
 sender=$!
-"$here/xvfb.sh" 640x360x24 "$vitrine" run "$copy" --size 320x180 --osc-port $port --frames 250 2>"$log"
+"$here/xvfb.sh" 640x360x24 "$vitrine" run "$copy" --size 320x180 --osc-port 0 --frames 100000 2>"$log"
 rc=$?
 wait $sender
 sender_rc=$?

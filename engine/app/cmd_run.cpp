@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include <unistd.h>
+
 #include <GLFW/glfw3.h>
 
 #include "app/args.h"
@@ -157,7 +159,8 @@ int cmd_run(int argc, char** argv) {
     // The title tells a technician at the machine where the show is.
     auto title = [&] { glfwSetWindowTitle(w.glfw(), (wo.title + " — " + live->show().state()).c_str()); };
     title();
-    log::info("run: " + args->words()[0] + " in state " + last_state + "; click to touch, F11 fullscreen, Esc quits");
+    log::info("run: " + args->words()[0] + " in state " + last_state + " (pid " + std::to_string(::getpid()) +
+              "); click to touch, F11 fullscreen, Esc quits");
     while (!w.should_close() && !g_stop) {
         glfwPollEvents();
         double now = base_show + (wall() - base_wall);
