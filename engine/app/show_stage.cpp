@@ -120,13 +120,9 @@ render::View frame_view(const show::Frame& frame, const render::Rect& viewport) 
 }
 
 Result<double> parse_clock(const std::string& text) {
-    int h = 0, m = 0, s = 0;
-    char extra = 0;
-    int n = std::sscanf(text.c_str(), "%d:%d:%d%c", &h, &m, &s, &extra);
-    if (n == 2 || n == 3) {
-        if (h >= 0 && h < 24 && m >= 0 && m < 60 && s >= 0 && s < 60) return double(h * 3600 + m * 60 + s);
-    }
-    return fail("--clock expects HH:MM or HH:MM:SS, got '" + text + "'");
+    int seconds = show::parse_time_of_day(text);
+    if (seconds < 0) return fail("--clock expects HH:MM or HH:MM:SS, got '" + text + "'");
+    return double(seconds);
 }
 
 }  // namespace vitrine::app

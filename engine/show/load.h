@@ -14,6 +14,10 @@
 
 namespace vitrine::show {
 
+// "HH:MM" or "HH:MM:SS" to seconds after midnight; -1 when malformed (the scene's
+// `time_of_day` transitions and the command line's --clock).
+int parse_time_of_day(const std::string& text);
+
 // `file` names the scene in every Loc (as given on the command line); `text` is its content.
 SceneFile parse_scene(const std::filesystem::path& file, const std::string& text, std::vector<Problem>& problems);
 

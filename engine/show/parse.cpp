@@ -39,25 +39,6 @@ std::vector<std::string> action_keys(const std::string& kind) {
     return {kind};
 }
 
-// "HH:MM" or "HH:MM:SS" to seconds after midnight; -1 when malformed.
-int parse_time_of_day(const std::string& s) {
-    int parts[3] = {0, 0, 0};
-    int count = 0;
-    size_t i = 0;
-    while (count < 3) {
-        size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-        size_t len = i - start;
-        if (len < 1 || len > 2 || (count > 0 && len != 2)) return -1;
-        parts[count++] = std::stoi(s.substr(start, len));
-        if (i == s.size()) break;
-        if (s[i] != ':') return -1;
-        ++i;
-    }
-    if (i != s.size() || count < 2) return -1;
-    if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return -1;
-    return parts[0] * 3600 + parts[1] * 60 + parts[2];
-}
 
 // "host:port" with a port from 1 to 65535.
 bool is_host_port(const std::string& s) {
@@ -675,6 +656,25 @@ SceneFile parse_scene(const std::filesystem::path& file, const std::string& text
         r.error(r.start(), std::string("cannot read the scene: ") + e.what());
     }
     return scene;
+}
+
+int parse_time_of_day(const std::string& s) {
+    int parts[3] = {0, 0, 0};
+    int count = 0;
+    size_t i = 0;
+    while (count < 3) {
+        size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        size_t len = i - start;
+        if (len < 1 || len > 2 || (count > 0 && len != 2)) return -1;
+        parts[count++] = std::stoi(s.substr(start, len));
+        if (i == s.size()) break;
+        if (s[i] != ':') return -1;
+        ++i;
+    }
+    if (i != s.size() || count < 2) return -1;
+    if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return -1;
+    return parts[0] * 3600 + parts[1] * 60 + parts[2];
 }
 
 }  // namespace vitrine::show
