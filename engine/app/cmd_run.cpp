@@ -15,6 +15,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/gpu_stage.h"
 #include "app/show_stage.h"
 #include "core/log.h"
 #include "display/window.h"
@@ -98,12 +99,7 @@ int cmd_run(int argc, char** argv) {
         log::info("run: OSC control on " + oo.host + ":" + std::to_string(osc->port()));
     }
 
-    display::WindowOptions wo;
-    wo.width = size->first;
-    wo.height = size->second;
-    wo.fullscreen = args->has("--fullscreen");
-    wo.title = "Vitrine — " + args->words()[0];
-    auto win = display::Window::open(wo);
+    auto win = open_window(*args, *size);
     if (!win) { log::error(win.error().message); return exit_code(win.error().kind); }
     display::Window& w = *win.value();
 
@@ -157,7 +153,9 @@ int cmd_run(int argc, char** argv) {
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
     // The title tells a technician at the machine where the show is.
-    auto title = [&] { glfwSetWindowTitle(w.glfw(), (wo.title + " — " + live->show().state()).c_str()); };
+    auto title = [&] {
+        glfwSetWindowTitle(w.glfw(), ("Vitrine — " + args->words()[0] + " — " + live->show().state()).c_str());
+    };
     title();
     log::info("run: " + args->words()[0] + " in state " + last_state + " (pid " + std::to_string(::getpid()) +
               "); click to touch, F11 fullscreen, Esc quits");

@@ -63,12 +63,7 @@ int cmd_view(int argc, char** argv) {
     if (!stage_r) { log::error(stage_r.error().message); return exit_code(stage_r.error().kind); }
     Stage& st = stage_r.value();
 
-    display::WindowOptions wo;
-    wo.width = size->first;
-    wo.height = size->second;
-    wo.fullscreen = args->has("--fullscreen");
-    wo.title = "Vitrine — " + args->words()[0];
-    auto win = display::Window::open(wo);
+    auto win = open_window(*args, *size);
     if (!win) { log::error(win.error().message); return exit_code(win.error().kind); }
     display::Window& w = *win.value();
     auto gs_r = open_gpu_stage(st, w.rig_options(validation_requested()));

@@ -74,6 +74,15 @@ Result<std::unique_ptr<GpuStage>> open_gpu_stage(Stage& stage, const display::Ri
     return gs;
 }
 
+Result<std::unique_ptr<display::Window>> open_window(const Args& args, std::pair<uint32_t, uint32_t> size) {
+    display::WindowOptions wo;
+    wo.width = size.first;
+    wo.height = size.second;
+    wo.fullscreen = args.has("--fullscreen");
+    wo.title = "Vitrine — " + args.words()[0];
+    return display::Window::open(wo);
+}
+
 void print_counters(const GpuStage& gs) {
     const char* c = std::getenv("VITRINE_COUNTERS");
     if (!c || std::string(c) != "1" || !gs.rig) return;

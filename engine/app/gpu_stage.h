@@ -8,6 +8,8 @@
 #include "app/stage.h"
 #include "display/offscreen.h"
 #include "display/rig.h"
+#include "display/window.h"
+#include "app/args.h"
 
 namespace vitrine::app {
 
@@ -29,6 +31,9 @@ int finish_rig(std::unique_ptr<display::Rig>& rig, int code);
 // row without a frame give up (ErrorKind::DeviceLost).
 Result<void> render_frames(display::Rig& rig, display::Offscreen& out, long count,
                            const std::function<Result<void>(long)>& submit);
+
+// The window of `view` and `run`: --size, --fullscreen, titled after the file shown.
+Result<std::unique_ptr<display::Window>> open_window(const Args& args, std::pair<uint32_t, uint32_t> size);
 
 // The rig's options other than the window's (validation per VITRINE_VALIDATION).
 Result<std::unique_ptr<GpuStage>> open_gpu_stage(Stage& stage, const display::RigOptions& options);

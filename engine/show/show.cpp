@@ -239,8 +239,8 @@ void Show::force_state(const std::string& name) {
     in.t = now_;
     in.address = "/vitrine/state";
     in.args = {name};
-    input(in);
-    advance(inputs_.back().t > now_ ? std::nextafter(now_, std::numeric_limits<double>::infinity()) : now_);
+    input(in);  // stored just after now(): advance to it
+    advance(std::nextafter(now_, std::numeric_limits<double>::infinity()));
 }
 
 std::vector<std::string> Show::take_warnings() { return std::exchange(warnings_, {}); }
