@@ -584,6 +584,7 @@ private:
         if (!jnt) return jnt.error();
         if (!wgt) return wgt.error();
 
+        prim.has_uv0 = !uv0->empty();
         prim.vertices.resize(n);
         for (size_t i = 0; i < n; ++i) {
             Vertex& v = prim.vertices[i];

@@ -36,6 +36,7 @@ struct Primitive {
     std::vector<glm::vec4> weights;
     std::vector<MorphTarget> targets;
     glm::vec3 min{0}, max{0};  // object-space bounds of positions
+    bool has_uv0 = false;      // the file gave TEXCOORD_0 (else uv0 is all zero)
 };
 
 struct Mesh {
