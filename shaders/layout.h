@@ -85,9 +85,9 @@ VITRINE_STRUCT(ViewUniforms) {
     mat4 inv_view_proj;
     vec4 camera;      // xyz eye position (world)
     vec4 env;         // x intensity, y rotation about +Y (radians), z prefiltered mip count, w sky mip
-    vec4 tonemap;     // x exposure multiplier, y operator, z 1 = solid background, w unused
+    vec4 tonemap;     // x exposure multiplier, y operator, z 1 = solid background, w orientation (View::orientation_code)
     vec4 background;  // rgb background colour (display-referred, written as is)
-    ivec4 counts;     // x light count, y 1 when BIND_SCENE_COLOR holds the opaque scene
+    ivec4 counts;     // x light count, y 1 when BIND_SCENE_COLOR holds the opaque scene, z overscan (pixels a side)
     vec4 scene_color; // x mip count of the scene colour texture
     ivec4 viewport;   // x, y: the view's rectangle on the canvas (pixels); z, w: its size
 };

@@ -48,15 +48,33 @@ vec3 srgb_to_linear(vec3 c) {
     return mix(c / 12.92, pow((c + 0.055) / 1.055, vec3(2.4)), greaterThan(c, vec3(0.04045)));
 }
 
+// The picture's texel shown at texel `p` of the view's rectangle: undo the clockwise
+// quarter turns, then the flips (render::View).
+ivec2 picture_texel(ivec2 p, ivec2 size, int code) {
+    int turns = code & 3;
+    ivec2 q = turns == 0 ? p
+            : turns == 1 ? ivec2(p.y, size.y - 1 - p.x)
+            : turns == 2 ? ivec2(size.x - 1 - p.x, size.y - 1 - p.y)
+                         : ivec2(size.x - 1 - p.y, p.x);
+    if ((code & 4) != 0) q.x = size.x - 1 - q.x;
+    if ((code & 8) != 0) q.y = size.y - 1 - q.y;
+    return q;
+}
+
 void main() {
-    vec4 scene = texelFetch(hdr, ivec2(gl_FragCoord.xy) - frame.viewport.xy, 0);
+    int code = int(frame.tonemap.w + 0.5);
+    int overscan = frame.counts.z;
+    ivec2 target = textureSize(hdr, 0);
+    ivec2 texel = picture_texel(ivec2(gl_FragCoord.xy) - frame.viewport.xy, target - 2 * overscan, code) + overscan;
+    vec2 uv = code == 0 && overscan == 0 ? in_uv : (vec2(texel) + 0.5) / vec2(target);
+    vec4 scene = texelFetch(hdr, texel, 0);
     float coverage = clamp(scene.a, 0.0, 1.0);
     if (frame.tonemap.z > 0.5) {
         vec3 fg = coverage > 0.0 ? tonemap(scene.rgb / coverage) : vec3(0.0);
         out_color = vec4(fg * coverage + srgb_to_linear(frame.background.rgb) * (1.0 - coverage), 1.0);
         return;
     }
-    vec4 clip = vec4(in_uv * 2.0 - 1.0, 1.0, 1.0);
+    vec4 clip = vec4(uv * 2.0 - 1.0, 1.0, 1.0);
     vec4 world = frame.inv_view_proj * clip;
     vec3 dir = normalize(world.xyz / world.w - frame.camera.xyz);
     vec3 env = textureLod(sky, rotate_y(dir, -frame.env.y), frame.env.w).rgb * frame.env.x;

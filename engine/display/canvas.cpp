@@ -67,7 +67,7 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
     if (timer) timer->mark(cmd, "clear");
 
     for (const render::View& v : views) {
-        auto t = targets(v.viewport.width, v.viewport.height);
+        auto t = targets(v.target_width(), v.target_height());
         if (!t) return t.error();
         scene_.draw(cmd, v, *t.value(), fb, format_, timer);
     }

@@ -439,7 +439,7 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
         if (timer) timer->mark(cmd, pass);
     };
     FrameSlot& f = frames_[current_];
-    VITRINE_CHECK(view.viewport.width == t.width && view.viewport.height == t.height);
+    VITRINE_CHECK(view.target_width() == t.width && view.target_height() == t.height);
     // Per-view uniforms at this view's dynamic offset; prepare() sized the ring for the frame's views.
     VITRINE_CHECK(f.views_used < f.views_prepared);
     uint32_t dynamic_offset = uint32_t(f.views_used * view_stride_);
@@ -463,13 +463,20 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     shader::ViewUniforms u{};
     u.view = view.view;
     u.proj = view.proj;
-    u.inv_view_proj = glm::inverse(view.proj * view.view);
+    if (view.overscan > 0) {
+        // Widen the picture by `overscan` pixels a side: clip x, y scale by picture / target.
+        glm::mat4 widen(1);
+        widen[0][0] = float(view.picture_width()) / float(t.width);
+        widen[1][1] = float(view.picture_height()) / float(t.height);
+        u.proj = widen * view.proj;
+    }
+    u.inv_view_proj = glm::inverse(u.proj * view.view);
     u.camera = glm::vec4(view.eye, 1);
     u.env = {look_.env_intensity, look_.env_rotation, float(kPrefilterMips), look_.sky_blur};
     int op = look_.tonemap == ToneMap::Aces ? TONEMAP_ACES : look_.tonemap == ToneMap::None ? TONEMAP_NONE : TONEMAP_PBR_NEUTRAL;
-    u.tonemap = {std::exp2(look_.exposure_ev), float(op), look_.solid_background ? 1.0f : 0.0f, 0};
+    u.tonemap = {std::exp2(look_.exposure_ev), float(op), look_.solid_background ? 1.0f : 0.0f, float(view.orientation_code())};
     u.background = glm::vec4(look_.background, 1);
-    u.counts = {int(light_count_), split ? 1 : 0, 0, 0};
+    u.counts = {int(light_count_), split ? 1 : 0, int(view.overscan), 0};
     u.scene_color = glm::vec4(float(t.scene_color.desc().mips), 0, 0, 0);
     u.viewport = {view.viewport.x, view.viewport.y, int(view.viewport.width), int(view.viewport.height)};
     std::memcpy(static_cast<char*>(f.views.mapped()) + dynamic_offset, &u, sizeof u);
