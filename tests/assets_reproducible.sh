@@ -21,7 +21,7 @@ ln -s "$make_relic" "$tmp/build/tools/make-relic"
 fix="regenerate with: tools/make-demo-assets.sh BUILD_DIR assets"
 status=0
 # Every path on either side, relative to the assets folder, in a stable order.
-list() { [ -d "$1/relics" ] && (cd "$1" && find relics \( -type f -o -type l \) | LC_ALL=C sort); true; }
+list() { [ -d "$1/relics" ] && (cd "$1" && find relics room \( -type f -o -type l \) 2>/dev/null | LC_ALL=C sort); true; }
 while read -r f; do
   [ -n "$f" ] || continue
   made=$tmp/out/$f committed=$repo/assets/$f

@@ -12,8 +12,13 @@
 // apply the 3D Commerce certification style of check (PSNR over RGB; SSIM on luma
 // in 8x8 windows) instead of the per-pixel golden rule.
 //
+// --mask M.png limits PSNR to M's bright pixels, one pixel in from their edge (a wall's outline); --max-psnr DB
+// asserts that two pictures differ (a visitor preview from the wrong place).
+// --seam X (repeatable) checks that columns X-1 and X of ACTUAL continue each other:
+// their mean step is at most twice the steps beside them (and at least 6/255 is allowed).
+//
 // usage: image-compare ACTUAL.png [GOLDEN.png] [--max-diff N] [--max-failing-fraction F] [--expect ...]
-//                      [--min-psnr DB] [--min-ssim S] [--crop X,Y,W,H]
+//                      [--min-psnr DB] [--max-psnr DB] [--mask M.png] [--min-ssim S] [--crop X,Y,W,H] [--seam X]
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -25,14 +30,19 @@
 
 using vitrine::Image8;
 
-static double psnr(const Image8& a, const Image8& b) {
+// Over every pixel, or only where `mask` (same size) is bright (red > 127).
+static double psnr(const Image8& a, const Image8& b, const Image8* mask = nullptr) {
     double se = 0;
-    size_t n = size_t(a.width) * a.height;
-    for (size_t p = 0; p < n; ++p)
+    size_t n = 0;
+    for (size_t p = 0; p < size_t(a.width) * a.height; ++p) {
+        if (mask && mask->rgba[p * 4] <= 127) continue;
+        ++n;
         for (int c = 0; c < 3; ++c) {
             double d = double(a.rgba[p * 4 + size_t(c)]) - double(b.rgba[p * 4 + size_t(c)]);
             se += d * d;
         }
+    }
+    if (n == 0) return 0;
     double mse = se / double(n * 3);
     return mse <= 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
 }
@@ -78,7 +88,9 @@ int main(int argc, char** argv) {
     int max_diff = 5;
     double max_fraction = 0.001;
     std::vector<std::string> expects;
-    double min_psnr = -1, min_ssim = -1;
+    double min_psnr = -1, min_ssim = -1, max_psnr = -1;
+    std::string mask_path;
+    std::vector<int> seams;
     std::string crop;  // X,Y,W,H: compare only this rectangle of ACTUAL (a cell of a sheet)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -88,6 +100,9 @@ int main(int argc, char** argv) {
         else if (a == "--min-psnr" && i + 1 < argc) min_psnr = std::atof(argv[++i]);
         else if (a == "--min-ssim" && i + 1 < argc) min_ssim = std::atof(argv[++i]);
         else if (a == "--crop" && i + 1 < argc) crop = argv[++i];
+        else if (a == "--max-psnr" && i + 1 < argc) max_psnr = std::atof(argv[++i]);
+        else if (a == "--mask" && i + 1 < argc) mask_path = argv[++i];
+        else if (a == "--seam" && i + 1 < argc) seams.push_back(std::atoi(argv[++i]));
         else if (actual_path.empty()) actual_path = a;
         else if (golden_path.empty()) golden_path = a;
         else { std::fprintf(stderr, "image-compare: unexpected argument %s\n", a.c_str()); return 2; }
@@ -108,6 +123,24 @@ int main(int argc, char** argv) {
         actual.value() = std::move(cell);
     }
     bool ok = true;
+
+    // Mean absolute step between columns a and b (RGB).
+    auto step = [&](uint32_t a, uint32_t b) {
+        double sum = 0;
+        for (uint32_t y = 0; y < actual->height; ++y)
+            for (int c = 0; c < 3; ++c)
+                sum += std::fabs(double(actual->rgba[(size_t(y) * actual->width + a) * 4 + size_t(c)]) -
+                                 double(actual->rgba[(size_t(y) * actual->width + b) * 4 + size_t(c)]));
+        return sum / (actual->height * 3.0);
+    };
+    for (int x : seams) {
+        if (x < 2 || uint32_t(x) + 1 >= actual->width) { std::fprintf(stderr, "image-compare: bad --seam %d\n", x); return 2; }
+        double across = step(uint32_t(x - 1), uint32_t(x));
+        double beside = std::max(step(uint32_t(x - 2), uint32_t(x - 1)), step(uint32_t(x), uint32_t(x + 1)));
+        bool pass = across <= std::max(6.0, 2 * beside);
+        std::printf("seam at column %d: mean step %.2f across, %.2f beside %s\n", x, across, beside, pass ? "ok" : "FAILED");
+        ok = ok && pass;
+    }
 
     for (const std::string& e : expects) {
         int x, y, w, h, r, g, b, tol;
@@ -137,9 +170,33 @@ int main(int argc, char** argv) {
                          golden->width, golden->height);
             return 1;
         }
-        if (min_psnr >= 0 || min_ssim >= 0) {
-            double p = psnr(actual.value(), golden.value()), q = ssim(actual.value(), golden.value());
-            bool pass = p >= min_psnr && q >= min_ssim;
+        if (min_psnr >= 0 || min_ssim >= 0 || max_psnr >= 0) {
+            Image8 mask;
+            if (!mask_path.empty()) {
+                auto m = vitrine::read_png(mask_path);
+                if (!m || m->width != actual->width || m->height != actual->height) {
+                    std::fprintf(stderr, "image-compare: --mask %s is missing or not %ux%u\n", mask_path.c_str(), actual->width, actual->height);
+                    return 2;
+                }
+                // Inside the outline: pixels whose 3x3 neighbourhood is all bright (edges mix both sides).
+                mask = *m;
+                for (uint32_t y = 0; y < m->height; ++y)
+                    for (uint32_t x = 0; x < m->width; ++x) {
+                        bool inside = x > 0 && y > 0 && x + 1 < m->width && y + 1 < m->height;
+                        for (int dy = -1; inside && dy <= 1; ++dy)
+                            for (int dx = -1; inside && dx <= 1; ++dx)
+                                inside = m->rgba[(size_t(y + dy) * m->width + (x + dx)) * 4] > 127;
+                        mask.rgba[(size_t(y) * m->width + x) * 4] = inside ? 255 : 0;
+                    }
+            }
+            double p = psnr(actual.value(), golden.value(), mask_path.empty() ? nullptr : &mask);
+            double q = mask_path.empty() ? ssim(actual.value(), golden.value()) : 1.0;
+            bool pass = p >= min_psnr && q >= min_ssim && (max_psnr < 0 || p <= max_psnr);
+            if (max_psnr >= 0) {
+                std::printf("reference %s: PSNR %.2f dB%s (must be at most %.1f: the pictures differ) %s\n", golden_path.c_str(), p,
+                            mask_path.empty() ? "" : " inside the mask", max_psnr, pass ? "ok" : "FAILED");
+                return ok && pass ? 0 : 1;
+            }
             std::printf("reference %s: PSNR %.2f dB (min %.1f), SSIM %.4f (min %.2f) %s\n", golden_path.c_str(), p, min_psnr, q,
                         min_ssim, pass ? "ok" : "FAILED");
             return ok && pass ? 0 : 1;

@@ -10,7 +10,7 @@ PACKAGES=(
   libtinygltf-dev libstb-dev nlohmann-json3-dev
   libdraco-dev libmeshoptimizer-dev libgtest-dev libpng-dev
   libyaml-cpp-dev liblua5.4-dev liblo-dev
-  xvfb xauth
+  xvfb xauth python3
 )
 
 missing=()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the demo exhibition's committed content: three relics at the small level of
+# Writes the demo exhibition's committed content: a checkered floor (tools/make-grid.py) and three relics at the small level of
 # detail (about 8k vessel triangles, 512x256 textures) so that they load and render fast,
 # also on a CPU Vulkan driver, and keep the repository small.
 #
@@ -34,4 +34,6 @@ for line in "${relics[@]}"; do
   rm -rf "$dir"
   "$make_relic" "$dir" --lod small --material "$material" --shape "$shape" >/dev/null
 done
-echo "make-demo-assets: wrote $out/relics/{bronze,porcelain,jade}"
+# The checkered floor that LED-wall tests and the wall demo stand relics on.
+python3 "$(dirname "$0")/make-grid.py" "$out/room/grid.gltf"
+echo "make-demo-assets: wrote $out/relics/{bronze,porcelain,jade} and $out/room/grid.gltf"

@@ -21,6 +21,8 @@
 #include "display/window.h"
 #include "show/live.h"
 #include "show/osc.h"
+#include "display/screens.h"
+#include "room/display_file.h"
 
 namespace vitrine::app {
 
@@ -48,12 +50,12 @@ double seconds_after_midnight() {
 
 int cmd_run(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2,
-                            {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock"},
+                            {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display"},
                             {"--fullscreen", "--no-osc", "--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
         log::error("usage: vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] "
-                   "[--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc]");
+                   "[--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc] [--display FILE.display.yaml]");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
@@ -65,6 +67,16 @@ int cmd_run(int argc, char** argv) {
                            frames ? nullptr : &frames.error(), port ? nullptr : &port.error()})
         if (e) { log::error(e->message); return kBadInput; }
     if (*port < 0 || *port > 65535) { log::error("--osc-port expects 0..65535"); return kBadInput; }
+    // An LED wall or lenticular panel: its canvas, scaled to fit the window.
+    std::optional<room::DisplayFile> led;
+    if (args->has("--display")) {
+        led = load_display_file(args->get("--display", ""));
+        if (!led) return kBadInput;
+        for (const room::Screen& s : led->screens)
+            if (!s.planar) log::warn("run: screen '" + s.name + "' is a mesh screen; only `vitrine render` warps those");
+        if (led->lenticular) log::warn("run: a lenticular panel shows its quilt here; `vitrine render` makes the native image");
+    }
+    glm::dvec3 eye = led ? led->viewer.eye : glm::dvec3(0);
     const char* display = std::getenv("DISPLAY");
     const char* wayland = std::getenv("WAYLAND_DISPLAY");
     if ((!display || !*display) && (!wayland || !*wayland)) {
@@ -173,6 +185,13 @@ int cmd_run(int argc, char** argv) {
                     if (!(s >= 0 && s <= 1e7)) { log::warn("OSC /vitrine/seek needs seconds from 0 to 10000000"); continue; }
                     show.seek(s, /*forget_later=*/true);
                     base_show = s, base_wall = wall(), now = s;
+                } else if (m.address == "/vitrine/eye" && led) {
+                    double v[3] = {NAN, NAN, NAN};
+                    for (size_t k = 0; k < 3 && k < m.args.size(); ++k) v[k] = std::strtod(m.args[k].c_str(), nullptr);
+                    if (!led->viewer.tracked) log::warn("OSC /vitrine/eye: the display's viewer is not `tracked: osc`");
+                    else if (m.args.size() != 3 || !std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2]))
+                        log::warn("OSC /vitrine/eye needs x y z in metres");
+                    else eye = {v[0], v[1], v[2]};
                 } else if (m.address == "/vitrine/status") {
                     char t[32];
                     std::snprintf(t, sizeof t, "%.3f", show.now());
@@ -235,7 +254,20 @@ int cmd_run(int argc, char** argv) {
         }
         aspect = float(fw) / float(fh);
         render::Look look = prepare_frame(st);
-        views[0] = frame_view(st.frame, {0, 0, fw, fh});
+        if (led && led->lenticular) {
+            room::QuiltCamera cam;
+            show::CameraMatrices m = show::camera_view(st.frame, 1.0f);
+            glm::dmat4 inv = glm::inverse(glm::dmat4(m.view));
+            cam.basis = glm::dmat3(glm::dvec3(inv[0]), glm::dvec3(inv[1]), glm::dvec3(inv[2]));
+            cam.focal_centre = glm::dvec3(inv[3]) - cam.basis[2] * led->lenticular->focal_plane;
+            views = display::fit_views(display::quilt_views(*led->lenticular, cam), uint32_t(led->lenticular->quilt.width),
+                                       uint32_t(led->lenticular->quilt.height), fw, fh);
+        } else if (led) {
+            views = display::fit_views(display::screen_views(*led, eye), uint32_t(led->canvas_width),
+                                       uint32_t(led->canvas_height), fw, fh);
+        } else {
+            views.assign(1, frame_view(st.frame, {0, 0, fw, fh}));
+        }
         auto r = w.draw(st.instances, look, views);
         if (!r && r.error().kind == ErrorKind::DeviceLost) {
             if (++fruitless >= 3) {

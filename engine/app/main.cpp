@@ -13,6 +13,9 @@ static const char* kUsageText =
     "  vitrine check SCENE\n"
     "  vitrine send HOST:PORT /ADDRESS [ARGS...]   (one OSC message, e.g. /vitrine/go)\n"
     "  vitrine info SCENE\n"
+    "  vitrine render MODEL|SCENE --display FILE.display.yaml --out CANVAS.png [--time T | --from A --to B --fps F]\n"
+    "                [--quilt QUILT.png] [--tile WxH] [--preview-from X,Y,Z [--preview-look-at X,Y,Z] [--preview-fov D]]\n"
+    "  vitrine render QUILT.png --display LENTICULAR.display.yaml --out NATIVE.png\n"
     "  vitrine view MODEL [MODEL...] [--fullscreen] [--size WxH] [--record DIR] [render options]\n"
     "  vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"
     "  vitrine render MODEL --turnaround N [--grid CxR] --out SHEET.png [--size WxH] [render options]\n"
@@ -34,6 +37,9 @@ int main(int argc, char** argv) {
     std::string cmd = argv[1];
     bool scene = argc > 2 && is_scene_file(argv[2]);
     if (cmd == "info") return scene && argc == 3 ? cmd_info_scene(argv[2]) : cmd_info(argc, argv);
+    bool display = false;
+    for (int i = 2; i < argc; ++i) display = display || !std::strcmp(argv[i], "--display");
+    if (cmd == "render" && display) return cmd_render_display(argc, argv);
     if (cmd == "render") return scene ? cmd_render_scene(argc, argv) : cmd_render(argc, argv);
     if (cmd == "run") return cmd_run(argc, argv);
     if (cmd == "check") return cmd_check(argc, argv);

@@ -24,6 +24,16 @@ std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::Asse
     return scene;
 }
 
+std::optional<room::DisplayFile> load_display_file(const std::string& path) {
+    std::vector<show::Problem> problems;
+    room::DisplayFile d = room::load_display(path, problems);
+    for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
+    if (problems.empty()) return d;
+    log::error(path + ": " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
+               " (listed above); nothing was shown");
+    return std::nullopt;
+}
+
 namespace {
 
 // A device lost while uploading is rebuilt like one lost while drawing (a few times at most).

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "display/rig.h"
+#include "room/display_file.h"
 #include "render/gpu_scene.h"
 #include "show/frame.h"
 #include "show/loader.h"
@@ -36,6 +39,10 @@ struct ShowStage {
 
 // Loads the scene (every problem printed as file:line:column: message). Null on problems.
 std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::AssetCache& cache);
+
+// Loads a display file (every problem printed as file:line:column: message, then one
+// error line). Empty on problems.
+std::optional<room::DisplayFile> load_display_file(const std::string& path);
 
 // Makes the rig and uploads the scene's models and environment.
 Result<void> open_rig(ShowStage& stage, const display::RigOptions& options);

@@ -84,7 +84,9 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
     auto out = std::make_unique<LoadedScene>();
     auto text = read_file(file, 16u << 20);
     if (!text) {
-        problems.push_back({Loc{file.string(), 0, 0}, text.error().message});
+        std::string message = text.error().message, prefix = file.string() + ": ";
+        if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());  // the place already names the file
+        problems.push_back({Loc{file.string(), 0, 0}, message});
         return nullptr;
     }
     out->files.push_back(file);
