@@ -54,4 +54,20 @@ aside="--preview-from -2,1.6,6 --preview-look-at 0,1.5,-3 --preview-fov 60 --siz
 run render "$scene" --display "$wall" --time 0 $aside --out "$out/preview_aside.png" --preview-mask "$out/preview_aside_mask.png"
 run render "$scene" --display "$wall" --time 0 $aside --preview-direct --out "$out/preview_aside_direct.png"
 check "$out/preview_aside.png" "$out/preview_aside_direct.png" --mask "$out/preview_aside_mask.png" --max-psnr 25
+# A screen mapped turned and mirrored on the canvas (LED processors): the same picture,
+# turned; tiles agree; the visitor preview of the turned canvas is the same room.
+right=$repo/tests/displays/right_only.display.yaml
+run render "$scene" --display "$right" --time 0 --out "$out/right_only.png"
+for spec in "turned 1,1,0" "turned_270 3,0,1"; do
+  set -- $spec
+  run render "$scene" --display "$repo/tests/displays/$1.display.yaml" --time 0 --out "$out/$1.png"
+  check "$out/$1.png" "$out/right_only.png" --crop 216,0,144,216 --unturn "$2" --max-diff 8 --max-failing-fraction 0.002
+done
+run render "$scene" --display "$repo/tests/displays/turned.display.yaml" --time 0 --tile 100x70 --out "$out/turned_tiled.png"
+check "$out/turned_tiled.png" "$out/turned.png" --max-diff 8 --max-failing-fraction 0.002
+at="--preview-from 1,1.6,5 --preview-look-at 0,1.5,-3 --size 640x480"
+run render "$scene" --display "$repo/tests/displays/turned.display.yaml" --time 0 $at --out "$out/preview_turned.png" \
+  --preview-mask "$out/preview_turned_mask.png"
+run render "$scene" --display "$wall" --time 0 $at --out "$out/preview_unturned.png"
+check "$out/preview_turned.png" "$out/preview_unturned.png" --mask "$out/preview_turned_mask.png" --min-psnr 35
 echo "display wall: ok"

@@ -16,9 +16,11 @@
 // asserts that two pictures differ (a visitor preview from the wrong place).
 // --seam X (repeatable) checks that columns X-1 and X of ACTUAL continue each other:
 // their mean step is at most twice the steps beside them (and at least 6/255 is allowed).
+// --unturn Q,FX,FY undoes an LED region's orientation (render::View) on ACTUAL (after --crop).
 //
 // usage: image-compare ACTUAL.png [GOLDEN.png] [--max-diff N] [--max-failing-fraction F] [--expect ...]
 //                      [--min-psnr DB] [--max-psnr DB] [--mask M.png] [--min-ssim S] [--crop X,Y,W,H] [--seam X]
+//                      [--unturn Q,FLIP_X,FLIP_Y]
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -91,6 +93,7 @@ int main(int argc, char** argv) {
     double min_psnr = -1, min_ssim = -1, max_psnr = -1;
     std::string mask_path;
     std::vector<int> seams;
+    std::string unturn;  // Q,FLIP_X,FLIP_Y
     std::string crop;  // X,Y,W,H: compare only this rectangle of ACTUAL (a cell of a sheet)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
         else if (a == "--max-psnr" && i + 1 < argc) max_psnr = std::atof(argv[++i]);
         else if (a == "--mask" && i + 1 < argc) mask_path = argv[++i];
         else if (a == "--seam" && i + 1 < argc) seams.push_back(std::atoi(argv[++i]));
+        else if (a == "--unturn" && i + 1 < argc) unturn = argv[++i];
         else if (actual_path.empty()) actual_path = a;
         else if (golden_path.empty()) golden_path = a;
         else { std::fprintf(stderr, "image-compare: unexpected argument %s\n", a.c_str()); return 2; }
@@ -121,6 +125,26 @@ int main(int argc, char** argv) {
         for (unsigned j = 0; j < h; ++j)
             std::memcpy(&cell.rgba[size_t(j) * w * 4], &actual->rgba[(size_t(y + j) * actual->width + x) * 4], size_t(w) * 4);
         actual.value() = std::move(cell);
+    }
+    if (!unturn.empty()) {
+        // ACTUAL (or its --crop) shows a picture flipped, then turned clockwise by Q quarter
+        // turns (an LED region mapped turned): take the picture back out of it.
+        int q, fx, fy;
+        if (std::sscanf(unturn.c_str(), "%d,%d,%d", &q, &fx, &fy) != 3 || q < 0 || q > 3) {
+            std::fprintf(stderr, "image-compare: bad --unturn '%s' (Q,FLIP_X,FLIP_Y)\n", unturn.c_str());
+            return 2;
+        }
+        uint32_t pw = q % 2 ? actual->height : actual->width, ph = q % 2 ? actual->width : actual->height;
+        Image8 picture{pw, ph, std::vector<uint8_t>(size_t(pw) * ph * 4)};
+        for (uint32_t j = 0; j < ph; ++j)
+            for (uint32_t i = 0; i < pw; ++i) {
+                uint32_t a = fx ? pw - 1 - i : i, b = fy ? ph - 1 - j : j, x = a, y = b;
+                if (q == 1) x = ph - 1 - b, y = a;
+                if (q == 2) x = pw - 1 - a, y = ph - 1 - b;
+                if (q == 3) x = b, y = pw - 1 - a;
+                std::memcpy(&picture.rgba[(size_t(j) * pw + i) * 4], &actual->rgba[(size_t(y) * actual->width + x) * 4], 4);
+            }
+        actual.value() = std::move(picture);
     }
     bool ok = true;
 

@@ -14,8 +14,7 @@
 #include "app/args.h"
 #include "app/commands.h"
 #include "app/frames.h"
-#include "app/gpu_stage.h"
-#include "app/show_stage.h"
+#include "app/display_stage.h"
 #include "core/log.h"
 #include "core/png_rows.h"
 #include "display/screens.h"
@@ -31,207 +30,6 @@ namespace {
 bool ends_with(const std::string& s, const char* e) {
     size_t n = std::char_traits<char>::length(e);
     return s.size() >= n && s.compare(s.size() - n, n, e) == 0;
-}
-
-// What is drawn: a show (scene file) in the room frame, or models standing on the stage.
-struct Content {
-    std::vector<std::unique_ptr<scene::Model>> extra;  // the visitor room; outlives the rigs below
-    // A scene.
-    show::AssetCache cache;
-    std::unique_ptr<show::LoadedScene> scene;
-    std::unique_ptr<show::Show> show;
-    ShowStage show_stage;
-    // Models.
-    std::optional<Stage> stage;
-    std::unique_ptr<GpuStage> gpu;
-    glm::mat4 placement{1};
-    std::vector<render::Instance> model_instances;
-    render::Look model_look;
-
-    display::Rig& rig() { return stage ? *gpu->rig : *show_stage.rig; }
-    int finish(int code) { return stage ? gpu->finish(code) : show_stage.finish(code); }
-
-    // Poses everything at show time t; the instances and look to draw.
-    std::pair<std::span<const render::Instance>, render::Look> at(double t) {
-        if (stage) {
-            pose_stage(*stage, float(t));
-            stage_instances(*stage, gpu->ids, model_instances);
-            for (render::Instance& i : model_instances) i.transform = placement * i.transform;
-            return {model_instances, stage->look};
-        }
-        if (t < show->now()) show->seek(t); else show->advance(t);
-        for (const std::string& line : show->take_warnings()) log::warn(line);
-        for (const std::string& line : show->take_log()) log::info(line);
-        show->take_outgoing();
-        render::Look look = prepare_frame(show_stage);
-        return {show_stage.instances, look};
-    }
-};
-
-glm::dvec3 screen_centre(const room::Screen& s) {
-    if (s.planar) return s.pa + 0.5 * (s.pb - s.pa) + 0.5 * (s.pc - s.pa);
-    glm::dvec3 sum(0);
-    for (const glm::dvec3& p : s.mesh.positions) sum += p;
-    return s.mesh.positions.empty() ? sum : sum / double(s.mesh.positions.size());
-}
-
-glm::dvec3 screens_centroid(const room::DisplayFile& d) {
-    glm::dvec3 sum(0);
-    for (const room::Screen& s : d.screens) sum += screen_centre(s);
-    return d.screens.empty() ? sum : sum / double(d.screens.size());
-}
-
-// Models on the display's stage: the bounds' centre at `center`, largest dimension
-// `size`; without a stage, halfway between the eye and the screens, the bounding
-// sphere 40% of the eye-to-there distance wide.
-glm::mat4 stage_placement(const room::DisplayFile& d, const display::Bounds& b, const glm::dvec3& focal_centre, double lkg_size) {
-    if (b.empty) return glm::mat4(1);
-    glm::dvec3 lo(b.min), hi(b.max), centre = (lo + hi) * 0.5, ext = hi - lo;
-    glm::dvec3 where;
-    double scale;
-    if (d.stage.given) {
-        where = d.stage.center;
-        scale = d.stage.size / std::max({ext.x, ext.y, ext.z, 1e-9});
-    } else if (d.lenticular) {
-        where = focal_centre;
-        scale = lkg_size / std::max(glm::length(ext), 1e-9);
-    } else {
-        where = 0.5 * (d.viewer.eye + screens_centroid(d));
-        scale = 0.4 * glm::length(where - d.viewer.eye) / std::max(glm::length(ext), 1e-9);
-    }
-    glm::dmat4 m = glm::translate(glm::dmat4(1), where) * glm::scale(glm::dmat4(1), glm::dvec3(scale)) *
-                   glm::translate(glm::dmat4(1), -centre);
-    return glm::mat4(m);
-}
-
-Result<std::unique_ptr<Content>> open_content(const Args& args, const room::DisplayFile& d, double t0) {
-    auto c = std::make_unique<Content>();
-    display::RigOptions ro;
-    ro.validation = validation_requested();
-    const std::string& first = args.words()[0];
-    if (is_scene_file(first)) {
-        if (args.words().size() != 1) return fail(ErrorKind::Usage, "render takes one scene file");
-        c->scene = load_show(first, c->cache);
-        if (!c->scene) return fail(ErrorKind::BadInput, first + ": the scene has problems (listed above)");
-        show::ShowOptions so;
-        auto clock = parse_clock(args.get("--clock", "09:00"));
-        if (!clock) return clock.error();
-        so.day_start = *clock;
-        so.aspect = float(d.canvas_width) / float(d.canvas_height);
-        c->show = show::Show::create(*c->scene, so);
-        c->show_stage.scene = c->scene.get();
-        c->show_stage.show = c->show.get();
-        if (args.has("--inputs")) {
-            auto inputs = read_inputs(args.get("--inputs", ""));
-            if (!inputs) return inputs.error();
-            for (const show::Input& in : *inputs) c->show->input(in);
-        }
-        if (auto r = open_rig(c->show_stage, ro); !r) return r.error();
-        return c;
-    }
-    auto st = make_stage(args.words(), args);
-    if (!st) return st.error();
-    c->stage = std::move(st.value());
-    pose_stage(*c->stage, float(t0));
-    glm::dvec3 focal = d.stage.given ? d.stage.center : glm::dvec3(0);
-    c->placement = stage_placement(d, stage_bounds(*c->stage), focal, d.lenticular ? d.lenticular->size : 1);
-    auto gs = open_gpu_stage(*c->stage, ro);
-    if (!gs) return gs.error();
-    c->gpu = std::move(gs.value());
-    return c;
-}
-
-// A lenticular panel's camera: for a scene, its camera (the focal plane `focal_plane`
-// ahead of it); for models, the focal plane's centre at the stage (or the origin), facing +Z.
-room::QuiltCamera quilt_camera(Content& c, const room::Lenticular& lkg) {
-    room::QuiltCamera cam;
-    if (c.stage) {
-        cam.focal_centre = glm::dvec3(0);
-        return cam;
-    }
-    show::CameraMatrices m = show::camera_view(c.show_stage.frame, 1.0f);
-    glm::dmat4 inv = glm::inverse(glm::dmat4(m.view));
-    cam.basis = glm::dmat3(glm::normalize(glm::dvec3(inv[0])), glm::normalize(glm::dvec3(inv[1])),
-                           glm::normalize(glm::dvec3(inv[2])));
-    cam.focal_centre = glm::dvec3(inv[3]) - cam.basis[2] * lkg.focal_plane;
-    return cam;
-}
-
-// Draws through `out`, rebuilding the device after a loss (three tries).
-Result<Image8> render_retrying(Content& c, display::Offscreen& out, std::span<const render::Instance> instances,
-                               const render::Look& look, std::span<const render::View> views) {
-    for (int attempt = 0;; ++attempt) {
-        auto img = out.render(instances, look, views);
-        if (img || img.error().kind != ErrorKind::DeviceLost || attempt == 3) return img;
-        if (auto r = c.rig().recover(); !r) return r.error();
-    }
-}
-
-// The canvas in tiles of out's size, band by band: each band's rows go to `rows`.
-Result<void> render_tiled(Content& c, display::Offscreen& out, uint32_t tile_w, uint32_t tile_h, uint32_t canvas_w,
-                          uint32_t canvas_h, std::span<const render::View> views, std::span<const render::Instance> instances,
-                          const render::Look& look, const std::function<Result<void>(const uint8_t*, uint32_t)>& rows) {
-    std::vector<uint8_t> band;
-    for (uint32_t y = 0; y < canvas_h; y += tile_h) {
-        uint32_t bh = std::min(tile_h, canvas_h - y);
-        band.assign(size_t(canvas_w) * bh * 4, 0);
-        for (uint32_t x = 0; x < canvas_w; x += tile_w) {
-            uint32_t bw = std::min(tile_w, canvas_w - x);
-            render::Rect tile{int32_t(x), int32_t(y), tile_w, tile_h};
-            std::vector<render::View> part = display::tile_views(views, tile);
-            if (part.empty()) continue;  // black
-            auto img = render_retrying(c, out, instances, look, part);
-            if (!img) return img.error();
-            for (uint32_t r = 0; r < bh; ++r)
-                std::memcpy(&band[(size_t(r) * canvas_w + x) * 4], &img->rgba[size_t(r) * img->width * 4], size_t(bw) * 4);
-        }
-        if (auto r = rows(band.data(), bh); !r) return r;
-    }
-    return {};
-}
-
-// A mesh screen's eye picture has at least two pixels for each canvas pixel (a
-// magnification of 0.5, well inside the 1.2 allowed), and the warp takes 2 x 2 samples
-// per canvas pixel: resampled, a flat mesh matches its planar screen.
-constexpr double kMeshDensity = 0.5;
-
-// The whole canvas in memory: planar screens (in tiles of tile_w x tile_h), then each
-// mesh screen warped from the picture the eye sees through its frustum.
-Result<Image8> canvas_image(Content& c, const room::DisplayFile& d, std::span<const render::View> views, uint32_t tile_w,
-                            uint32_t tile_h, std::span<const render::Instance> instances, const render::Look& look) {
-    uint32_t cw = uint32_t(d.canvas_width), ch = uint32_t(d.canvas_height);
-    Image8 canvas;
-    canvas.width = cw;
-    canvas.height = ch;
-    canvas.rgba.assign(size_t(cw) * ch * 4, 0);
-    for (size_t i = 3; i < canvas.rgba.size(); i += 4) canvas.rgba[i] = 255;
-    if (!views.empty()) {
-        auto out = display::Offscreen::create(c.rig(), tile_w, tile_h);
-        if (!out) return out.error();
-        uint32_t row = 0;
-        auto done = render_tiled(c, *out.value(), tile_w, tile_h, cw, ch, views, instances, look,
-                                 [&](const uint8_t* rows, uint32_t n) -> Result<void> {
-                                     std::memcpy(&canvas.rgba[size_t(row) * cw * 4], rows, size_t(n) * cw * 4);
-                                     row += n;
-                                     return {};
-                                 });
-        if (!done) return done.error();
-    }
-    uint32_t max_side = std::min(c.rig().ctx().limits().max_image_2d, c.rig().ctx().limits().max_framebuffer_width);
-    for (const room::Screen& s : d.screens) {
-        if (s.planar) continue;
-        room::MeshView mv = room::mesh_view(s, d.viewer, kMeshDensity, std::min<int64_t>(max_side, 8192));
-        if (mv.magnification > 1.2)
-            log::warn("screen '" + s.name + "': the eye picture is limited to " + std::to_string(mv.width) + "x" +
-                      std::to_string(mv.height) + "; canvas pixels are magnified up to " + std::to_string(mv.magnification) + "x");
-        auto out = display::Offscreen::create(c.rig(), uint32_t(mv.width), uint32_t(mv.height));
-        if (!out) return out.error();
-        render::View v = display::to_view(mv.frustum, {0, 0, uint32_t(mv.width), uint32_t(mv.height)});
-        auto picture = render_retrying(c, *out.value(), instances, look, std::span(&v, 1));
-        if (!picture) return picture.error();
-        room::warp_mesh(canvas, s, mv, *picture);
-    }
-    return canvas;
 }
 
 std::string numbered_path(const std::string& pattern, long i) {
@@ -342,9 +140,9 @@ int cmd_render_display(int argc, char** argv) {
     if (preview && d.lenticular) { log::error("--preview-from shows walls; a lenticular display has none"); return kUsage; }
     if (preview && count > 1) { log::error("--preview-from renders one frame (--time T)"); return kUsage; }
 
-    auto content_r = open_content(*args, d, *from);
+    auto content_r = open_display_stage(*args, d, *from);
     if (!content_r) { log::error(content_r.error().message); return exit_code(content_r.error().kind); }
-    Content& c = *content_r.value();
+    DisplayStage& c = *content_r.value();
     gpu::Context& ctx = c.rig().ctx();
     uint32_t max_side = std::min(ctx.limits().max_image_2d,
                                  std::min(ctx.limits().max_framebuffer_width, ctx.limits().max_framebuffer_height));
@@ -360,8 +158,7 @@ int cmd_render_display(int argc, char** argv) {
         double aspect = double(t0.width) / double(t0.height);
         for (long i = 0; i < count; ++i) {
             auto [instances, look] = c.at(*from + double(i) / *fps);
-            room::QuiltCamera cam = quilt_camera(c, lkg);
-            if (c.stage) cam.focal_centre = d.stage.given ? d.stage.center : glm::dvec3(0);
+            room::QuiltCamera cam = quilt_camera(c, d);
             std::vector<render::View> views = display::quilt_views(lkg, cam);
             auto quilt = render_retrying(c, *out_r.value(), instances, look, views);
             if (!quilt) { log::error(quilt.error().message); return c.finish(exit_code(quilt.error().kind)); }

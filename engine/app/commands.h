@@ -13,6 +13,7 @@ bool is_scene_file(const std::string& path);
 int cmd_render_scene(int argc, char** argv);
 // Displays (*.display.yaml): LED walls, lenticular panels, the visitor preview.
 int cmd_render_display(int argc, char** argv);
+int bench_display(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_check(int argc, char** argv);
 int cmd_send(int argc, char** argv);

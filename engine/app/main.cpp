@@ -21,6 +21,7 @@ static const char* kUsageText =
     "  vitrine render MODEL --turnaround N [--grid CxR] --out SHEET.png [--size WxH] [render options]\n"
     "  vitrine info MODEL\n"
     "  vitrine bench [--corpus DIR] [--frames N] [--size WxH]\n"
+    "  vitrine bench --display FILE.display.yaml MODEL|SCENE [--frames N] [--tile WxH]\n"
     "render options: --yaw DEG --pitch DEG --distance auto|M --fov DEG --camera N --time S --animation N\n"
     "                --env FILE.hdr|neutral|studio --env-rotation DEG --env-intensity X\n"
     "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (cmd == "check") return cmd_check(argc, argv);
     if (cmd == "send") return cmd_send(argc, argv);
     if (cmd == "view") return cmd_view(argc, argv);
+    if (cmd == "bench" && display) return bench_display(argc, argv);
     if (cmd == "bench") return cmd_bench(argc, argv);
     std::fprintf(stderr, "vitrine: error: unknown command '%s'\n%s", cmd.c_str(), kUsageText);
     return kUsage;
