@@ -23,8 +23,18 @@
 #include "show/osc.h"
 #include "display/screens.h"
 #include "room/display_file.h"
+#include "room/projection.h"
 
 namespace vitrine::app {
+
+// Why a tracked eye cannot be used (empty when it can): it must stand in front of every
+// planar screen, farther than the near plane.
+static std::string eye_problem(const room::DisplayFile& d, const glm::dvec3& eye) {
+    for (const room::Screen& s : d.screens)
+        if (s.planar && room::eye_distance(s.pa, s.pb, s.pc, eye) <= d.viewer.near)
+            return "it is not in front of screen '" + s.name + "'";
+    return "";
+}
 
 namespace {
 
@@ -191,7 +201,15 @@ int cmd_run(int argc, char** argv) {
                     if (!led->viewer.tracked) log::warn("OSC /vitrine/eye: the display's viewer is not `tracked: osc`");
                     else if (m.args.size() != 3 || !std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2]))
                         log::warn("OSC /vitrine/eye needs x y z in metres");
-                    else eye = {v[0], v[1], v[2]};
+                    else if (auto why = eye_problem(*led, {v[0], v[1], v[2]}); !why.empty())
+                        log::warn("OSC /vitrine/eye " + m.args[0] + " " + m.args[1] + " " + m.args[2] + ": " + why +
+                                  "; the eye stays where it was");
+                    else {
+                        eye = {v[0], v[1], v[2]};
+                        char at[96];
+                        std::snprintf(at, sizeof at, "run: eye at %g, %g, %g", v[0], v[1], v[2]);
+                        log::info(at);
+                    }
                 } else if (m.address == "/vitrine/status") {
                     char t[32];
                     std::snprintf(t, sizeof t, "%.3f", show.now());
