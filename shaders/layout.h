@@ -32,7 +32,7 @@ using mat4 = glm::mat4;
 // Set 0: the prepared frame (one per frame in flight): per-view uniforms at a dynamic
 // offset, lights, per-draw matrices, the environment. Set 1 (PBR): the material.
 // Set 2 (PBR) / set 1 (tone map): the view's targets.
-#define BIND_VIEW 0         // ViewUniforms, dynamic offset per view
+#define BIND_VIEW 0         // ViewUniforms, dynamic offset per view (multiview: MAX_MULTIVIEW of them in a row)
 #define BIND_IRRADIANCE 1
 #define BIND_PREFILTERED 2
 #define BIND_BRDF_LUT 3
@@ -40,6 +40,10 @@ using mat4 = glm::mat4;
 #define BIND_SKY 5          // radiance cube with mips (background)
 #define BIND_LIGHTS 6       // LightUniform[]
 #define BIND_DRAWS 7        // DrawUniform[], indexed by the push constant
+
+// Views drawn in one pass with VK_KHR_multiview (a batch) read their uniforms from an
+// array indexed by gl_ViewIndex; at most this many per batch.
+#define MAX_MULTIVIEW 32
 
 #define BIND_SCENE_COLOR 0  // opaque scene of this view, mipmapped: what transmissive materials see through
 #define BIND_HDR 1          // the view's resolved HDR colour (tone map input)

@@ -4,7 +4,14 @@
 // glTF 2.0 metallic-roughness (spec Appendix B) with split-sum image-based lighting
 // and punctual lights, plus KHR_materials_specular, _clearcoat, _sheen,
 // _transmission and _volume, in linear HDR.
+#ifdef MULTIVIEW
+// A batch of views in one pass (VK_KHR_multiview): this view's uniforms by gl_ViewIndex.
+#extension GL_EXT_multiview : require
+layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms views[MAX_MULTIVIEW]; };
+#define frame views[gl_ViewIndex]
+#else
 layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms frame; };
+#endif
 layout(set = 0, binding = BIND_IRRADIANCE) uniform samplerCube irradiance_map;
 layout(set = 0, binding = BIND_PREFILTERED) uniform samplerCube prefiltered_map;
 layout(set = 0, binding = BIND_BRDF_LUT) uniform sampler2D brdf_lut;

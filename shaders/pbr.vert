@@ -1,6 +1,13 @@
 #version 450
 #include "layout.h"
+#ifdef MULTIVIEW
+// A batch of views in one pass (VK_KHR_multiview): this view's uniforms by gl_ViewIndex.
+#extension GL_EXT_multiview : require
+layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms views[MAX_MULTIVIEW]; };
+#define frame views[gl_ViewIndex]
+#else
 layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms frame; };
+#endif
 layout(std430, set = 0, binding = BIND_DRAWS) readonly buffer Draws { DrawUniform draws[]; };
 layout(push_constant) uniform Push { uint draw; } pc;
 

@@ -4,9 +4,21 @@
 // Composites the scene over the environment (or a solid colour), applies exposure
 // and the tone mapper into the view's rectangle of the canvas (the viewport), reading
 // the view's HDR image at the same pixel. The target is sRGB, so output is linear.
+#ifdef LAYERED
+// A view of a multiview batch: its HDR picture is layer `layer` of the batch's targets.
+layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms views[MAX_MULTIVIEW]; };
+layout(push_constant) uniform Push { int layer; } pc;
+#define frame views[pc.layer]
+layout(set = 1, binding = BIND_HDR) uniform sampler2DArray hdr;
+#define HDR_SIZE textureSize(hdr, 0).xy
+#define HDR_FETCH(p) texelFetch(hdr, ivec3(p, pc.layer), 0)
+#else
 layout(set = 0, binding = BIND_VIEW) uniform View { ViewUniforms frame; };
-layout(set = 0, binding = BIND_SKY) uniform samplerCube sky;
 layout(set = 1, binding = BIND_HDR) uniform sampler2D hdr;
+#define HDR_SIZE textureSize(hdr, 0)
+#define HDR_FETCH(p) texelFetch(hdr, p, 0)
+#endif
+layout(set = 0, binding = BIND_SKY) uniform samplerCube sky;
 layout(location = 0) in vec2 in_uv;
 layout(location = 0) out vec4 out_color;
 
@@ -64,10 +76,10 @@ ivec2 picture_texel(ivec2 p, ivec2 size, int code) {
 void main() {
     int code = int(frame.tonemap.w + 0.5);
     int overscan = frame.counts.z;
-    ivec2 target = textureSize(hdr, 0);
+    ivec2 target = HDR_SIZE;
     ivec2 texel = picture_texel(ivec2(gl_FragCoord.xy) - frame.viewport.xy, target - 2 * overscan, code) + overscan;
     vec2 uv = code == 0 && overscan == 0 ? in_uv : (vec2(texel) + 0.5) / vec2(target);
-    vec4 scene = texelFetch(hdr, texel, 0);
+    vec4 scene = HDR_FETCH(texel);
     float coverage = clamp(scene.a, 0.0, 1.0);
     if (frame.tonemap.z > 0.5) {
         vec3 fg = coverage > 0.0 ? tonemap(scene.rgb / coverage) : vec3(0.0);

@@ -21,6 +21,9 @@ if [ "${VITRINE_BLESS:-0}" = 1 ]; then
   exit 0
 fi
 check "$out/wall_corner.png" "$goldens/wall_corner.png" --max-diff 12 --max-failing-fraction 0.005 --seam 216
+# The scene names its display (`display:`): without --display it is drawn for that wall.
+run render "$scene" --time 0 --out "$out/wall_by_scene.png"
+cmp "$out/wall_by_scene.png" "$out/wall_corner.png" || { echo "FAILED: the scene's own display was not used"; exit 1; }
 check "$out/wall_relic.png" "$goldens/wall_relic.png" --max-diff 12 --max-failing-fraction 0.005 --seam 216
 
 check "$out/wall_curved.png" "$goldens/wall_curved.png" --max-diff 12 --max-failing-fraction 0.005

@@ -102,7 +102,9 @@ int bench_display(int argc, char** argv) {
                     *one * 1e3, *quilt / *one);
         std::printf("%lld separate renders of one view:           %8.1f ms   quilt / separate = %.2fx\n",
                     (long long)lkg.views, *separate * 1e3, *quilt / *separate);
-        std::printf("multiview batches: not used (every view is drawn by its own passes; see docs/architecture.md)\n");
+        uint32_t batch = c.rig().scene().multiview_batch();
+        if (batch) std::printf("multiview: batches of up to %u views a pass\n", batch);
+        else std::printf("multiview: off (every view drawn by its own passes; VITRINE_MULTIVIEW=force on lavapipe)\n");
     } else {
         uint32_t cw = uint32_t(d.canvas_width), ch = uint32_t(d.canvas_height);
         uint32_t max_side = std::min(ctx.limits().max_image_2d,

@@ -20,6 +20,7 @@
 #include "display/screens.h"
 #include "room/mesh_warp.h"
 #include "room/preview.h"
+#include "room/projection.h"
 #include "room/quilt.h"
 #include "scene/orbit.h"
 
@@ -74,6 +75,10 @@ Result<glm::dvec3> parse_point(const Args& args, const std::string& flag, glm::d
 int interleave_quilt(const Args& args, const room::DisplayFile& d) {
     const room::Lenticular& lkg = *d.lenticular;
     const std::string& path = args.words()[0];
+    if (!args.has("--out")) {
+        log::error("interleaving " + path + ": the native image goes to --out FILE.png");
+        return kUsage;
+    }
     auto quilt = read_png(path);
     if (!quilt) { log::error(quilt.error().message); return kBadInput; }
     room::QuiltLayout layout = lkg.quilt;
@@ -138,6 +143,25 @@ int cmd_render_display(int argc, char** argv) {
     }
     bool preview = args->has("--preview-from");
     if (preview && d.lenticular) { log::error("--preview-from shows walls; a lenticular display has none"); return kUsage; }
+    if (!d.lenticular && (quilt_pattern.size() || out_pattern.empty())) {
+        log::error(quilt_pattern.size() ? "--quilt is for lenticular displays; a wall's picture goes to --out"
+                                        : "a wall's canvas (or its preview) goes to --out FILE.png");
+        return kUsage;
+    }
+    // A tracked viewer starts at its `eye`, which must stand in front of every screen.
+    for (const room::Screen& s : d.screens)
+        if (s.planar && room::eye_distance(s.pa, s.pb, s.pc, d.viewer.eye) <= d.viewer.near) {
+            log::error(d.file.string() + ": screen '" + s.name + "': the viewer's eye is not in front of it" +
+                       (d.viewer.tracked ? " (a tracked viewer starts at `eye:`; give one in front of every screen)" : ""));
+            return kBadInput;
+        }
+    // Mesh screens and the preview keep the whole canvas in memory.
+    if ((preview || std::any_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; })) &&
+        uint64_t(d.canvas_width) * uint64_t(d.canvas_height) > (1ull << 30)) {
+        log::error(d.file.string() + ": a canvas of more than a gigapixel cannot be held in memory for " +
+                   (preview ? std::string("the visitor preview") : std::string("mesh screens")));
+        return kBadInput;
+    }
     if (preview && count > 1) { log::error("--preview-from renders one frame (--time T)"); return kUsage; }
 
     auto content_r = open_display_stage(*args, d, *from);
@@ -154,8 +178,8 @@ int cmd_render_display(int argc, char** argv) {
         auto out_r = display::Offscreen::create(c.rig(), uint32_t(lkg.quilt.width), uint32_t(lkg.quilt.height));
         if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
         room::InterleaveParams ip = room::interleave_params(lkg.calibration);
-        room::TileRect t0 = room::quilt_tile(lkg.quilt, 0);
-        double aspect = double(t0.width) / double(t0.height);
+        // Every view shows the panel's shape (the interleave stretches a tile over the panel).
+        double aspect = room::panel_aspect(lkg);
         for (long i = 0; i < count; ++i) {
             auto [instances, look] = c.at(*from + double(i) / *fps);
             room::QuiltCamera cam = quilt_camera(c, d);
@@ -188,12 +212,20 @@ int cmd_render_display(int argc, char** argv) {
     bool meshes = std::any_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; });
     uint32_t cw = uint32_t(d.canvas_width), ch = uint32_t(d.canvas_height);
     std::vector<render::View> views = display::screen_views(d, d.viewer.eye);
-    uint32_t tile_w = std::min(cw, 4096u), tile_h = std::min(ch, 2048u);
-    bool tiled = cw > max_side || ch > max_side || args->has("--tile");
+    // Tiles when the canvas or a screen's picture (with its overscan) is larger than the
+    // device's images, or the canvas is larger than 32 Mpixel (memory: ~60 bytes a pixel
+    // of view targets); a tile's views fit the device with their overscan.
+    uint32_t tile_side = max_side - 2 * display::kScreenOverscan;
+    uint32_t tile_w = std::min({cw, 4096u, tile_side}), tile_h = std::min({ch, 2048u, tile_side});
+    bool big_view = std::any_of(views.begin(), views.end(), [&](const render::View& v) {
+        return v.target_width() > max_side || v.target_height() > max_side;
+    });
+    bool tiled = cw > max_side || ch > max_side || big_view || uint64_t(cw) * ch > (32ull << 20) || args->has("--tile");
     if (args->has("--tile")) {
         auto t = args->size("--tile", tile_w, tile_h);
-        if (!t || t->first > max_side || t->second > max_side) {
-            log::error("--tile expects WxH of at most " + std::to_string(max_side) + " a side");
+        if (!t || t->first > tile_side || t->second > tile_side) {
+            log::error("--tile expects WxH of at most " + std::to_string(tile_side) + " a side (the device's " +
+                       std::to_string(max_side) + " less the screens' overscan)");
             return c.finish(kBadInput);
         }
         tile_w = std::min(cw, t->first);
@@ -285,14 +317,14 @@ int cmd_render_display(int argc, char** argv) {
         dark.background = glm::vec3(0);
         dark.env_intensity = 0;
         auto draw_room = [&](Image8 picture) -> Result<Image8> {
-            c.extra.push_back(std::make_unique<scene::Model>(room::visitor_room(d, fit_texture(std::move(picture), 8192))));
+            c.extra.push_back(std::make_unique<scene::Model>(room::visitor_room(d, fit_texture(std::move(picture), std::min(8192u, max_side)))));
             auto id = c.rig().add_model(*c.extra.back());
             if (!id) return id.error();
             scene::Pose pose = scene::evaluate_pose(*c.extra.back(), -1, 0);
             render::Instance inst;
             inst.model = *id;
             inst.pose = &pose;
-            c.rig().scene().set_room_lights({});
+            c.rig().set_room_lights({});
             return render_retrying(c, *preview_r.value(), std::span(&inst, 1), dark, std::span(&pv, 1));
         };
         if (args->has("--preview-mask")) {

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/paths.h"
 #include "display/offscreen.h"
+#include "room/display_file.h"
 #include "show/inputs.h"
 
 namespace vitrine::app {
@@ -118,8 +119,10 @@ int cmd_check(int argc, char** argv) {
     }
     std::vector<show::Problem> problems;
     auto scene = show::load_scene(args->words()[0], problems);
+    // The display the scene names is checked with it.
+    if (scene && !scene->file.display_file.empty()) room::load_display(scene->file.display_file, problems);
     for (const show::Problem& p : problems) std::printf("%s\n", p.str().c_str());
-    if (!scene) {
+    if (!scene || !problems.empty()) {
         std::fprintf(stderr, "%s: %zu problem%s\n", args->words()[0].c_str(), problems.size(), problems.size() == 1 ? "" : "s");
         return kBadInput;
     }
@@ -127,6 +130,7 @@ int cmd_check(int argc, char** argv) {
     std::printf("%s: ok (%zu assets, %zu nodes, %zu timelines, %zu cues, %zu states%s)\n", args->words()[0].c_str(),
                 f.assets.size(), f.nodes.size(), f.timelines.size(), f.cues.size(), f.states.size(),
                 f.hooks.empty() ? "" : ", hooks");
+    if (!f.display_file.empty()) std::printf("display: %s\n", f.display_file.string().c_str());
     return kOk;
 }
 

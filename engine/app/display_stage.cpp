@@ -144,7 +144,8 @@ Result<void> render_tiled(DisplayStage& c, display::Offscreen& out, uint32_t til
     std::vector<uint8_t> band;
     for (uint32_t y = 0; y < canvas_h; y += tile_h) {
         uint32_t bh = std::min(tile_h, canvas_h - y);
-        band.assign(size_t(canvas_w) * bh * 4, 0);
+        band.assign(size_t(canvas_w) * bh * 4, 0);  // black, opaque: as the one-pass canvas is cleared
+        for (size_t i = 3; i < band.size(); i += 4) band[i] = 255;
         for (uint32_t x = 0; x < canvas_w; x += tile_w) {
             uint32_t bw = std::min(tile_w, canvas_w - x);
             render::Rect tile{int32_t(x), int32_t(y), tile_w, tile_h};
@@ -187,10 +188,15 @@ Result<Image8> canvas_image(DisplayStage& c, const room::DisplayFile& d, std::sp
                                  });
         if (!done) return done.error();
     }
-    uint32_t max_side = std::min(c.rig().ctx().limits().max_image_2d, c.rig().ctx().limits().max_framebuffer_width);
+    const gpu::DeviceLimits& lim = c.rig().ctx().limits();
+    uint32_t max_side = std::min({lim.max_image_2d, lim.max_framebuffer_width, lim.max_framebuffer_height});
     for (const room::Screen& s : d.screens) {
         if (s.planar) continue;
         room::MeshView mv = room::mesh_view(s, d.viewer, kMeshDensity, std::min<int64_t>(max_side, 8192));
+        if (mv.width <= 0 || mv.height <= 0)
+            return fail(ErrorKind::BadInput, d.file.string() + ": screen '" + s.name +
+                                                 "': the mesh reaches 180 degrees or more around the eye, more than one "
+                                                 "picture can show; split it into several mesh screens");
         if (mv.magnification > 1.2)
             log::warn("screen '" + s.name + "': the eye picture is limited to " + std::to_string(mv.width) + "x" +
                       std::to_string(mv.height) + "; canvas pixels are magnified up to " + std::to_string(mv.magnification) + "x");

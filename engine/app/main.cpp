@@ -1,9 +1,12 @@
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <string>
+#include <vector>
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/show_stage.h"
 
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
@@ -29,7 +32,19 @@ static const char* kUsageText =
     "exit codes: 0 ok, 1 bad input file or option value, 2 usage, 3 GPU/Vulkan failure,\n"
     "            4 Vulkan validation messages (when VITRINE_VALIDATION=1)\n";
 
+static int dispatch(int argc, char** argv);
+
+// Running out of memory (a canvas too large for this machine) ends with one line, not a crash.
 int main(int argc, char** argv) {
+    try {
+        return dispatch(argc, argv);
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "vitrine: error: out of memory (a picture or canvas too large for this machine?)\n");
+        return 1;
+    }
+}
+
+static int dispatch(int argc, char** argv) {
     using namespace vitrine::app;
     if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
         std::fputs(kUsageText, argc < 2 ? stderr : stdout);
@@ -40,6 +55,21 @@ int main(int argc, char** argv) {
     if (cmd == "info") return scene && argc == 3 ? cmd_info_scene(argv[2]) : cmd_info(argc, argv);
     bool display = false;
     for (int i = 2; i < argc; ++i) display = display || !std::strcmp(argv[i], "--display");
+    // A scene that names its display (`display:`) is drawn for it unless --display says otherwise.
+    std::vector<std::string> with_display;
+    std::vector<char*> argv2;
+    if (scene && !display && (cmd == "render" || cmd == "run")) {
+        std::string d = scene_display(argv[2]);
+        if (!d.empty()) {
+            with_display.assign(argv, argv + argc);
+            with_display.push_back("--display");
+            with_display.push_back(d);
+            for (std::string& a : with_display) argv2.push_back(a.data());
+            argc = int(argv2.size());
+            argv = argv2.data();
+            display = true;
+        }
+    }
     if (cmd == "render" && display) return cmd_render_display(argc, argv);
     if (cmd == "render") return scene ? cmd_render_scene(argc, argv) : cmd_render(argc, argv);
     if (cmd == "run") return cmd_run(argc, argv);

@@ -1,5 +1,8 @@
 #include "app/show_stage.h"
 
+#include "core/paths.h"
+#include "show/load.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -22,6 +25,15 @@ std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::Asse
         log::error(path + ": " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
                    " (listed above); nothing was shown");
     return scene;
+}
+
+std::string scene_display(const std::string& path) {
+    auto bytes = read_file(path, 16u << 20);
+    if (!bytes) return "";
+    std::vector<show::Problem> problems;
+    show::SceneFile f = show::parse_scene(path, std::string(bytes->begin(), bytes->end()), problems);
+    show::resolve_assets(f, problems);
+    return f.display_file.string();
 }
 
 std::optional<room::DisplayFile> load_display_file(const std::string& path) {
@@ -104,7 +116,7 @@ render::Look prepare_frame(ShowStage& st) {
     }
     st.lights.clear();
     for (const show::FrameLight& l : f.lights) st.lights.push_back(render::light_uniform(l.light, l.world));
-    st.rig->scene().set_room_lights(st.lights);
+    st.rig->set_room_lights(st.lights);
 
     const show::LookDesc& ld = st.scene->file.look;
     render::Look look;

@@ -40,6 +40,10 @@ struct ShowStage {
 // Loads the scene (every problem printed as file:line:column: message). Null on problems.
 std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::AssetCache& cache);
 
+// The display file a scene names (`display:`, resolved), or empty (none, or the scene
+// has problems — its full load reports them).
+std::string scene_display(const std::string& path);
+
 // Loads a display file (every problem printed as file:line:column: message, then one
 // error line). Empty on problems.
 std::optional<room::DisplayFile> load_display_file(const std::string& path);

@@ -1,5 +1,7 @@
 #include "display/canvas.h"
 
+#include <algorithm>
+
 namespace vitrine::display {
 
 Canvas::Canvas(gpu::Context& ctx, render::GpuScene& scene, VkFormat format, VkExtent2D extent,
@@ -27,13 +29,34 @@ Canvas::~Canvas() {
     });
 }
 
-Result<render::ViewTargets*> Canvas::targets(uint32_t width, uint32_t height) {
-    for (auto& t : targets_)
-        if (t->width == width && t->height == height) return t.get();
-    auto t = scene_.make_targets(width, height);
+// How many views from the first can share one multiview pass (at most `limit`): same
+// size, not turned or overscanned, and looking the same way (a quilt's views differ only
+// in where the eye is), so one back-to-front order serves them all.
+size_t Canvas::batchable(std::span<const render::View> views, uint32_t limit) {
+    const render::View& a = views[0];
+    auto plain = [](const render::View& v) { return v.orientation_code() == 0 && v.overscan == 0; };
+    if (!plain(a)) return 1;
+    size_t n = 1;
+    while (n < views.size() && n < limit) {
+        const render::View& b = views[n];
+        if (!plain(b) || b.viewport.width != a.viewport.width || b.viewport.height != a.viewport.height ||
+            glm::mat3(b.view) != glm::mat3(a.view))
+            break;
+        ++n;
+    }
+    return n;
+}
+
+Result<render::ViewTargets*> Canvas::targets(uint32_t width, uint32_t height, uint32_t layers) {
+    for (Targets& t : targets_)
+        if (t.targets->width == width && t.targets->height == height && t.targets->layers == layers) {
+            t.last_frame = frame_;
+            return t.targets.get();
+        }
+    auto t = scene_.make_targets(width, height, layers);
     if (!t) return t.error();
-    targets_.push_back(std::move(t.value()));
-    return targets_.back().get();
+    targets_.push_back({std::move(t.value()), frame_});
+    return targets_.back().targets.get();
 }
 
 Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, std::span<const render::View> views,
@@ -46,6 +69,10 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
                         "x" + std::to_string(r.height) + " does not fit the " + std::to_string(extent_.width) + "x" +
                         std::to_string(extent_.height) + " canvas");
     }
+    // Targets no view used in the last frame go (a tiled canvas's edge tiles have sizes of
+    // their own); their images are freed once the GPU is done with them.
+    ++frame_;
+    std::erase_if(targets_, [&](const Targets& t) { return t.last_frame + 1 < frame_; });
     VkRenderPass pass = scene_.canvas_pass(format_);
     VkFramebuffer fb = framebuffers_[index];
     // Whatever the image held (last frame, a read-back, a present) is discarded; then black.
@@ -66,10 +93,20 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
     vkCmdEndRenderPass(cmd);
     if (timer) timer->mark(cmd, "clear");
 
-    for (const render::View& v : views) {
-        auto t = targets(v.target_width(), v.target_height());
-        if (!t) return t.error();
-        scene_.draw(cmd, v, *t.value(), fb, format_, timer);
+    // Views that can share a multiview pass go in batches (a quilt's); the rest one by one.
+    uint32_t batch = scene_.frame_transmits() ? 0 : scene_.multiview_batch();
+    for (size_t i = 0; i < views.size();) {
+        size_t n = batch >= 2 ? batchable(views.subspan(i), batch) : 1;
+        if (n >= 2) {
+            auto t = targets(views[i].target_width(), views[i].target_height(), uint32_t(n));
+            if (!t) return t.error();
+            scene_.draw_batch(cmd, views.subspan(i, n), *t.value(), fb, format_, timer);
+        } else {
+            auto t = targets(views[i].target_width(), views[i].target_height(), 1);
+            if (!t) return t.error();
+            scene_.draw(cmd, views[i], *t.value(), fb, format_, timer);
+        }
+        i += std::max<size_t>(n, 1);
     }
     if (overlay && *overlay) (*overlay)(cmd, pass, fb, extent_);
     return {};

@@ -34,13 +34,19 @@ public:
                       const Overlay* overlay = nullptr, gpu::PassTimer* timer = nullptr);
 
 private:
-    Result<render::ViewTargets*> targets(uint32_t width, uint32_t height);
+    Result<render::ViewTargets*> targets(uint32_t width, uint32_t height, uint32_t layers);
+    static size_t batchable(std::span<const render::View> views, uint32_t limit);
     gpu::Context& ctx_;
     render::GpuScene& scene_;
     VkFormat format_;
     VkExtent2D extent_;
     std::vector<VkFramebuffer> framebuffers_;
-    std::vector<std::unique_ptr<render::ViewTargets>> targets_;
+    struct Targets {
+        std::unique_ptr<render::ViewTargets> targets;
+        uint64_t last_frame = 0;  // the draw() that last used them
+    };
+    std::vector<Targets> targets_;
+    uint64_t frame_ = 0;
 };
 
 }  // namespace vitrine::display

@@ -83,6 +83,7 @@ Result<void> Rig::recover() {
     ++recoveries_;
     // Model ids stay the same: models are added again in the same order.
     if (auto r = build(); !r) return fail(r.error().kind, "cannot rebuild after losing the GPU: " + r.error().message);
+    scene_->set_room_lights(room_lights_);
     log::warn("the GPU device was lost; rebuilt the device and uploaded " + std::to_string(models_.size()) +
               " model(s) again (recovery " + std::to_string(recoveries_) + ")");
     return {};

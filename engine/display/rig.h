@@ -6,6 +6,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,12 @@ public:
     Result<render::ModelId> add_model(scene::Model& model);
     Result<void> set_environment(const ImageF& equirect);
 
+    // Lights of the room (a show's light nodes), kept for rebuilds: see GpuScene::set_room_lights.
+    void set_room_lights(std::span<const shader::LightUniform> lights) {
+        room_lights_.assign(lights.begin(), lights.end());
+        if (scene_) scene_->set_room_lights(room_lights_);
+    }
+
     // After an ErrorKind::DeviceLost: outputs release, the device is torn down and made
     // again, models and environment are uploaded again. Logs one line.
     Result<void> recover();
@@ -75,6 +82,7 @@ private:
     std::vector<scene::Model*> models_;
     const ImageF* environment_ = nullptr;
     std::vector<Output*> outputs_;
+    std::vector<shader::LightUniform> room_lights_;
     uint64_t generation_ = 0;
     uint32_t recoveries_ = 0, earlier_messages_ = 0;
 };

@@ -85,8 +85,7 @@ std::vector<render::View> fit_views(std::span<const render::View> views, uint32_
 
 std::vector<render::View> quilt_views(const room::Lenticular& lkg, const room::QuiltCamera& camera) {
     std::vector<render::View> views;
-    room::TileRect t0 = room::quilt_tile(lkg.quilt, 0);
-    double aspect = double(t0.width) / double(t0.height);
+    double aspect = room::panel_aspect(lkg);
     for (int64_t i = 0; i < lkg.views; ++i) {
         room::TileRect t = room::quilt_tile(lkg.quilt, i);
         views.push_back(to_view(room::quilt_view(lkg, camera, aspect, i),

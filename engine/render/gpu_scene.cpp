@@ -1,5 +1,7 @@
 #include "render/gpu_scene.h"
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <cstring>
 
@@ -25,6 +27,15 @@ const uint32_t kFullscreenVert[] =
     ;
 const uint32_t kTonemapFrag[] =
 #include "tonemap.frag.spv.inc"
+    ;
+const uint32_t kPbrBatchVert[] =
+#include "pbr_mv.vert.spv.inc"
+    ;
+const uint32_t kPbrBatchFrag[] =
+#include "pbr_mv.frag.spv.inc"
+    ;
+const uint32_t kTonemapLayeredFrag[] =
+#include "tonemap_layered.frag.spv.inc"
     ;
 
 const VkDescriptorType UBO_DYN = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC;
@@ -64,12 +75,28 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
     s->pbr_layout_ = gpu::make_pipeline_layout(ctx, {s->frame_layout_, s->material_layout_, s->targets_layout_},
                                                sizeof(uint32_t), VK_SHADER_STAGE_VERTEX_BIT);
     s->tonemap_layout_ = gpu::make_pipeline_layout(ctx, {s->frame_layout_, s->targets_layout_}, 0, 0);
+    s->tonemap_layered_layout_ =
+        gpu::make_pipeline_layout(ctx, {s->frame_layout_, s->targets_layout_}, sizeof(int32_t), F);
+    // Multiview batches where the device has them. Not on lavapipe (Mesa 22.3) unless
+    // forced: there, triangles that cross the frustum's edge vanish from views after the
+    // first (found with TextureTransformTest in a quilt); content inside every view is
+    // drawn correctly, which is what tests force it for. VITRINE_NO_MULTIVIEW=1: never.
+    const char* no_multiview = std::getenv("VITRINE_NO_MULTIVIEW");
+    const char* force = std::getenv("VITRINE_MULTIVIEW");
+    bool forced = force && std::string(force) == "force";
+    bool quirk = ctx.device_name().find("llvmpipe") != std::string::npos;
+    if (ctx.limits().multiview && ctx.limits().max_multiview_views >= 2 && !(no_multiview && std::string(no_multiview) == "1") &&
+        (!quirk || forced))
+        s->multiview_batch_ = std::min<uint32_t>(ctx.limits().max_multiview_views, MAX_MULTIVIEW);
 
     VkShaderModule vert = gpu::make_shader(ctx, kPbrVert, sizeof kPbrVert);
     VkShaderModule frag = gpu::make_shader(ctx, kPbrFrag, sizeof kPbrFrag);
     VkShaderModule fs_vert = gpu::make_shader(ctx, kFullscreenVert, sizeof kFullscreenVert);
     VkShaderModule tm_frag = gpu::make_shader(ctx, kTonemapFrag, sizeof kTonemapFrag);
-    s->modules_ = {vert, frag, fs_vert, tm_frag};
+    VkShaderModule batch_vert = gpu::make_shader(ctx, kPbrBatchVert, sizeof kPbrBatchVert);
+    VkShaderModule batch_frag = gpu::make_shader(ctx, kPbrBatchFrag, sizeof kPbrBatchFrag);
+    VkShaderModule tm_layered = gpu::make_shader(ctx, kTonemapLayeredFrag, sizeof kTonemapLayeredFrag);
+    s->modules_ = {vert, frag, fs_vert, tm_frag, batch_vert, batch_frag, tm_layered};
 
     gpu::GraphicsPipelineDesc d;
     d.vert = vert;
@@ -88,6 +115,9 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
         {5, 0, VK_FORMAT_R32G32B32A32_SFLOAT, offsetof(scene::Vertex, color)},
     };
     s->pbr_desc_ = d;
+    d.vert = batch_vert;
+    d.frag = batch_frag;
+    s->pbr_batch_desc_ = d;
     gpu::GraphicsPipelineDesc t;
     t.vert = fs_vert;
     t.frag = tm_frag;
@@ -96,10 +126,14 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
     t.depth_test = t.depth_write = false;
     t.cache = s->cache_->handle();
     s->tonemap_desc_ = t;
+    t.frag = tm_layered;
+    t.layout = s->tonemap_layered_layout_;
+    s->tonemap_layered_desc_ = t;
 
-    VkDescriptorPoolSize sizes[] = {{UBO_DYN, kFrameSlots}, {SSBO, 2 * kFrameSlots}, {TEX, 5 * kFrameSlots}};
+    // Two sets per frame slot: views one at a time, and multiview batches.
+    VkDescriptorPoolSize sizes[] = {{UBO_DYN, 2 * kFrameSlots}, {SSBO, 4 * kFrameSlots}, {TEX, 10 * kFrameSlots}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pci.maxSets = kFrameSlots;
+    pci.maxSets = 2 * kFrameSlots;
     pci.poolSizeCount = 3;
     pci.pPoolSizes = sizes;
     VK_CHECK(vkCreateDescriptorPool(dev, &pci, nullptr, &s->pool_));
@@ -112,6 +146,7 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
         ai.descriptorSetCount = 1;
         ai.pSetLayouts = &s->frame_layout_;
         VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &f.set));
+        VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &f.batch_set));
         // Start with room for 16 views, 64 lights and 256 draws; grows when a frame needs more.
         if (auto r = s->grow(f.views, 16 * s->view_stride_, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, BIND_VIEW, UBO_DYN, f.set,
                              sizeof(shader::ViewUniforms));
@@ -143,10 +178,13 @@ GpuScene::~GpuScene() {
     std::vector<VkPipeline> pipelines;
     for (auto& [key, p] : pbr_) pipelines.push_back(p);
     for (auto& [key, p] : tonemaps_) pipelines.push_back(p);
+    for (auto& [key, p] : pbr_batch_) pipelines.push_back(p);
+    for (auto& [key, p] : tonemaps_layered_) pipelines.push_back(p);
     std::vector<VkRenderPass> passes = {scene_pass_, opaque_pass_, transmission_pass_};
+    for (auto& [key, p] : batch_passes_) passes.push_back(p);
     for (auto& [key, p] : canvas_passes_) passes.push_back(p);
     auto modules = modules_;
-    auto layouts = std::array<VkPipelineLayout, 2>{pbr_layout_, tonemap_layout_};
+    auto layouts = std::array<VkPipelineLayout, 3>{pbr_layout_, tonemap_layout_, tonemap_layered_layout_};
     auto sets = std::array<VkDescriptorSetLayout, 3>{frame_layout_, material_layout_, targets_layout_};
     auto pool = pool_;
     auto sampler = target_sampler_;
@@ -235,6 +273,39 @@ VkPipeline GpuScene::pbr_pipeline(int features, bool blend, bool double_sided) {
     return p;
 }
 
+VkRenderPass GpuScene::batch_pass(uint32_t views) {
+    auto it = batch_passes_.find(views);
+    if (it != batch_passes_.end()) return it->second;
+    VkRenderPass p = make_scene_pass(ctx_.device(), samples_, true, false, (1u << views) - 1);
+    batch_passes_[views] = p;
+    return p;
+}
+
+VkPipeline GpuScene::pbr_batch_pipeline(int64_t key, uint32_t views) {
+    auto it = pbr_batch_.find({key, views});
+    if (it != pbr_batch_.end()) return it->second;
+    gpu::GraphicsPipelineDesc d = pbr_batch_desc_;
+    bool blend = key & 2, double_sided = key & 1;
+    d.blend = blend;
+    d.depth_write = !blend;
+    d.cull = double_sided ? VK_CULL_MODE_NONE : VK_CULL_MODE_BACK_BIT;
+    d.frag_constant0 = int(key >> 2);
+    d.render_pass = batch_pass(views);
+    VkPipeline p = gpu::make_graphics_pipeline(ctx_, d);
+    pbr_batch_[{key, views}] = p;
+    return p;
+}
+
+VkPipeline GpuScene::tonemap_layered_pipeline(VkFormat format) {
+    auto it = tonemaps_layered_.find(format);
+    if (it != tonemaps_layered_.end()) return it->second;
+    gpu::GraphicsPipelineDesc t = tonemap_layered_desc_;
+    t.render_pass = canvas_pass(format);
+    VkPipeline p = gpu::make_graphics_pipeline(ctx_, t);
+    tonemaps_layered_[format] = p;
+    return p;
+}
+
 VkRenderPass GpuScene::canvas_pass(VkFormat format) {
     auto it = canvas_passes_.find(format);
     if (it != canvas_passes_.end()) return it->second;
@@ -253,22 +324,25 @@ VkPipeline GpuScene::tonemap_pipeline(VkFormat format) {
     return p;
 }
 
-Result<std::unique_ptr<ViewTargets>> GpuScene::make_targets(uint32_t width, uint32_t height) {
+Result<std::unique_ptr<ViewTargets>> GpuScene::make_targets(uint32_t width, uint32_t height, uint32_t layers) {
     uint32_t max_side = std::min(ctx_.limits().max_image_2d,
                                  std::min(ctx_.limits().max_framebuffer_width, ctx_.limits().max_framebuffer_height));
     if (width == 0 || height == 0 || width > max_side || height > max_side)
         return fail("view size " + std::to_string(width) + "x" + std::to_string(height) + " is not between 1 and " +
                     std::to_string(max_side) + " pixels a side (the limit of " + ctx_.device_name() + ")");
+    VITRINE_CHECK(layers >= 1 && (layers == 1 || layers <= multiview_batch_));
     auto t = std::make_unique<ViewTargets>();
     t->ctx = &ctx_;
     t->width = width;
     t->height = height;
+    t->layers = layers;
     bool msaa = samples_ != VK_SAMPLE_COUNT_1_BIT;
     gpu::ImageDesc c;
     c.format = kHdrFormat;
     c.width = width;
     c.height = height;
     c.samples = samples_;
+    c.layers = layers;
     // Colour and depth may be kept between the opaque and transmission passes, so not transient.
     c.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | (msaa ? 0 : VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
     auto color = gpu::Image::create(ctx_, c);
@@ -292,8 +366,8 @@ Result<std::unique_ptr<ViewTargets>> GpuScene::make_targets(uint32_t width, uint
     // so rough surfaces blur it (small beside the MSAA targets; made for every view size).
     gpu::ImageDesc sd;
     sd.format = kHdrFormat;
-    sd.width = std::max(1u, width / 2);
-    sd.height = std::max(1u, height / 2);
+    sd.width = layers > 1 ? 1 : std::max(1u, width / 2);  // a batch never transmits: a stand-in
+    sd.height = layers > 1 ? 1 : std::max(1u, height / 2);
     sd.mips = gpu::mip_count(sd.width, sd.height);
     sd.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
     auto scene_color = gpu::Image::create(ctx_, sd);
@@ -308,7 +382,7 @@ Result<std::unique_ptr<ViewTargets>> GpuScene::make_targets(uint32_t width, uint
     std::vector<VkImageView> views = {t->color.view(), t->depth.view()};
     if (msaa) views.push_back(t->resolved.view());
     VkFramebufferCreateInfo fi{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
-    fi.renderPass = scene_pass_;
+    fi.renderPass = layers > 1 ? batch_pass(layers) : scene_pass_;
     fi.attachmentCount = uint32_t(views.size());
     fi.pAttachments = views.data();
     fi.width = width;
@@ -343,8 +417,10 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     f.views_used = 0;
     f.views_prepared = views;
     look_ = look;
-    if (auto r = grow(f.views, std::max(views, 1u) * view_stride_, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, BIND_VIEW, UBO_DYN, f.set,
-                      sizeof(shader::ViewUniforms));
+    // A batch reads MAX_MULTIVIEW uniforms from its offset: room for that past the last slot.
+    uint64_t batch_tail = multiview_batch_ ? MAX_MULTIVIEW * sizeof(shader::ViewUniforms) : 0;
+    if (auto r = grow(f.views, std::max(views, 1u) * view_stride_ + batch_tail, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, BIND_VIEW,
+                      UBO_DYN, f.set, sizeof(shader::ViewUniforms));
         !r)
         return r.error();
 
@@ -383,7 +459,9 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
                 deformed = int64_t(deformed_bytes);
                 deformed_bytes += it.deformed.size() * sizeof(scene::Vertex);
             }
-            draws_.push_back({m.gpu.get(), &gp, p, uint32_t(draw_data_.size()), deformed, kind, centre});
+            int64_t key = int64_t(m.gpu->material_features(gp.material)) << 2 |
+                          int64_t(m.gpu->material_blends(gp.material)) << 1 | int64_t(m.gpu->material_double_sided(gp.material));
+            draws_.push_back({m.gpu.get(), &gp, p, uint32_t(draw_data_.size()), key, deformed, kind, centre});
             shader::DrawUniform du{world, glm::inverseTranspose(world), glm::vec4(1), glm::vec4(0)};
             for (const scene::MaterialOverride& o : inst.materials) {
                 if (o.material != prim.material) continue;
@@ -417,6 +495,24 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     if (deformed_bytes)
         if (auto r = grow(f.deformed, deformed_bytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, 0, SSBO, VK_NULL_HANDLE, 0); !r)
             return r.error();
+    frame_transmits_ = std::any_of(draws_.begin(), draws_.end(), [](const Draw& d) { return d.kind == Kind::Transmissive; });
+    if (multiview_batch_) {
+        // The batch set mirrors the frame set (this slot is idle: safe to rewrite).
+        auto write = [&](uint32_t binding, VkDescriptorType type, const gpu::Buffer& b, uint64_t range) {
+            VkDescriptorBufferInfo info{b.handle(), 0, range};
+            VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+            w.dstSet = f.batch_set;
+            w.dstBinding = binding;
+            w.descriptorCount = 1;
+            w.descriptorType = type;
+            w.pBufferInfo = &info;
+            vkUpdateDescriptorSets(ctx_.device(), 1, &w, 0, nullptr);
+        };
+        write(BIND_VIEW, UBO_DYN, f.views, MAX_MULTIVIEW * sizeof(shader::ViewUniforms));
+        write(BIND_LIGHTS, SSBO, f.lights, f.lights.size());
+        write(BIND_DRAWS, SSBO, f.draws, f.draws.size());
+        write_environment(f.batch_set);
+    }
     if (!lights_.empty()) std::memcpy(f.lights.mapped(), lights_.data(), lights_.size() * sizeof(shader::LightUniform));
     if (!draw_data_.empty())
         std::memcpy(f.draws.mapped(), draw_data_.data(), draw_data_.size() * sizeof(shader::DrawUniform));
@@ -433,18 +529,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     return {};
 }
 
-void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFramebuffer canvas, VkFormat format,
-                    gpu::PassTimer* timer) {
-    auto mark = [&](const char* pass) {
-        if (timer) timer->mark(cmd, pass);
-    };
-    FrameSlot& f = frames_[current_];
-    VITRINE_CHECK(view.target_width() == t.width && view.target_height() == t.height);
-    // Per-view uniforms at this view's dynamic offset; prepare() sized the ring for the frame's views.
-    VITRINE_CHECK(f.views_used < f.views_prepared);
-    uint32_t dynamic_offset = uint32_t(f.views_used * view_stride_);
-    ++f.views_used;
-
+void GpuScene::sort_draws(const View& view) {
     opaque_.clear();
     transmissive_.clear();
     blended_.clear();
@@ -452,15 +537,19 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     for (uint32_t i = 0; i < draws_.size(); ++i) {
         const Draw& dr = draws_[i];
         (dr.kind == Kind::Opaque ? opaque_ : dr.kind == Kind::Transmissive ? transmissive_ : blended_).push_back(i);
-        depth_[i] = (view.view * glm::vec4(dr.centre, 1)).z;  // more negative = farther
+        // Distance along the view direction, without the eye's translation (a constant per
+        // view): views that look the same way (a quilt's) sort identically, batched or not.
+        depth_[i] = (glm::mat3(view.view) * dr.centre).z;  // more negative = farther
     }
     // Back to front across every instance; ties keep file order.
     auto far_first = [&](uint32_t a, uint32_t b) { return depth_[a] < depth_[b]; };
     std::stable_sort(transmissive_.begin(), transmissive_.end(), far_first);
     std::stable_sort(blended_.begin(), blended_.end(), far_first);
-    bool split = !transmissive_.empty();
+}
 
+shader::ViewUniforms GpuScene::view_uniforms(const View& view, const ViewTargets& t, bool split) const {
     shader::ViewUniforms u{};
+
     u.view = view.view;
     u.proj = view.proj;
     if (view.overscan > 0) {
@@ -479,6 +568,24 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     u.counts = {int(light_count_), split ? 1 : 0, int(view.overscan), 0};
     u.scene_color = glm::vec4(float(t.scene_color.desc().mips), 0, 0, 0);
     u.viewport = {view.viewport.x, view.viewport.y, int(view.viewport.width), int(view.viewport.height)};
+    return u;
+}
+
+void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFramebuffer canvas, VkFormat format,
+                    gpu::PassTimer* timer) {
+    auto mark = [&](const char* pass) {
+        if (timer) timer->mark(cmd, pass);
+    };
+    FrameSlot& f = frames_[current_];
+    VITRINE_CHECK(view.target_width() == t.width && view.target_height() == t.height);
+    // Per-view uniforms at this view's dynamic offset; prepare() sized the ring for the frame's views.
+    VITRINE_CHECK(f.views_used < f.views_prepared);
+    uint32_t dynamic_offset = uint32_t(f.views_used * view_stride_);
+    ++f.views_used;
+
+    sort_draws(view);
+    bool split = !transmissive_.empty();
+    shader::ViewUniforms u = view_uniforms(view, t, split);
     std::memcpy(static_cast<char*>(f.views.mapped()) + dynamic_offset, &u, sizeof u);
 
     VkClearValue clears[3] = {};
@@ -560,6 +667,94 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     vkCmdEndRenderPass(cmd);
     ctx_.end_label(cmd);
     mark("tone map");
+}
+
+void GpuScene::draw_batch(VkCommandBuffer cmd, std::span<const View> views, ViewTargets& t, VkFramebuffer canvas,
+                          VkFormat format, gpu::PassTimer* timer) {
+    FrameSlot& f = frames_[current_];
+    uint32_t k = uint32_t(views.size());
+    VITRINE_CHECK(k >= 1 && k <= multiview_batch_ && t.layers == k && !frame_transmits_);
+    for (const View& v : views)
+        VITRINE_CHECK(v.target_width() == t.width && v.target_height() == t.height && v.orientation_code() == 0 &&
+                      v.overscan == 0);
+    // The batch's uniforms lie side by side from one aligned offset (gl_ViewIndex picks one).
+    uint32_t slots = uint32_t((k * sizeof(shader::ViewUniforms) + view_stride_ - 1) / view_stride_);
+    VITRINE_CHECK(f.views_used + slots <= f.views_prepared);
+    uint32_t dynamic_offset = uint32_t(f.views_used * view_stride_);
+    f.views_used += slots;
+    sort_draws(views[0]);  // views of a batch look the same way: one order serves all
+    for (uint32_t i = 0; i < k; ++i) {
+        shader::ViewUniforms u = view_uniforms(views[i], t, false);
+        std::memcpy(static_cast<char*>(f.views.mapped()) + dynamic_offset + i * sizeof u, &u, sizeof u);
+    }
+
+    VkClearValue clears[3] = {};
+    clears[1].depthStencil = {1.0f, 0};
+    VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    rp.renderPass = batch_pass(k);
+    rp.framebuffer = t.framebuffer;
+    rp.renderArea = {{0, 0}, {t.width, t.height}};
+    rp.clearValueCount = samples_ != VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
+    rp.pClearValues = clears;
+    VkViewport vp{0, 0, float(t.width), float(t.height), 0, 1};
+    VkRect2D sc{{0, 0}, {t.width, t.height}};
+    ctx_.begin_label(cmd, "scene (multiview)");
+    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &sc);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 0, 1, &f.batch_set, 1, &dynamic_offset);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 2, 1, &t.set, 0, nullptr);
+    VkPipeline bound = VK_NULL_HANDLE;
+    const GpuModel* bound_model = nullptr;
+    for (const std::vector<uint32_t>* list : {&opaque_, &blended_})
+        for (uint32_t i : *list) {
+            const Draw& dr = draws_[i];
+            VkPipeline p = pbr_batch_pipeline(dr.key, k);
+            if (p != bound) {
+                vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, p);
+                bound = p;
+            }
+            if (dr.model != bound_model) {
+                vkCmdBindIndexBuffer(cmd, dr.model->index_buffer(), 0, VK_INDEX_TYPE_UINT32);
+                bound_model = dr.model;
+            }
+            VkDescriptorSet mset = dr.model->material_set(dr.prim->material);
+            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 1, 1, &mset, 0, nullptr);
+            vkCmdPushConstants(cmd, pbr_layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(uint32_t), &dr.index);
+            VkBuffer vb = dr.deformed < 0 ? dr.model->vertex_buffer() : f.deformed.handle();
+            VkDeviceSize off = dr.deformed < 0 ? 0 : VkDeviceSize(dr.deformed);
+            vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &off);
+            int32_t vertex_offset = dr.deformed < 0 ? int32_t(dr.prim->first_vertex) : 0;
+            vkCmdDrawIndexed(cmd, dr.prim->index_count, 1, uint32_t(dr.prim->first_index), vertex_offset, 0);
+        }
+    vkCmdEndRenderPass(cmd);
+    ctx_.end_label(cmd);
+    if (timer) timer->mark(cmd, "scene+resolve (multiview)");
+
+    ctx_.begin_label(cmd, "tone map (layers)");
+    VkPipeline tonemap = tonemap_layered_pipeline(format);
+    for (uint32_t i = 0; i < k; ++i) {
+        const Rect& r = views[i].viewport;
+        rp.renderPass = canvas_pass(format);
+        rp.framebuffer = canvas;
+        rp.renderArea = {{r.x, r.y}, {r.width, r.height}};
+        rp.clearValueCount = 0;
+        vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+        VkViewport cvp{float(r.x), float(r.y), float(r.width), float(r.height), 0, 1};
+        VkRect2D csc{{r.x, r.y}, {r.width, r.height}};
+        vkCmdSetViewport(cmd, 0, 1, &cvp);
+        vkCmdSetScissor(cmd, 0, 1, &csc);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layered_layout_, 0, 1, &f.batch_set, 1,
+                                &dynamic_offset);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layered_layout_, 1, 1, &t.set, 0, nullptr);
+        int32_t layer = int32_t(i);
+        vkCmdPushConstants(cmd, tonemap_layered_layout_, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof layer, &layer);
+        vkCmdDraw(cmd, 3, 1, 0, 0);
+        vkCmdEndRenderPass(cmd);
+    }
+    ctx_.end_label(cmd);
+    if (timer) timer->mark(cmd, "tone map");
 }
 
 void GpuScene::copy_scene_color(VkCommandBuffer cmd, ViewTargets& t) {

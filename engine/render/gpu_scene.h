@@ -48,8 +48,15 @@ public:
     uint64_t model_bytes() const;  // vertex, index and texture bytes of every uploaded model
     VkSampleCountFlagBits samples() const { return samples_; }
 
-    // Targets for views of width x height (limits checked against the device).
-    Result<std::unique_ptr<ViewTargets>> make_targets(uint32_t width, uint32_t height);
+    // Targets for views of width x height (limits checked against the device); with
+    // `layers` > 1, for a multiview batch of that many views.
+    Result<std::unique_ptr<ViewTargets>> make_targets(uint32_t width, uint32_t height, uint32_t layers = 1);
+    // How many views one multiview pass may draw (0: multiview is not used — the device
+    // lacks it, VITRINE_NO_MULTIVIEW=1, or lavapipe without VITRINE_MULTIVIEW=force).
+    uint32_t multiview_batch() const { return multiview_batch_; }
+    // The prepared frame draws transmissive materials (their scene copy is per view:
+    // such frames are drawn view by view).
+    bool frame_transmits() const { return frame_transmits_; }
     // The pass canvases of `format` are drawn with (made once per format).
     VkRenderPass canvas_pass(VkFormat format);
 
@@ -69,12 +76,24 @@ public:
     // `timer` (optional) gets a mark after each pass.
     void draw(VkCommandBuffer cmd, const View& view, ViewTargets& targets, VkFramebuffer canvas, VkFormat format,
               gpu::PassTimer* timer = nullptr);
+    // Records a batch of views in one multiview scene pass (layer i = views[i]), then
+    // tone maps each layer into its rectangle — the same pixels draw() makes view by view.
+    // The views share one picture size (targets: make_targets(w, h, views.size())), look
+    // the same way (their sort order is the first view's), and are neither turned nor
+    // overscanned; the frame does not transmit.
+    void draw_batch(VkCommandBuffer cmd, std::span<const View> views, ViewTargets& targets, VkFramebuffer canvas,
+                    VkFormat format, gpu::PassTimer* timer = nullptr);
 
 
 private:
     explicit GpuScene(gpu::Context& ctx) : ctx_(ctx) {}
     VkPipeline pbr_pipeline(int features, bool blend, bool double_sided);
+    VkPipeline pbr_batch_pipeline(int64_t key, uint32_t views);
+    VkRenderPass batch_pass(uint32_t views);
     VkPipeline tonemap_pipeline(VkFormat format);
+    VkPipeline tonemap_layered_pipeline(VkFormat format);
+    shader::ViewUniforms view_uniforms(const View& view, const ViewTargets& t, bool split) const;
+    void sort_draws(const View& view);
     void write_environment(VkDescriptorSet set);
     Result<void> grow(gpu::Buffer& buffer, uint64_t bytes, VkBufferUsageFlags usage, uint32_t binding, VkDescriptorType type,
                       VkDescriptorSet set, uint64_t range);
@@ -92,6 +111,14 @@ private:
     VkPipelineLayout pbr_layout_ = VK_NULL_HANDLE, tonemap_layout_ = VK_NULL_HANDLE;
     std::map<int64_t, VkPipeline> pbr_;  // by (material features << 2 | blend << 1 | double sided)
     gpu::GraphicsPipelineDesc pbr_desc_, tonemap_desc_;
+    // Multiview batches: a scene pass and PBR pipelines per batch size, a tone map reading a layer.
+    uint32_t multiview_batch_ = 0;
+    std::map<uint32_t, VkRenderPass> batch_passes_;
+    std::map<std::pair<int64_t, uint32_t>, VkPipeline> pbr_batch_;
+    std::map<VkFormat, VkPipeline> tonemaps_layered_;
+    VkPipelineLayout tonemap_layered_layout_ = VK_NULL_HANDLE;
+    gpu::GraphicsPipelineDesc pbr_batch_desc_, tonemap_layered_desc_;
+    bool frame_transmits_ = false;
     std::vector<VkShaderModule> modules_;
     VkDescriptorPool pool_ = VK_NULL_HANDLE;
     VkSampler target_sampler_ = VK_NULL_HANDLE;
@@ -107,6 +134,7 @@ private:
     struct FrameSlot {
         gpu::Buffer views, lights, draws, deformed;  // host-visible, grow only
         VkDescriptorSet set = VK_NULL_HANDLE;
+        VkDescriptorSet batch_set = VK_NULL_HANDLE;  // the same, its views range MAX_MULTIVIEW long
         uint64_t busy_until = 0;  // submission value
         uint32_t views_used = 0, views_prepared = 0;
     };
@@ -122,6 +150,7 @@ private:
         const GpuPrimitive* prim;
         VkPipeline pipeline;
         uint32_t index;          // into the draws buffer (push constant)
+        int64_t key;             // the pipeline's (features, blend, double sided), for batch pipelines
         int64_t deformed = -1;   // byte offset into the frame's deformed vertices, or -1
         Kind kind;
         glm::vec3 centre;        // world, for back-to-front sorting

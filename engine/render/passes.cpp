@@ -5,8 +5,17 @@
 namespace vitrine::render {
 
 static VkRenderPass create_pass(VkDevice device, const std::vector<VkAttachmentDescription>& att,
-                                const VkSubpassDescription& sub, const VkSubpassDependency (&deps)[2]) {
+                                const VkSubpassDescription& sub, const VkSubpassDependency (&deps)[2],
+                                uint32_t view_mask = 0) {
     VkRenderPassCreateInfo ci{VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
+    VkRenderPassMultiviewCreateInfo mv{VK_STRUCTURE_TYPE_RENDER_PASS_MULTIVIEW_CREATE_INFO};
+    if (view_mask) {
+        mv.subpassCount = 1;
+        mv.pViewMasks = &view_mask;
+        mv.correlationMaskCount = 1;
+        mv.pCorrelationMasks = &view_mask;
+        ci.pNext = &mv;
+    }
     ci.attachmentCount = uint32_t(att.size());
     ci.pAttachments = att.data();
     ci.subpassCount = 1;
@@ -18,7 +27,7 @@ static VkRenderPass create_pass(VkDevice device, const std::vector<VkAttachmentD
     return pass;
 }
 
-VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples, bool clear, bool store) {
+VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples, bool clear, bool store, uint32_t view_mask) {
     bool msaa = samples != VK_SAMPLE_COUNT_1_BIT;
     VkImageLayout color_kept = msaa ? VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     std::vector<VkAttachmentDescription> att;
@@ -61,7 +70,7 @@ VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples, boo
          VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
          VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT, 0},
     };
-    return create_pass(device, att, sub, deps);
+    return create_pass(device, att, sub, deps, view_mask);
 }
 
 VkRenderPass make_canvas_pass(VkDevice device, VkFormat format) {

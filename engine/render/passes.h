@@ -10,7 +10,8 @@ constexpr VkFormat kDepthFormat = VK_FORMAT_D32_SFLOAT;
 
 // `clear` starts from nothing (else the colour and depth of an earlier pass are
 // loaded); `store` keeps colour and depth for a later pass. MSAA resolves every time.
-VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples, bool clear, bool store);
+// A `view_mask` (bit i: layer i) draws a multiview batch into layered attachments.
+VkRenderPass make_scene_pass(VkDevice device, VkSampleCountFlagBits samples, bool clear, bool store, uint32_t view_mask = 0);
 
 // Loads what other views wrote and writes only its render area; the canvas stays in
 // COLOR_ATTACHMENT_OPTIMAL before and after, so the display decides the final layout

@@ -22,6 +22,11 @@ TileRect quilt_tile(const QuiltLayout& quilt, int64_t index) {
     return t;
 }
 
+double panel_aspect(const Lenticular& lkg) {
+    const Calibration& c = lkg.calibration;
+    return c.screen_w > 0 && c.screen_h > 0 ? double(c.screen_w) / double(c.screen_h) : 1.0;
+}
+
 Frustum quilt_view(const Lenticular& lkg, const QuiltCamera& camera, double aspect, int64_t index) {
     glm::dvec3 right = camera.basis[0], up = camera.basis[1], back = camera.basis[2];
     // Eyes evenly spaced on the baseline (so parallax is linear in the view index), the

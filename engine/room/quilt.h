@@ -53,6 +53,9 @@ struct QuiltCamera {
     glm::dvec3 focal_centre{0};  // centre of the zero-parallax rectangle
     glm::dmat3 basis{1};         // columns: right, up, back (toward the viewer)
 };
+// The shape every view is rendered with: the panel's (screenW / screenH), as Looking
+// Glass quilts are ("quilt aspect"); tiles may hold it in non-square pixels.
+double panel_aspect(const Lenticular& lkg);
 Frustum quilt_view(const Lenticular& lkg, const QuiltCamera& camera, double aspect, int64_t index);
 
 // `name_qs8x6a0.75.png` -> columns 8, rows 6, aspect 0.75 (columns first). Aspect

@@ -14,7 +14,7 @@ using wording::q;
 
 const std::vector<std::string> kTopKeys = {"vitrine", "search", "seed",   "assets",       "environment",
                                            "look",    "camera", "nodes",  "timelines",    "cues",
-                                           "start",   "states", "hooks",  "idle_timeout"};
+                                           "start",   "states", "hooks",  "idle_timeout", "display"};
 const std::vector<std::string> kAssetKinds = {"gltf", "hdr", "audio", "pyramid"};
 const std::vector<std::string> kNodeKeys = {"name",  "children", "model",   "animation", "translation",
                                             "rotation", "scale", "visible", "light",     "camera"};
@@ -146,6 +146,7 @@ void Parser::file(const YAML::Node& root) {
     if (const Field* f = m.get("states"))
         for (const Item& item : open_seq(r_, f->value, f->loc, f->subject())) state(item);
     if (read(r_, m, "hooks", s_.hooks)) s_.hooks_loc = m.get("hooks")->loc;
+    if (read(r_, m, "display", s_.display)) s_.display_loc = m.get("display")->loc;
 
     // A state's `idle: N` goes back to the start state, known only now.
     std::string start = s_.start.empty() && !s_.states.empty() ? s_.states[0].name : s_.start;

@@ -97,6 +97,7 @@ std::filesystem::path resolve_assets(SceneFile& scene, std::vector<Problem>& pro
     Resolver resolver(scene, problems);
     for (Asset& a : scene.assets)
         a.resolved = resolver.find(a.path, a.locs.at(kind_key(a.kind), a.loc), "asset", a.kind == AssetKind::Pyramid);
+    if (!scene.display.empty()) scene.display_file = resolver.find(scene.display, scene.display_loc, "display", false);
     if (scene.hooks.empty()) return {};
     return resolver.find(scene.hooks, scene.hooks_loc, "hooks", false);
 }

@@ -221,6 +221,9 @@ struct SceneFile {
     double idle_timeout = 120;                // default idle transition back to `start`
     std::string hooks;                        // Lua file, relative like assets; empty = none
     Loc hooks_loc;
+    std::string display;                      // a *.display.yaml the show is drawn for; empty = none
+    Loc display_loc;
+    std::filesystem::path display_file;       // `display`, resolved like assets
     Loc loc;
     Locs locs;
 
