@@ -24,6 +24,12 @@ fi
 check "$quilt" "$goldens/lkg_quilt.png" --max-diff 12 --max-failing-fraction 0.005
 check "$out/lkg_native.png" "$goldens/lkg_native.png" --max-diff 12 --max-failing-fraction 0.005
 
+# A device lost while the quilt is drawn: rebuilt, the same quilt and native image.
+VITRINE_FAULT=device-lost@3 run render "$repo/assets/relics/porcelain/relic.gltf" --display "$lkg" --env studio --time 1 \
+  --quilt "$out/fault.png" --out "$out/fault_native.png"
+cmp "$out/fault_qs4x3a0.75.png" "$quilt" && cmp "$out/fault_native.png" "$out/lkg_native.png" ||
+  { echo "FAILED: the quilt after a lost device differs"; exit 1; }
+
 # The quilt file, interleaved on its own, gives the very same native image.
 run render "$quilt" --display "$lkg" --out "$out/lkg_native_again.png"
 cmp "$out/lkg_native.png" "$out/lkg_native_again.png" || { echo "FAILED: interleaving the quilt file differs"; exit 1; }

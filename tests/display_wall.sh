@@ -68,6 +68,11 @@ for spec in "turned 1,1,0" "turned_270 3,0,1"; do
 done
 run render "$scene" --display "$repo/tests/displays/turned.display.yaml" --time 0 --tile 100x70 --out "$out/turned_tiled.png"
 check "$out/turned_tiled.png" "$out/turned.png" --max-diff 8 --max-failing-fraction 0.002
+# A device lost mid-canvas (the fifth submission) is rebuilt; the tiles, lit by the same
+# room lights, come out as without the fault.
+VITRINE_FAULT=device-lost@5 run render "$scene" --display "$repo/tests/displays/turned.display.yaml" --time 0 --tile 100x70 \
+  --out "$out/turned_tiled_fault.png"
+cmp "$out/turned_tiled_fault.png" "$out/turned_tiled.png" || { echo "FAILED: the canvas after a lost device differs"; exit 1; }
 at="--preview-from 1,1.6,5 --preview-look-at 0,1.5,-3 --size 640x480"
 run render "$scene" --display "$repo/tests/displays/turned.display.yaml" --time 0 $at --out "$out/preview_turned.png" \
   --preview-mask "$out/preview_turned_mask.png"
