@@ -119,6 +119,18 @@ VITRINE_STRUCT(MaterialUniforms) {
     vec4 uv_xform[TEX_SLOTS * 2];  // per slot, two rows of KHR_texture_transform's 3x3
 };
 
+// The lenticular interleave pass (push constants; see interleave.frag, room/quilt.h).
+VITRINE_STRUCT(InterleaveParams) {
+    vec4 lens;   // pitch, tilt, center, subp (HoloPlayCore's values from the calibration)
+    vec4 grid;   // views, columns, rows, flags (INTERLEAVE_*)
+    vec4 sizes;  // tile width, tile height, quilt width, quilt height (pixels)
+    vec4 panel;  // native width, height (pixels)
+};
+#define INTERLEAVE_INV_VIEW 1
+#define INTERLEAVE_FLIP_X 2
+#define INTERLEAVE_FLIP_Y 4
+#define INTERLEAVE_FLIP_SUBP 8
+
 #ifdef __cplusplus
 }  // namespace vitrine::shader
 #endif

@@ -30,6 +30,12 @@ VITRINE_FAULT=device-lost@3 run render "$repo/assets/relics/porcelain/relic.gltf
 cmp "$out/fault_qs4x3a0.75.png" "$quilt" && cmp "$out/fault_native.png" "$out/lkg_native.png" ||
   { echo "FAILED: the quilt after a lost device differs"; exit 1; }
 
+# The GPU interleave pass (what `run` shows on a panel) against the CPU reference: every
+# sub-pixel within one 8-bit step (its float32 formula and rounding).
+run render "$repo/assets/relics/porcelain/relic.gltf" --display "$lkg" --env studio --time 1 --interleave gpu \
+  --out "$out/lkg_native_gpu.png"
+check "$out/lkg_native_gpu.png" "$out/lkg_native.png" --max-diff 1 --max-failing-fraction 0
+
 # The quilt file, interleaved on its own, gives the very same native image.
 run render "$quilt" --display "$lkg" --out "$out/lkg_native_again.png"
 cmp "$out/lkg_native.png" "$out/lkg_native_again.png" || { echo "FAILED: interleaving the quilt file differs"; exit 1; }

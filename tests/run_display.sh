@@ -15,7 +15,7 @@ run() {
 }
 run "$scene" --display "$repo/tests/displays/corner_small.display.yaml" --size 640x240 --frames 8 --no-osc
 run "$repo/scenes/demo.scene.yaml" --display "$repo/tests/displays/lkg_small.display.yaml" --size 320x320 --frames 4 --no-osc
-echo "$out" | grep -q "shows its quilt" || { echo "FAILED: expected the lenticular note"; exit 1; }
+echo "$out" | grep -q "interleaved for the panel on the GPU" || { echo "FAILED: expected the lenticular note"; exit 1; }
 
 # A tracked viewer: the eye follows /vitrine/eye; a bad message is refused with a warning.
 tmp=$(mktemp -d)

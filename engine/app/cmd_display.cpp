@@ -108,7 +108,8 @@ int interleave_quilt(const Args& args, const room::DisplayFile& d) {
 int cmd_render_display(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
     flags.insert(flags.end(), {"--display", "--out", "--quilt", "--size", "--from", "--to", "--fps", "--inputs", "--clock",
-                               "--tile", "--preview-from", "--preview-look-at", "--preview-fov", "--preview-mask"});
+                               "--tile", "--preview-from", "--preview-look-at", "--preview-fov", "--preview-mask",
+                               "--interleave"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--preview-direct"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--display") || (!args->has("--out") && !args->has("--quilt"))) {
@@ -141,7 +142,14 @@ int cmd_render_display(int argc, char** argv) {
             return kBadInput;
         }
     }
-    bool preview = args->has("--preview-from");
+    std::string interleave = args->get("--interleave", "cpu");
+    if (interleave != "cpu" && interleave != "gpu") { log::error("--interleave expects cpu or gpu, got '" + interleave + "'"); return kBadInput; }
+    bool interleave_gpu = interleave == "gpu";
+    if (interleave_gpu && (!d.lenticular || quilt_pattern.size() || out_pattern.empty())) {
+        log::error("--interleave gpu writes a lenticular panel's native picture (--out) only");
+        return kUsage;
+    }
+        bool preview = args->has("--preview-from");
     if (preview && d.lenticular) { log::error("--preview-from shows walls; a lenticular display has none"); return kUsage; }
     if (!d.lenticular && (quilt_pattern.size() || out_pattern.empty())) {
         log::error(quilt_pattern.size() ? "--quilt is for lenticular displays; a wall's picture goes to --out"
@@ -173,6 +181,24 @@ int cmd_render_display(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
 
     // A lenticular panel: the quilt, then the native image through the interleave.
+    if (d.lenticular && interleave_gpu) {
+        // The native picture straight from the GPU interleave pass (the one `run` shows).
+        const room::Lenticular& lkg = *d.lenticular;
+        auto out_r = display::Offscreen::create(c.rig(), uint32_t(lkg.calibration.screen_w),
+                                                uint32_t(lkg.calibration.screen_h), &lkg);
+        if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
+        auto done = render_frames(c.rig(), *out_r.value(), count, [&](long i) {
+            auto [instances, look] = c.at(*from + double(i) / *fps);
+            std::vector<render::View> views = display::quilt_views(lkg, quilt_camera(c, d));
+            progress(i + 1, count, start);
+            return out_r.value()->submit(instances, look, views, numbered_path(out_pattern, i));
+        });
+        if (!done) { log::error(done.error().message); return c.finish(exit_code(done.error().kind)); }
+        log::info("wrote " + std::to_string(count) + " native frame(s) " + numbered_path(out_pattern, 0) +
+                  " (interleaved on the GPU)");
+        out_r.value().reset();
+        return c.finish(kOk);
+    }
     if (d.lenticular) {
         const room::Lenticular& lkg = *d.lenticular;
         auto out_r = display::Offscreen::create(c.rig(), uint32_t(lkg.quilt.width), uint32_t(lkg.quilt.height));

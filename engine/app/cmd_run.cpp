@@ -84,7 +84,10 @@ int cmd_run(int argc, char** argv) {
         if (!led) return kBadInput;
         for (const room::Screen& s : led->screens)
             if (!s.planar) log::warn("run: screen '" + s.name + "' is a mesh screen; only `vitrine render` warps those");
-        if (led->lenticular) log::warn("run: a lenticular panel shows its quilt here; `vitrine render` makes the native image");
+        if (led->lenticular)
+            log::info("run: a lenticular panel: the quilt interleaved for the panel on the GPU (fullscreen on the panel, "
+                      "or --size " + std::to_string(led->lenticular->calibration.screen_w) + "x" +
+                      std::to_string(led->lenticular->calibration.screen_h) + ")");
     }
     glm::dvec3 eye = led ? led->viewer.eye : glm::dvec3(0);
     const char* display = std::getenv("DISPLAY");
@@ -133,6 +136,7 @@ int cmd_run(int argc, char** argv) {
         log::error(r.error().message);
         return finish(exit_code(r.error().kind));
     }
+    if (led && led->lenticular) w.set_lenticular(*led->lenticular);
     if (auto r = w.attach(*st.rig); !r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
 
     if (*seek > 0) live->show().seek(*seek, /*forget_later=*/true);
@@ -278,8 +282,7 @@ int cmd_run(int argc, char** argv) {
             glm::dmat4 inv = glm::inverse(glm::dmat4(m.view));
             cam.basis = glm::dmat3(glm::dvec3(inv[0]), glm::dvec3(inv[1]), glm::dvec3(inv[2]));
             cam.focal_centre = glm::dvec3(inv[3]) - cam.basis[2] * led->lenticular->focal_plane;
-            views = display::fit_views(display::quilt_views(*led->lenticular, cam), uint32_t(led->lenticular->quilt.width),
-                                       uint32_t(led->lenticular->quilt.height), fw, fh);
+            views = display::quilt_views(*led->lenticular, cam);  // into the window's quilt, interleaved
         } else if (led) {
             views = display::fit_views(display::screen_views(*led, eye), uint32_t(led->canvas_width),
                                        uint32_t(led->canvas_height), fw, fh);

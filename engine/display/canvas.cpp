@@ -59,8 +59,44 @@ Result<render::ViewTargets*> Canvas::targets(uint32_t width, uint32_t height, ui
     return targets_.back().targets.get();
 }
 
+Result<void> Canvas::set_lenticular(const room::Lenticular& lkg) {
+    gpu::ImageDesc d;
+    d.format = VK_FORMAT_R8G8B8A8_SRGB;
+    d.width = uint32_t(lkg.quilt.width);
+    d.height = uint32_t(lkg.quilt.height);
+    d.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT;
+    auto img = gpu::Image::create(ctx_, d);
+    if (!img) return img.error();
+    quilt_ = std::move(img.value());
+    VkImageView view = quilt_.view();
+    quilt_canvas_ = std::make_unique<Canvas>(ctx_, scene_, d.format, VkExtent2D{d.width, d.height}, std::span(&view, 1));
+    auto pass = render::InterleavePass::create(ctx_, scene_.canvas_pass(format_));
+    if (!pass) return pass.error();
+    interleave_ = std::move(pass.value());
+    interleave_->set_quilt(view);
+    room::InterleaveParams p = room::interleave_params(lkg.calibration);
+    room::TileRect t = room::quilt_tile(lkg.quilt, 0);
+    shader::InterleaveParams& u = interleave_params_;
+    u.lens = glm::vec4(float(p.pitch), float(p.tilt), float(p.center), float(p.subp));
+    int flags = (p.inv_view ? INTERLEAVE_INV_VIEW : 0) | (p.flip_x ? INTERLEAVE_FLIP_X : 0) |
+                (p.flip_y ? INTERLEAVE_FLIP_Y : 0) | (p.flip_subp ? INTERLEAVE_FLIP_SUBP : 0);
+    u.grid = glm::vec4(float(lkg.views), float(lkg.quilt.columns), float(lkg.quilt.rows), float(flags));
+    u.sizes = glm::vec4(float(t.width), float(t.height), float(lkg.quilt.width), float(lkg.quilt.height));
+    u.panel = glm::vec4(float(extent_.width), float(extent_.height), 0, 0);
+    return {};
+}
+
 Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, std::span<const render::View> views,
                           const Overlay* overlay, gpu::PassTimer* timer) {
+    if (quilt_canvas_) {
+        // The views into the quilt, then the quilt (read by the interleave) into this canvas.
+        if (auto r = quilt_canvas_->draw(cmd, 0, quilt_.handle(), views, nullptr, timer); !r) return r;
+        gpu::image_barrier(cmd, quilt_.handle(), VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                           VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                           VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                           VK_ACCESS_SHADER_READ_BIT);
+        views = {};
+    }
     for (const render::View& v : views) {
         const render::Rect& r = v.viewport;
         if (r.x < 0 || r.y < 0 || r.width == 0 || r.height == 0 || uint64_t(r.x) + r.width > extent_.width ||
@@ -107,6 +143,20 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
             scene_.draw(cmd, views[i], *t.value(), fb, format_, timer);
         }
         i += std::max<size_t>(n, 1);
+    }
+    if (interleave_) {
+        VkRenderPassBeginInfo ip{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+        ip.renderPass = pass;
+        ip.framebuffer = fb;
+        ip.renderArea = {{0, 0}, extent_};
+        vkCmdBeginRenderPass(cmd, &ip, VK_SUBPASS_CONTENTS_INLINE);
+        interleave_->record(cmd, interleave_params_, extent_);
+        vkCmdEndRenderPass(cmd);
+        // Back to an attachment, after the reads: the next frame's views draw into it again.
+        gpu::image_barrier(cmd, quilt_.handle(), VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                           VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0,
+                           VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT);
+        if (timer) timer->mark(cmd, "interleave");
     }
     if (overlay && *overlay) (*overlay)(cmd, pass, fb, extent_);
     return {};

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "render/gpu_scene.h"
+#include "render/interleave.h"
+#include "room/quilt.h"
 
 namespace vitrine::display {
 
@@ -23,6 +25,10 @@ public:
     ~Canvas();
     Canvas(const Canvas&) = delete;
     Canvas& operator=(const Canvas&) = delete;
+
+    // A lenticular panel: views are drawn into a quilt of the panel's layout, which the
+    // interleave pass then maps onto this canvas's pixels every frame.
+    Result<void> set_lenticular(const room::Lenticular& lkg);
 
     VkFormat format() const { return format_; }
     VkExtent2D extent() const { return extent_; }
@@ -47,6 +53,11 @@ private:
     };
     std::vector<Targets> targets_;
     uint64_t frame_ = 0;
+    // Lenticular: the quilt, its own canvas, the interleave pass and its parameters.
+    gpu::Image quilt_;
+    std::unique_ptr<Canvas> quilt_canvas_;
+    std::unique_ptr<render::InterleavePass> interleave_;
+    shader::InterleaveParams interleave_params_{};
 };
 
 }  // namespace vitrine::display

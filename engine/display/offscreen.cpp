@@ -4,8 +4,10 @@
 
 namespace vitrine::display {
 
-Result<std::unique_ptr<Offscreen>> Offscreen::create(Rig& rig, uint32_t width, uint32_t height) {
+Result<std::unique_ptr<Offscreen>> Offscreen::create(Rig& rig, uint32_t width, uint32_t height,
+                                                     const room::Lenticular* lenticular) {
     std::unique_ptr<Offscreen> o(new Offscreen(width, height));
+    if (lenticular) o->lenticular_ = *lenticular;
     rig.attach(o.get());
     if (auto r = o->build(); !r) return r.error();
     return o;
@@ -38,6 +40,8 @@ Result<void> Offscreen::build() {
     VkImageView view = image_.view();
     canvas_ = std::make_unique<Canvas>(ctx, rig_->scene(), kFileFormat, VkExtent2D{width_, height_},
                                        std::span<const VkImageView>(&view, 1));
+    if (lenticular_)
+        if (auto r = canvas_->set_lenticular(*lenticular_); !r) return r;
     capture_ = std::make_unique<Capture>(ctx);
     timer_ = std::make_unique<gpu::PassTimer>(ctx);
     keep_.fill(false);

@@ -7,6 +7,7 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/png_writer.h"
@@ -22,7 +23,10 @@ constexpr VkFormat kFileFormat = VK_FORMAT_R8G8B8A8_SRGB;
 
 class Offscreen : public Output {
 public:
-    static Result<std::unique_ptr<Offscreen>> create(Rig& rig, uint32_t width, uint32_t height);
+    // With `lenticular`, frames show that panel: views go into its quilt, the file gets
+    // the interleaved native picture (the GPU interleave pass).
+    static Result<std::unique_ptr<Offscreen>> create(Rig& rig, uint32_t width, uint32_t height,
+                                                     const room::Lenticular* lenticular = nullptr);
     ~Offscreen() override;
 
     // Queues one frame: the instances through `views` (rectangles of the canvas). Its
@@ -53,6 +57,7 @@ private:
 
     uint32_t width_, height_;
     uint64_t generation_ = 0;
+    std::optional<room::Lenticular> lenticular_;
     std::unique_ptr<gpu::FrameLoop> loop_;
     gpu::Image image_;
     std::unique_ptr<Canvas> canvas_;

@@ -138,6 +138,8 @@ Result<void> Window::recreate() {
     std::vector<VkImageView> views;
     for (uint32_t i = 0; i < swapchain_->image_count(); ++i) views.push_back(swapchain_->view(i));
     canvas_ = std::make_unique<Canvas>(rig_->ctx(), rig_->scene(), swapchain_->format(), swapchain_->extent(), views);
+    if (lenticular_)
+        if (auto r = canvas_->set_lenticular(*lenticular_); !r) return r;
     needs_recreate_ = false;
     ++recreations_;
     return {};
@@ -175,7 +177,9 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
         if (auto r = recreate(); !r) return r.error();
         if (needs_recreate_ || !canvas_) return false;
     }
-    VkExtent2D extent = swapchain_->extent();
+    // Views go into the window's picture, or into the lenticular quilt (its own size).
+    VkExtent2D extent = lenticular_ ? VkExtent2D{uint32_t(lenticular_->quilt.width), uint32_t(lenticular_->quilt.height)}
+                                    : swapchain_->extent();
     for (const render::View& v : views)
         if (uint64_t(v.viewport.x) + v.viewport.width > extent.width || uint64_t(v.viewport.y) + v.viewport.height > extent.height)
             return false;  // views made for another size: the caller makes new ones next frame

@@ -6,6 +6,7 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/png_writer.h"
@@ -58,6 +59,9 @@ public:
     }
     uint32_t swapchain_recreations() const { return recreations_; }
     void release() override;
+    // A lenticular panel (call before attach): the views given to each frame go into its
+    // quilt, and the window shows the interleaved native picture (the GPU interleave pass).
+    void set_lenticular(const room::Lenticular& lkg) { lenticular_ = lkg; }
 
 private:
     Window() = default;
@@ -67,6 +71,7 @@ private:
 
     GLFWwindow* window_ = nullptr;
     uint64_t generation_ = 0;
+    std::optional<room::Lenticular> lenticular_;
     std::unique_ptr<gpu::Swapchain> swapchain_;
     std::unique_ptr<gpu::FrameLoop> loop_;
     std::unique_ptr<Canvas> canvas_;
