@@ -29,6 +29,15 @@ namespace vitrine::app {
 
 // Why a tracked eye cannot be used (empty when it can): it must stand in front of every
 // planar screen, farther than the near plane.
+// The node a touch at window pixel (px, py) hits through the screen view drawn there
+// (-1 when it hits no relic or no screen).
+static int wall_pick(const show::Frame& frame, const std::vector<render::View>& views, float px, float py) {
+    glm::dvec3 origin, dir;
+    for (const render::View& v : views)
+        if (display::pixel_ray(v, px, py, origin, dir)) return show::pick_ray(frame, glm::vec3(origin), glm::vec3(dir));
+    return -1;
+}
+
 static std::string eye_problem(const room::DisplayFile& d, const glm::dvec3& eye) {
     for (const room::Screen& s : d.screens)
         if (s.planar && room::eye_distance(s.pa, s.pb, s.pc, eye) <= d.viewer.near)
@@ -233,6 +242,15 @@ int cmd_run(int argc, char** argv) {
             in.kind = show::InputKind::TouchAt;
             in.x = x, in.y = y;
             in.aspect = aspect;
+            if (led && !led->lenticular) {
+                // On a wall the touch picks through the screen under it (its own view), and is
+                // recorded as the node it hit ("" = none), so a replay needs no screens.
+                in.kind = show::InputKind::TouchNode;
+                uint32_t fb_w, fb_h;
+                w.framebuffer_size(&fb_w, &fb_h);
+                int node = wall_pick(st.frame, views, x * float(fb_w), y * float(fb_h));
+                in.node = node >= 0 ? st.scene->file.nodes[size_t(node)].name : std::string();
+            }
             show.input(in);
         }
         clicks.at.clear();

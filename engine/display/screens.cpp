@@ -29,9 +29,6 @@ std::vector<render::View> screen_views(const room::DisplayFile& d, const glm::dv
     return views;
 }
 
-namespace {
-// A point of the view's rectangle (continuous pixels from its top-left) on its picture:
-// undo the clockwise quarter turns, then the flips (as shaders/tonemap.frag does per texel).
 glm::dvec2 picture_point(const render::View& v, glm::dvec2 p) {
     double wp = v.picture_width(), hp = v.picture_height();
     glm::dvec2 q = p;
@@ -45,7 +42,18 @@ glm::dvec2 picture_point(const render::View& v, glm::dvec2 p) {
     if (v.flip_y) q.y = hp - q.y;
     return q;
 }
-}  // namespace
+
+bool pixel_ray(const render::View& v, double px, double py, glm::dvec3& origin, glm::dvec3& dir) {
+    const render::Rect& r = v.viewport;
+    if (px < r.x || py < r.y || px >= double(r.x) + r.width || py >= double(r.y) + r.height) return false;
+    glm::dvec2 p = picture_point(v, {px - r.x, py - r.y});
+    glm::dvec2 ndc(2 * p.x / v.picture_width() - 1, 2 * p.y / v.picture_height() - 1);
+    glm::dmat4 inv = glm::inverse(glm::dmat4(v.proj) * glm::dmat4(v.view));
+    glm::dvec4 a = inv * glm::dvec4(ndc, 0, 1), b = inv * glm::dvec4(ndc, 1, 1);
+    origin = glm::dvec3(a) / a.w;
+    dir = glm::normalize(glm::dvec3(b) / b.w - origin);
+    return true;
+}
 
 std::vector<render::View> tile_views(std::span<const render::View> views, const render::Rect& tile) {
     std::vector<render::View> out;

@@ -30,6 +30,15 @@ std::vector<render::View> tile_views(std::span<const render::View> views, const 
 std::vector<render::View> fit_views(std::span<const render::View> views, uint32_t canvas_w, uint32_t canvas_h,
                                     uint32_t out_w, uint32_t out_h);
 
+// A point of a view's rectangle (continuous pixels from its top-left) on its picture:
+// the clockwise quarter turns and flips undone (as the tone map pass reads it).
+glm::dvec2 picture_point(const render::View& view, glm::dvec2 p);
+
+// The ray (world space, `dir` normalised) through canvas pixel position (px, py) of a
+// view's rectangle — a touch on a wall picks through the screen under it. False when the
+// point is outside the rectangle.
+bool pixel_ray(const render::View& view, double px, double py, glm::dvec3& origin, glm::dvec3& dir);
+
 // One view per quilt tile, view 0 the bottom-left tile.
 std::vector<render::View> quilt_views(const room::Lenticular& lkg, const room::QuiltCamera& camera);
 

@@ -179,7 +179,6 @@ GpuScene::~GpuScene() {
     for (auto& [key, p] : pbr_) pipelines.push_back(p);
     for (auto& [key, p] : tonemaps_) pipelines.push_back(p);
     for (auto& [key, p] : pbr_batch_) pipelines.push_back(p);
-    for (auto& [key, p] : tonemaps_layered_) pipelines.push_back(p);
     std::vector<VkRenderPass> passes = {scene_pass_, opaque_pass_, transmission_pass_};
     for (auto& [key, p] : batch_passes_) passes.push_back(p);
     for (auto& [key, p] : canvas_passes_) passes.push_back(p);
@@ -296,16 +295,6 @@ VkPipeline GpuScene::pbr_batch_pipeline(int64_t key, uint32_t views) {
     return p;
 }
 
-VkPipeline GpuScene::tonemap_layered_pipeline(VkFormat format) {
-    auto it = tonemaps_layered_.find(format);
-    if (it != tonemaps_layered_.end()) return it->second;
-    gpu::GraphicsPipelineDesc t = tonemap_layered_desc_;
-    t.render_pass = canvas_pass(format);
-    VkPipeline p = gpu::make_graphics_pipeline(ctx_, t);
-    tonemaps_layered_[format] = p;
-    return p;
-}
-
 VkRenderPass GpuScene::canvas_pass(VkFormat format) {
     auto it = canvas_passes_.find(format);
     if (it != canvas_passes_.end()) return it->second;
@@ -314,13 +303,13 @@ VkRenderPass GpuScene::canvas_pass(VkFormat format) {
     return p;
 }
 
-VkPipeline GpuScene::tonemap_pipeline(VkFormat format) {
-    auto it = tonemaps_.find(format);
+VkPipeline GpuScene::tonemap_pipeline(VkFormat format, bool layered) {
+    auto it = tonemaps_.find({format, layered});
     if (it != tonemaps_.end()) return it->second;
-    gpu::GraphicsPipelineDesc t = tonemap_desc_;
+    gpu::GraphicsPipelineDesc t = layered ? tonemap_layered_desc_ : tonemap_desc_;
     t.render_pass = canvas_pass(format);
     VkPipeline p = gpu::make_graphics_pipeline(ctx_, t);
-    tonemaps_[format] = p;
+    tonemaps_[{format, layered}] = p;
     return p;
 }
 
@@ -571,6 +560,37 @@ shader::ViewUniforms GpuScene::view_uniforms(const View& view, const ViewTargets
     return u;
 }
 
+// The draws of `list` with the frame's set at `dynamic_offset` and the targets' set;
+// `batch_views` > 0: the multiview pipelines for a batch of that many views.
+void GpuScene::record_draws(VkCommandBuffer cmd, const std::vector<uint32_t>& list, VkDescriptorSet frame_set,
+                            uint32_t dynamic_offset, const ViewTargets& t, uint32_t batch_views) {
+    FrameSlot& f = frames_[current_];
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 0, 1, &frame_set, 1, &dynamic_offset);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 2, 1, &t.set, 0, nullptr);
+    VkPipeline bound = VK_NULL_HANDLE;
+    const GpuModel* bound_model = nullptr;
+    for (uint32_t i : list) {
+        const Draw& dr = draws_[i];
+        VkPipeline p = batch_views ? pbr_batch_pipeline(dr.key, batch_views) : dr.pipeline;
+        if (p != bound) {
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, p);
+            bound = p;
+        }
+        if (dr.model != bound_model) {
+            vkCmdBindIndexBuffer(cmd, dr.model->index_buffer(), 0, VK_INDEX_TYPE_UINT32);
+            bound_model = dr.model;
+        }
+        VkDescriptorSet mset = dr.model->material_set(dr.prim->material);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 1, 1, &mset, 0, nullptr);
+        vkCmdPushConstants(cmd, pbr_layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(uint32_t), &dr.index);
+        VkBuffer vb = dr.deformed < 0 ? dr.model->vertex_buffer() : f.deformed.handle();
+        VkDeviceSize off = dr.deformed < 0 ? 0 : VkDeviceSize(dr.deformed);
+        vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &off);
+        int32_t vertex_offset = dr.deformed < 0 ? int32_t(dr.prim->first_vertex) : 0;
+        vkCmdDrawIndexed(cmd, dr.prim->index_count, 1, uint32_t(dr.prim->first_index), vertex_offset, 0);
+    }
+}
+
 void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFramebuffer canvas, VkFormat format,
                     gpu::PassTimer* timer) {
     auto mark = [&](const char* pass) {
@@ -597,31 +617,7 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     rp.pClearValues = clears;
     VkViewport vp{0, 0, float(t.width), float(t.height), 0, 1};
     VkRect2D sc{{0, 0}, {t.width, t.height}};
-    auto draw_list = [&](const std::vector<uint32_t>& list) {
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 0, 1, &f.set, 1, &dynamic_offset);
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 2, 1, &t.set, 0, nullptr);
-        VkPipeline bound = VK_NULL_HANDLE;
-        const GpuModel* bound_model = nullptr;
-        for (uint32_t i : list) {
-            const Draw& dr = draws_[i];
-            if (dr.pipeline != bound) {
-                vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, dr.pipeline);
-                bound = dr.pipeline;
-            }
-            if (dr.model != bound_model) {
-                vkCmdBindIndexBuffer(cmd, dr.model->index_buffer(), 0, VK_INDEX_TYPE_UINT32);
-                bound_model = dr.model;
-            }
-            VkDescriptorSet mset = dr.model->material_set(dr.prim->material);
-            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 1, 1, &mset, 0, nullptr);
-            vkCmdPushConstants(cmd, pbr_layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(uint32_t), &dr.index);
-            VkBuffer vb = dr.deformed < 0 ? dr.model->vertex_buffer() : f.deformed.handle();
-            VkDeviceSize off = dr.deformed < 0 ? 0 : VkDeviceSize(dr.deformed);
-            vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &off);
-            int32_t vertex_offset = dr.deformed < 0 ? int32_t(dr.prim->first_vertex) : 0;
-            vkCmdDrawIndexed(cmd, dr.prim->index_count, 1, uint32_t(dr.prim->first_index), vertex_offset, 0);
-        }
-    };
+    auto draw_list = [&](const std::vector<uint32_t>& list) { record_draws(cmd, list, f.set, dynamic_offset, t, 0); };
     ctx_.begin_label(cmd, "scene");
     rp.renderPass = split ? opaque_pass_ : scene_pass_;
     vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
@@ -660,7 +656,7 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     VkRect2D csc{{r.x, r.y}, {r.width, r.height}};
     vkCmdSetViewport(cmd, 0, 1, &cvp);
     vkCmdSetScissor(cmd, 0, 1, &csc);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_pipeline(format));
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_pipeline(format, false));
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layout_, 0, 1, &f.set, 1, &dynamic_offset);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layout_, 1, 1, &t.set, 0, nullptr);
     vkCmdDraw(cmd, 3, 1, 0, 0);
@@ -702,37 +698,14 @@ void GpuScene::draw_batch(VkCommandBuffer cmd, std::span<const View> views, View
     vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
     vkCmdSetViewport(cmd, 0, 1, &vp);
     vkCmdSetScissor(cmd, 0, 1, &sc);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 0, 1, &f.batch_set, 1, &dynamic_offset);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 2, 1, &t.set, 0, nullptr);
-    VkPipeline bound = VK_NULL_HANDLE;
-    const GpuModel* bound_model = nullptr;
-    for (const std::vector<uint32_t>* list : {&opaque_, &blended_})
-        for (uint32_t i : *list) {
-            const Draw& dr = draws_[i];
-            VkPipeline p = pbr_batch_pipeline(dr.key, k);
-            if (p != bound) {
-                vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, p);
-                bound = p;
-            }
-            if (dr.model != bound_model) {
-                vkCmdBindIndexBuffer(cmd, dr.model->index_buffer(), 0, VK_INDEX_TYPE_UINT32);
-                bound_model = dr.model;
-            }
-            VkDescriptorSet mset = dr.model->material_set(dr.prim->material);
-            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 1, 1, &mset, 0, nullptr);
-            vkCmdPushConstants(cmd, pbr_layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof(uint32_t), &dr.index);
-            VkBuffer vb = dr.deformed < 0 ? dr.model->vertex_buffer() : f.deformed.handle();
-            VkDeviceSize off = dr.deformed < 0 ? 0 : VkDeviceSize(dr.deformed);
-            vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &off);
-            int32_t vertex_offset = dr.deformed < 0 ? int32_t(dr.prim->first_vertex) : 0;
-            vkCmdDrawIndexed(cmd, dr.prim->index_count, 1, uint32_t(dr.prim->first_index), vertex_offset, 0);
-        }
+    record_draws(cmd, opaque_, f.batch_set, dynamic_offset, t, k);
+    record_draws(cmd, blended_, f.batch_set, dynamic_offset, t, k);
     vkCmdEndRenderPass(cmd);
     ctx_.end_label(cmd);
     if (timer) timer->mark(cmd, "scene+resolve (multiview)");
 
     ctx_.begin_label(cmd, "tone map (layers)");
-    VkPipeline tonemap = tonemap_layered_pipeline(format);
+    VkPipeline tonemap = tonemap_pipeline(format, true);
     for (uint32_t i = 0; i < k; ++i) {
         const Rect& r = views[i].viewport;
         rp.renderPass = canvas_pass(format);

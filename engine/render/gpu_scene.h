@@ -90,10 +90,11 @@ private:
     VkPipeline pbr_pipeline(int features, bool blend, bool double_sided);
     VkPipeline pbr_batch_pipeline(int64_t key, uint32_t views);
     VkRenderPass batch_pass(uint32_t views);
-    VkPipeline tonemap_pipeline(VkFormat format);
-    VkPipeline tonemap_layered_pipeline(VkFormat format);
+    VkPipeline tonemap_pipeline(VkFormat format, bool layered);  // layered: reads a batch's layer
     shader::ViewUniforms view_uniforms(const View& view, const ViewTargets& t, bool split) const;
     void sort_draws(const View& view);
+    void record_draws(VkCommandBuffer cmd, const std::vector<uint32_t>& list, VkDescriptorSet frame_set,
+                      uint32_t dynamic_offset, const ViewTargets& t, uint32_t batch_views);
     void write_environment(VkDescriptorSet set);
     Result<void> grow(gpu::Buffer& buffer, uint64_t bytes, VkBufferUsageFlags usage, uint32_t binding, VkDescriptorType type,
                       VkDescriptorSet set, uint64_t range);
@@ -106,7 +107,7 @@ private:
     // opaque_pass_, copy to scene_color, then transmission_pass_ (loads colour and depth).
     VkRenderPass scene_pass_ = VK_NULL_HANDLE, opaque_pass_ = VK_NULL_HANDLE, transmission_pass_ = VK_NULL_HANDLE;
     std::map<VkFormat, VkRenderPass> canvas_passes_;
-    std::map<VkFormat, VkPipeline> tonemaps_;
+    std::map<std::pair<VkFormat, bool>, VkPipeline> tonemaps_;
     VkDescriptorSetLayout frame_layout_ = VK_NULL_HANDLE, material_layout_ = VK_NULL_HANDLE, targets_layout_ = VK_NULL_HANDLE;
     VkPipelineLayout pbr_layout_ = VK_NULL_HANDLE, tonemap_layout_ = VK_NULL_HANDLE;
     std::map<int64_t, VkPipeline> pbr_;  // by (material features << 2 | blend << 1 | double sided)
@@ -115,7 +116,6 @@ private:
     uint32_t multiview_batch_ = 0;
     std::map<uint32_t, VkRenderPass> batch_passes_;
     std::map<std::pair<int64_t, uint32_t>, VkPipeline> pbr_batch_;
-    std::map<VkFormat, VkPipeline> tonemaps_layered_;
     VkPipelineLayout tonemap_layered_layout_ = VK_NULL_HANDLE;
     gpu::GraphicsPipelineDesc pbr_batch_desc_, tonemap_layered_desc_;
     bool frame_transmits_ = false;

@@ -293,6 +293,10 @@ int pick(const Frame& frame, float aspect, float x, float y) {
     glm::vec2 ndc(2 * x - 1, 2 * y - 1);  // Vulkan clip space: y down, like the picture
     glm::vec4 a = inv * glm::vec4(ndc, 0, 1), b = inv * glm::vec4(ndc, 1, 1);
     glm::vec3 origin = glm::vec3(a) / a.w, dir = glm::normalize(glm::vec3(b) / b.w - origin);
+    return pick_ray(frame, origin, dir);
+}
+
+int pick_ray(const Frame& frame, const glm::vec3& origin, const glm::vec3& dir) {
     int best = -1;
     float best_t = INFINITY;
     for (const FrameModel& fm : frame.models) {

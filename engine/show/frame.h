@@ -70,5 +70,8 @@ CameraMatrices camera_view(const Frame& frame, float aspect);
 // The model node a ray from the camera through (x, y) of the picture (0..1, y down)
 // hits first (its world bounds), or -1.
 int pick(const Frame& frame, float aspect, float x, float y);
+// The same for any ray (world space; `dir` normalised): an LED wall's screens pick
+// through their own views.
+int pick_ray(const Frame& frame, const glm::vec3& origin, const glm::vec3& dir);
 
 }  // namespace vitrine::show

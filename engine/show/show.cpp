@@ -583,6 +583,10 @@ void Show::handle_input(const Input& in) {
     last_input_ = now_;
     switch (in.kind) {
         case InputKind::TouchNode: {
+            if (in.node.empty()) {  // a touch that hit no relic (picked by an output, e.g. a wall)
+                touch(-1, "nothing");
+                break;
+            }
             int node = file_.node_index(in.node);
             if (node < 0) {
                 note((in.loc.line ? in.loc.str() + ": " : std::string()) + "touch on unknown node '" + in.node + "'");
