@@ -1,5 +1,7 @@
 #include "display/canvas.h"
 
+#include "core/log.h"
+
 #include <algorithm>
 
 namespace vitrine::display {
@@ -83,6 +85,10 @@ Result<void> Canvas::set_lenticular(const room::Lenticular& lkg) {
     u.grid = glm::vec4(float(lkg.views), float(lkg.quilt.columns), float(lkg.quilt.rows), float(flags));
     u.sizes = glm::vec4(float(t.width), float(t.height), float(lkg.quilt.width), float(lkg.quilt.height));
     u.panel = glm::vec4(float(extent_.width), float(extent_.height), 0, 0);
+    if (int64_t(extent_.width) != lkg.calibration.screen_w || int64_t(extent_.height) != lkg.calibration.screen_h)
+        log::warn("the lenticular picture is " + std::to_string(extent_.width) + "x" + std::to_string(extent_.height) +
+                  ", the panel's native size is " + std::to_string(lkg.calibration.screen_w) + "x" +
+                  std::to_string(lkg.calibration.screen_h) + ": it is right only at that size (fullscreen on the panel)");
     return {};
 }
 
@@ -130,9 +136,18 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
     if (timer) timer->mark(cmd, "clear");
 
     // Views that can share a multiview pass go in batches (a quilt's); the rest one by one.
+    // A batch's targets have a layer per view (~56 bytes a pixel each): at most 256 MiB
+    // of them, and runs split into batches of equal size (48 = 24 + 24, not 32 + 16).
     uint32_t batch = scene_.frame_transmits() ? 0 : scene_.multiview_batch();
     for (size_t i = 0; i < views.size();) {
-        size_t n = batch >= 2 ? batchable(views.subspan(i), batch) : 1;
+        size_t n = 1;
+        if (batch >= 2) {
+            uint64_t pixels = uint64_t(views[i].target_width()) * views[i].target_height();
+            uint32_t limit = uint32_t(std::clamp<uint64_t>((256ull << 20) / std::max<uint64_t>(pixels * 56, 1), 1, batch));
+            size_t run = limit >= 2 ? batchable(views.subspan(i), UINT32_MAX) : 1;
+            size_t batches = (run + limit - 1) / limit;
+            n = limit >= 2 ? std::min(run, (run + batches - 1) / batches) : 1;
+        }
         if (n >= 2) {
             auto t = targets(views[i].target_width(), views[i].target_height(), uint32_t(n));
             if (!t) return t.error();

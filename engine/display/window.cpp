@@ -220,7 +220,7 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
     if (!record.empty()) {
         // What the window shows, read back in this frame's command buffer.
         barrier(VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
-        if (auto c = capture_->record(cmd.value(), slot, swapchain_->image(image), swapchain_->format(), extent); !c)
+        if (auto c = capture_->record(cmd.value(), slot, swapchain_->image(image), swapchain_->format(), swapchain_->extent()); !c)
             return c.error();
         record_paths_[slot] = record;
     }

@@ -275,7 +275,9 @@ VkPipeline GpuScene::pbr_pipeline(int features, bool blend, bool double_sided) {
 VkRenderPass GpuScene::batch_pass(uint32_t views) {
     auto it = batch_passes_.find(views);
     if (it != batch_passes_.end()) return it->second;
-    VkRenderPass p = make_scene_pass(ctx_.device(), samples_, true, false, (1u << views) - 1);
+    VITRINE_CHECK(views >= 1 && views <= 32);
+    uint32_t mask = views >= 32 ? ~0u : (1u << views) - 1;  // bit i: layer i (a shift by 32 is undefined)
+    VkRenderPass p = make_scene_pass(ctx_.device(), samples_, true, false, mask);
     batch_passes_[views] = p;
     return p;
 }
