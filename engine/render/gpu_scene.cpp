@@ -593,6 +593,28 @@ void GpuScene::record_draws(VkCommandBuffer cmd, const std::vector<uint32_t>& li
     }
 }
 
+// The tone map of one view into rectangle `r` of the canvas: from its targets, or
+// (layer >= 0) from that layer of a batch's targets.
+void GpuScene::record_tonemap(VkCommandBuffer cmd, const Rect& r, VkFramebuffer canvas, VkFormat format,
+                              VkDescriptorSet frame_set, uint32_t dynamic_offset, const ViewTargets& t, int32_t layer) {
+    VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    rp.renderPass = canvas_pass(format);
+    rp.framebuffer = canvas;
+    rp.renderArea = {{r.x, r.y}, {r.width, r.height}};
+    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+    VkViewport vp{float(r.x), float(r.y), float(r.width), float(r.height), 0, 1};
+    VkRect2D sc{{r.x, r.y}, {r.width, r.height}};
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &sc);
+    VkPipelineLayout layout = layer >= 0 ? tonemap_layered_layout_ : tonemap_layout_;
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_pipeline(format, layer >= 0));
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, layout, 0, 1, &frame_set, 1, &dynamic_offset);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, layout, 1, 1, &t.set, 0, nullptr);
+    if (layer >= 0) vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof layer, &layer);
+    vkCmdDraw(cmd, 3, 1, 0, 0);
+    vkCmdEndRenderPass(cmd);
+}
+
 void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFramebuffer canvas, VkFormat format,
                     gpu::PassTimer* timer) {
     auto mark = [&](const char* pass) {
@@ -648,21 +670,7 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     }
 
     ctx_.begin_label(cmd, "tone map");
-    const Rect& r = view.viewport;
-    rp.renderPass = canvas_pass(format);
-    rp.framebuffer = canvas;
-    rp.renderArea = {{r.x, r.y}, {r.width, r.height}};
-    rp.clearValueCount = 0;
-    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-    VkViewport cvp{float(r.x), float(r.y), float(r.width), float(r.height), 0, 1};
-    VkRect2D csc{{r.x, r.y}, {r.width, r.height}};
-    vkCmdSetViewport(cmd, 0, 1, &cvp);
-    vkCmdSetScissor(cmd, 0, 1, &csc);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_pipeline(format, false));
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layout_, 0, 1, &f.set, 1, &dynamic_offset);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layout_, 1, 1, &t.set, 0, nullptr);
-    vkCmdDraw(cmd, 3, 1, 0, 0);
-    vkCmdEndRenderPass(cmd);
+    record_tonemap(cmd, view.viewport, canvas, format, f.set, dynamic_offset, t, -1);
     ctx_.end_label(cmd);
     mark("tone map");
 }
@@ -707,27 +715,8 @@ void GpuScene::draw_batch(VkCommandBuffer cmd, std::span<const View> views, View
     if (timer) timer->mark(cmd, "scene+resolve (multiview)");
 
     ctx_.begin_label(cmd, "tone map (layers)");
-    VkPipeline tonemap = tonemap_pipeline(format, true);
-    for (uint32_t i = 0; i < k; ++i) {
-        const Rect& r = views[i].viewport;
-        rp.renderPass = canvas_pass(format);
-        rp.framebuffer = canvas;
-        rp.renderArea = {{r.x, r.y}, {r.width, r.height}};
-        rp.clearValueCount = 0;
-        vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-        VkViewport cvp{float(r.x), float(r.y), float(r.width), float(r.height), 0, 1};
-        VkRect2D csc{{r.x, r.y}, {r.width, r.height}};
-        vkCmdSetViewport(cmd, 0, 1, &cvp);
-        vkCmdSetScissor(cmd, 0, 1, &csc);
-        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap);
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layered_layout_, 0, 1, &f.batch_set, 1,
-                                &dynamic_offset);
-        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, tonemap_layered_layout_, 1, 1, &t.set, 0, nullptr);
-        int32_t layer = int32_t(i);
-        vkCmdPushConstants(cmd, tonemap_layered_layout_, VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof layer, &layer);
-        vkCmdDraw(cmd, 3, 1, 0, 0);
-        vkCmdEndRenderPass(cmd);
-    }
+    for (uint32_t i = 0; i < k; ++i)
+        record_tonemap(cmd, views[i].viewport, canvas, format, f.batch_set, dynamic_offset, t, int32_t(i));
     ctx_.end_label(cmd);
     if (timer) timer->mark(cmd, "tone map");
 }
