@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <glm/glm.hpp>
+
 #include "app/args.h"
 #include "app/commands.h"
 #include "app/frames.h"
@@ -111,12 +113,60 @@ int cmd_render_scene(int argc, char** argv) {
     return st.finish(kOk);
 }
 
+// `check DISPLAY.display.yaml`: every problem, or what the file describes in a
+// technician's numbers (sizes, pixel pitch, the eye's distance and angle to each screen).
+static int check_display(const std::string& path) {
+    std::vector<show::Problem> problems;
+    room::DisplayFile d = room::load_display(path, problems);
+    for (const show::Problem& p : problems) std::printf("%s\n", p.str().c_str());
+    if (!problems.empty()) {
+        std::fprintf(stderr, "%s: %zu problem%s\n", path.c_str(), problems.size(), problems.size() == 1 ? "" : "s");
+        return kBadInput;
+    }
+    if (d.lenticular) {
+        const room::Lenticular& l = *d.lenticular;
+        const room::Calibration& c = l.calibration;
+        std::printf("%s: ok (lenticular panel %lldx%lld, %lld views in a %lldx%lld quilt of %lldx%lld, view cone %g degrees)\n",
+                    path.c_str(), (long long)c.screen_w, (long long)c.screen_h, (long long)l.views, (long long)l.quilt.columns,
+                    (long long)l.quilt.rows, (long long)l.quilt.width, (long long)l.quilt.height, c.view_cone);
+        return kOk;
+    }
+    std::printf("%s: ok (canvas %lldx%lld, %zu screens, eye [%g, %g, %g]%s)\n", path.c_str(), (long long)d.canvas_width,
+                (long long)d.canvas_height, d.screens.size(), d.viewer.eye.x, d.viewer.eye.y, d.viewer.eye.z,
+                d.viewer.tracked ? ", tracked by OSC" : "");
+    for (const room::Screen& s : d.screens) {
+        std::printf("  %s: region %lld,%lld %lldx%lld", s.name.c_str(), (long long)s.region.x, (long long)s.region.y,
+                    (long long)s.region.width, (long long)s.region.height);
+        if (s.orientation.rotate || s.orientation.flip_x || s.orientation.flip_y)
+            std::printf(", turned %d%s%s", s.orientation.rotate, s.orientation.flip_x ? ", flip x" : "",
+                        s.orientation.flip_y ? ", flip y" : "");
+        if (s.planar) {
+            double w = glm::length(s.pb - s.pa), h = glm::length(s.pc - s.pa);
+            bool turned = s.orientation.rotate % 180 != 0;
+            double px_w = double(turned ? s.region.height : s.region.width), px_h = double(turned ? s.region.width : s.region.height);
+            glm::dvec3 centre = s.pa + 0.5 * (s.pb - s.pa) + 0.5 * (s.pc - s.pa);
+            glm::dvec3 n = glm::normalize(glm::cross(s.pb - s.pa, s.pc - s.pa));
+            glm::dvec3 to_eye = d.viewer.eye - centre;
+            double angle = glm::degrees(std::acos(std::clamp(glm::dot(n, glm::normalize(to_eye)), -1.0, 1.0)));
+            double pw = 1000 * w / px_w, ph = 1000 * h / px_h;
+            std::printf(", %.2f x %.2f m, pixel pitch %.2f x %.2f mm%s, eye %.2f m from its centre, %.0f degrees off its normal\n",
+                        w, h, pw, ph, std::abs(pw - ph) > 0.05 * std::max(pw, ph) ? " (pixels not square)" : "",
+                        glm::length(to_eye), angle);
+        } else {
+            std::printf(", mesh %s (%zu triangles)\n", s.mesh.file.filename().string().c_str(), s.mesh.indices.size() / 3);
+        }
+    }
+    return kOk;
+}
+
 int cmd_check(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {}, {});
     if (!args || args->words().size() != 1) {
-        log::error(args ? "usage: vitrine check SCENE" : args.error().message);
+        log::error(args ? "usage: vitrine check SCENE|DISPLAY.display.yaml" : args.error().message);
         return kUsage;
     }
+    const std::string& word = args->words()[0];
+    if (word.size() > 13 && word.compare(word.size() - 13, 13, ".display.yaml") == 0) return check_display(word);
     std::vector<show::Problem> problems;
     auto scene = show::load_scene(args->words()[0], problems);
     // The display the scene names is checked with it.

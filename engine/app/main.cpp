@@ -13,7 +13,7 @@ static const char* kUsageText =
     "  vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--osc-port P]\n"
     "  vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE]\n"
     "  vitrine render SCENE --time T --out FILE.png [--size WxH]\n"
-    "  vitrine check SCENE\n"
+    "  vitrine check SCENE|DISPLAY.display.yaml\n"
     "  vitrine send HOST:PORT /ADDRESS [ARGS...]   (one OSC message, e.g. /vitrine/go)\n"
     "  vitrine info SCENE\n"
     "  vitrine render MODEL|SCENE --display FILE.display.yaml --out CANVAS.png [--time T | --from A --to B --fps F]\n"
