@@ -126,6 +126,13 @@ VITRINE_STRUCT(InterleaveParams) {
     vec4 sizes;  // tile width, tile height, quilt width, quilt height (pixels)
     vec4 panel;  // native width, height (pixels)
 };
+// A mesh screen's warp pass (push constants; see warp.vert).
+VITRINE_STRUCT(WarpParams) {
+    mat4 eye_view_proj;  // the eye picture's view and projection
+    vec4 fit;            // x scale, y/z offset: canvas pixels into the output's pixels
+    vec4 target;         // output width, height (pixels)
+};
+
 #define INTERLEAVE_INV_VIEW 1
 #define INTERLEAVE_FLIP_X 2
 #define INTERLEAVE_FLIP_Y 4

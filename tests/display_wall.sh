@@ -43,6 +43,14 @@ for relic in porcelain jade; do
   check "$out/flat_mesh_$relic.png" "$out/flat_planar_$relic.png" --min-psnr 40
 done
 
+# The GPU warp (what `run` draws every frame) against the CPU warp, and the flat mesh
+# warped on the GPU against its planar screen.
+run render "$scene" --display "$repo/tests/displays/curved_small.display.yaml" --time 0 --warp gpu --out "$out/wall_curved_gpu.png"
+check "$out/wall_curved_gpu.png" "$out/wall_curved.png" --min-psnr 50
+run render "$repo/assets/relics/porcelain/relic.gltf" --env studio --display "$repo/tests/displays/flat_mesh.display.yaml" \
+  --warp gpu --out "$out/flat_mesh_gpu.png"
+check "$out/flat_mesh_gpu.png" "$out/flat_planar_porcelain.png" --min-psnr 40
+
 # Tiles: a canvas cut into 100 x 64 pieces (neither divides it) equals the one-pass canvas.
 run render "$scene" --display "$wall" --time 0 --tile 100x64 --out "$out/wall_tiled.png"
 check "$out/wall_tiled.png" "$out/wall_corner.png" --max-diff 8 --max-failing-fraction 0.002

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `run SCENE --display FILE` in a real window under Xvfb with validation on: an LED wall's
-# canvas scaled into the window, then a lenticular panel's quilt; a tracked viewer moved
+# canvas scaled into the window, a curved (mesh) wall warped on the GPU, a lenticular panel's
+# native picture; a tracked viewer moved
 # by OSC /vitrine/eye while the show runs.
 # usage: run_display.sh VITRINE REPO
 set -u
@@ -14,6 +15,7 @@ run() {
   [ "$rc" -eq 0 ] || { echo "FAILED: run $* exited $rc"; exit 1; }
 }
 run "$scene" --display "$repo/tests/displays/corner_small.display.yaml" --size 640x240 --frames 8 --no-osc
+run "$scene" --display "$repo/tests/displays/curved_small.display.yaml" --size 480x306 --frames 4 --no-osc
 run "$repo/scenes/demo.scene.yaml" --display "$repo/tests/displays/lkg_small.display.yaml" --size 320x320 --frames 4 --no-osc
 echo "$out" | grep -q "interleaved for the panel on the GPU" || { echo "FAILED: expected the lenticular note"; exit 1; }
 

@@ -109,7 +109,7 @@ int cmd_render_display(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
     flags.insert(flags.end(), {"--display", "--out", "--quilt", "--size", "--from", "--to", "--fps", "--inputs", "--clock",
                                "--tile", "--preview-from", "--preview-look-at", "--preview-fov", "--preview-mask",
-                               "--interleave"});
+                               "--interleave", "--warp"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--preview-direct"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--display") || (!args->has("--out") && !args->has("--quilt"))) {
@@ -145,6 +145,9 @@ int cmd_render_display(int argc, char** argv) {
     std::string interleave = args->get("--interleave", "cpu");
     if (interleave != "cpu" && interleave != "gpu") { log::error("--interleave expects cpu or gpu, got '" + interleave + "'"); return kBadInput; }
     bool interleave_gpu = interleave == "gpu";
+    std::string warp = args->get("--warp", "cpu");
+    if (warp != "cpu" && warp != "gpu") { log::error("--warp expects cpu or gpu, got '" + warp + "'"); return kBadInput; }
+    bool warp_gpu = warp == "gpu";
     if (interleave_gpu && (!d.lenticular || quilt_pattern.size() || out_pattern.empty())) {
         log::error("--interleave gpu writes a lenticular panel's native picture (--out) only");
         return kUsage;
@@ -185,7 +188,7 @@ int cmd_render_display(int argc, char** argv) {
         // The native picture straight from the GPU interleave pass (the one `run` shows).
         const room::Lenticular& lkg = *d.lenticular;
         auto out_r = display::Offscreen::create(c.rig(), uint32_t(lkg.calibration.screen_w),
-                                                uint32_t(lkg.calibration.screen_h), &lkg);
+                                                uint32_t(lkg.calibration.screen_h), &d);
         if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
         auto done = render_frames(c.rig(), *out_r.value(), count, [&](long i) {
             auto [instances, look] = c.at(*from + double(i) / *fps);
@@ -258,6 +261,22 @@ int cmd_render_display(int argc, char** argv) {
         tile_h = std::min(ch, t->second);
     }
 
+    if (!preview && meshes && warp_gpu) {
+        // Mesh screens warped on the GPU (the pass `run` uses), the canvas in one pass.
+        if (tiled) { log::error("--warp gpu draws the canvas in one pass; this one needs tiles (use --warp cpu)"); return c.finish(kUsage); }
+        auto out_r = display::Offscreen::create(c.rig(), cw, ch, &d);
+        if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
+        auto done = render_frames(c.rig(), *out_r.value(), count, [&](long i) {
+            auto [instances, look] = c.at(*from + double(i) / *fps);
+            progress(i + 1, count, start);
+            return out_r.value()->submit(instances, look, views, numbered_path(out_pattern, i));
+        });
+        if (!done) { log::error(done.error().message); return c.finish(exit_code(done.error().kind)); }
+        log::info("wrote " + numbered_path(out_pattern, 0) + (count > 1 ? " ..." : "") + " (" + std::to_string(cw) + "x" +
+                  std::to_string(ch) + ", mesh screens warped on the GPU)");
+        out_r.value().reset();
+        return c.finish(kOk);
+    }
     if (!preview && meshes) {
         for (long i = 0; i < count; ++i) {
             auto [instances, look] = c.at(*from + double(i) / *fps);

@@ -91,8 +91,6 @@ int cmd_run(int argc, char** argv) {
     if (args->has("--display")) {
         led = load_display_file(args->get("--display", ""));
         if (!led) return kBadInput;
-        for (const room::Screen& s : led->screens)
-            if (!s.planar) log::warn("run: screen '" + s.name + "' is a mesh screen; only `vitrine render` warps those");
         if (led->lenticular)
             log::info("run: a lenticular panel: the quilt interleaved for the panel on the GPU (fullscreen on the panel, "
                       "or --size " + std::to_string(led->lenticular->calibration.screen_w) + "x" +
@@ -146,6 +144,7 @@ int cmd_run(int argc, char** argv) {
         return finish(exit_code(r.error().kind));
     }
     if (led && led->lenticular) w.set_lenticular(*led->lenticular);
+    if (led && !led->lenticular) w.set_mesh_screens(*led);  // curved screens warped on the GPU every frame
     if (auto r = w.attach(*st.rig); !r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
 
     if (*seek > 0) live->show().seek(*seek, /*forget_later=*/true);
@@ -304,6 +303,7 @@ int cmd_run(int argc, char** argv) {
         } else if (led) {
             views = display::fit_views(display::screen_views(*led, eye), uint32_t(led->canvas_width),
                                        uint32_t(led->canvas_height), fw, fh);
+            w.set_eye(eye);
         } else {
             views.assign(1, frame_view(st.frame, {0, 0, fw, fh}));
         }

@@ -19,6 +19,7 @@ static const char* kUsageText =
     "  vitrine render MODEL|SCENE --display FILE.display.yaml --out CANVAS.png [--time T | --from A --to B --fps F]\n"
     "                [--quilt QUILT.png] [--tile WxH] [--preview-from X,Y,Z [--preview-look-at X,Y,Z] [--preview-fov D]]\n"
     "                [--interleave cpu|gpu]   (lenticular: the native picture by the CPU reference or the GPU pass)\n"
+    "                [--warp cpu|gpu]         (curved screens: warped by the CPU reference or the GPU pass)\n"
     "  vitrine render QUILT.png --display LENTICULAR.display.yaml --out NATIVE.png\n"
     "  vitrine view MODEL [MODEL...] [--fullscreen] [--size WxH] [--record DIR] [render options]\n"
     "  vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"

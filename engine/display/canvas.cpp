@@ -1,8 +1,11 @@
 #include "display/canvas.h"
 
 #include "core/log.h"
+#include "display/screens.h"
+#include "room/warp.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace vitrine::display {
 
@@ -92,8 +95,64 @@ Result<void> Canvas::set_lenticular(const room::Lenticular& lkg) {
     return {};
 }
 
+Result<void> Canvas::set_mesh_screens(const room::DisplayFile& d) {
+    viewer_ = d.viewer;
+    eye_ = d.viewer.eye;
+    display_w_ = double(d.canvas_width);
+    display_h_ = double(d.canvas_height);
+    uint32_t count = 0;
+    for (const room::Screen& s : d.screens) count += s.planar ? 0 : 1;
+    if (count == 0) return {};
+    auto pass = render::WarpPass::create(ctx_, scene_.canvas_pass(format_), count);
+    if (!pass) return pass.error();
+    warp_ = std::move(pass.value());
+    const gpu::DeviceLimits& lim = ctx_.limits();
+    int64_t max_side = std::min<int64_t>({lim.max_image_2d, lim.max_framebuffer_width, lim.max_framebuffer_height, 8192});
+    for (const room::Screen& s : d.screens) {
+        if (s.planar) continue;
+        // Two picture pixels for each canvas pixel, as the offline warp (app/display_stage).
+        room::MeshView mv = room::mesh_view(s, d.viewer, 0.5, max_side);
+        if (mv.width <= 0 || mv.height <= 0)
+            return fail(ErrorKind::BadInput, "screen '" + s.name + "': the mesh reaches 180 degrees or more around the eye");
+        MeshScreen m;
+        m.screen = s;
+        m.width = uint32_t(mv.width);
+        m.height = uint32_t(mv.height);
+        gpu::ImageDesc desc;
+        desc.format = VK_FORMAT_R8G8B8A8_SRGB;
+        desc.width = m.width;
+        desc.height = m.height;
+        desc.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_SAMPLED_BIT;
+        auto img = gpu::Image::create(ctx_, desc);
+        if (!img) return img.error();
+        m.picture = std::move(img.value());
+        VkImageView view = m.picture.view();
+        m.canvas = std::make_unique<Canvas>(ctx_, scene_, desc.format, VkExtent2D{m.width, m.height}, std::span(&view, 1));
+        std::vector<render::WarpVertex> vertices;
+        for (size_t i = 0; i < s.mesh.positions.size(); ++i)
+            vertices.push_back({glm::vec3(s.mesh.positions[i]), glm::vec2(room::canvas_point(s, s.mesh.uvs[i]))});
+        if (auto r = warp_->add_mesh(vertices, s.mesh.indices, view); !r) return r;
+        meshes_.push_back(std::move(m));
+    }
+    return {};
+}
+
 Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, std::span<const render::View> views,
                           const Overlay* overlay, gpu::PassTimer* timer) {
+    // Mesh screens: each one's eye picture first (its own canvas), read by the warp below.
+    std::vector<room::Frustum> mesh_frusta;
+    for (MeshScreen& m : meshes_) {
+        room::Viewer viewer = viewer_;
+        viewer.eye = eye_;
+        room::MeshView mv = room::mesh_view(m.screen, viewer, 0.5, 1);  // the frustum; the size stays as made
+        mesh_frusta.push_back(mv.frustum);
+        render::View v = to_view(mv.frustum, {0, 0, m.width, m.height});
+        if (auto r = m.canvas->draw(cmd, 0, m.picture.handle(), std::span(&v, 1), nullptr, timer); !r) return r;
+        gpu::image_barrier(cmd, m.picture.handle(), VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                           VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                           VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                           VK_ACCESS_SHADER_READ_BIT);
+    }
     if (quilt_canvas_) {
         // The views into the quilt, then the quilt (read by the interleave) into this canvas.
         if (auto r = quilt_canvas_->draw(cmd, 0, quilt_.handle(), views, nullptr, timer); !r) return r;
@@ -158,6 +217,37 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
             scene_.draw(cmd, views[i], *t.value(), fb, format_, timer);
         }
         i += std::max<size_t>(n, 1);
+    }
+    if (!meshes_.empty()) {
+        // The canvas fitted into this output as fit_views() fits the planar screens.
+        double s = std::min(double(extent_.width) / display_w_, double(extent_.height) / display_h_);
+        double ox = std::floor((extent_.width - display_w_ * s) / 2), oy = std::floor((extent_.height - display_h_ * s) / 2);
+        VkRenderPassBeginInfo wp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+        wp.renderPass = pass;
+        wp.framebuffer = fb;
+        wp.renderArea = {{0, 0}, extent_};
+        vkCmdBeginRenderPass(cmd, &wp, VK_SUBPASS_CONTENTS_INLINE);
+        for (size_t i = 0; i < meshes_.size(); ++i) {
+            const room::Region& r = meshes_[i].screen.region;
+            auto at = [&](double v, double o, uint32_t limit) {
+                return std::clamp<int64_t>(int64_t(std::lround(o + v * s)), 0, limit);
+            };
+            int64_t x0 = at(double(r.x), ox, extent_.width), x1 = at(double(r.x + r.width), ox, extent_.width);
+            int64_t y0 = at(double(r.y), oy, extent_.height), y1 = at(double(r.y + r.height), oy, extent_.height);
+            if (x1 <= x0 || y1 <= y0) continue;
+            shader::WarpParams p{};
+            p.eye_view_proj = glm::mat4(mesh_frusta[i].proj * mesh_frusta[i].view);
+            p.fit = glm::vec4(float(s), float(ox), float(oy), 0);
+            p.target = glm::vec4(float(extent_.width), float(extent_.height), 0, 0);
+            warp_->record(cmd, uint32_t(i), p, VkRect2D{{int32_t(x0), int32_t(y0)}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}});
+        }
+        vkCmdEndRenderPass(cmd);
+        for (MeshScreen& m : meshes_)
+            gpu::image_barrier(cmd, m.picture.handle(), VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1,
+                               VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                               VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, 0, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+                               VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT);
+        if (timer) timer->mark(cmd, "mesh warp");
     }
     if (interleave_) {
         VkRenderPassBeginInfo ip{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};

@@ -10,6 +10,7 @@
 
 #include "render/gpu_scene.h"
 #include "render/interleave.h"
+#include "render/warp.h"
 #include "room/quilt.h"
 
 namespace vitrine::display {
@@ -29,6 +30,14 @@ public:
     // A lenticular panel: views are drawn into a quilt of the panel's layout, which the
     // interleave pass then maps onto this canvas's pixels every frame.
     Result<void> set_lenticular(const room::Lenticular& lkg);
+
+    // A wall's curved (mesh) screens: each frame, every mesh screen's eye picture is drawn
+    // (through its frustum from the eye) into an image of its own and warped onto the
+    // canvas through the mesh's UVs, the canvas fitted into this output as fit_views does.
+    Result<void> set_mesh_screens(const room::DisplayFile& display);
+    void set_eye(const glm::dvec3& eye) { eye_ = eye; }
+    // Views this canvas draws besides the ones it is given (GpuScene::prepare counts them).
+    uint32_t extra_views() const { return uint32_t(meshes_.size()); }
 
     VkFormat format() const { return format_; }
     VkExtent2D extent() const { return extent_; }
@@ -58,6 +67,18 @@ private:
     std::unique_ptr<Canvas> quilt_canvas_;
     std::unique_ptr<render::InterleavePass> interleave_;
     shader::InterleaveParams interleave_params_{};
+    // Mesh screens: the eye, and per screen its picture, that picture's canvas and size.
+    struct MeshScreen {
+        room::Screen screen;
+        gpu::Image picture;
+        std::unique_ptr<Canvas> canvas;
+        uint32_t width = 0, height = 0;
+    };
+    std::vector<MeshScreen> meshes_;
+    std::unique_ptr<render::WarpPass> warp_;
+    room::Viewer viewer_;
+    glm::dvec3 eye_{0};
+    double display_w_ = 0, display_h_ = 0;
 };
 
 }  // namespace vitrine::display

@@ -5,9 +5,10 @@
 namespace vitrine::display {
 
 Result<std::unique_ptr<Offscreen>> Offscreen::create(Rig& rig, uint32_t width, uint32_t height,
-                                                     const room::Lenticular* lenticular) {
+                                                     const room::DisplayFile* shows) {
     std::unique_ptr<Offscreen> o(new Offscreen(width, height));
-    if (lenticular) o->lenticular_ = *lenticular;
+    if (shows && shows->lenticular) o->lenticular_ = *shows->lenticular;
+    if (shows && !shows->lenticular) o->set_mesh_screens(*shows);
     rig.attach(o.get());
     if (auto r = o->build(); !r) return r.error();
     return o;
@@ -42,6 +43,8 @@ Result<void> Offscreen::build() {
                                        std::span<const VkImageView>(&view, 1));
     if (lenticular_)
         if (auto r = canvas_->set_lenticular(*lenticular_); !r) return r;
+    if (walls_)
+        if (auto r = canvas_->set_mesh_screens(*walls_); !r) return r;
     capture_ = std::make_unique<Capture>(ctx);
     timer_ = std::make_unique<gpu::PassTimer>(ctx);
     keep_.fill(false);
@@ -83,7 +86,8 @@ Result<void> Offscreen::submit(std::span<const render::Instance> instances, cons
     harvest(slot);  // this slot's previous frame has completed
     auto t0 = std::chrono::steady_clock::now();
     timer_->begin(cmd.value(), slot);
-    if (auto r = rig_->scene().prepare(instances, look, uint32_t(views.size())); !r) return r.error();
+    canvas_->set_eye(eye_);
+    if (auto r = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views()); !r) return r.error();
     if (auto r = canvas_->draw(cmd.value(), 0, image_.handle(), views, nullptr, timer_.get()); !r) return r.error();
     ctx.begin_label(cmd.value(), "readback");
     gpu::transition(cmd.value(), image_, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,

@@ -23,10 +23,11 @@ constexpr VkFormat kFileFormat = VK_FORMAT_R8G8B8A8_SRGB;
 
 class Offscreen : public Output {
 public:
-    // With `lenticular`, frames show that panel: views go into its quilt, the file gets
-    // the interleaved native picture (the GPU interleave pass).
+    // With `shows`, frames show that display: a lenticular panel's views go into its
+    // quilt and the file gets the interleaved native picture (the GPU interleave pass); a
+    // wall's mesh screens are drawn and warped on the GPU besides the views given.
     static Result<std::unique_ptr<Offscreen>> create(Rig& rig, uint32_t width, uint32_t height,
-                                                     const room::Lenticular* lenticular = nullptr);
+                                                     const room::DisplayFile* shows = nullptr);
     ~Offscreen() override;
 
     // Queues one frame: the instances through `views` (rectangles of the canvas). Its
@@ -49,6 +50,8 @@ public:
     // Frames read back, in order (after a lost device, the first frame to render again).
     uint64_t frames_completed() const { return completed_; }
     void release() override;
+    // The eye a wall's mesh screens are seen from (a tracked viewer).
+    void set_eye(const glm::dvec3& eye) { eye_ = eye; }
 
 private:
     Offscreen(uint32_t w, uint32_t h) : width_(w), height_(h) {}
@@ -58,6 +61,9 @@ private:
     uint32_t width_, height_;
     uint64_t generation_ = 0;
     std::optional<room::Lenticular> lenticular_;
+    std::optional<room::DisplayFile> walls_;
+    glm::dvec3 eye_{0};
+    void set_mesh_screens(const room::DisplayFile& display) { walls_ = display, eye_ = display.viewer.eye; }
     std::unique_ptr<gpu::FrameLoop> loop_;
     gpu::Image image_;
     std::unique_ptr<Canvas> canvas_;

@@ -140,6 +140,8 @@ Result<void> Window::recreate() {
     canvas_ = std::make_unique<Canvas>(rig_->ctx(), rig_->scene(), swapchain_->format(), swapchain_->extent(), views);
     if (lenticular_)
         if (auto r = canvas_->set_lenticular(*lenticular_); !r) return r;
+    if (walls_)
+        if (auto r = canvas_->set_mesh_screens(*walls_); !r) return r;
     needs_recreate_ = false;
     ++recreations_;
     return {};
@@ -205,7 +207,8 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
     }
     if (r == VK_SUBOPTIMAL_KHR) needs_recreate_ = true;
 
-    if (auto p = rig_->scene().prepare(instances, look, uint32_t(views.size())); !p) return p.error();
+    canvas_->set_eye(eye_);
+    if (auto p = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views()); !p) return p.error();
     if (auto d = canvas_->draw(cmd.value(), image, swapchain_->image(image), views); !d) return d.error();
     VkImageLayout layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     VkPipelineStageFlags stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;

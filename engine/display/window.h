@@ -59,6 +59,10 @@ public:
     }
     uint32_t swapchain_recreations() const { return recreations_; }
     void release() override;
+    // A wall with curved (mesh) screens (call before attach): each frame also draws them,
+    // warped on the GPU (the views given are the planar screens'); the eye they are seen from.
+    void set_mesh_screens(const room::DisplayFile& display) { walls_ = display, eye_ = display.viewer.eye; }
+    void set_eye(const glm::dvec3& eye) { eye_ = eye; }
     // A lenticular panel (call before attach): the views given to each frame go into its
     // quilt, and the window shows the interleaved native picture (the GPU interleave pass).
     void set_lenticular(const room::Lenticular& lkg) { lenticular_ = lkg; }
@@ -72,6 +76,8 @@ private:
     GLFWwindow* window_ = nullptr;
     uint64_t generation_ = 0;
     std::optional<room::Lenticular> lenticular_;
+    std::optional<room::DisplayFile> walls_;
+    glm::dvec3 eye_{0};
     std::unique_ptr<gpu::Swapchain> swapchain_;
     std::unique_ptr<gpu::FrameLoop> loop_;
     std::unique_ptr<Canvas> canvas_;
