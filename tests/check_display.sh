@@ -20,4 +20,9 @@ echo "$out"
 echo "$out" | grep -q "overlap.display.yaml:6:93: screen 'right': region overlaps the region of screen 'left' by 16 x 144 pixels" &&
   echo "$out" | grep -q "overlap.display.yaml:6:113: unknown key 'rotat' in screen 'right' (did you mean 'rotate'?)" ||
   { echo "FAILED: the problems are not listed with their places"; exit 1; }
+out=$("$vitrine" check "$repo/tests/displays/around_eye.display.yaml" 2>&1)
+rc=$?
+echo "$out"
+[ $rc -eq 1 ] && echo "$out" | grep -q "around_eye.display.yaml:6:5: screen 'arc': the mesh reaches 180 degrees or more" ||
+  { echo "FAILED: a mesh around the eye was not refused by check"; exit 1; }
 echo "check display: ok"

@@ -148,6 +148,12 @@ int cmd_render_display(int argc, char** argv) {
     std::string warp = args->get("--warp", "cpu");
     if (warp != "cpu" && warp != "gpu") { log::error("--warp expects cpu or gpu, got '" + warp + "'"); return kBadInput; }
     bool warp_gpu = warp == "gpu";
+    if (warp_gpu && (d.lenticular || args->has("--preview-from") ||
+                     std::none_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; }))) {
+        log::error("--warp gpu warps a wall's curved (mesh) screens onto its canvas (--out); " + d.file.string() +
+                   (d.lenticular ? " is a lenticular panel" : args->has("--preview-from") ? " is being previewed" : " has none"));
+        return kUsage;
+    }
     if (interleave_gpu && (!d.lenticular || quilt_pattern.size() || out_pattern.empty())) {
         log::error("--interleave gpu writes a lenticular panel's native picture (--out) only");
         return kUsage;

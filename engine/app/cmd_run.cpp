@@ -24,6 +24,7 @@
 #include "display/screens.h"
 #include "room/display_file.h"
 #include "room/projection.h"
+#include "room/warp.h"
 
 namespace vitrine::app {
 
@@ -39,9 +40,14 @@ static int wall_pick(const show::Frame& frame, const std::vector<render::View>& 
 }
 
 static std::string eye_problem(const room::DisplayFile& d, const glm::dvec3& eye) {
-    for (const room::Screen& s : d.screens)
+    room::Viewer viewer = d.viewer;
+    viewer.eye = eye;
+    for (const room::Screen& s : d.screens) {
         if (s.planar && room::eye_distance(s.pa, s.pb, s.pc, eye) <= d.viewer.near)
             return "it is not in front of screen '" + s.name + "'";
+        if (!s.planar && room::mesh_view(s, viewer, 1.2, 1).width <= 0)
+            return "screen '" + s.name + "' reaches 180 degrees or more around it";
+    }
     return "";
 }
 

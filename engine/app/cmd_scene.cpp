@@ -19,6 +19,8 @@
 #include "core/paths.h"
 #include "display/offscreen.h"
 #include "room/display_file.h"
+#include "room/projection.h"
+#include "room/warp.h"
 #include "show/inputs.h"
 
 namespace vitrine::app {
@@ -118,6 +120,19 @@ int cmd_render_scene(int argc, char** argv) {
 static int check_display(const std::string& path) {
     std::vector<show::Problem> problems;
     room::DisplayFile d = room::load_display(path, problems);
+    for (const show::Problem& p : problems) std::printf("%s\n", p.str().c_str());
+    if (!problems.empty()) {
+        std::fprintf(stderr, "%s: %zu problem%s\n", path.c_str(), problems.size(), problems.size() == 1 ? "" : "s");
+        return kBadInput;
+    }
+    // What `render` would refuse: an eye not in front of a screen, a mesh around the eye.
+    for (const room::Screen& s : d.screens) {
+        bool bad = s.planar ? room::eye_distance(s.pa, s.pb, s.pc, d.viewer.eye) <= d.viewer.near
+                            : room::mesh_view(s, d.viewer, 1.2, 1).width <= 0;
+        if (bad) problems.push_back({s.loc, "screen '" + s.name + "': " +
+                                                (s.planar ? "the viewer's eye is not in front of it (closer than `near`, on or behind it)"
+                                                          : "the mesh reaches 180 degrees or more around the eye; split it into several mesh screens")});
+    }
     for (const show::Problem& p : problems) std::printf("%s\n", p.str().c_str());
     if (!problems.empty()) {
         std::fprintf(stderr, "%s: %zu problem%s\n", path.c_str(), problems.size(), problems.size() == 1 ? "" : "s");

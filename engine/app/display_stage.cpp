@@ -192,7 +192,7 @@ Result<Image8> canvas_image(DisplayStage& c, const room::DisplayFile& d, std::sp
     uint32_t max_side = std::min({lim.max_image_2d, lim.max_framebuffer_width, lim.max_framebuffer_height});
     for (const room::Screen& s : d.screens) {
         if (s.planar) continue;
-        room::MeshView mv = room::mesh_view(s, d.viewer, kMeshDensity, std::min<int64_t>(max_side, 8192));
+        room::MeshView mv = room::mesh_view(s, d.viewer, kMeshDensity, std::min<int64_t>(max_side, room::kMeshPictureSide));
         if (mv.width <= 0 || mv.height <= 0)
             return fail(ErrorKind::BadInput, d.file.string() + ": screen '" + s.name +
                                                  "': the mesh reaches 180 degrees or more around the eye, more than one "

@@ -107,17 +107,20 @@ Result<void> Canvas::set_mesh_screens(const room::DisplayFile& d) {
     if (!pass) return pass.error();
     warp_ = std::move(pass.value());
     const gpu::DeviceLimits& lim = ctx_.limits();
-    int64_t max_side = std::min<int64_t>({lim.max_image_2d, lim.max_framebuffer_width, lim.max_framebuffer_height, 8192});
+    int64_t max_side = std::min<int64_t>({lim.max_image_2d, lim.max_framebuffer_width, lim.max_framebuffer_height,
+                                          room::kMeshPictureSide});
+    // Two picture pixels for each pixel this output shows (the canvas may be fitted smaller).
+    double fit = std::min({1.0, double(extent_.width) / display_w_, double(extent_.height) / display_h_});
     for (const room::Screen& s : d.screens) {
         if (s.planar) continue;
-        // Two picture pixels for each canvas pixel, as the offline warp (app/display_stage).
-        room::MeshView mv = room::mesh_view(s, d.viewer, 0.5, max_side);
+        room::MeshView mv = room::mesh_view(s, d.viewer, 0.5 / fit, max_side);
         if (mv.width <= 0 || mv.height <= 0)
             return fail(ErrorKind::BadInput, "screen '" + s.name + "': the mesh reaches 180 degrees or more around the eye");
         MeshScreen m;
         m.screen = s;
         m.width = uint32_t(mv.width);
         m.height = uint32_t(mv.height);
+        m.frustum = mv.frustum;
         gpu::ImageDesc desc;
         desc.format = VK_FORMAT_R8G8B8A8_SRGB;
         desc.width = m.width;
@@ -145,7 +148,9 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
         room::Viewer viewer = viewer_;
         viewer.eye = eye_;
         room::MeshView mv = room::mesh_view(m.screen, viewer, 0.5, 1);  // the frustum; the size stays as made
-        mesh_frusta.push_back(mv.frustum);
+        if (mv.width > 0) m.frustum = mv.frustum;  // an eye the mesh cannot be seen from keeps the last good one
+        mesh_frusta.push_back(m.frustum);
+        mv.frustum = m.frustum;
         render::View v = to_view(mv.frustum, {0, 0, m.width, m.height});
         if (auto r = m.canvas->draw(cmd, 0, m.picture.handle(), std::span(&v, 1), nullptr, timer); !r) return r;
         gpu::image_barrier(cmd, m.picture.handle(), VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,

@@ -73,6 +73,7 @@ private:
         gpu::Image picture;
         std::unique_ptr<Canvas> canvas;
         uint32_t width = 0, height = 0;
+        room::Frustum frustum;  // the last one drawn through
     };
     std::vector<MeshScreen> meshes_;
     std::unique_ptr<render::WarpPass> warp_;

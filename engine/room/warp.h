@@ -10,6 +10,10 @@
 
 namespace vitrine::room {
 
+// The largest side of an eye picture: 16 Mpixel at most, ~1 GiB of render targets
+// (the magnification then rises above the 2 x asked, up to the 1.2 x limit).
+constexpr int64_t kMeshPictureSide = 4096;
+
 struct MeshView {
     Frustum frustum;              // from the eye, its picture plane facing the mesh
     int64_t width = 0, height = 0;  // the eye picture, pixels (clamped to max_side)
