@@ -267,23 +267,11 @@ int cmd_render_display(int argc, char** argv) {
         tile_h = std::min(ch, t->second);
     }
 
-    if (!preview && meshes && warp_gpu) {
-        // Mesh screens warped on the GPU (the pass `run` uses), the canvas in one pass.
-        if (tiled) { log::error("--warp gpu draws the canvas in one pass; this one needs tiles (use --warp cpu)"); return c.finish(kUsage); }
-        auto out_r = display::Offscreen::create(c.rig(), cw, ch, &d);
-        if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
-        auto done = render_frames(c.rig(), *out_r.value(), count, [&](long i) {
-            auto [instances, look] = c.at(*from + double(i) / *fps);
-            progress(i + 1, count, start);
-            return out_r.value()->submit(instances, look, views, numbered_path(out_pattern, i));
-        });
-        if (!done) { log::error(done.error().message); return c.finish(exit_code(done.error().kind)); }
-        log::info("wrote " + numbered_path(out_pattern, 0) + (count > 1 ? " ..." : "") + " (" + std::to_string(cw) + "x" +
-                  std::to_string(ch) + ", mesh screens warped on the GPU)");
-        out_r.value().reset();
-        return c.finish(kOk);
+    if (warp_gpu && tiled) {
+        log::error("--warp gpu draws the canvas in one pass; this one needs tiles (use --warp cpu)");
+        return c.finish(kUsage);
     }
-    if (!preview && meshes) {
+    if (!preview && meshes && !warp_gpu) {
         for (long i = 0; i < count; ++i) {
             auto [instances, look] = c.at(*from + double(i) / *fps);
             auto canvas = canvas_image(c, d, views, tiled ? tile_w : cw, tiled ? tile_h : ch, instances, look);
@@ -298,7 +286,8 @@ int cmd_render_display(int argc, char** argv) {
     }
     if (!preview) {
         if (!tiled) {
-            auto out_r = display::Offscreen::create(c.rig(), cw, ch);
+            // One pass; with --warp gpu the output also draws and warps the mesh screens.
+            auto out_r = display::Offscreen::create(c.rig(), cw, ch, warp_gpu ? &d : nullptr);
             if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
             auto done = render_frames(c.rig(), *out_r.value(), count, [&](long i) {
                 auto [instances, look] = c.at(*from + double(i) / *fps);
@@ -324,8 +313,9 @@ int cmd_render_display(int argc, char** argv) {
         }
         log::info("wrote " + (count > 1 ? std::to_string(count) + " canvases " + numbered_path(out_pattern, 0) + " ..."
                                         : out_pattern) +
-                  " (" + std::to_string(cw) + "x" + std::to_string(ch) + ", " + std::to_string(views.size()) + " screens" +
-                  (tiled ? ", tiles of " + std::to_string(tile_w) + "x" + std::to_string(tile_h) : "") + ")");
+                  " (" + std::to_string(cw) + "x" + std::to_string(ch) + ", " + std::to_string(d.screens.size()) + " screens" +
+                  (tiled ? ", tiles of " + std::to_string(tile_w) + "x" + std::to_string(tile_h) : "") +
+                  (warp_gpu ? ", mesh screens warped on the GPU" : "") + ")");
         return c.finish(kOk);
     }
 

@@ -75,9 +75,7 @@ Result<void> Canvas::set_lenticular(const room::Lenticular& lkg) {
     quilt_ = std::move(img.value());
     VkImageView view = quilt_.view();
     quilt_canvas_ = std::make_unique<Canvas>(ctx_, scene_, d.format, VkExtent2D{d.width, d.height}, std::span(&view, 1));
-    auto pass = render::InterleavePass::create(ctx_, scene_.canvas_pass(format_));
-    if (!pass) return pass.error();
-    interleave_ = std::move(pass.value());
+    interleave_ = std::make_unique<render::InterleavePass>(ctx_, scene_.canvas_pass(format_));
     interleave_->set_quilt(view);
     room::InterleaveParams p = room::interleave_params(lkg.calibration);
     room::TileRect t = room::quilt_tile(lkg.quilt, 0);
@@ -103,9 +101,7 @@ Result<void> Canvas::set_mesh_screens(const room::DisplayFile& d) {
     uint32_t count = 0;
     for (const room::Screen& s : d.screens) count += s.planar ? 0 : 1;
     if (count == 0) return {};
-    auto pass = render::WarpPass::create(ctx_, scene_.canvas_pass(format_), count);
-    if (!pass) return pass.error();
-    warp_ = std::move(pass.value());
+    warp_ = std::make_unique<render::WarpPass>(ctx_, scene_.canvas_pass(format_), count);
     const gpu::DeviceLimits& lim = ctx_.limits();
     int64_t max_side = std::min<int64_t>({lim.max_image_2d, lim.max_framebuffer_width, lim.max_framebuffer_height,
                                           room::kMeshPictureSide});

@@ -2,8 +2,6 @@
 
 #include <cstring>
 
-#include "gpu/pipeline.h"
-
 namespace vitrine::render {
 
 namespace {
@@ -15,56 +13,14 @@ const uint32_t kWarpFrag[] =
     ;
 }  // namespace
 
-Result<std::unique_ptr<WarpPass>> WarpPass::create(gpu::Context& ctx, VkRenderPass canvas_pass, uint32_t max_meshes) {
-    std::unique_ptr<WarpPass> p(new WarpPass(ctx));
-    VkDevice dev = ctx.device();
-    p->vert_ = gpu::make_shader(ctx, kWarpVert, sizeof kWarpVert);
-    p->frag_ = gpu::make_shader(ctx, kWarpFrag, sizeof kWarpFrag);
-    p->set_layout_ = gpu::make_set_layout(ctx, {{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, VK_SHADER_STAGE_FRAGMENT_BIT}});
-    p->layout_ = gpu::make_pipeline_layout(ctx, {p->set_layout_}, sizeof(shader::WarpParams), VK_SHADER_STAGE_VERTEX_BIT);
-    gpu::GraphicsPipelineDesc d;
-    d.vert = p->vert_;
-    d.frag = p->frag_;
-    d.layout = p->layout_;
-    d.render_pass = canvas_pass;
-    d.cull = VK_CULL_MODE_NONE;  // UVs may mirror a triangle on the canvas
-    d.depth_test = d.depth_write = false;
+WarpPass::WarpPass(gpu::Context& ctx, VkRenderPass canvas_pass, uint32_t max_meshes)
+    : ctx_(ctx),
+      pass_(ctx, kWarpVert, kWarpFrag, sizeof(shader::WarpParams), VK_SHADER_STAGE_VERTEX_BIT, max_meshes, VK_FILTER_LINEAR) {
+    gpu::GraphicsPipelineDesc d = pass_.desc(canvas_pass);  // no culling: UVs may mirror a triangle
     d.bindings = {{0, sizeof(WarpVertex), VK_VERTEX_INPUT_RATE_VERTEX}};
     d.attributes = {{0, 0, VK_FORMAT_R32G32B32_SFLOAT, offsetof(WarpVertex, world)},
                     {1, 0, VK_FORMAT_R32G32_SFLOAT, offsetof(WarpVertex, canvas)}};
-    p->pipeline_ = gpu::make_graphics_pipeline(ctx, d);
-
-    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, std::max(1u, max_meshes)};
-    VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pci.maxSets = std::max(1u, max_meshes);
-    pci.poolSizeCount = 1;
-    pci.pPoolSizes = &size;
-    VK_CHECK(vkCreateDescriptorPool(dev, &pci, nullptr, &p->pool_));
-    VkSamplerCreateInfo si{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
-    si.magFilter = si.minFilter = VK_FILTER_LINEAR;
-    si.addressModeU = si.addressModeV = si.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
-    VK_CHECK(vkCreateSampler(dev, &si, nullptr, &p->sampler_));
-    return p;
-}
-
-WarpPass::~WarpPass() {
-    VkDevice dev = ctx_.device();
-    VkShaderModule v = vert_, f = frag_;
-    VkDescriptorSetLayout sl = set_layout_;
-    VkPipelineLayout l = layout_;
-    VkPipeline pl = pipeline_;
-    VkDescriptorPool pool = pool_;
-    VkSampler s = sampler_;
-    meshes_.clear();  // buffers are deferred by their destructors
-    ctx_.defer([=] {
-        vkDestroyPipeline(dev, pl, nullptr);
-        vkDestroyPipelineLayout(dev, l, nullptr);
-        vkDestroyDescriptorSetLayout(dev, sl, nullptr);
-        vkDestroyShaderModule(dev, v, nullptr);
-        vkDestroyShaderModule(dev, f, nullptr);
-        vkDestroyDescriptorPool(dev, pool, nullptr);
-        vkDestroySampler(dev, s, nullptr);
-    });
+    pass_.set_pipeline(gpu::make_graphics_pipeline(ctx, d));
 }
 
 Result<void> WarpPass::add_mesh(std::span<const WarpVertex> vertices, std::span<const uint32_t> indices, VkImageView picture) {
@@ -80,13 +36,8 @@ Result<void> WarpPass::add_mesh(std::span<const WarpVertex> vertices, std::span<
     std::memcpy(m.vertices.mapped(), vertices.data(), vertices.size_bytes());
     std::memcpy(m.indices.mapped(), indices.data(), indices.size_bytes());
     m.index_count = uint32_t(indices.size());
-    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-    ai.descriptorPool = pool_;
-    ai.descriptorSetCount = 1;
-    ai.pSetLayouts = &set_layout_;
-    if (vkAllocateDescriptorSets(ctx_.device(), &ai, &m.set) != VK_SUCCESS) return fail(ErrorKind::Gpu, "too many mesh screens");
-    gpu::write_image(ctx_, m.set, 0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, picture, sampler_,
-                     VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    m.set = pass_.allocate(picture);
+    if (!m.set) return fail(ErrorKind::Gpu, "more mesh screens than the warp pass was made for");
     meshes_.push_back(std::move(m));
     return {};
 }
@@ -96,9 +47,7 @@ void WarpPass::record(VkCommandBuffer cmd, uint32_t mesh, const shader::WarpPara
     VkViewport vp{0, 0, params.target.x, params.target.y, 0, 1};
     vkCmdSetViewport(cmd, 0, 1, &vp);
     vkCmdSetScissor(cmd, 0, 1, &scissor);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, layout_, 0, 1, &m.set, 0, nullptr);
-    vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_VERTEX_BIT, 0, sizeof params, &params);
+    pass_.bind(cmd, m.set, &params, sizeof params);
     VkDeviceSize offset = 0;
     VkBuffer vb = m.vertices.handle();
     vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &offset);

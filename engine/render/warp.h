@@ -8,6 +8,7 @@
 
 #include "gpu/resources.h"
 #include "layout.h"
+#include "render/sampled_pass.h"
 
 namespace vitrine::render {
 
@@ -19,30 +20,20 @@ struct WarpVertex {
 class WarpPass {
 public:
     // `canvas_pass`: the render pass of the canvas (GpuScene::canvas_pass).
-    static Result<std::unique_ptr<WarpPass>> create(gpu::Context& ctx, VkRenderPass canvas_pass, uint32_t max_meshes);
-    ~WarpPass();
-    WarpPass(const WarpPass&) = delete;
-    WarpPass& operator=(const WarpPass&) = delete;
-
+    WarpPass(gpu::Context& ctx, VkRenderPass canvas_pass, uint32_t max_meshes);
     // A mesh and the picture (sRGB view, SHADER_READ_ONLY_OPTIMAL when drawn) it samples.
     Result<void> add_mesh(std::span<const WarpVertex> vertices, std::span<const uint32_t> indices, VkImageView picture);
     // Inside a render pass on the canvas; only `scissor` (the mesh's region, fitted) is written.
     void record(VkCommandBuffer cmd, uint32_t mesh, const shader::WarpParams& params, VkRect2D scissor) const;
 
 private:
-    explicit WarpPass(gpu::Context& ctx) : ctx_(ctx) {}
     struct Mesh {
         gpu::Buffer vertices, indices;
         uint32_t index_count = 0;
         VkDescriptorSet set = VK_NULL_HANDLE;
     };
     gpu::Context& ctx_;
-    VkShaderModule vert_ = VK_NULL_HANDLE, frag_ = VK_NULL_HANDLE;
-    VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
-    VkPipelineLayout layout_ = VK_NULL_HANDLE;
-    VkPipeline pipeline_ = VK_NULL_HANDLE;
-    VkDescriptorPool pool_ = VK_NULL_HANDLE;
-    VkSampler sampler_ = VK_NULL_HANDLE;
+    SampledPass pass_;
     std::vector<Mesh> meshes_;
 };
 
