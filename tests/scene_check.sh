@@ -9,6 +9,7 @@ cd "$2" || exit 1
 actual=$("$vitrine" check tests/scenes/broken.scene.yaml 2>/dev/null); rc=$?
 [ $rc = 1 ] || { echo "check of the broken scene: expected exit 1, got $rc"; exit 1; }
 diff <(echo "$actual") tests/scenes/broken.expected || { echo "the report differs from tests/scenes/broken.expected"; exit 1; }
-"$vitrine" check scenes/demo.scene.yaml || { echo "the demo scene does not check clean"; exit 1; }
+for s in scenes/*.scene.yaml; do "$vitrine" check "$s" || { echo "$s does not check clean"; exit 1; }; done
+for d in scenes/displays/*.display.yaml; do "$vitrine" check "$d" >/dev/null || { echo "$d does not check clean"; exit 1; }; done
 "$vitrine" info scenes/demo.scene.yaml | grep -q "tour: 24 s" || { echo "info does not list the tour timeline"; exit 1; }
 echo "check: $(wc -l < tests/scenes/broken.expected) problems found with their locations; the demo is clean"

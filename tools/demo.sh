@@ -2,7 +2,8 @@
 # The demo show: scenes/demo.scene.yaml, three relics on their plinths with an attract
 # loop and a tour on touch. With a display it plays in a window (click a relic to start
 # the tour); without one it renders half a minute of the show, with a scripted visitor
-# (scenes/demo.inputs.yaml), to PNG frames and says where they are.
+# (scenes/demo.inputs.yaml), to PNG frames and says where they are, then the corner LED
+# wall of scenes/corner_wall.scene.yaml: its canvas and two visitor previews.
 # usage: tools/demo.sh [BUILD_DIR]
 set -euo pipefail
 build=${1:-build}
@@ -24,4 +25,12 @@ echo "demo: no display found; rendering the show (0 to 30 s, 1 frame a second) t
 echo "demo: wrote $out/show_00000.png … show_00030.png (frame N is show time N s):"
 echo "demo:   0-5 s attract loop; 6 s a visitor touches the vase and the tour starts;"
 echo "demo:   14 s the jar; 20 s the visitor touches the bowl and the tour jumps to it"
+# The naked-eye corner wall: the canvas its LED processor gets, and how a visitor at the
+# sweet spot and one off to the side see the wall.
+wall="$here/scenes/corner_wall.scene.yaml"
+"$vitrine" render "$wall" --time 5 --out "$out/wall_canvas.png" --quiet
+"$vitrine" render "$wall" --time 5 --preview-from 0,1.6,6 --size 960x540 --out "$out/wall_sweet_spot.png" --quiet
+"$vitrine" render "$wall" --time 5 --preview-from 3,1.6,5 --size 960x540 --out "$out/wall_from_the_side.png" --quiet
+echo "demo: wrote $out/wall_canvas.png (the corner LED wall's 3840x1080 canvas) and the visitor previews"
+echo "demo:   wall_sweet_spot.png (the relic stands in the room) and wall_from_the_side.png (the illusion breaks)"
 "$vitrine" check "$scene"
