@@ -593,6 +593,24 @@ void GpuScene::record_draws(VkCommandBuffer cmd, const std::vector<uint32_t>& li
     }
 }
 
+// Begins `pass` on the targets (colour and depth cleared where the pass clears them) with
+// the viewport and scissor covering them.
+void GpuScene::begin_scene_pass(VkCommandBuffer cmd, VkRenderPass pass, const ViewTargets& t) {
+    VkClearValue clears[3] = {};
+    clears[1].depthStencil = {1.0f, 0};
+    VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    rp.renderPass = pass;
+    rp.framebuffer = t.framebuffer;
+    rp.renderArea = {{0, 0}, {t.width, t.height}};
+    rp.clearValueCount = samples_ != VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
+    rp.pClearValues = clears;
+    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+    VkViewport vp{0, 0, float(t.width), float(t.height), 0, 1};
+    VkRect2D sc{{0, 0}, {t.width, t.height}};
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &sc);
+}
+
 // The tone map of one view into rectangle `r` of the canvas: from its targets, or
 // (layer >= 0) from that layer of a batch's targets.
 void GpuScene::record_tonemap(VkCommandBuffer cmd, const Rect& r, VkFramebuffer canvas, VkFormat format,
@@ -632,21 +650,9 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     shader::ViewUniforms u = view_uniforms(view, t, split);
     std::memcpy(static_cast<char*>(f.views.mapped()) + dynamic_offset, &u, sizeof u);
 
-    VkClearValue clears[3] = {};
-    clears[1].depthStencil = {1.0f, 0};
-    VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-    rp.framebuffer = t.framebuffer;
-    rp.renderArea = {{0, 0}, {t.width, t.height}};
-    rp.clearValueCount = samples_ != VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
-    rp.pClearValues = clears;
-    VkViewport vp{0, 0, float(t.width), float(t.height), 0, 1};
-    VkRect2D sc{{0, 0}, {t.width, t.height}};
     auto draw_list = [&](const std::vector<uint32_t>& list) { record_draws(cmd, list, f.set, dynamic_offset, t, 0); };
     ctx_.begin_label(cmd, "scene");
-    rp.renderPass = split ? opaque_pass_ : scene_pass_;
-    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-    vkCmdSetViewport(cmd, 0, 1, &vp);
-    vkCmdSetScissor(cmd, 0, 1, &sc);
+    begin_scene_pass(cmd, split ? opaque_pass_ : scene_pass_, t);
     draw_list(opaque_);
     if (!split) draw_list(blended_);
     vkCmdEndRenderPass(cmd);
@@ -658,10 +664,7 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
         ctx_.end_label(cmd);
         mark("transmission copy");
         ctx_.begin_label(cmd, "transmission");
-        rp.renderPass = transmission_pass_;
-        vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-        vkCmdSetViewport(cmd, 0, 1, &vp);
-        vkCmdSetScissor(cmd, 0, 1, &sc);
+        begin_scene_pass(cmd, transmission_pass_, t);
         draw_list(transmissive_);
         draw_list(blended_);
         vkCmdEndRenderPass(cmd);
@@ -694,20 +697,8 @@ void GpuScene::draw_batch(VkCommandBuffer cmd, std::span<const View> views, View
         std::memcpy(static_cast<char*>(f.views.mapped()) + dynamic_offset + i * sizeof u, &u, sizeof u);
     }
 
-    VkClearValue clears[3] = {};
-    clears[1].depthStencil = {1.0f, 0};
-    VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-    rp.renderPass = batch_pass(k);
-    rp.framebuffer = t.framebuffer;
-    rp.renderArea = {{0, 0}, {t.width, t.height}};
-    rp.clearValueCount = samples_ != VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
-    rp.pClearValues = clears;
-    VkViewport vp{0, 0, float(t.width), float(t.height), 0, 1};
-    VkRect2D sc{{0, 0}, {t.width, t.height}};
     ctx_.begin_label(cmd, "scene (multiview)");
-    vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
-    vkCmdSetViewport(cmd, 0, 1, &vp);
-    vkCmdSetScissor(cmd, 0, 1, &sc);
+    begin_scene_pass(cmd, batch_pass(k), t);
     record_draws(cmd, opaque_, f.batch_set, dynamic_offset, t, k);
     record_draws(cmd, blended_, f.batch_set, dynamic_offset, t, k);
     vkCmdEndRenderPass(cmd);

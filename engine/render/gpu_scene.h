@@ -93,6 +93,7 @@ private:
     VkPipeline tonemap_pipeline(VkFormat format, bool layered);  // layered: reads a batch's layer
     shader::ViewUniforms view_uniforms(const View& view, const ViewTargets& t, bool split) const;
     void sort_draws(const View& view);
+    void begin_scene_pass(VkCommandBuffer cmd, VkRenderPass pass, const ViewTargets& t);
     void record_tonemap(VkCommandBuffer cmd, const Rect& r, VkFramebuffer canvas, VkFormat format, VkDescriptorSet frame_set,
                         uint32_t dynamic_offset, const ViewTargets& t, int32_t layer);
     void record_draws(VkCommandBuffer cmd, const std::vector<uint32_t>& list, VkDescriptorSet frame_set,

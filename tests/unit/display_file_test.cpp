@@ -3,6 +3,8 @@
 // visual.json on a real folder, and random damage that must never crash.
 #include <gtest/gtest.h>
 
+#include "mutate.h"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -655,21 +657,11 @@ TEST_F(DisplayFiles, MissingDisplayFile) {
 
 // Deterministic random damage to the examples: every result is problems, never a crash.
 TEST(DisplayFile, RandomMutationsNeverCrash) {
-    const std::string alphabet = "abz019:-[]{},.\"'#&*!|>? \n\t";
     const fs::path dir = fs::temp_directory_path() / ("vitrine_display_fuzz_" + std::to_string(::getpid()));
     fs::create_directories(dir);  // empty: a damaged `mesh:` finds nothing to load
     std::mt19937 rng(20250301);
     for (int round = 0; round < 500; ++round) {
-        std::string text = round % 3 == 2 ? kPortrait : kExample;
-        int edits = 1 + int(rng() % 8);
-        for (int e = 0; e < edits && !text.empty(); ++e) {
-            size_t at = rng() % text.size();
-            switch (rng() % 3) {
-                case 0: text.erase(at, 1 + rng() % 4); break;
-                case 1: text.insert(at, text.substr(at, 1 + rng() % 20)); break;
-                default: text[at] = alphabet[rng() % alphabet.size()]; break;
-            }
-        }
+        std::string text = test::mutate_yaml(round % 3 == 2 ? kPortrait : kExample, rng);
         std::vector<Problem> problems;
         EXPECT_NO_THROW(parse_display(dir / "t.display.yaml", text, problems)) << text;
         for (const Problem& p : problems) EXPECT_FALSE(p.message.empty());

@@ -3,6 +3,8 @@
 // asset confinement on a real folder tree, and random damage that must never crash.
 #include <gtest/gtest.h>
 
+#include "mutate.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -769,20 +771,9 @@ TEST(SceneFile, AliasesCannotMultiplyWithoutBound) {
 
 // Deterministic random damage to the example: every result is problems, never a crash.
 TEST(SceneFile, RandomMutationsNeverCrash) {
-    const std::string original = kExample;
-    const std::string alphabet = "abz019:-[]{},.\"'#&*!|>? \n\t";
     std::mt19937 rng(20240607);
     for (int round = 0; round < 2000; ++round) {
-        std::string text = original;
-        int edits = 1 + int(rng() % 8);
-        for (int e = 0; e < edits && !text.empty(); ++e) {
-            size_t at = rng() % text.size();
-            switch (rng() % 3) {
-                case 0: text.erase(at, 1 + rng() % 4); break;
-                case 1: text.insert(at, text.substr(at, 1 + rng() % 20)); break;
-                default: text[at] = alphabet[rng() % alphabet.size()]; break;
-            }
-        }
+        std::string text = test::mutate_yaml(kExample, rng);
         std::vector<Problem> problems;
         EXPECT_NO_THROW({
             SceneFile s = parse_scene("t.scene.yaml", text, problems);
