@@ -133,6 +133,23 @@ VITRINE_STRUCT(WarpParams) {
     vec4 target;         // output width, height (pixels)
 };
 
+// Pyramids shown through the virtual texture (render/virtual_texture.h, shaders/vt.glsl).
+// Set 1 of the image pipeline (set VT_SET of PBR when a material samples a pyramid).
+#define VT_SET 1
+#define BIND_VT_ATLAS 0     // sampler2D: the fixed-size atlas of 256 x 256 page slots (sRGB)
+#define BIND_VT_TABLE 1     // uint[]: image directory, level records, page entries (VirtualTexture)
+#define BIND_VT_FEEDBACK 2  // uint[]: one bit per page entry, set by every fragment that wants it
+#define VT_PAGE_CONTENT 248
+#define VT_PAGE_BORDER 4
+#define VT_PAGE_SIDE 256
+
+// One image frame drawn through the virtual texture (push constants; image.vert).
+VITRINE_STRUCT(ImageDraw) {
+    mat4 model;   // the frame's world matrix: centred on its origin, in its XY plane, facing +Z
+    vec4 shape;   // x, y: size (metres); z: opacity; w: the image's index in the table
+    vec4 region;  // what the frame shows, in image uv (0..1, v down): u0, v0, width, height
+};
+
 #define INTERLEAVE_INV_VIEW 1
 #define INTERLEAVE_FLIP_X 2
 #define INTERLEAVE_FLIP_Y 4

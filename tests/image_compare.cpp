@@ -21,6 +21,7 @@
 // usage: image-compare ACTUAL.png [GOLDEN.png] [--max-diff N] [--max-failing-fraction F] [--expect ...]
 //                      [--min-psnr DB] [--max-psnr DB] [--mask M.png] [--min-ssim S] [--crop X,Y,W,H] [--seam X]
 //                      [--unturn Q,FLIP_X,FLIP_Y]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
     std::string mask_path;
     std::vector<int> seams;
     std::string unturn;  // Q,FLIP_X,FLIP_Y
+    double uniform = -1;  // > 0: no column or row's RMS error above this x the median's (+ 0.5): no seams
     std::string crop;  // X,Y,W,H: compare only this rectangle of ACTUAL (a cell of a sheet)
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -107,6 +109,7 @@ int main(int argc, char** argv) {
         else if (a == "--mask" && i + 1 < argc) mask_path = argv[++i];
         else if (a == "--seam" && i + 1 < argc) seams.push_back(std::atoi(argv[++i]));
         else if (a == "--unturn" && i + 1 < argc) unturn = argv[++i];
+        else if (a == "--uniform-error" && i + 1 < argc) uniform = std::atof(argv[++i]);
         else if (actual_path.empty()) actual_path = a;
         else if (golden_path.empty()) golden_path = a;
         else { std::fprintf(stderr, "image-compare: unexpected argument %s\n", a.c_str()); return 2; }
@@ -216,6 +219,36 @@ int main(int argc, char** argv) {
             double p = psnr(actual.value(), golden.value(), mask_path.empty() ? nullptr : &mask);
             double q = mask_path.empty() ? ssim(actual.value(), golden.value()) : 1.0;
             bool pass = p >= min_psnr && q >= min_ssim && (max_psnr < 0 || p <= max_psnr);
+            if (uniform > 0) {
+                // RMS error (8-bit units) of every column and every row: a seam at a tile or
+                // page border is a line worse than the lines around it.
+                auto profile = [&](bool columns) {
+                    uint32_t n = columns ? actual->width : actual->height, m = columns ? actual->height : actual->width;
+                    std::vector<double> rms(n);
+                    for (uint32_t i = 0; i < n; ++i) {
+                        double sum = 0;
+                        for (uint32_t j = 0; j < m; ++j) {
+                            size_t px = columns ? size_t(j) * actual->width + i : size_t(i) * actual->width + j;
+                            for (int c = 0; c < 3; ++c) {
+                                double d = double(actual->rgba[px * 4 + size_t(c)]) - double(golden->rgba[px * 4 + size_t(c)]);
+                                sum += d * d;
+                            }
+                        }
+                        rms[i] = std::sqrt(sum / (m * 3.0));
+                    }
+                    return rms;
+                };
+                for (bool columns : {true, false}) {
+                    std::vector<double> rms = profile(columns), sorted = rms;
+                    std::sort(sorted.begin(), sorted.end());
+                    double median = sorted[sorted.size() / 2];
+                    size_t worst = size_t(std::max_element(rms.begin(), rms.end()) - rms.begin());
+                    bool even = rms[worst] <= uniform * median + 0.5;
+                    std::printf("%s: worst RMS error %.2f at %zu, median %.2f (limit %.1fx + 0.5) %s\n",
+                                columns ? "columns" : "rows", rms[worst], worst, median, uniform, even ? "ok" : "FAILED");
+                    pass = pass && even;
+                }
+            }
             if (max_psnr >= 0) {
                 std::printf("reference %s: PSNR %.2f dB%s (must be at most %.1f: the pictures differ) %s\n", golden_path.c_str(), p,
                             mask_path.empty() ? "" : " inside the mask", max_psnr, pass ? "ok" : "FAILED");

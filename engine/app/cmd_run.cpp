@@ -145,7 +145,9 @@ int cmd_run(int argc, char** argv) {
     st.scene = &live->scene();
     st.show = &live->show();
     auto finish = [&](int code) { return st.finish(code); };
-    if (auto r = open_rig(st, w.rig_options(validation_requested())); !r) {
+    display::RigOptions options = w.rig_options(validation_requested());
+    options.tile_fade_frames = 8;  // live: a pyramid's new tiles blend in over 8 frames
+    if (auto r = open_rig(st, options); !r) {
         log::error(r.error().message);
         return finish(exit_code(r.error().kind));
     }

@@ -19,5 +19,11 @@ int cmd_check(int argc, char** argv);
 int cmd_send(int argc, char** argv);
 int bench_show(const std::string& scene);
 int cmd_info_scene(const std::string& path);
+// Tile pyramids (engine/zoom): build, info, render a region, view, bench.
+int cmd_pyramid(int argc, char** argv);  // vitrine pyramid build ...
+int cmd_info_pyramid(const std::string& path);
+int cmd_render_pyramid(int argc, char** argv);
+int cmd_view_pyramid(int argc, char** argv);
+int bench_pyramid(int argc, char** argv);
 
 }  // namespace vitrine::app

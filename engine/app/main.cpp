@@ -7,6 +7,7 @@
 #include "app/args.h"
 #include "app/commands.h"
 #include "app/show_stage.h"
+#include "zoom/pyramid.h"
 
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
@@ -25,8 +26,14 @@ static const char* kUsageText =
     "  vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"
     "  vitrine render MODEL --turnaround N [--grid CxR] --out SHEET.png [--size WxH] [render options]\n"
     "  vitrine info MODEL\n"
+    "  vitrine pyramid build IMAGE --out NAME.dzi|NAME.tif|FOLDER [--format dzi|tiff|iiif3] [--tile 254 --overlap 1]\n"
+    "                [--quality Q] [--lossless] [--mm-per-pixel X]   (JPEG, PNG, TIFF/BigTIFF larger than memory)\n"
+    "  vitrine info PYRAMID                  (.dzi, .zip, IIIF info.json folder, Zoomify folder, .tif, procedural:NAME:WxH)\n"
+    "  vitrine view PYRAMID [--size WxH] [--region x,y,w,h | --centre x,y --magnification M] [--tile-memory MB]\n"
+    "  vitrine render PYRAMID --out FILE.png [--size WxH] [--region x,y,w,h | --centre x,y --magnification M] [--reference]\n"
     "  vitrine bench [--corpus DIR] [--frames N] [--size WxH]\n"
     "  vitrine bench --display FILE.display.yaml MODEL|SCENE [--frames N] [--tile WxH]\n"
+    "  vitrine bench --pyramid PYRAMID [--size WxH] [--jumps N] [--tile-memory MB]\n"
     "render options: --yaw DEG --pitch DEG --distance auto|M --fov DEG --camera N --time S --animation N\n"
     "                --env FILE.hdr|neutral|studio --env-rotation DEG --env-intensity X\n"
     "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
@@ -53,7 +60,10 @@ static int dispatch(int argc, char** argv) {
         return argc < 2 ? kUsage : kOk;
     }
     std::string cmd = argv[1];
+    if (cmd == "pyramid") return cmd_pyramid(argc, argv);
     bool scene = argc > 2 && is_scene_file(argv[2]);
+    bool pyramid = argc > 2 && vitrine::zoom::is_pyramid_path(argv[2]);
+    if (cmd == "info" && pyramid && argc == 3) return cmd_info_pyramid(argv[2]);
     if (cmd == "info") return scene && argc == 3 ? cmd_info_scene(argv[2]) : cmd_info(argc, argv);
     bool display = false;
     for (int i = 2; i < argc; ++i) display = display || !std::strcmp(argv[i], "--display");
@@ -72,6 +82,8 @@ static int dispatch(int argc, char** argv) {
             display = true;
         }
     }
+    if (cmd == "render" && pyramid && !display) return cmd_render_pyramid(argc, argv);
+    if (cmd == "view" && pyramid) return cmd_view_pyramid(argc, argv);
     if (cmd == "render" && display) return cmd_render_display(argc, argv);
     if (cmd == "render") return scene ? cmd_render_scene(argc, argv) : cmd_render(argc, argv);
     if (cmd == "run") return cmd_run(argc, argv);
@@ -79,6 +91,9 @@ static int dispatch(int argc, char** argv) {
     if (cmd == "send") return cmd_send(argc, argv);
     if (cmd == "view") return cmd_view(argc, argv);
     if (cmd == "bench" && display) return bench_display(argc, argv);
+    bool bench_pyramid_flag = false;
+    for (int i = 2; i < argc; ++i) bench_pyramid_flag = bench_pyramid_flag || !std::strcmp(argv[i], "--pyramid");
+    if (cmd == "bench" && bench_pyramid_flag) return bench_pyramid(argc, argv);
     if (cmd == "bench") return cmd_bench(argc, argv);
     std::fprintf(stderr, "vitrine: error: unknown command '%s'\n%s", cmd.c_str(), kUsageText);
     return kUsage;

@@ -83,6 +83,19 @@ Result<void> upload_scene(ShowStage& st) {
         st.uploaded.push_back(model);
         st.ids.push_back(id);
     }
+    // Pyramids: each asset once (the rig keeps them for rebuilds; the same pyramid object
+    // after a reload is the same image).
+    for (const auto& [name, pyramid] : st.scene->pyramids) {
+        uint32_t id = 0;
+        auto r = with_retries(*st.rig, [&]() -> Result<void> {
+            auto added = st.rig->add_image(pyramid);
+            if (!added) return added.error();
+            id = *added;
+            return {};
+        });
+        if (!r) return r;
+        st.image_ids[pyramid.get()] = id;
+    }
     auto env = scene_environment(*st.scene);
     if (env != st.environment) {
         st.environment = env;
@@ -114,6 +127,13 @@ render::Look prepare_frame(ShowStage& st) {
         inst.materials = fm.materials;
         st.instances.push_back(inst);
     }
+    st.images.clear();
+    for (const show::FrameImage& fi : f.images) {
+        auto it = st.image_ids.find(fi.pyramid);
+        if (!fi.visible || it == st.image_ids.end()) continue;
+        st.images.push_back({it->second, fi.world, fi.size, fi.region, fi.opacity});
+    }
+    st.rig->set_images(st.images);
     st.lights.clear();
     for (const show::FrameLight& l : f.lights) st.lights.push_back(render::light_uniform(l.light, l.world));
     st.rig->set_room_lights(st.lights);

@@ -3,6 +3,7 @@
 // draws (instances, room lights, look, one View per rectangle). `render SCENE` and
 // `run SCENE` both draw through this, so a window and a file show the same frame.
 #pragma once
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ struct ShowStage {
     std::vector<render::ModelId> ids;  // parallel to `uploaded`
     std::shared_ptr<ImageF> environment;
     std::vector<render::Instance> instances;
+    std::map<const zoom::Pyramid*, uint32_t> image_ids;  // the scene's pyramids on the rig
+    std::vector<render::ImageInstance> images;          // this frame's image frames
     std::vector<shader::LightUniform> lights;
 
     ~ShowStage();

@@ -1,5 +1,7 @@
 #include "display/offscreen.h"
 
+#include "core/log.h"
+
 #include <chrono>
 
 namespace vitrine::display {
@@ -49,7 +51,6 @@ Result<void> Offscreen::build() {
     timer_ = std::make_unique<gpu::PassTimer>(ctx);
     keep_.fill(false);
     submitted_ = completed_;
-    base_ = completed_;
     generation_ = rig_->generation();
     return {};
 }
@@ -77,6 +78,27 @@ void Offscreen::harvest(uint32_t slot) {
 Result<void> Offscreen::submit(std::span<const render::Instance> instances, const render::Look& look,
                                std::span<const render::View> views, const std::string& path) {
     if (!rig_) return fail(ErrorKind::Gpu, "offscreen output has no device");
+    // Pyramids: a frame is only kept once every tile it wants is resident. Probe frames
+    // (drawn, not read back) tell which tiles those are; settle_images() loads them.
+    if (settle_tiles_ && !rig_->images().empty())
+        for (int probe = 0;; ++probe) {
+            if (auto r = record(instances, look, views, ""); !r) return r.error();
+            if (auto r = rig_->ctx().wait(loop_->submission(uint32_t((loop_->frame() - 1) % gpu::kFramesInFlight))); !r)
+                return r.error();
+            auto again = rig_->scene().settle_images();
+            if (!again) return again.error();
+            if (!again.value()) break;
+            if (probe == 7) {
+                log::warn("tiles were still missing after 8 passes (tile memory too small?): the frame is drawn as it is");
+                break;
+            }
+        }
+    return record(instances, look, views, path, true);
+}
+
+// Records and submits one frame; `keep`: it is read back (to `path`, or kept for image()).
+Result<void> Offscreen::record(std::span<const render::Instance> instances, const render::Look& look,
+                               std::span<const render::View> views, const std::string& path, bool keep) {
     if (!loop_ || generation_ != rig_->generation())
         if (auto r = build(); !r) return r.error();
     gpu::Context& ctx = rig_->ctx();
@@ -87,33 +109,39 @@ Result<void> Offscreen::submit(std::span<const render::Instance> instances, cons
     auto t0 = std::chrono::steady_clock::now();
     timer_->begin(cmd.value(), slot);
     canvas_->set_eye(eye_);
-    if (auto r = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views()); !r) return r.error();
+    if (auto r = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views(), rig_->images()); !r)
+        return r.error();
     if (auto r = canvas_->draw(cmd.value(), 0, image_.handle(), views, nullptr, timer_.get()); !r) return r.error();
-    ctx.begin_label(cmd.value(), "readback");
-    gpu::transition(cmd.value(), image_, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                    VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
-                    VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
-    if (auto r = capture_->record(cmd.value(), slot, image_.handle(), kFileFormat, {width_, height_}); !r) return r.error();
-    ctx.end_label(cmd.value());
-    timer_->mark(cmd.value(), "readback");
+    if (keep) {
+        ctx.begin_label(cmd.value(), "readback");
+        gpu::transition(cmd.value(), image_, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                        VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+                        VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+        if (auto r = capture_->record(cmd.value(), slot, image_.handle(), kFileFormat, {width_, height_}); !r) return r.error();
+        ctx.end_label(cmd.value());
+        timer_->mark(cmd.value(), "readback");
+    }
     record_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto v = loop_->submit();
     if (!v) return v.error();
     rig_->scene().frame_submitted(v.value());
-    paths_[slot] = path;
-    keep_[slot] = true;
-    ++submitted_;
+    if (keep) {
+        paths_[slot] = path;
+        keep_[slot] = true;
+        frame_[slot] = submitted_++;
+    }
     return {};
 }
 
 Result<void> Offscreen::finish() {
     if (loop_ && rig_) {
-        // Harvest in frame order: the older slot first.
-        for (uint64_t f = completed_; f < submitted_; ++f) {
-            uint32_t slot = uint32_t((f - base_) % gpu::kFramesInFlight);
-            if (auto r = rig_->ctx().wait(loop_->submission(slot)); !r) return r.error();
-            harvest(slot);
-        }
+        // Harvest in frame order (probe frames in between are never read back).
+        for (uint64_t f = completed_; f < submitted_; ++f)
+            for (uint32_t slot = 0; slot < gpu::kFramesInFlight; ++slot) {
+                if (!keep_[slot] || frame_[slot] != f) continue;
+                if (auto r = rig_->ctx().wait(loop_->submission(slot)); !r) return r.error();
+                harvest(slot);
+            }
     }
     if (auto r = writer_.finish(); !r) return fail(ErrorKind::Io, r.error().message);
     return {};

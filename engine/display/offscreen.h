@@ -50,6 +50,9 @@ public:
     // Frames read back, in order (after a lost device, the first frame to render again).
     uint64_t frames_completed() const { return completed_; }
     void release() override;
+    // Pyramids: false = frames are drawn with the tiles there are (a live output's
+    // behaviour, for benchmarks); true (default) = each frame waits for every tile it wants.
+    void set_settle_tiles(bool settle) { settle_tiles_ = settle; }
     // The eye a wall's mesh screens are seen from (a tracked viewer).
     void set_eye(const glm::dvec3& eye) { eye_ = eye; }
 
@@ -57,10 +60,13 @@ private:
     Offscreen(uint32_t w, uint32_t h) : width_(w), height_(h) {}
     Result<void> build();
     void harvest(uint32_t slot);
+    Result<void> record(std::span<const render::Instance> instances, const render::Look& look,
+                        std::span<const render::View> views, const std::string& path, bool keep = false);
 
     uint32_t width_, height_;
     uint64_t generation_ = 0;
     std::optional<room::Lenticular> lenticular_;
+    bool settle_tiles_ = true;
     std::optional<room::DisplayFile> walls_;
     glm::dvec3 eye_{0};
     void set_mesh_screens(const room::DisplayFile& display) { walls_ = display, eye_ = display.viewer.eye; }
@@ -72,7 +78,8 @@ private:
     double record_seconds_ = 0;
     std::array<std::string, gpu::kFramesInFlight> paths_;
     std::array<bool, gpu::kFramesInFlight> keep_{};
-    uint64_t submitted_ = 0, completed_ = 0, base_ = 0;  // base_: the frame the current loop began at
+    std::array<uint64_t, gpu::kFramesInFlight> frame_{};  // the frame number a kept slot holds
+    uint64_t submitted_ = 0, completed_ = 0;
     Image8 last_;
     PngWriter writer_{2, 4};
 };

@@ -28,6 +28,10 @@ Result<void> Rig::build() {
     auto scene = render::GpuScene::create(*ctx_);
     if (!scene) return scene.error();
     scene_ = std::move(scene.value());
+    scene_->set_tile_memory(options_.tile_memory);
+    scene_->set_tile_fade(options_.tile_fade_frames);
+    for (const auto& p : pyramids_)
+        if (auto r = scene_->add_image(p); !r) return r.error();
     for (scene::Model* m : models_)
         if (auto r = upload(*m); !r) return r.error();
     if (environment_)
@@ -55,6 +59,12 @@ Result<render::ModelId> Rig::add_model(scene::Model& model) {
     // Kept first, so a device lost during the upload rebuilds with this model too.
     if (std::find(models_.begin(), models_.end(), &model) == models_.end()) models_.push_back(&model);
     return upload(model);
+}
+
+Result<uint32_t> Rig::add_image(std::shared_ptr<const zoom::Pyramid> pyramid) {
+    auto id = scene_->add_image(pyramid);
+    if (id && std::find(pyramids_.begin(), pyramids_.end(), pyramid) == pyramids_.end()) pyramids_.push_back(pyramid);
+    return id;
 }
 
 Result<render::ModelId> Rig::upload(scene::Model& model) {

@@ -36,6 +36,10 @@ struct RigOptions {
     // Drop a model's pixels and rigid geometry from CPU memory once uploaded (they are
     // read from its file again after a lost device). See scene/gpu_data.h.
     bool drop_uploaded = true;
+    // GPU memory for pyramids' tiles (the virtual texture's atlas), whatever their size.
+    uint64_t tile_memory = 256ull << 20;
+    // Live outputs (a window): new tiles blend in over this many frames; 0: at once.
+    uint32_t tile_fade_frames = 0;
 };
 
 class Rig {
@@ -52,6 +56,12 @@ public:
     // Load time. Both are kept (by address: they must outlive the rig) for rebuilds.
     Result<render::ModelId> add_model(scene::Model& model);
     Result<void> set_environment(const ImageF& equirect);
+    // A pyramid shown through the virtual texture; kept for rebuilds (ids stay the same).
+    Result<uint32_t> add_image(std::shared_ptr<const zoom::Pyramid> pyramid);
+
+    // The image frames every output draws from now on, until replaced (like the room lights).
+    void set_images(std::span<const render::ImageInstance> images) { images_.assign(images.begin(), images.end()); }
+    std::span<const render::ImageInstance> images() const { return images_; }
 
     // Lights of the room (a show's light nodes), kept for rebuilds: see GpuScene::set_room_lights.
     void set_room_lights(std::span<const shader::LightUniform> lights) {
@@ -83,6 +93,8 @@ private:
     const ImageF* environment_ = nullptr;
     std::vector<Output*> outputs_;
     std::vector<shader::LightUniform> room_lights_;
+    std::vector<std::shared_ptr<const zoom::Pyramid>> pyramids_;
+    std::vector<render::ImageInstance> images_;
     uint64_t generation_ = 0;
     uint32_t recoveries_ = 0, earlier_messages_ = 0;
 };

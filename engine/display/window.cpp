@@ -208,8 +208,10 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
     if (r == VK_SUBOPTIMAL_KHR) needs_recreate_ = true;
 
     canvas_->set_eye(eye_);
-    if (auto p = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views()); !p) return p.error();
-    if (auto d = canvas_->draw(cmd.value(), image, swapchain_->image(image), views); !d) return d.error();
+    if (auto p = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views(), rig_->images()); !p)
+        return p.error();
+    if (auto d = canvas_->draw(cmd.value(), image, swapchain_->image(image), views, overlay_ ? &overlay_ : nullptr); !d)
+        return d.error();
     VkImageLayout layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     VkPipelineStageFlags stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
     VkAccessFlags access = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;

@@ -46,6 +46,8 @@ public:
     // Returns false when nothing was drawn (minimised, or the swapchain was just recreated).
     Result<bool> draw(std::span<const render::Instance> instances, const render::Look& look,
                       std::span<const render::View> views, const std::string& record = "");
+    // Drawn over every frame after the views (a viewer's scale bar); empty: nothing.
+    void set_overlay(Overlay overlay) { overlay_ = std::move(overlay); }
     // Waits for the recorded files; the first write error.
     Result<void> finish_recording();
 
@@ -68,6 +70,7 @@ public:
     void set_lenticular(const room::Lenticular& lkg) { lenticular_ = lkg; }
 
 private:
+    Overlay overlay_;
     Window() = default;
     Result<void> build();
     Result<void> recreate();

@@ -226,6 +226,7 @@ Result<void> Context::create_device(const ContextOptions& options) {
     limits_.max_viewports = l.maxViewports;
     limits_.msaa = l.framebufferColorSampleCounts & l.framebufferDepthSampleCounts;
     limits_.multiview = f11.multiview;
+    limits_.fragment_stores = supported.features.fragmentStoresAndAtomics;
     limits_.max_multiview_views = f11.multiview ? mv.maxMultiviewViewCount : 0;
     limits_.timeline_semaphores = f12.timelineSemaphore && !std::getenv("VITRINE_NO_TIMELINE");
     limits_.descriptor_indexing = f12.descriptorIndexing;
@@ -250,6 +251,7 @@ Result<void> Context::create_device(const ContextOptions& options) {
     bool cpu = properties_.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     anisotropy_ = supported.features.samplerAnisotropy && !cpu;
     enabled.features.samplerAnisotropy = anisotropy_;
+    enabled.features.fragmentStoresAndAtomics = supported.features.fragmentStoresAndAtomics;
 
     float priority = 1.0f;
     VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};

@@ -42,6 +42,7 @@ struct DeviceLimits {
     uint32_t max_multiview_views = 0;
     bool timeline_semaphores = false;     // Vulkan 1.2 (enabled when present)
     bool descriptor_indexing = false;     // Vulkan 1.2 (enabled when present)
+    bool fragment_stores = false;         // fragmentStoresAndAtomics: the tile feedback (enabled when present)
     uint64_t min_uniform_offset_alignment = 256, min_storage_offset_alignment = 256;
     std::string summary() const;          // one line for logs and `vitrine bench`
 };

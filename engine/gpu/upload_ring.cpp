@@ -101,12 +101,16 @@ Result<void> UploadRing::to_buffer(VkBuffer dst, uint64_t dst_offset, const void
 }
 
 Result<void> UploadRing::to_image(const Image& dst, const void* pixels, uint32_t texel_bytes) {
-    const ImageDesc& d = dst.desc();
-    uint64_t row = uint64_t(d.width) * texel_bytes;
+    return to_image_rect(dst, 0, 0, dst.desc().width, dst.desc().height, pixels, texel_bytes);
+}
+
+Result<void> UploadRing::to_image_rect(const Image& dst, int32_t x, int32_t y0, uint32_t width, uint32_t height,
+                                       const void* pixels, uint32_t texel_bytes) {
+    uint64_t row = uint64_t(width) * texel_bytes;
     uint64_t rows_per_piece = std::max<uint64_t>(1, (space_.capacity() / 4) / row);
     if (row > space_.capacity()) return fail(ErrorKind::Gpu, "upload ring: one image row is larger than the staging ring");
-    for (uint32_t y = 0; y < d.height;) {
-        uint32_t n = uint32_t(std::min<uint64_t>(rows_per_piece, d.height - y));
+    for (uint32_t y = 0; y < height;) {
+        uint32_t n = uint32_t(std::min<uint64_t>(rows_per_piece, height - y));
         auto at = reserve(row * n);
         if (!at) return at.error();
         std::memcpy(static_cast<char*>(staging_.mapped()) + at.value(), static_cast<const char*>(pixels) + row * y, row * n);
@@ -115,8 +119,8 @@ Result<void> UploadRing::to_image(const Image& dst, const void* pixels, uint32_t
         VkBufferImageCopy copy{};
         copy.bufferOffset = at.value();
         copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-        copy.imageOffset = {0, int32_t(y), 0};
-        copy.imageExtent = {d.width, n, 1};
+        copy.imageOffset = {x, y0 + int32_t(y), 0};
+        copy.imageExtent = {width, n, 1};
         vkCmdCopyBufferToImage(c.value(), staging_.handle(), dst.handle(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
         y += n;
     }

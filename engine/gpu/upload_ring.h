@@ -22,6 +22,9 @@ public:
     // Copies tightly packed pixels (`texel_bytes` each) into mip 0 / layer 0 of `dst`,
     // which is in TRANSFER_DST_OPTIMAL layout.
     Result<void> to_image(const Image& dst, const void* pixels, uint32_t texel_bytes);
+    // The same into the rectangle (x, y, width, height) of mip 0 / layer 0 (a page of an atlas).
+    Result<void> to_image_rect(const Image& dst, int32_t x, int32_t y, uint32_t width, uint32_t height, const void* pixels,
+                               uint32_t texel_bytes);
     // The batch's command buffer, for barriers and blits that belong with the copies.
     Result<VkCommandBuffer> cmd();
 

@@ -37,6 +37,15 @@ const uint32_t kPbrBatchFrag[] =
 const uint32_t kTonemapLayeredFrag[] =
 #include "tonemap_layered.frag.spv.inc"
     ;
+const uint32_t kImageVert[] =
+#include "image.vert.spv.inc"
+    ;
+const uint32_t kImageBatchVert[] =
+#include "image_mv.vert.spv.inc"
+    ;
+const uint32_t kImageFrag[] =
+#include "image.frag.spv.inc"
+    ;
 
 const VkDescriptorType UBO_DYN = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC;
 const VkDescriptorType SSBO = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
@@ -96,7 +105,10 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
     VkShaderModule batch_vert = gpu::make_shader(ctx, kPbrBatchVert, sizeof kPbrBatchVert);
     VkShaderModule batch_frag = gpu::make_shader(ctx, kPbrBatchFrag, sizeof kPbrBatchFrag);
     VkShaderModule tm_layered = gpu::make_shader(ctx, kTonemapLayeredFrag, sizeof kTonemapLayeredFrag);
-    s->modules_ = {vert, frag, fs_vert, tm_frag, batch_vert, batch_frag, tm_layered};
+    VkShaderModule image_vert = gpu::make_shader(ctx, kImageVert, sizeof kImageVert);
+    VkShaderModule image_batch_vert = gpu::make_shader(ctx, kImageBatchVert, sizeof kImageBatchVert);
+    VkShaderModule image_frag = gpu::make_shader(ctx, kImageFrag, sizeof kImageFrag);
+    s->modules_ = {vert, frag, fs_vert, tm_frag, batch_vert, batch_frag, tm_layered, image_vert, image_batch_vert, image_frag};
 
     gpu::GraphicsPipelineDesc d;
     d.vert = vert;
@@ -171,6 +183,7 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
 
 GpuScene::~GpuScene() {
     models_.clear();
+    vt_.reset();
     if (env_) destroy_environment(ctx_, *env_);
     env_.reset();
     for (FrameSlot& f : frames_) f = FrameSlot{};
@@ -179,11 +192,12 @@ GpuScene::~GpuScene() {
     for (auto& [key, p] : pbr_) pipelines.push_back(p);
     for (auto& [key, p] : tonemaps_) pipelines.push_back(p);
     for (auto& [key, p] : pbr_batch_) pipelines.push_back(p);
+    for (auto& [key, p] : image_pipelines_) pipelines.push_back(p);
     std::vector<VkRenderPass> passes = {scene_pass_, opaque_pass_, transmission_pass_};
     for (auto& [key, p] : batch_passes_) passes.push_back(p);
     for (auto& [key, p] : canvas_passes_) passes.push_back(p);
     auto modules = modules_;
-    auto layouts = std::array<VkPipelineLayout, 3>{pbr_layout_, tonemap_layout_, tonemap_layered_layout_};
+    auto layouts = std::array<VkPipelineLayout, 4>{pbr_layout_, tonemap_layout_, tonemap_layered_layout_, image_layout_};
     auto sets = std::array<VkDescriptorSetLayout, 3>{frame_layout_, material_layout_, targets_layout_};
     auto pool = pool_;
     auto sampler = target_sampler_;
@@ -191,7 +205,8 @@ GpuScene::~GpuScene() {
     ctx_.defer([=] {
         for (VkPipeline p : pipelines) vkDestroyPipeline(dev, p, nullptr);
         for (VkShaderModule m : modules) vkDestroyShaderModule(dev, m, nullptr);
-        for (VkPipelineLayout l : layouts) vkDestroyPipelineLayout(dev, l, nullptr);
+        for (VkPipelineLayout l : layouts)
+            if (l) vkDestroyPipelineLayout(dev, l, nullptr);
         for (VkDescriptorSetLayout l : sets) vkDestroyDescriptorSetLayout(dev, l, nullptr);
         for (VkRenderPass p : passes) vkDestroyRenderPass(dev, p, nullptr);
         vkDestroyDescriptorPool(dev, pool, nullptr);
@@ -248,6 +263,58 @@ Result<void> GpuScene::set_environment(const ImageF& equirect) {
     env_ = std::move(env.value());
     for (FrameSlot& f : frames_) write_environment(f.set);
     return {};
+}
+
+Result<uint32_t> GpuScene::add_image(std::shared_ptr<const zoom::Pyramid> pyramid) {
+    if (!vt_) {
+        auto vt = VirtualTexture::create(ctx_, tile_memory_, kFrameSlots);
+        if (!vt) return vt.error();
+        vt_ = std::move(vt.value());
+        vt_->set_fade_frames(tile_fade_);
+        image_layout_ = gpu::make_pipeline_layout(ctx_, {frame_layout_, vt_->layout()}, sizeof(shader::ImageDraw),
+                                                  VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT);
+    }
+    return vt_->add_image(std::move(pyramid));
+}
+
+void GpuScene::set_tile_fade(uint32_t frames) {
+    tile_fade_ = frames;
+    if (vt_) vt_->set_fade_frames(frames);
+}
+
+Result<bool> GpuScene::settle_images() {
+    if (!vt_ || image_draws_.empty()) return false;
+    return vt_->settle(current_);
+}
+
+VkPipeline GpuScene::image_pipeline(uint32_t batch_views) {
+    auto it = image_pipelines_.find(batch_views);
+    if (it != image_pipelines_.end()) return it->second;
+    gpu::GraphicsPipelineDesc d;
+    d.vert = modules_[batch_views ? 8 : 7];
+    d.frag = modules_[9];
+    d.layout = image_layout_;
+    d.render_pass = batch_views ? batch_pass(batch_views) : scene_pass_;
+    d.samples = samples_;
+    d.cache = cache_->handle();
+    d.cull = VK_CULL_MODE_NONE;  // a frame is seen from both sides (the back mirrored, like a slide)
+    d.blend = true;              // opacity, and the transparent margin beyond the image
+    d.depth_write = true;
+    VkPipeline p = gpu::make_graphics_pipeline(ctx_, d);
+    image_pipelines_[batch_views] = p;
+    return p;
+}
+
+void GpuScene::record_images(VkCommandBuffer cmd, VkDescriptorSet frame_set, uint32_t dynamic_offset, uint32_t batch_views) {
+    if (image_draws_.empty()) return;
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, image_pipeline(batch_views));
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, image_layout_, 0, 1, &frame_set, 1, &dynamic_offset);
+    VkDescriptorSet vt_set = vt_->set(current_);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, image_layout_, 1, 1, &vt_set, 0, nullptr);
+    for (const shader::ImageDraw& d : image_draws_) {
+        vkCmdPushConstants(cmd, image_layout_, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof d, &d);
+        vkCmdDraw(cmd, 6, 1, 0, 0);
+    }
 }
 
 void GpuScene::write_environment(VkDescriptorSet set) {
@@ -399,11 +466,24 @@ Result<std::unique_ptr<ViewTargets>> GpuScene::make_targets(uint32_t width, uint
     return t;
 }
 
-Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& look, uint32_t views) {
+Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& look, uint32_t views,
+                               std::span<const ImageInstance> images) {
     if (!env_) return fail(ErrorKind::Gpu, "the scene has no environment");
     current_ = (current_ + 1) % kFrameSlots;
     FrameSlot& f = frames_[current_];
     if (auto r = ctx_.wait(f.busy_until); !r) return r.error();
+    // The slot's last frame is done: its tile feedback is read and its table rewritten.
+    image_draws_.clear();
+    if (vt_) {
+        if (auto r = vt_->begin_frame(current_); !r) return r.error();
+        for (const ImageInstance& im : images) {
+            const zoom::PyramidInfo& info = vt_->info(im.image);
+            glm::dvec2 size(info.width, info.height);
+            glm::vec4 region(float(im.region.x / size.x), float(im.region.y / size.y), float(im.region.z / size.x),
+                             float(im.region.w / size.y));
+            image_draws_.push_back({im.transform, glm::vec4(im.size, im.opacity, float(im.image)), region});
+        }
+    }
     f.busy_until = UINT64_MAX;  // until frame_submitted(): Context::wait clamps it to everything submitted
     f.views_used = 0;
     f.views_prepared = views;
@@ -654,6 +734,7 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
     ctx_.begin_label(cmd, "scene");
     begin_scene_pass(cmd, split ? opaque_pass_ : scene_pass_, t);
     draw_list(opaque_);
+    record_images(cmd, f.set, dynamic_offset, 0);
     if (!split) draw_list(blended_);
     vkCmdEndRenderPass(cmd);
     ctx_.end_label(cmd);
@@ -700,6 +781,7 @@ void GpuScene::draw_batch(VkCommandBuffer cmd, std::span<const View> views, View
     ctx_.begin_label(cmd, "scene (multiview)");
     begin_scene_pass(cmd, batch_pass(k), t);
     record_draws(cmd, opaque_, f.batch_set, dynamic_offset, t, k);
+    record_images(cmd, f.batch_set, dynamic_offset, k);
     record_draws(cmd, blended_, f.batch_set, dynamic_offset, t, k);
     vkCmdEndRenderPass(cmd);
     ctx_.end_label(cmd);

@@ -17,6 +17,7 @@
 #include "render/gpu_model.h"
 #include "render/view.h"
 #include "render/view_targets.h"
+#include "render/virtual_texture.h"
 #include "layout.h"
 #include "scene/pose.h"
 
@@ -32,6 +33,17 @@ struct Instance {
     std::span<const scene::MaterialOverride> materials;  // factors replaced for this instance
 };
 
+// A tile pyramid shown as a flat frame (a show's `image` node): centred on `transform`'s
+// origin in its XY plane, facing +Z, `size` metres; `region` (image pixels x, y, w, h, y
+// down) is what the frame shows. Outside the image the frame is transparent.
+struct ImageInstance {
+    uint32_t image = 0;  // GpuScene::add_image
+    glm::mat4 transform{1};
+    glm::vec2 size{1};
+    glm::dvec4 region{0};
+    float opacity = 1;
+};
+
 class GpuScene {
 public:
     static Result<std::unique_ptr<GpuScene>> create(gpu::Context& ctx);
@@ -43,6 +55,16 @@ public:
     Result<ModelId> add_model(const scene::Model& model);
     bool holds(const scene::Model& model) const;
     Result<void> set_environment(const ImageF& equirect);
+    // A pyramid to show through the virtual texture (the same one twice is one image).
+    // The tile memory (the atlas) is made on the first, `tile_memory` bytes.
+    Result<uint32_t> add_image(std::shared_ptr<const zoom::Pyramid> pyramid);
+    void set_tile_memory(uint64_t bytes) { tile_memory_ = bytes; }
+    // Live outputs blend new tiles in over a few frames; offline ones do not (default).
+    void set_tile_fade(uint32_t frames);
+    // Offline: after the last prepared frame has completed, loads every tile it wanted that
+    // was missing (waiting for them); true when it must be drawn again to be sharp.
+    Result<bool> settle_images();
+    const VirtualTexture* tiles() const { return vt_.get(); }
 
     size_t model_count() const { return models_.size(); }
     uint64_t model_bytes() const;  // vertex, index and texture bytes of every uploaded model
@@ -63,7 +85,9 @@ public:
     // Once per frame, before any draw(): the instances' lights, per-draw matrices and
     // deformed vertices go into the next frame slot (reused once the GPU is done with it).
     // `views`: how many draw() calls this frame will make (sizes the per-view uniform ring).
-    Result<void> prepare(std::span<const Instance> instances, const Look& look, uint32_t views);
+    // `images`: pyramids' frames, drawn after the opaque models.
+    Result<void> prepare(std::span<const Instance> instances, const Look& look, uint32_t views,
+                         std::span<const ImageInstance> images = {});
     // Lights of the room (a show's light nodes, world space), drawn with every frame's
     // instances' own lights until replaced.
     void set_room_lights(std::span<const shader::LightUniform> lights) { room_lights_.assign(lights.begin(), lights.end()); }
@@ -102,6 +126,8 @@ private:
     Result<void> grow(gpu::Buffer& buffer, uint64_t bytes, VkBufferUsageFlags usage, uint32_t binding, VkDescriptorType type,
                       VkDescriptorSet set, uint64_t range);
     void copy_scene_color(VkCommandBuffer cmd, ViewTargets& t);
+    void record_images(VkCommandBuffer cmd, VkDescriptorSet frame_set, uint32_t dynamic_offset, uint32_t batch_views);
+    VkPipeline image_pipeline(uint32_t batch_views);  // 0: one view
 
     gpu::Context& ctx_;
     std::unique_ptr<gpu::PipelineCache> cache_;
@@ -122,6 +148,13 @@ private:
     VkPipelineLayout tonemap_layered_layout_ = VK_NULL_HANDLE;
     gpu::GraphicsPipelineDesc pbr_batch_desc_, tonemap_layered_desc_;
     bool frame_transmits_ = false;
+    // Pyramids: the virtual texture, the image pipelines (per batch size; 0 = one view).
+    std::unique_ptr<VirtualTexture> vt_;
+    uint64_t tile_memory_ = 256ull << 20;
+    uint32_t tile_fade_ = 0;
+    VkPipelineLayout image_layout_ = VK_NULL_HANDLE;
+    std::map<uint32_t, VkPipeline> image_pipelines_;
+    std::vector<shader::ImageDraw> image_draws_;
     std::vector<VkShaderModule> modules_;
     VkDescriptorPool pool_ = VK_NULL_HANDLE;
     VkSampler target_sampler_ = VK_NULL_HANDLE;

@@ -5,6 +5,7 @@
 
 #include <glm/gtc/matrix_transform.hpp>
 
+#include "show/image.h"
 #include "show/show.h"
 #include "show/values.h"
 
@@ -84,6 +85,9 @@ void Show::apply(Values& v, const Property& p, const float* x) const {
             v.animation_time[n] = x[0];
             v.animation_set[n] = 1;
             break;
+        case PropertyKind::Region: v.region[n] = glm::dvec4(x[0], x[1], x[2], x[3]); break;
+        case PropertyKind::ImageSize: v.size[n] = {x[0], x[1]}; break;
+        case PropertyKind::Opacity: v.opacity[n] = x[0]; break;
         case PropertyKind::EnvRotation: v.env_rotation = x[0]; break;
         case PropertyKind::EnvIntensity: v.env_intensity = x[0]; break;
         case PropertyKind::Exposure: v.exposure = x[0]; break;
@@ -117,6 +121,13 @@ void Show::read(const Values& v, const Property& p, float* out) const {
             break;
         }
         case PropertyKind::AnimationTime: out[0] = v.animation_time[n]; break;
+        case PropertyKind::Region: {
+            glm::dvec4 r = region_now(v, n);
+            out[0] = float(r.x), out[1] = float(r.y), out[2] = float(r.z), out[3] = float(r.w);
+            break;
+        }
+        case PropertyKind::ImageSize: out[0] = v.size[n].x, out[1] = v.size[n].y; break;
+        case PropertyKind::Opacity: out[0] = v.opacity[n]; break;
         case PropertyKind::EnvRotation: out[0] = v.env_rotation; break;
         case PropertyKind::EnvIntensity: out[0] = v.env_intensity; break;
         case PropertyKind::Exposure: out[0] = v.exposure; break;
@@ -140,11 +151,21 @@ void Show::values_at(double t, Values& v) const {
             double local = std::max(0.0, local_time(p, t));
             local = tl.loop ? std::fmod(local, tl.duration) : std::min(local, tl.duration);
             for (const BoundTrack& track : tracks_[size_t(p.timeline)]) {
+                if (track.zoom) {  // in double, from the region the layers below give
+                    size_t n = size_t(track.property.node);
+                    v.region[n] = sample_zoom(track.moves, local, region_now(v, n), v.size[n], mm_per_pixel(int(n)));
+                    continue;
+                }
                 sample_track(track, local, buf);
                 apply(v, track.property, buf);
             }
         } else {
             const SetLayer& s = sets_[si++];
+            if (s.property.kind == PropertyKind::Region) {  // a magnification move
+                double u = s.fade > 0 ? std::clamp((t - s.start) / s.fade, 0.0, 1.0) : 1.0;
+                v.region[size_t(s.property.node)] = zoom_between(s.region_from, s.region_to, u);
+                continue;
+            }
             float f = s.fade > 0 ? float(std::clamp((t - s.start) / s.fade, 0.0, 1.0)) : 1.0f;
             mix_values(s.property.kind, s.from.data(), s.to.data(), f, width(s.property), buf);
             apply(v, s.property, buf);
@@ -164,8 +185,18 @@ void Show::evaluate(Frame& frame) const {
         glm::mat4 local = glm::translate(glm::mat4(1), v.translation[i]) * glm::mat4_cast(v.rotation[i]) *
                           glm::scale(glm::mat4(1), v.scale[i]);
         int parent = file_.nodes[i].parent;
+        bool shown = true;
+        if (file_.nodes[i].hotspot && parent >= 0 && file_.nodes[size_t(parent)].image) {
+            // On its pixel of the parent's frame, at whatever zoom; hidden while the pixel is
+            // outside the region shown.
+            size_t p = size_t(parent);
+            glm::dvec4 r = region_now(v, p);
+            glm::dvec2 px = file_.nodes[i].hotspot->pixel;
+            local = glm::translate(glm::mat4(1), glm::vec3(image_local(v.size[p], r, px))) * local;
+            shown = px.x >= r.x && px.x <= r.x + r.z && px.y >= r.y && px.y <= r.y + r.w;
+        }
         frame.world[i] = parent >= 0 ? frame.world[size_t(parent)] * local : local;
-        frame.visible[i] = v.visible[i] != 0 && (parent < 0 || frame.visible[size_t(parent)]);
+        frame.visible[i] = shown && v.visible[i] != 0 && (parent < 0 || frame.visible[size_t(parent)]);
     }
 
     frame.models.resize(model_nodes_.size());
@@ -200,6 +231,40 @@ void Show::evaluate(Frame& frame) const {
             frame.max = frame.empty ? fm.max : glm::max(frame.max, fm.max);
             frame.empty = false;
         }
+    }
+
+    frame.images.resize(image_nodes_.size());
+    for (size_t k = 0; k < image_nodes_.size(); ++k) {
+        size_t i = size_t(image_nodes_[k]);
+        FrameImage& fi = frame.images[k];
+        fi.node = int(i);
+        fi.asset = file_.nodes[i].image->pyramid;
+        fi.pyramid = pyramids_[i];
+        fi.world = frame.world[i];
+        fi.size = v.size[i];
+        fi.region = region_now(v, i);
+        fi.opacity = v.opacity[i];
+        fi.visible = frame.visible[i] != 0;
+        if (!fi.visible) continue;
+        glm::vec3 lo, hi;  // the frame's corners count in the bounds (the automatic framing)
+        transform_box(fi.world, glm::vec3(-fi.size.x / 2, -fi.size.y / 2, 0), glm::vec3(fi.size.x / 2, fi.size.y / 2, 0),
+                      lo, hi);
+        frame.min = frame.empty ? lo : glm::min(frame.min, lo);
+        frame.max = frame.empty ? hi : glm::max(frame.max, hi);
+        frame.empty = false;
+    }
+    frame.hotspots.clear();
+    for (int i : hotspot_nodes_) {
+        const Node& node = file_.nodes[size_t(i)];
+        auto image = std::find(image_nodes_.begin(), image_nodes_.end(), node.parent);
+        if (image == image_nodes_.end()) continue;  // validated at load: always under an image
+        FrameHotspot h;
+        h.node = i;
+        h.image = int(image - image_nodes_.begin());
+        h.pixel = node.hotspot->pixel;
+        h.radius = node.hotspot->radius;
+        h.visible = frame.visible[size_t(i)] != 0;
+        frame.hotspots.push_back(h);
     }
 
     frame.lights.clear();
@@ -310,6 +375,22 @@ int pick_ray(const Frame& frame, const glm::vec3& origin, const glm::vec3& dir) 
             t0 = std::max(t0, ta), t1 = std::min(t1, tb);
         }
         if (t0 <= t1 && t0 < best_t) best_t = t0, best = fm.node;
+    }
+    // Image frames: the hotspot nearest the point touched, within its radius, else the image.
+    for (size_t k = 0; k < frame.images.size(); ++k) {
+        const FrameImage& fi = frame.images[k];
+        if (!fi.visible || !(fi.opacity > 0)) continue;
+        auto hit = hit_image(fi, glm::dvec3(origin), glm::dvec3(dir));
+        if (!hit || !(hit->t < double(best_t))) continue;
+        int node = fi.node;
+        double nearest = INFINITY;
+        for (const FrameHotspot& h : frame.hotspots) {
+            if (h.image != int(k) || !h.visible) continue;
+            double d = glm::length(glm::dvec2(hit->local) - glm::dvec2(image_local(fi.size, fi.region, h.pixel)));
+            if (d <= double(h.radius) && d < nearest) nearest = d, node = h.node;
+        }
+        best_t = float(hit->t);
+        best = node;
     }
     return best;
 }

@@ -11,6 +11,10 @@
 #include "scene/orbit.h"
 #include "scene/pose.h"
 
+namespace vitrine::zoom {
+class Pyramid;
+}
+
 namespace vitrine::show {
 
 struct FrameModel {
@@ -44,6 +48,30 @@ struct FrameCamera {
     scene::Orbit fit;                // auto_fit: yaw, pitch, target; distance computed per aspect
 };
 
+// An `image` node: a tile pyramid's picture in the node's XY plane, centred on its origin,
+// facing +Z. Frame point (u, v) in [0,1]^2 (u right, v down) lies at local
+// ((u-0.5)*size.x, (0.5-v)*size.y, 0) and shows pixel region.xy + (u,v)*region.zw.
+// Outside the image the frame is transparent.
+struct FrameImage {
+    int node = -1;
+    std::string asset;                     // pyramid asset name
+    const zoom::Pyramid* pyramid = nullptr; // owned by the LoadedScene
+    glm::mat4 world{1};                    // the node's world matrix
+    glm::vec2 size{1};                     // metres
+    glm::dvec4 region{0};                  // image pixels x, y, w, h shown across the frame
+    float opacity = 1;
+    bool visible = true;
+};
+
+// A `hotspot` node anchored on a pixel of its parent image (world[node] puts it there).
+struct FrameHotspot {
+    int node = -1;
+    int image = -1;                        // index into Frame::images
+    glm::dvec2 pixel{0};                   // image pixels
+    float radius = 0.05f;                  // metres on the frame
+    bool visible = true;                   // false also while the pixel is outside the region shown
+};
+
 struct Frame {
     double time = 0;
     std::string state;
@@ -51,11 +79,13 @@ struct Frame {
     std::vector<uint8_t> visible;    // per scene node, after parents
     std::vector<FrameModel> models;  // model nodes, file order
     std::vector<FrameLight> lights;  // visible light nodes, file order
+    std::vector<FrameImage> images;  // image nodes, file order
+    std::vector<FrameHotspot> hotspots;  // hotspot nodes, file order
     FrameCamera camera;
     float env_rotation = 0;          // degrees
     float env_intensity = 1;
     float exposure = 0;              // EV
-    glm::vec3 min{0}, max{0};        // bounds of visible models
+    glm::vec3 min{0}, max{0};        // bounds of visible models and image frames
     bool empty = true;
 };
 
@@ -67,8 +97,9 @@ struct CameraMatrices {
 };
 CameraMatrices camera_view(const Frame& frame, float aspect);
 
-// The model node a ray from the camera through (x, y) of the picture (0..1, y down)
-// hits first (its world bounds), or -1.
+// The node a ray from the camera through (x, y) of the picture (0..1, y down) hits
+// first, or -1: a model (its world bounds), an image node (its frame), or a hotspot
+// (its image's frame within its radius of it; the nearest hotspot wins).
 int pick(const Frame& frame, float aspect, float x, float y);
 // The same for any ray (world space; `dir` normalised): an LED wall's screens pick
 // through their own views.

@@ -229,6 +229,21 @@ int show_goto(lua_State* L) {
     return attempt(L, [&] { return api.go_to(state); }) ? 0 : raise_pending(L);
 }
 
+int show_magnification(lua_State* L) {
+    HookApi& api = need_api(L, "show.magnification");
+    const char* node = need_string(L, 1, "show.magnification: node must be a string");
+    double value = 0;  // nothing with a destructor may be alive here when raise_pending jumps
+    bool ok = attempt(L, [&]() -> Result<void> {
+        Result<double> m = api.magnification(node);
+        if (!m) return m.error();
+        value = *m;
+        return {};
+    });
+    if (!ok) return raise_pending(L);
+    lua_pushnumber(L, value);
+    return 1;
+}
+
 int show_random(lua_State* L) {
     lua_pushnumber(L, draw_random(L, "show.random"));
     return 1;
@@ -345,6 +360,7 @@ void open_show(lua_State* L) {
     set_field(L, "go_to", show_goto);
     set_field(L, "goto", show_goto);  // `goto` is a Lua keyword: show["goto"](s) only
     set_field(L, "random", show_random);
+    set_field(L, "magnification", show_magnification);
     set_field(L, "log", log_values);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &kShowKey);

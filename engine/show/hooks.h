@@ -8,6 +8,7 @@
 //   show.go_to(state)     (`goto` is a Lua keyword; show["goto"](state) works too)
 //   show.random()         [0, 1), from the show's seeded generator (deterministic)
 //   show.log(text)        one line on stderr, prefixed with the hook file
+//   show.magnification(node)  an image node's magnification now (times actual size; 0: scale unknown)
 // The sandbox: base functions without dofile/loadfile/load/loadstring/require/
 // collectgarbage/rawset-on-_ENV tricks that matter (print goes to show.log); string
 // (without string.dump), table, math (math.random is show.random's generator), utf8;
@@ -41,6 +42,9 @@ public:
     virtual Result<void> cue(const std::string& id) = 0;
     virtual Result<void> go_to(const std::string& state) = 0;
     virtual void log(const std::string& line) = 0;
+    virtual Result<double> magnification(const std::string& node) {
+        return fail("show.magnification: no image node '" + node + "'");
+    }
 };
 
 struct HookLimits {

@@ -12,6 +12,10 @@
 #include "scene/model.h"
 #include "show/scene_file.h"
 
+namespace vitrine::zoom {
+struct PyramidInfo;
+}
+
 namespace vitrine::show {
 
 // "HH:MM" or "HH:MM:SS" to seconds after midnight; -1 when malformed (the scene's
@@ -25,10 +29,15 @@ SceneFile parse_scene(const std::filesystem::path& file, const std::string& text
 // file's folder, then to each `search` root (relative to the scene file); the result
 // must lie inside the scene's folder tree or inside that search root (symlinks
 // followed), and must exist. Returns the resolved hooks file (empty when none).
+// A pyramid asset written "procedural:NAME:WxH[:MM]" is made up, not a path: it stays unresolved.
 std::filesystem::path resolve_assets(SceneFile& scene, std::vector<Problem>& problems);
+bool is_procedural_pyramid(const Asset& asset);
 
 // Loaded glTF models by asset name (assets that failed to load are absent).
 using Models = std::map<std::string, const scene::Model*>;
+
+// Opened pyramids' headers by asset name (assets that failed to open are absent).
+using Pyramids = std::map<std::string, const zoom::PyramidInfo*>;
 
 // Everything that needs more than one key to judge: dangling node/asset/timeline/state/
 // label/camera references, keys not in strictly increasing time, track values of the
@@ -36,7 +45,10 @@ using Models = std::map<std::string, const scene::Model*>;
 // times outside their timeline, cue ids that are not hierarchical numbers or repeat,
 // property paths (bind_property), glTF animations and cameras that the model lacks,
 // states unreachable from the start state, node names that are reserved
-// ("environment", "look", "any") or repeated.
-void validate_scene(const SceneFile& scene, const Models& models, std::vector<Problem>& problems);
+// ("environment", "look", "any") or repeated; image nodes, hotspots and zoom moves
+// (regions whose aspect is not the frame's, magnifications of pyramids without a scale,
+// pixels outside the image: judged where `pyramids` has the asset).
+void validate_scene(const SceneFile& scene, const Models& models, std::vector<Problem>& problems,
+                    const Pyramids& pyramids = {});
 
 }  // namespace vitrine::show

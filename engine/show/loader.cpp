@@ -18,6 +18,12 @@ Models LoadedScene::model_map() const {
     return m;
 }
 
+Pyramids LoadedScene::pyramid_map() const {
+    Pyramids m;
+    for (const auto& [name, pyramid] : pyramids) m[name] = &pyramid->info();
+    return m;
+}
+
 AssetCache::Stamp AssetCache::stamp(const std::filesystem::path& file) {
     std::error_code ec;
     Stamp s{std::filesystem::file_size(file, ec), std::filesystem::last_write_time(file, ec)};
@@ -100,8 +106,9 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
     }
 
     for (const Asset& a : out->file.assets) {
-        if (a.resolved.empty()) continue;  // resolve_assets reported it
-        out->files.push_back(a.resolved);
+        bool procedural = is_procedural_pyramid(a);
+        if (a.resolved.empty() && !procedural) continue;  // resolve_assets reported it
+        if (!procedural) out->files.push_back(a.resolved);
         if (a.kind == AssetKind::Gltf) {
             auto model = cache->model(a.resolved);
             if (!model) {
@@ -118,8 +125,15 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
                 continue;
             }
             out->environments[a.name] = *image;
+        } else if (a.kind == AssetKind::Pyramid) {
+            auto pyramid = zoom::open_pyramid(procedural ? a.path : a.resolved.string());
+            if (!pyramid) {
+                problems.push_back({a.locs.at("pyramid", a.loc), "cannot open pyramid: " + pyramid.error().message});
+                continue;
+            }
+            out->pyramids[a.name] = std::shared_ptr<zoom::Pyramid>(std::move(*pyramid));
         }
-        // Audio and pyramid assets are loaded by their modules (issues 8 and 9).
+        // Audio assets are loaded by their module (issue 9).
     }
 
     if (!out->hooks_file.empty()) {
@@ -136,7 +150,7 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
         }
     }
 
-    validate_scene(out->file, out->model_map(), problems);
+    validate_scene(out->file, out->model_map(), problems, out->pyramid_map());
     // One report in reading order: the scene file top to bottom, then other files.
     std::string scene_name = file.string();
     std::stable_sort(problems.begin() + long(before), problems.end(), [&](const Problem& a, const Problem& b) {

@@ -1,5 +1,6 @@
 // A scene with everything it references loaded: parse, resolve, load every model and
-// environment (decoded, not just stat'ed), compile the hooks, validate. Any problem
+// environment (decoded, not just stat'ed), open every pyramid (its header: tiles are
+// read later, by whoever draws it), compile the hooks, validate. Any problem
 // and there is no LoadedScene: `check` lists them, `run` keeps its last good show.
 #pragma once
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "scene/model.h"
 #include "show/load.h"
 #include "show/scene_file.h"
+#include "zoom/pyramid.h"
 
 namespace vitrine::show {
 
@@ -43,10 +45,12 @@ struct LoadedScene {
     SceneFile file;
     std::map<std::string, std::shared_ptr<scene::Model>> models;  // glTF assets by name
     std::map<std::string, std::shared_ptr<ImageF>> environments;  // HDR assets by name
+    std::map<std::string, std::shared_ptr<zoom::Pyramid>> pyramids;  // pyramid assets by name (headers read)
     std::filesystem::path hooks_file;                             // empty: no hooks
     std::string hooks_source;
     std::vector<std::filesystem::path> files;  // every file read: the scene, hooks, assets (for hot reload)
     Models model_map() const;
+    Pyramids pyramid_map() const;
 };
 
 // `cache`: reuse unchanged assets (null: load everything).

@@ -17,11 +17,16 @@ const std::vector<std::string> kTopKeys = {"vitrine", "search", "seed",   "asset
                                            "start",   "states", "hooks",  "idle_timeout", "display"};
 const std::vector<std::string> kAssetKinds = {"gltf", "hdr", "audio", "pyramid"};
 const std::vector<std::string> kNodeKeys = {"name",  "children", "model",   "animation", "translation",
-                                            "rotation", "scale", "visible", "light",     "camera"};
+                                            "rotation", "scale", "visible", "light",     "camera",
+                                            "image",    "hotspot"};
 const std::vector<std::string> kTonemaps = {"khr-pbr-neutral", "aces", "none"};
 const std::vector<std::string> kLightTypes = {"directional", "point", "spot"};
 const std::vector<std::string> kInterps = {"STEP", "LINEAR", "CUBICSPLINE"};
+// The action kinds messages list (the image-only zoom_to is accepted but not offered).
 const std::vector<std::string> kActionKinds = {"play", "stop", "pause", "jump", "set", "goto", "osc", "camera"};
+const std::vector<std::string> kAllActionKinds = {"play", "stop", "pause", "jump", "set",
+                                                  "goto", "osc",  "camera", "zoom_to"};
+const std::vector<std::string> kMoveKeys = {"at", "duration", "region", "centre", "magnification"};
 const std::vector<std::string> kTriggers = {"touch", "idle", "end", "osc", "time_of_day"};
 
 // Deeper trees are surely a mistake, and a limit keeps an alias cycle (`&a [*a]`) finite.
@@ -36,6 +41,7 @@ std::vector<std::string> action_keys(const std::string& kind) {
     if (kind == "jump") return {kind, "label"};
     if (kind == "set") return {kind, "value", "fade"};
     if (kind == "osc") return {kind, "to", "args"};
+    if (kind == "zoom_to") return {kind, "duration", "region", "centre", "magnification"};
     return {kind};
 }
 
@@ -72,6 +78,9 @@ private:
     std::optional<LightDesc> light(const Field& f);
     std::optional<CameraDesc> camera(const Field& f);
     std::optional<OrbitDesc> orbit(const Field& f);
+    std::optional<ImageDesc> image(const Field& f);
+    std::optional<HotspotDesc> hotspot(const Field& f);
+    bool zoom_move(const Map& m, ZoomMove& z);
     void timeline(const Item& item);
     std::optional<Track> track(const Item& item);
     std::optional<Key> key(const Item& item);
@@ -274,6 +283,8 @@ void Parser::node(const Item& item, int parent, int depth) {
     read(r_, m, "visible", n.visible);
     if (const Field* f = m.get("light")) n.light = light(*f);
     if (const Field* f = m.get("camera")) n.camera = camera(*f);
+    if (const Field* f = m.get("image")) n.image = image(*f);
+    if (const Field* f = m.get("hotspot")) n.hotspot = hotspot(*f);
 
     int index = int(s_.nodes.size());
     s_.nodes.push_back(std::move(n));
@@ -346,6 +357,76 @@ std::optional<CameraDesc> Parser::camera(const Field& f) {
     return c;
 }
 
+std::optional<ImageDesc> Parser::image(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return std::nullopt;
+    m.allow(r_, {"pyramid", "size", "region", "opacity"}, "in image");
+    ImageDesc d;
+    d.loc = m.loc;
+    m.record(d.locs);
+    if (need(r_, m, "pyramid", "image")) read(r_, m, "pyramid", d.pyramid);
+    if (const Field* s = m.get("size")) {
+        std::vector<float> v;
+        if (as_fixed(r_, s->value, s->loc, s->subject(), 2, v)) {
+            d.has_size = true;
+            d.size = {v[0], v[1]};
+        }
+    }
+    if (const Field* g = m.get("region")) d.has_region = as_doubles(r_, g->value, g->loc, g->subject(), 4, &d.region.x);
+    read(r_, m, "opacity", d.opacity);
+    return d;
+}
+
+std::optional<HotspotDesc> Parser::hotspot(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return std::nullopt;
+    m.allow(r_, {"pixel", "radius"}, "in hotspot");
+    HotspotDesc h;
+    h.loc = m.loc;
+    m.record(h.locs);
+    if (need(r_, m, "pixel", "hotspot")) {
+        const Field* p = m.get("pixel");
+        if (!as_doubles(r_, p->value, p->loc, p->subject(), 2, &h.pixel.x)) return std::nullopt;
+    }
+    read(r_, m, "radius", h.radius);
+    return h;
+}
+
+// The keys a magnification move shares in a track and in a cue action (`at` is the
+// track's: read there). False when the move is unusable.
+bool Parser::zoom_move(const Map& m, ZoomMove& z) {
+    z.loc = m.loc;
+    m.record(z.locs);
+    bool ok = true;
+    if (m.has("duration")) ok = read_nonneg(r_, m, "duration", z.duration);
+    if (const Field* f = m.get("region")) {
+        z.has_region = as_doubles(r_, f->value, f->loc, f->subject(), 4, &z.region.x);
+        ok = z.has_region && ok;
+        if (const Field* other = m.has("centre") ? m.get("centre") : m.get("magnification")) {
+            r_.error(other->key_loc, "a zoom_to move takes either 'region' or 'centre' and 'magnification', got " +
+                                         q("region") + " and " + q(other->key));
+            return false;
+        }
+    }
+    if (const Field* f = m.get("centre")) {
+        z.has_centre = as_doubles(r_, f->value, f->loc, f->subject(), 2, &z.centre.x);
+        ok = z.has_centre && ok;
+    }
+    if (const Field* f = m.get("magnification")) {
+        if (as_number(r_, f->value, f->loc, f->subject(), z.magnification)) {
+            if (z.magnification > 0) z.has_magnification = true;
+            else r_.error(f->loc, "'magnification' must be more than 0, got " + wording::num(z.magnification));
+        }
+        ok = z.has_magnification && ok;
+    }
+    if (!m.has("region") && !m.has("centre") && !m.has("magnification")) {
+        if (!m.misspelt({"region", "centre", "magnification"}))
+            r_.error(m.loc, "a zoom_to move needs 'region', or 'centre' and/or 'magnification'");
+        return false;
+    }
+    return ok;
+}
+
 // ---- timelines ---------------------------------------------------------------------
 
 void Parser::timeline(const Item& item) {
@@ -378,11 +459,29 @@ void Parser::timeline(const Item& item) {
 std::optional<Track> Parser::track(const Item& item) {
     Map m;
     if (!open_map(r_, item.node, item.loc, "a track", m)) return std::nullopt;
-    m.allow(r_, {"target", "interpolation", "keys"}, "in track");
+    m.allow(r_, {"target", "interpolation", "keys", "zoom_to"}, "in track");
     Track t;
     t.loc = m.loc;
     m.record(t.locs);
     if (need(r_, m, "target", "track")) read(r_, m, "target", t.target);
+    if (const Field* z = m.get("zoom_to")) {  // a magnification tour of an image node
+        t.zoom = true;
+        if (const Field* k = m.get("keys"))
+            r_.error(k->key_loc, "a track takes either 'keys' or 'zoom_to', not both");
+        if (const Field* i = m.get("interpolation"))
+            r_.error(i->key_loc, "'interpolation' is not for zoom_to: its moves zoom in log scale");
+        std::vector<Item> items = open_seq(r_, z->value, z->loc, z->subject());
+        if (items.empty() && (z->value.IsNull() || z->value.IsSequence())) r_.error(z->loc, "'zoom_to' must not be empty");
+        for (const Item& item : items) {
+            Map mm;
+            if (!open_map(r_, item.node, item.loc, "a zoom_to move", mm)) continue;
+            mm.allow(r_, kMoveKeys, "in zoom_to move");
+            ZoomMove move;
+            bool timed = need(r_, mm, "at", "zoom_to move") && read_nonneg(r_, mm, "at", move.at);
+            if (zoom_move(mm, move) && timed) t.moves.push_back(std::move(move));
+        }
+        return t;
+    }
     int interp = choice(m, "interpolation", kInterps);
     if (interp >= 0) t.interp = Interp(interp);
     // Visibility only steps, so that is its default (LINEAR would be refused).
@@ -479,10 +578,11 @@ void Parser::cue_on(const Field& f, Cue& c) {
 std::optional<Action> Parser::action(const Item& item) {
     Map m;
     if (!open_map(r_, item.node, item.loc, "an action", m)) return std::nullopt;
-    std::vector<const Field*> kinds = present(m, kActionKinds);
+    std::vector<const Field*> kinds = present(m, kAllActionKinds);
     if (kinds.empty()) {
-        std::vector<std::string> any = kActionKinds;
-        for (const char* extra : {"label", "value", "fade", "to", "args"}) any.push_back(extra);
+        std::vector<std::string> any = kAllActionKinds;
+        for (const char* extra : {"label", "value", "fade", "to", "args", "duration", "region", "centre", "magnification"})
+            any.push_back(extra);
         size_t before = m.fields.size();
         m.allow(r_, any, "in action");
         if (m.fields.size() == before)  // no misspelt kind to point at
@@ -490,8 +590,9 @@ std::optional<Action> Parser::action(const Item& item) {
         return std::nullopt;
     }
     if (kinds.size() > 1) {
-        r_.error(kinds[1]->key_loc, "action takes only one of " + choices_text(kActionKinds) + ", got " +
-                                        q(kinds[0]->key) + " and " + q(kinds[1]->key));
+        bool zoom = kinds[0]->key == "zoom_to" || kinds[1]->key == "zoom_to";
+        r_.error(kinds[1]->key_loc, "action takes only one of " + choices_text(zoom ? kAllActionKinds : kActionKinds) +
+                                        ", got " + q(kinds[0]->key) + " and " + q(kinds[1]->key));
         return std::nullopt;
     }
     const std::string kind = kinds[0]->key;
@@ -522,6 +623,11 @@ std::optional<Action> Parser::action(const Item& item) {
     } else if (kind == "camera") {
         a.kind = ActionKind::Camera;
         ok = as_string(r_, main.value, main.loc, main.subject(), a.camera);
+    } else if (kind == "zoom_to") {
+        a.kind = ActionKind::ZoomTo;
+        ok = as_string(r_, main.value, main.loc, main.subject(), a.target);
+        ok = zoom_move(m, a.zoom) && ok;
+        a.zoom.locs = a.locs;
     } else {  // osc
         a.kind = ActionKind::Osc;
         ok = read_address(r_, m, "osc", a.osc_address);

@@ -30,7 +30,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 
 const std::vector<std::string> kNodeProperties = {"translation", "rotation", "scale",     "visible",
                                                   "fov",         "orbit",    "color",     "intensity",
-                                                  "material",    "animation_time"};
+                                                  "material",    "animation_time", "region",  "size",
+                                                  "opacity"};
 
 Property make(PropertyKind kind, int node, int size) {
     Property p;
@@ -154,6 +155,12 @@ Result<Property> bind_property(const SceneFile& scene, const Models& models, con
         if (n.model.empty()) return needs(n, "a model instance", rest);
         if (n.animation.empty()) return fail("node " + q(n.name) + " plays no animation: 'animation_time' needs one");
         return make(PropertyKind::AnimationTime, node, 1);
+    }
+    if (rest == "region" || rest == "size" || rest == "opacity") {
+        if (!n.image) return needs(n, "an image", rest);
+        if (rest == "region") return make(PropertyKind::Region, node, 4);
+        if (rest == "size") return make(PropertyKind::ImageSize, node, 2);
+        return make(PropertyKind::Opacity, node, 1);
     }
     if (rest == "material" || rest.rfind("material.", 0) == 0) return bind_material(scene, models, node, path, rest);
     return fail("unknown property " + q(rest) + " of node " + q(n.name) + wording::did_you_mean(rest, kNodeProperties));

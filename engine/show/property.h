@@ -5,6 +5,7 @@
 //   N.color (3; light)  N.intensity (1; light)
 //   N.material.M.base_color (4)  N.material.M.emissive (3)  (M: material name or index in N's model)
 //   N.animation_time (1, seconds; model with an animation)
+//   N.region (4: image pixels x, y, w, h; image)  N.size (2, metres; image)  N.opacity (1; image)
 //   environment.rotation (1, degrees)  environment.intensity (1)  look.exposure (1, EV)
 #pragma once
 #include <string>
@@ -21,6 +22,7 @@ enum class PropertyKind {
     LightColor, LightIntensity,
     BaseColor, Emissive,
     AnimationTime,
+    Region, ImageSize, Opacity,
     EnvRotation, EnvIntensity, Exposure,
 };
 

@@ -93,10 +93,15 @@ private:
 
 }  // namespace
 
+bool is_procedural_pyramid(const Asset& asset) {
+    return asset.kind == AssetKind::Pyramid && asset.path.rfind("procedural:", 0) == 0;
+}
+
 std::filesystem::path resolve_assets(SceneFile& scene, std::vector<Problem>& problems) {
     Resolver resolver(scene, problems);
     for (Asset& a : scene.assets)
-        a.resolved = resolver.find(a.path, a.locs.at(kind_key(a.kind), a.loc), "asset", a.kind == AssetKind::Pyramid);
+        if (!is_procedural_pyramid(a))  // "procedural:NAME:WxH[:MM]" names no file
+            a.resolved = resolver.find(a.path, a.locs.at(kind_key(a.kind), a.loc), "asset", a.kind == AssetKind::Pyramid);
     if (!scene.display.empty()) scene.display_file = resolver.find(scene.display, scene.display_loc, "display", false);
     if (scene.hooks.empty()) return {};
     return resolver.find(scene.hooks, scene.hooks_loc, "hooks", false);

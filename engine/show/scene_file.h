@@ -81,6 +81,26 @@ struct CameraDesc {
     Locs locs;
 };
 
+// An `image` node: a tile pyramid shown on a frame in the node's XY plane (facing +Z).
+struct ImageDesc {
+    std::string pyramid;        // asset name of a pyramid
+    bool has_size = false;      // absent: the image's physical size, else 1 m wide
+    glm::vec2 size{1};          // metres, width and height of the frame
+    bool has_region = false;    // absent: the whole image, widened to the frame's aspect
+    glm::dvec4 region{0};       // image pixels x, y, w, h (y down) shown across the frame
+    float opacity = 1;
+    Loc loc;
+    Locs locs;
+};
+
+// A hotspot anchored on a pixel of its parent image node (it follows every zoom).
+struct HotspotDesc {
+    glm::dvec2 pixel{0};        // image pixels, continuous (pixel (i, j)'s centre is i+0.5, j+0.5)
+    float radius = 0.05f;       // metres on the frame: touches this close pick the hotspot
+    Loc loc;
+    Locs locs;
+};
+
 struct Node {
     std::string name;      // unique in the scene
     int parent = -1;       // index into SceneFile::nodes; -1 = root
@@ -92,7 +112,9 @@ struct Node {
     std::string animation;  // the model's glTF animation (name or index as text); empty: none
     std::optional<LightDesc> light;
     std::optional<CameraDesc> camera;
-    // Later: image planes (zoom) and audio sources plug in here as further optionals.
+    std::optional<ImageDesc> image;
+    std::optional<HotspotDesc> hotspot;
+    // Later: audio sources plug in here as a further optional.
     Loc loc;
     Locs locs;
 };
@@ -110,10 +132,27 @@ struct Key {
     Locs locs;
 };
 
+// A magnification move of an image node (a `zoom_to` track's item or cue action): from
+// the region in force when it starts to `region`, or to `centre` and/or
+// `magnification` (what is not given keeps the start's), in `duration` seconds.
+struct ZoomMove {
+    double at = 0;              // timeline-local start (tracks; 0 for cue actions)
+    double duration = 0;        // seconds; 0 jumps
+    bool has_region = false, has_centre = false, has_magnification = false;
+    glm::dvec4 region{0};       // image pixels x, y, w, h
+    glm::dvec2 centre{0};       // image pixels
+    double magnification = 0;   // times actual size (needs the pyramid's mm per pixel)
+    Loc loc;
+    Locs locs;
+};
+
 struct Track {
-    std::string target;  // property path, e.g. "vase.rotation", "cam.orbit", "look.exposure"
+    std::string target;  // property path, e.g. "vase.rotation", "cam.orbit", "look.exposure";
+                         // a `zoom_to` track: the image node's name
     Interp interp = Interp::Linear;
     std::vector<Key> keys;  // strictly increasing t (checked by validate)
+    bool zoom = false;            // a `zoom_to` track: `moves` instead of keys
+    std::vector<ZoomMove> moves;  // in order, each starting where the one before ended
     Loc loc;
     Locs locs;
 };
@@ -129,13 +168,14 @@ struct Timeline {
 };
 
 // ---- cues --------------------------------------------------------------------------
-enum class ActionKind { Play, Stop, Pause, Jump, Set, Goto, Osc, Camera };
+enum class ActionKind { Play, Stop, Pause, Jump, Set, Goto, Osc, Camera, ZoomTo };
 
 struct Action {
     ActionKind kind = ActionKind::Play;
     std::string timeline;  // Play, Stop, Pause, Jump
     std::string label;     // Jump
-    std::string target;    // Set: property path
+    std::string target;    // Set: property path; ZoomTo: the image node
+    ZoomMove zoom;         // ZoomTo (at 0: it starts when the cue fires)
     std::vector<float> value;  // Set
     double fade = 0;           // Set: seconds
     std::string state;     // Goto

@@ -6,7 +6,9 @@
 #include <limits>
 #include <tuple>
 
+#include "show/image.h"
 #include "show/values.h"
+#include "zoom/pyramid.h"
 
 namespace vitrine::show {
 
@@ -72,6 +74,13 @@ public:
         return {};
     }
     void log(const std::string& line) override { s_.log_.push_back(s_.scene_.hooks_file.string() + ": " + line); }
+    Result<double> magnification(const std::string& name) override {
+        int n = s_.file_.node_index(name);
+        if (n < 0 || !s_.file_.nodes[size_t(n)].image) return fail("show.magnification: no image node '" + name + "'");
+        Show::Values v;
+        s_.values_at(s_.now_, v);
+        return show::magnification(v.size[size_t(n)], s_.region_now(v, size_t(n)), s_.mm_per_pixel(n));
+    }
 
 private:
     Show& s_;
@@ -99,6 +108,12 @@ void Show::bind() {
     timeline_cues_.assign(file_.timelines.size(), {});
     for (size_t t = 0; t < file_.timelines.size(); ++t)
         for (const Track& track : file_.timelines[t].tracks) {
+            if (track.zoom) {  // validated at load: the target is an image node
+                int node = file_.node_index(track.target);
+                if (node >= 0 && file_.nodes[size_t(node)].image)
+                    tracks_[t].push_back(bind_track(track, Property{PropertyKind::Region, node, -1, 4}));
+                continue;
+            }
             auto p = bind_property(file_, models_, track.target);
             if (p) tracks_[t].push_back(bind_track(track, *p));  // validated at load: always bound
         }
@@ -120,6 +135,13 @@ void Show::bind() {
     for (size_t n = 0; n < file_.nodes.size(); ++n) {
         if (!file_.nodes[n].model.empty()) model_nodes_.push_back(int(n));
         if (file_.nodes[n].light) light_nodes_.push_back(int(n));
+        if (file_.nodes[n].image) image_nodes_.push_back(int(n));
+        if (file_.nodes[n].hotspot) hotspot_nodes_.push_back(int(n));
+    }
+    pyramids_.assign(file_.nodes.size(), nullptr);
+    for (int i : image_nodes_) {
+        auto it = scene_.pyramids.find(file_.nodes[size_t(i)].image->pyramid);
+        if (it != scene_.pyramids.end()) pyramids_[size_t(i)] = it->second.get();
     }
 
     // The file's values: the bottom layer.
@@ -130,6 +152,7 @@ void Show::bind() {
     v.translation.resize(n), v.scale.resize(n), v.rotation.resize(n), v.visible.resize(n);
     v.fov.assign(n, 40), v.orbit.assign(n, {0, 0, 3, 0, 0, 0}), v.color.assign(n, glm::vec3(1));
     v.intensity.assign(n, 1), v.animation_time.assign(n, 0), v.animation_set.assign(n, 0), v.materials.resize(n);
+    v.region.assign(n, glm::dvec4(0, 0, 1, 1)), v.size.assign(n, glm::vec2(1)), v.opacity.assign(n, 1);
     for (size_t i = 0; i < n; ++i) {
         const Node& node = file_.nodes[i];
         v.translation[i] = node.translation;
@@ -144,6 +167,15 @@ void Show::bind() {
         if (node.light) {
             v.color[i] = node.light->color;
             v.intensity[i] = node.light->intensity;
+        }
+        if (node.image) {
+            const ImageDesc& d = *node.image;
+            const zoom::Pyramid* pyramid = pyramids_[i];
+            double width = pyramid ? pyramid->info().width : 1, height = pyramid ? pyramid->info().height : 1;
+            v.size[i] = d.has_size ? d.size : pyramid ? default_image_size(pyramid->info()) : glm::vec2(1);
+            double aspect = double(v.size[i].x) / double(v.size[i].y);
+            v.region[i] = d.has_region ? square_region(d.region, aspect) : fit_region(width, height, aspect);
+            v.opacity[i] = d.opacity;
         }
     }
     v.env_rotation = file_.environment.rotation;
@@ -508,6 +540,7 @@ void Show::run_action(const Action& a, const std::string& cue_id) {
         }
         case ActionKind::Goto: enter_state(file_.state_index(a.state), "cue " + cue_id); break;
         case ActionKind::Camera: camera_ = file_.node_index(a.camera); break;
+        case ActionKind::ZoomTo: zoom(file_.node_index(a.target), a.zoom); break;
         case ActionKind::Osc: outgoing_.push_back({a.osc_to, a.osc_address, a.osc_args}); break;
     }
 }
@@ -556,11 +589,14 @@ Result<void> Show::set(const std::string& path, const std::vector<float>& value,
                     ", got " + std::to_string(value.size()));
     for (float x : value)
         if (!std::isfinite(x)) return fail("show.set: '" + path + "' needs finite numbers");
+    if (p->kind == PropertyKind::Region && !(value[2] > 0 && value[3] > 0))
+        return fail("show.set: '" + path + "' needs a width and height more than 0");
+    if (p->kind == PropertyKind::ImageSize && !(value[0] > 0 && value[1] > 0))
+        return fail("show.set: '" + path + "' needs a width and height more than 0");
     SetLayer layer;
     layer.property = *p;
     layer.start = now_;
     layer.fade = std::max(0.0, fade);
-    layer.order = ++order_;
     layer.from.resize(size_t(width(*p)));
     Values v;
     values_at(now_, v);
@@ -571,12 +607,44 @@ Result<void> Show::set(const std::string& path, const std::vector<float>& value,
     } else {
         layer.to = value;
     }
+    if (p->kind == PropertyKind::Region) {  // fades like zoom_to, in double
+        layer.region_from = region_now(v, size_t(p->node));
+        layer.region_to = glm::dvec4(value[0], value[1], value[2], value[3]);
+    }
+    push_set(std::move(layer));
+    return {};
+}
+
+void Show::push_set(SetLayer layer) {
+    layer.order = ++order_;
+    const Property& p = layer.property;
     auto same = [&](const SetLayer& l) {
-        return l.property.kind == p->kind && l.property.node == p->node && l.property.material == p->material;
+        return l.property.kind == p.kind && l.property.node == p.node && l.property.material == p.material;
     };
     sets_.erase(std::remove_if(sets_.begin(), sets_.end(), same), sets_.end());
     sets_.push_back(std::move(layer));
-    return {};
+}
+
+double Show::mm_per_pixel(int node) const {
+    const zoom::Pyramid* p = node >= 0 && size_t(node) < pyramids_.size() ? pyramids_[size_t(node)] : nullptr;
+    return p ? p->info().mm_per_pixel : 0;
+}
+
+glm::dvec4 Show::region_now(const Values& v, size_t node) const {
+    return square_region(v.region[node], double(v.size[node].x) / double(v.size[node].y));
+}
+
+void Show::zoom(int node, const ZoomMove& move) {
+    if (node < 0 || !file_.nodes[size_t(node)].image) return;  // validated at load
+    Values v;
+    values_at(now_, v);
+    SetLayer layer;
+    layer.property = Property{PropertyKind::Region, node, -1, 4};
+    layer.start = now_;
+    layer.fade = move.duration;
+    layer.region_from = region_now(v, size_t(node));
+    layer.region_to = zoom_target(move, layer.region_from, v.size[size_t(node)], mm_per_pixel(node));
+    push_set(std::move(layer));
 }
 
 void Show::handle_input(const Input& in) {

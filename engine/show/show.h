@@ -92,6 +92,7 @@ private:
     struct SetLayer {
         Property property;
         std::vector<float> from, to;
+        glm::dvec4 region_from{0}, region_to{0};  // Region: a magnification move (zoom_between)
         double start = 0, fade = 0;
         uint64_t order = 0;
     };
@@ -126,6 +127,9 @@ private:
     void osc(const std::string& address, const std::vector<std::string>& args);
     void go();
     Result<void> set(const std::string& path, const std::vector<float>& value, double fade);
+    void zoom(int node, const ZoomMove& move);  // a zoom_to cue action, from the region in force
+    void push_set(SetLayer layer);              // replacing an earlier set of the same property
+    double mm_per_pixel(int node) const;        // of an image node's pyramid; 0: unknown
     double local_time(const Playing& p, double t) const;
     double idle_after() const;  // the current state's idle timeout, or < 0
     void hook_error(const Result<void>& r);
@@ -135,6 +139,7 @@ private:
 
     // ---- evaluation ----
     struct Values;
+    glm::dvec4 region_now(const Values& v, size_t node) const;  // made square to the frame
     void values_at(double t, Values& v) const;
     void apply(Values& v, const Property& p, const float* value) const;
     void read(const Values& v, const Property& p, float* out) const;
@@ -148,7 +153,8 @@ private:
     std::vector<std::vector<int>> timeline_cues_;  // per timeline: its Time cues, by local time
     std::vector<int> show_cues_;                   // Time cues on show time, by time
     std::vector<int> cue_order_;                   // every cue by number (GO order)
-    std::vector<int> model_nodes_, light_nodes_;
+    std::vector<int> model_nodes_, light_nodes_, image_nodes_, hotspot_nodes_;
+    std::vector<const zoom::Pyramid*> pyramids_;   // per node: an image node's pyramid
     std::unique_ptr<Values> base_;                 // the file's values
     std::unique_ptr<Values> scratch_;              // evaluate()'s, reused frame to frame
     mutable std::vector<const Playing*> layer_scratch_;

@@ -32,6 +32,12 @@ BoundTrack bind_track(const Track& track, const Property& property) {
     BoundTrack b;
     b.property = property;
     b.interp = track.interp;
+    if (track.zoom) {
+        b.zoom = true;
+        b.moves = track.moves;
+        b.width = 4;
+        return b;
+    }
     bool rotation = property.kind == PropertyKind::Rotation;
     b.euler = rotation && track.interp == Interp::CubicSpline;
     b.width = rotation && !b.euler ? 4 : property.size;
@@ -74,7 +80,7 @@ void sample_track(const BoundTrack& tr, double t, float* out) {
     auto value = [&](size_t k) { return &tr.values[(cubic ? k * 3 + 1 : k) * size_t(w)]; };
     float euler[3];
     float* dst = tr.euler ? euler : out;
-    if (n == 0) return;
+    if (n == 0 || tr.zoom) return;  // zoom tracks: Show::values_at (sample_zoom)
     size_t hi = size_t(std::upper_bound(tr.times.begin(), tr.times.end(), t) - tr.times.begin());
     if (hi == 0 || hi == n) {
         std::copy_n(value(hi == 0 ? 0 : n - 1), w, dst);

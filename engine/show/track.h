@@ -24,9 +24,11 @@ struct BoundTrack {
     std::vector<double> times;     // strictly increasing
     std::vector<float> values;     // width per key; CUBICSPLINE: in, value, out per key
     bool euler = false;            // rotation stored as Euler degrees (cubic), converted on sampling
+    bool zoom = false;             // a `zoom_to` track (property Region): `moves`, sampled by sample_zoom
+    std::vector<ZoomMove> moves;
 };
 
-BoundTrack bind_track(const Track& track, const Property& property);
+BoundTrack bind_track(const Track& track, const Property& property);  // a zoom_to track: its moves
 
 // Samples at timeline-local time t (clamped to the first and last key) into `out`
 // (the property's value: rotation as quaternion x, y, z, w; others as their size).

@@ -1,12 +1,15 @@
 // validate_scene: what needs more than one key to judge. Each check reports at the
 // value that is wrong (the reference, the key's time, the state's name) and goes on.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 
+#include "show/image.h"
 #include "show/load.h"
 #include "show/property.h"
 #include "show/wording.h"
+#include "zoom/pyramid.h"
 
 namespace vitrine::show {
 namespace {
@@ -37,8 +40,8 @@ std::vector<std::string> names_or_indices(const std::vector<std::string>& names)
 
 class Validator {
 public:
-    Validator(const SceneFile& s, const Models& models, std::vector<Problem>& out)
-        : s_(s), models_(models), out_(out) {}
+    Validator(const SceneFile& s, const Models& models, const Pyramids& pyramids, std::vector<Problem>& out)
+        : s_(s), models_(models), pyramids_(pyramids), out_(out) {}
 
     void run() {
         names();
@@ -53,6 +56,7 @@ public:
 private:
     const SceneFile& s_;
     const Models& models_;
+    const Pyramids& pyramids_;
     std::vector<Problem>& out_;
 
     void error(const Loc& at, std::string message) { out_.push_back({at, std::move(message)}); }
@@ -181,6 +185,123 @@ private:
                                                           num(l.inner_cone) + " and " + num(l.outer_cone));
         }
         if (n.camera) camera(*n.camera);
+        if (n.image) image(n);
+        if (n.hotspot) hotspot(n);
+    }
+
+    // ---- images, hotspots, zoom moves ------------------------------------------------
+    // The opened pyramid of an image node (null: not an image, or its asset is missing or
+    // did not open — reported elsewhere).
+    const zoom::PyramidInfo* pyramid_of(const Node& n) const {
+        if (!n.image) return nullptr;
+        auto it = pyramids_.find(n.image->pyramid);
+        return it == pyramids_.end() ? nullptr : it->second;
+    }
+
+    // The frame's size as the file sets it (metres); none when it depends on a pyramid
+    // that did not open.
+    std::optional<glm::vec2> frame_size(const Node& n) const {
+        if (!n.image) return std::nullopt;
+        if (n.image->has_size) {
+            if (!(n.image->size.x > 0 && n.image->size.y > 0)) return std::nullopt;
+            return n.image->size;
+        }
+        if (const zoom::PyramidInfo* info = pyramid_of(n)) return default_image_size(*info);
+        return std::nullopt;
+    }
+
+    static std::string aspect_text(double a) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.4g", a);
+        return buf;
+    }
+
+    // A region shown on `n`'s frame: positive, with the frame's aspect (pixels stay square).
+    void region(const Node& n, const glm::dvec4& r, const Loc& at, const std::string& what) {
+        if (!(r.z > 0 && r.w > 0))
+            return error(at, what + " width and height must be more than 0, got " + num(r.z) + " x " + num(r.w));
+        std::optional<glm::vec2> size = frame_size(n);
+        if (!size) return;
+        double frame = double(size->x) / double(size->y);
+        if (region_fits_aspect(r, frame)) return;
+        error(at, what + " " + num(r.z) + " x " + num(r.w) + " has aspect " + aspect_text(r.z / r.w) +
+                      " but the frame of " + q(n.name) + " has aspect " + aspect_text(frame) + " (" + num(size->x) +
+                      " x " + num(size->y) + " m): pixels would not be square (e.g. make it " + num(r.z) + " x " +
+                      num(r.z / frame) + ")");
+    }
+
+    void image(const Node& n) {
+        const ImageDesc& d = *n.image;
+        Loc at = n.locs.at("image", n.loc);
+        if (!n.model.empty() || n.light || n.camera || n.hotspot) {
+            const char* other = !n.model.empty() ? "model" : n.light ? "light" : n.camera ? "camera" : "hotspot";
+            error(at, "node " + q(n.name) + " is an image: it cannot also be a " + other);
+        }
+        if (!d.pyramid.empty()) {
+            Loc pat = d.locs.at("pyramid", d.loc);
+            const Asset* a = s_.asset(d.pyramid);
+            if (!a) error(pat, "unknown asset " + q(d.pyramid) + asset_hint(d.pyramid));
+            else if (a->kind != AssetKind::Pyramid) error(pat, "asset " + q(d.pyramid) + " is not a pyramid");
+        }
+        if (d.has_size && !(d.size.x > 0 && d.size.y > 0))
+            error(d.locs.at("size", d.loc), "'size' must be more than 0, got " + num(d.size.x) + " x " + num(d.size.y));
+        if (d.has_region) region(n, d.region, d.locs.at("region", d.loc), "'region'");
+        if (!(d.opacity >= 0 && d.opacity <= 1))
+            error(d.locs.at("opacity", d.loc), "'opacity' must be between 0 and 1, got " + num(d.opacity));
+    }
+
+    void hotspot(const Node& n) {
+        const HotspotDesc& h = *n.hotspot;
+        Loc at = n.locs.at("hotspot", n.loc);
+        const Node* parent = n.parent >= 0 ? &s_.nodes[size_t(n.parent)] : nullptr;
+        if (!parent || !parent->image) {
+            error(at, "hotspot " + q(n.name) + " must be a child of an image node" +
+                          (parent ? " (its parent " + q(parent->name) + " is not one)" : std::string(" (it has no parent)")));
+        } else if (const zoom::PyramidInfo* info = pyramid_of(*parent)) {
+            if (!(h.pixel.x >= 0 && h.pixel.y >= 0 && h.pixel.x <= info->width && h.pixel.y <= info->height))
+                error(h.locs.at("pixel", h.loc), "hotspot pixel [" + num(h.pixel.x) + ", " + num(h.pixel.y) +
+                                                     "] is outside image " + q(parent->image->pyramid) + " (" +
+                                                     std::to_string(info->width) + " x " +
+                                                     std::to_string(info->height) + " pixels)");
+        }
+        if (!(h.radius > 0)) error(h.locs.at("radius", h.loc), "'radius' must be more than 0, got " + num(h.radius));
+    }
+
+    // The image node a zoom_to names; null (reported) when it is not one.
+    const Node* zoom_node(const std::string& name, const Loc& at) {
+        if (!node_ref(name, at, false)) return nullptr;
+        const Node& n = s_.nodes[size_t(s_.node_index(name))];
+        if (n.image) return &n;
+        error(at, "zoom_to needs an image node: " + q(name) + " is not one");
+        return nullptr;
+    }
+
+    void zoom_move(const Node& n, const ZoomMove& m) {
+        if (m.has_region) region(n, m.region, m.locs.at("region", m.loc), "'region'");
+        if (m.has_magnification) {
+            const zoom::PyramidInfo* info = pyramid_of(n);
+            if (info && !(info->mm_per_pixel > 0))
+                error(m.locs.at("magnification", m.loc),
+                      "'magnification' needs the pyramid's scale, and asset " + q(n.image->pyramid) +
+                          " does not give its mm per pixel: use 'region' instead");
+        }
+    }
+
+    void zoom_track(const Timeline& t, const Track& tr, bool timed) {
+        const Node* n = tr.target.empty() ? nullptr : zoom_node(tr.target, tr.locs.at("target", tr.loc));
+        double end = 0;
+        for (size_t i = 0; i < tr.moves.size(); ++i) {
+            const ZoomMove& m = tr.moves[i];
+            Loc at = m.locs.at("at", m.loc);
+            if (i > 0 && m.at < end - 1e-9)
+                error(at, "move at " + num(m.at) + " starts before the move before it ends (at " + num(end) + ")");
+            else if (timed && m.at + m.duration > t.duration + 1e-9)
+                error(m.locs.at(m.duration > 0 ? "duration" : "at", m.loc),
+                      "move at " + num(m.at) + (m.duration > 0 ? " for " + num(m.duration) + " s" : std::string()) +
+                          " ends past the timeline's duration " + num(t.duration));
+            end = std::max(end, m.at + m.duration);
+            if (n) zoom_move(*n, m);
+        }
     }
 
     void animation(const Node& n, const scene::Model& model, const Loc& at) {
@@ -223,6 +344,14 @@ private:
         error(at, part + q(path) + " takes " + wording::numbers(size_t(p.size)) + ", got " + std::to_string(v.size()));
     }
 
+    // A key or set value of an image's `region` or `size`.
+    void region_value(const Property& p, const std::vector<float>& v, const Loc& at) {
+        if (p.kind == PropertyKind::ImageSize && v.size() == 2 && !(v[0] > 0 && v[1] > 0))
+            return error(at, "size must be more than 0, got " + num(v[0]) + " x " + num(v[1]));
+        if (p.kind != PropertyKind::Region || v.size() != 4) return;
+        region(s_.nodes[size_t(p.node)], glm::dvec4(v[0], v[1], v[2], v[3]), at, "region");
+    }
+
     void timeline(const Timeline& t) {
         bool timed = t.duration > 0;  // parse reports a duration that is not
         for (const auto& [label, at] : t.labels) {
@@ -236,6 +365,7 @@ private:
     }
 
     void track(const Timeline& t, const Track& tr, bool timed) {
+        if (tr.zoom) return zoom_track(t, tr, timed);
         std::optional<Property> p;
         if (!tr.target.empty()) p = bind(tr.target, tr.locs.at("target", tr.loc));
         if (p && p->kind == PropertyKind::Visible && tr.interp != Interp::Step)
@@ -249,6 +379,7 @@ private:
             else if (timed && k.t > t.duration)
                 error(at, "key at t " + num(k.t) + " is past the timeline's duration " + num(t.duration));
             if (p) value_size(tr.target, *p, k.value, k.locs.at("value", k.loc));
+            if (p) region_value(*p, k.value, k.locs.at("value", k.loc));
             for (const char* side : {"in", "out"}) {
                 const std::vector<float>& tangent = side[0] == 'i' ? k.in : k.out;
                 bool present = k.locs.by_key.count(side) > 0;
@@ -295,7 +426,13 @@ private:
                 }
                 break;
             case ActionKind::Set:
-                if (auto p = bind(a.target, at("set"))) value_size(a.target, *p, a.value, at("value"));
+                if (auto p = bind(a.target, at("set"))) {
+                    value_size(a.target, *p, a.value, at("value"));
+                    region_value(*p, a.value, at("value"));
+                }
+                break;
+            case ActionKind::ZoomTo:
+                if (const Node* n = zoom_node(a.target, at("zoom_to"))) zoom_move(*n, a.zoom);
                 break;
             case ActionKind::Goto: state_ref(a.state, at("goto")); break;
             case ActionKind::Camera: camera_ref(a.camera, at("camera")); break;
@@ -348,8 +485,9 @@ private:
 
 }  // namespace
 
-void validate_scene(const SceneFile& scene, const Models& models, std::vector<Problem>& problems) {
-    Validator(scene, models, problems).run();
+void validate_scene(const SceneFile& scene, const Models& models, std::vector<Problem>& problems,
+                    const Pyramids& pyramids) {
+    Validator(scene, models, pyramids, problems).run();
 }
 
 }  // namespace vitrine::show

@@ -24,6 +24,9 @@ struct Show::Values {
     std::vector<float> animation_time;
     std::vector<uint8_t> animation_set;        // a track or set gave animation_time
     std::vector<std::vector<scene::MaterialOverride>> materials;
+    std::vector<glm::dvec4> region;            // image pixels shown (image nodes)
+    std::vector<glm::vec2> size;               // image frames, metres
+    std::vector<float> opacity;
     float env_rotation = 0, env_intensity = 1, exposure = 0;
 };
 

@@ -303,6 +303,34 @@ inline bool as_fixed(Reader& r, const YAML::Node& n, const Loc& where, const std
     return true;
 }
 
+// Exactly `count` numbers in double precision (image pixels of a gigapixel scan).
+inline bool as_doubles(Reader& r, const YAML::Node& n, const Loc& where, const std::string& subject, size_t count,
+                       double* out) {
+    if (!n.IsSequence()) {
+        r.error(where, subject + " must be a list of " + wording::numbers(count) + ", got " + kind_of(n));
+        return false;
+    }
+    if (!r.spend(n.size(), where)) return false;
+    if (n.size() != count) {
+        r.error(where, subject + " takes " + wording::numbers(count) + ", got " + std::to_string(n.size()));
+        return false;
+    }
+    bool ok = true;
+    size_t i = 0;
+    for (const YAML::Node& item : n) {
+        Loc at = item.IsNull() ? where : r.loc(item);
+        double d = 0;
+        if (item.IsScalar() && is_plain(item)) {
+            ok = as_number(r, item, at, subject, d, "a list of numbers") && ok;
+        } else {
+            r.error(at, subject + " must be a list of numbers, got " + kind_of(item));
+            ok = false;
+        }
+        out[i++] = d;
+    }
+    return ok;
+}
+
 inline bool as_vec3(Reader& r, const YAML::Node& n, const Loc& where, const std::string& subject, glm::vec3& out) {
     std::vector<float> v;
     if (!as_fixed(r, n, where, subject, 3, v)) return false;

@@ -1,0 +1,409 @@
+// A pyramid on its own: `render PYRAMID` (a region of it to a PNG, through the virtual
+// texture, or by the CPU reference), `view PYRAMID` (a window: wheel zooms about the
+// cursor, drag pans, F fits, a scale bar in millimetres when the scale is known) and
+// `bench --pyramid` (how long a jump takes to become sharp, and the longest frame).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+#include <GLFW/glfw3.h>
+
+#include "app/args.h"
+#include "app/commands.h"
+#include "app/gpu_stage.h"
+#include "core/log.h"
+#include "display/offscreen.h"
+#include "display/window.h"
+#include "render/environment.h"
+#include "zoom/reference.h"
+
+namespace vitrine::app {
+
+namespace {
+
+// The region widened (about its centre) to the picture's aspect, so pixels stay square.
+glm::dvec4 fit_region(glm::dvec4 r, uint32_t w, uint32_t h) {
+    double aspect = double(w) / double(h);
+    glm::dvec2 c(r.x + r.z / 2, r.y + r.w / 2);
+    if (r.z / r.w < aspect) r.z = r.w * aspect;
+    else r.w = r.z / aspect;
+    return {c.x - r.z / 2, c.y - r.w / 2, r.z, r.w};
+}
+
+glm::dvec4 whole(const zoom::PyramidInfo& info) { return {0, 0, double(info.width), double(info.height)}; }
+
+// A picture of w x h looking straight at a frame 1 m wide (and h/w high) from 1 m, with
+// no perspective: picture pixel (i, j) shows frame point ((i + 0.5) / w, (j + 0.5) / h).
+render::View flat_view(uint32_t w, uint32_t h) {
+    render::View v;
+    float fw = 1.0f, fh = float(h) / float(w);
+    v.view = glm::mat4(1);
+    v.view[3][2] = -1.0f;
+    v.proj = glm::mat4(0);
+    v.proj[0][0] = 2.0f / fw;
+    v.proj[1][1] = -2.0f / fh;  // Vulkan clip space: y down
+    v.proj[3][2] = 0.5f;
+    v.proj[3][3] = 1.0f;
+    v.eye = glm::vec3(0, 0, 1);
+    v.viewport = {0, 0, w, h};
+    return v;
+}
+
+render::ImageInstance flat_image(uint32_t id, const glm::dvec4& region, uint32_t w, uint32_t h) {
+    render::ImageInstance im;
+    im.image = id;
+    im.size = glm::vec2(1.0f, float(h) / float(w));
+    im.region = region;
+    return im;
+}
+
+render::Look flat_look() {
+    render::Look look;
+    look.tonemap = render::ToneMap::None;  // the image's own values, as they are
+    look.solid_background = true;
+    look.background = glm::vec3(0);
+    return look;
+}
+
+// --region x,y,w,h | --centre x,y --magnification M (picture pixels per image pixel) |
+// the whole image; fitted to the picture's aspect.
+Result<glm::dvec4> region_option(const Args& args, const zoom::PyramidInfo& info, uint32_t w, uint32_t h) {
+    glm::dvec4 r = whole(info);
+    if (args.has("--region")) {
+        double v[4];
+        if (std::sscanf(args.get("--region", "").c_str(), "%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3]) != 4 || v[2] <= 0 ||
+            v[3] <= 0)
+            return fail("--region expects x,y,w,h in image pixels (w, h > 0)");
+        r = {v[0], v[1], v[2], v[3]};
+    } else if (args.has("--magnification")) {
+        double m = 0, cx = info.width / 2.0, cy = info.height / 2.0;
+        if (std::sscanf(args.get("--magnification", "").c_str(), "%lf", &m) != 1 || !(m > 0) || m > 1e6)
+            return fail("--magnification expects picture pixels per image pixel, above 0");
+        if (args.has("--centre") && std::sscanf(args.get("--centre", "").c_str(), "%lf,%lf", &cx, &cy) != 2)
+            return fail("--centre expects x,y in image pixels");
+        r = {cx - w / m / 2, cy - h / m / 2, w / m, h / m};
+    }
+    return fit_region(r, w, h);
+}
+
+Result<std::shared_ptr<zoom::Pyramid>> open(const std::string& path) {
+    auto p = zoom::open_pyramid(path);
+    if (!p) return p.error();
+    return std::shared_ptr<zoom::Pyramid>(std::move(p.value()));
+}
+
+uint64_t tile_memory(const Args& args, bool* ok) {
+    auto mb = args.integer("--tile-memory", 256);
+    *ok = mb && mb.value() >= 1 && mb.value() <= 16384;
+    if (!*ok) log::error("--tile-memory expects megabytes, 1 to 16384");
+    return uint64_t(*ok ? mb.value() : 256) << 20;
+}
+
+std::string tiles_line(const render::VirtualTexture* vt) {
+    if (!vt) return "tiles: none";
+    auto s = vt->stats();
+    return "tiles: " + std::to_string(s.resident) + " of " + std::to_string(s.slots) + " pages resident (" +
+           std::to_string(s.atlas_bytes >> 20) + " MiB atlas), " + std::to_string(s.uploads) + " uploaded, " +
+           std::to_string(s.evictions) + " evicted";
+}
+
+}  // namespace
+
+int cmd_render_pyramid(int argc, char** argv) {
+    auto args = Args::parse(argc, argv, 2, {"--out", "--size", "--region", "--centre", "--magnification", "--tile-memory"},
+                            {"--reference", "--quiet"});
+    if (!args) { log::error(args.error().message); return kUsage; }
+    if (args->words().size() != 1 || !args->has("--out")) {
+        log::error("usage: vitrine render PYRAMID --out FILE.png [--size WxH] [--region x,y,w,h | --centre x,y "
+                   "--magnification M] [--tile-memory MB] [--reference]");
+        return kUsage;
+    }
+    if (args->has("--quiet")) log::set_quiet(true);
+    auto size = args->size("--size", 1920, 1080);
+    if (!size) { log::error(size.error().message); return kBadInput; }
+    auto [w, h] = size.value();
+    bool ok = true;
+    uint64_t memory = tile_memory(*args, &ok);
+    if (!ok) return kBadInput;
+    auto pyramid = open(args->words()[0]);
+    if (!pyramid) { log::error(pyramid.error().message); return exit_code(pyramid.error().kind); }
+    auto region = region_option(*args, pyramid.value()->info(), w, h);
+    if (!region) { log::error(region.error().message); return kBadInput; }
+    std::string out = args->get("--out", "");
+
+    if (args->has("--reference")) {  // the CPU reference: no GPU
+        auto img = zoom::reference_view(*pyramid.value(), region.value(), w, h);
+        if (!img) { log::error(img.error().message); return exit_code(img.error().kind); }
+        if (auto r = write_png(out, img.value()); !r) { log::error(r.error().message); return kBadInput; }
+        return kOk;
+    }
+    display::RigOptions options;
+    options.validation = validation_requested();
+    options.tile_memory = memory;
+    auto rig = display::Rig::create(options);
+    if (!rig) { log::error(rig.error().message); return exit_code(rig.error().kind); }
+    ImageF studio = render::procedural_studio();
+    if (auto r = rig.value()->set_environment(studio); !r) { log::error(r.error().message); return finish_rig(rig.value(), exit_code(r.error().kind)); }
+    auto id = rig.value()->add_image(pyramid.value());
+    if (!id) { log::error(id.error().message); return finish_rig(rig.value(), exit_code(id.error().kind)); }
+    auto offscreen = display::Offscreen::create(*rig.value(), w, h);
+    if (!offscreen) { log::error(offscreen.error().message); return finish_rig(rig.value(), exit_code(offscreen.error().kind)); }
+    render::ImageInstance image = flat_image(id.value(), region.value(), w, h);
+    rig.value()->set_images({&image, 1});
+    render::View view = flat_view(w, h);
+    auto r = render_frames(*rig.value(), *offscreen.value(), 1, [&](long) {
+        return offscreen.value()->submit({}, flat_look(), {&view, 1}, out);
+    });
+    if (!r) { log::error(r.error().message); return finish_rig(rig.value(), exit_code(r.error().kind)); }
+    log::info(tiles_line(rig.value()->scene().tiles()));
+    offscreen.value().reset();
+    return finish_rig(rig.value(), kOk);
+}
+
+namespace {
+
+// The viewer's input, kept for GLFW's plain-function callbacks (one viewer per process).
+struct PanZoom {
+    glm::dvec4 region{0};
+    double last_x = 0, last_y = 0;
+    bool dragging = false, fit = false;
+    uint32_t width = 1, height = 1;
+};
+PanZoom* g_view = nullptr;
+
+// A length of 1, 2 or 5 x 10^k millimetres about `target_px` pixels long.
+double nice_length(double mm_per_px, double target_px) {
+    double mm = mm_per_px * target_px;
+    double base = std::pow(10.0, std::floor(std::log10(mm)));
+    for (double m : {5.0, 2.0, 1.0})
+        if (m * base <= mm) return m * base;
+    return base;
+}
+
+std::string length_text(double mm) {
+    char buf[64];
+    if (mm >= 1000) std::snprintf(buf, sizeof buf, "%g m", mm / 1000);
+    else if (mm >= 10) std::snprintf(buf, sizeof buf, "%g cm", mm / 10);
+    else if (mm >= 1) std::snprintf(buf, sizeof buf, "%g mm", mm);
+    else std::snprintf(buf, sizeof buf, "%g um", mm * 1000);
+    return buf;
+}
+
+}  // namespace
+
+int cmd_view_pyramid(int argc, char** argv) {
+    auto args = Args::parse(argc, argv, 2, {"--size", "--frames", "--region", "--centre", "--magnification", "--tile-memory"},
+                            {"--fullscreen", "--quiet"});
+    if (!args) { log::error(args.error().message); return kUsage; }
+    if (args->words().size() != 1) {
+        log::error("usage: vitrine view PYRAMID [--size WxH] [--fullscreen] [--region x,y,w,h | --centre x,y --magnification M]");
+        return kUsage;
+    }
+    if (args->has("--quiet")) log::set_quiet(true);
+    auto size = args->size("--size", 1280, 720);
+    auto frames = args->integer("--frames", 0);  // > 0: close after N frames (tests)
+    if (!size || !frames) { log::error(!size ? size.error().message : frames.error().message); return kBadInput; }
+    bool ok = true;
+    uint64_t memory = tile_memory(*args, &ok);
+    if (!ok) return kBadInput;
+    auto pyramid = open(args->words()[0]);
+    if (!pyramid) { log::error(pyramid.error().message); return exit_code(pyramid.error().kind); }
+    const zoom::PyramidInfo& info = pyramid.value()->info();
+
+    auto win = open_window(*args, *size);
+    if (!win) { log::error(win.error().message); return exit_code(win.error().kind); }
+    display::Window& w = *win.value();
+    display::RigOptions options = w.rig_options(validation_requested());
+    options.tile_memory = memory;
+    options.tile_fade_frames = 8;  // new tiles blend in over 8 frames
+    auto rig_r = display::Rig::create(options);
+    if (!rig_r) { log::error(rig_r.error().message); return exit_code(rig_r.error().kind); }
+    std::unique_ptr<display::Rig> rig = std::move(rig_r.value());
+    ImageF studio = render::procedural_studio();
+    auto fail_with = [&](const Error& e) {
+        log::error(e.message);
+        return finish_rig(rig, exit_code(e.kind));
+    };
+    if (auto r = rig->set_environment(studio); !r) return fail_with(r.error());
+    auto id = rig->add_image(pyramid.value());
+    if (!id) return fail_with(id.error());
+    if (auto r = w.attach(*rig); !r) return fail_with(r.error());
+
+    PanZoom in;
+    auto region = region_option(*args, info, size->first, size->second);
+    if (!region) return fail_with(region.error());
+    in.region = region.value();
+    g_view = &in;
+    glfwSetMouseButtonCallback(w.glfw(), [](GLFWwindow* gw, int button, int action, int) {
+        glfwGetCursorPos(gw, &g_view->last_x, &g_view->last_y);
+        if (button == GLFW_MOUSE_BUTTON_LEFT) g_view->dragging = action == GLFW_PRESS;
+    });
+    glfwSetCursorPosCallback(w.glfw(), [](GLFWwindow* gw, double x, double y) {
+        int ww, wh;
+        glfwGetWindowSize(gw, &ww, &wh);
+        if (g_view->dragging && ww > 0 && wh > 0) {
+            g_view->region.x -= (x - g_view->last_x) / ww * g_view->region.z;
+            g_view->region.y -= (y - g_view->last_y) / wh * g_view->region.w;
+        }
+        g_view->last_x = x;
+        g_view->last_y = y;
+    });
+    glfwSetScrollCallback(w.glfw(), [](GLFWwindow* gw, double, double dy) {
+        int ww, wh;
+        glfwGetWindowSize(gw, &ww, &wh);
+        if (ww <= 0 || wh <= 0) return;
+        // About the cursor: the image point under it stays under it.
+        glm::dvec2 f(g_view->last_x / ww, g_view->last_y / wh);
+        glm::dvec4& r = g_view->region;
+        glm::dvec2 p(r.x + f.x * r.z, r.y + f.y * r.w);
+        double k = std::pow(0.8, dy);
+        double min_w = g_view->width / 64.0;  // at most 64 screen pixels per image pixel
+        if (r.z * k < min_w) k = min_w / r.z;
+        r.z *= k;
+        r.w *= k;
+        r.x = p.x - f.x * r.z;
+        r.y = p.y - f.y * r.w;
+    });
+    glfwSetKeyCallback(w.glfw(), [](GLFWwindow* gw, int key, int, int action, int) {
+        if (action != GLFW_PRESS) return;
+        if (key == GLFW_KEY_F) g_view->fit = true;
+        if (key == GLFW_KEY_ESCAPE || key == GLFW_KEY_Q) glfwSetWindowShouldClose(gw, 1);
+    });
+    // The scale bar: a white bar (and end ticks) at the bottom left, its length in the title.
+    double bar_px = 0;
+    w.set_overlay([&](VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer fb, VkExtent2D extent) {
+        if (bar_px < 1 || extent.height < 40) return;
+        VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+        rp.renderPass = pass;
+        rp.framebuffer = fb;
+        rp.renderArea = {{0, 0}, extent};
+        vkCmdBeginRenderPass(cmd, &rp, VK_SUBPASS_CONTENTS_INLINE);
+        VkClearAttachment white{VK_IMAGE_ASPECT_COLOR_BIT, 0, {}};
+        white.clearValue.color = {{1, 1, 1, 1}};
+        int32_t x0 = 24, y0 = int32_t(extent.height) - 28, len = int32_t(std::min<double>(bar_px, extent.width - 48.0));
+        VkClearRect rects[3] = {{{{x0, y0}, {uint32_t(len), 4}}, 0, 1},
+                                {{{x0, y0 - 8}, {3, 12}}, 0, 1},
+                                {{{x0 + len - 3, y0 - 8}, {3, 12}}, 0, 1}};
+        vkCmdClearAttachments(cmd, 1, &white, 3, rects);
+        vkCmdEndRenderPass(cmd);
+    });
+
+    log::info("view: " + info.path + ": wheel zooms about the cursor, drag pans, F fits, Esc quits");
+    int drawn = 0, fruitless = 0;
+    render::View view;
+    std::string title;
+    while (!w.should_close()) {
+        glfwPollEvents();
+        uint32_t fw, fh;
+        w.framebuffer_size(&fw, &fh);
+        if (fw == 0 || fh == 0) {
+            glfwWaitEventsTimeout(0.1);
+            continue;
+        }
+        in.width = fw;
+        in.height = fh;
+        if (in.fit) in.region = whole(info), in.fit = false;
+        in.region = fit_region(in.region, fw, fh);
+        double magnification = fw / in.region.z;  // screen pixels per image pixel
+        char text[256];
+        if (info.mm_per_pixel > 0) {
+            double mm_per_screen_px = info.mm_per_pixel / magnification;
+            double mm = nice_length(mm_per_screen_px, 200);
+            bar_px = mm / mm_per_screen_px;
+            std::snprintf(text, sizeof text, "%s  %.3gx on screen  bar %s", info.path.c_str(), magnification, length_text(mm).c_str());
+        } else {
+            bar_px = 0;
+            std::snprintf(text, sizeof text, "%s  %.3g screen px per image px (scale unknown)", info.path.c_str(), magnification);
+        }
+        if (title != text) glfwSetWindowTitle(w.glfw(), (title = text).c_str());
+        render::ImageInstance image = flat_image(id.value(), in.region, fw, fh);
+        rig->set_images({&image, 1});
+        view = flat_view(fw, fh);
+        auto r = w.draw({}, flat_look(), {&view, 1});
+        if (!r && r.error().kind == ErrorKind::DeviceLost) {
+            if (++fruitless >= 3) return fail_with(r.error());
+            if (auto rec = rig->recover(); !rec) return fail_with(rec.error());
+            continue;
+        }
+        if (!r) return fail_with(r.error());
+        if (r.value()) ++drawn, fruitless = 0;
+        if (frames.value() > 0 && drawn >= frames.value()) break;
+    }
+    log::info("view: " + std::to_string(w.frames_presented()) + " frames presented; " + tiles_line(rig->scene().tiles()));
+    win.value().reset();
+    return finish_rig(rig, kOk);
+}
+
+int bench_pyramid(int argc, char** argv) {
+    auto args = Args::parse(argc, argv, 2, {"--pyramid", "--size", "--jumps", "--tile-memory"}, {"--quiet"});
+    if (!args) { log::error(args.error().message); return kUsage; }
+    if (args->has("--quiet")) log::set_quiet(true);
+    auto size = args->size("--size", 1920, 1080);
+    auto jumps = args->integer("--jumps", 5);
+    if (!size || !jumps || jumps.value() < 1) { log::error("--size WxH and --jumps N (>= 1) expected"); return kBadInput; }
+    bool ok = true;
+    uint64_t memory = tile_memory(*args, &ok);
+    if (!ok) return kBadInput;
+    auto pyramid = open(args->get("--pyramid", "procedural:pattern:100000x100000"));
+    if (!pyramid) { log::error(pyramid.error().message); return exit_code(pyramid.error().kind); }
+    const zoom::PyramidInfo& info = pyramid.value()->info();
+    auto [w, h] = size.value();
+    const uint32_t fade = 8;
+    display::RigOptions options;
+    options.validation = validation_requested();
+    options.tile_memory = memory;
+    options.tile_fade_frames = fade;  // as a live output
+    auto rig_r = display::Rig::create(options);
+    if (!rig_r) { log::error(rig_r.error().message); return exit_code(rig_r.error().kind); }
+    std::unique_ptr<display::Rig> rig = std::move(rig_r.value());
+    ImageF studio = render::procedural_studio();
+    if (auto r = rig->set_environment(studio); !r) { log::error(r.error().message); return finish_rig(rig, 3); }
+    auto id = rig->add_image(pyramid.value());
+    if (!id) { log::error(id.error().message); return finish_rig(rig, exit_code(id.error().kind)); }
+    auto out = display::Offscreen::create(*rig, w, h);
+    if (!out) { log::error(out.error().message); return finish_rig(rig, 3); }
+    out.value()->set_settle_tiles(false);  // live: frames never wait for tiles
+    render::View view = flat_view(w, h);
+    std::mt19937_64 random(7);
+    std::vector<double> sharp_ms, max_frame_ms;
+    using clock = std::chrono::steady_clock;
+    for (int j = 0; j < jumps.value(); ++j) {
+        // A jump to a random place at 1:1 (screen pixel = image pixel).
+        std::uniform_real_distribution<double> ux(0, std::max(1.0, double(info.width) - w)),
+            uy(0, std::max(1.0, double(info.height) - h));
+        glm::dvec4 region(ux(random), uy(random), w, h);
+        render::ImageInstance image = flat_image(id.value(), region, w, h);
+        rig->set_images({&image, 1});
+        auto start = clock::now();
+        double longest = 0;
+        int quiet = 0, frames = 0;
+        uint64_t uploads = rig->scene().tiles()->stats().uploads;
+        // Sharp: nothing pending, and no page uploaded for `fade` + 3 frames (the feedback's
+        // latency is the frame slots; a page blends in over `fade`).
+        while (quiet < int(fade) + 3 && frames < 1000) {
+            auto f0 = clock::now();
+            auto r = out.value()->render({}, flat_look(), {&view, 1});
+            if (!r) { log::error(r.error().message); return finish_rig(rig, exit_code(r.error().kind)); }
+            longest = std::max(longest, std::chrono::duration<double, std::milli>(clock::now() - f0).count());
+            ++frames;
+            auto s = rig->scene().tiles()->stats();
+            quiet = (s.uploads == uploads && s.pending == 0) ? quiet + 1 : 0;
+            uploads = s.uploads;
+        }
+        sharp_ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - start).count());
+        max_frame_ms.push_back(longest);
+    }
+    std::sort(sharp_ms.begin(), sharp_ms.end());
+    double worst_frame = *std::max_element(max_frame_ms.begin(), max_frame_ms.end());
+    std::printf("pyramid %s %ux%u, %s: jump to sharp at %ux%u: median %.0f ms (%d jumps, worst %.0f ms); longest frame while "
+                "streaming %.0f ms; %s\n",
+                info.path.c_str(), info.width, info.height, rig->ctx().device_name().c_str(), w, h,
+                sharp_ms[sharp_ms.size() / 2], jumps.value(), sharp_ms.back(), worst_frame,
+                tiles_line(rig->scene().tiles()).c_str());
+    out.value().reset();
+    return finish_rig(rig, kOk);
+}
+
+}  // namespace vitrine::app
