@@ -1,6 +1,7 @@
 #version 450
 // An image frame's pixels from the virtual texture, as they are (unlit), with opacity.
 #include "layout.h"
+#define VT_BINDING_SET VT_SET
 #include "vt.glsl"
 layout(push_constant) uniform Push { ImageDraw image; };
 layout(location = 0) in vec2 in_uv;

@@ -75,6 +75,9 @@ using mat4 = glm::mat4;
 #define FEATURE_SHEEN (1 << 17)
 #define FEATURE_TRANSMISSION (1 << 18)
 #define FEATURE_SPECULAR (1 << 19)
+// The base colour comes from a tile pyramid through the virtual texture (the pbr_vt
+// variant, with the virtual texture's set at VT_SET_PBR); DrawUniform.pyramid says where.
+#define FEATURE_PYRAMID (1 << 20)
 
 VITRINE_STRUCT(LightUniform) {
     vec4 position;   // xyz world position, w type
@@ -101,6 +104,8 @@ VITRINE_STRUCT(DrawUniform) {
     mat4 normal;  // inverse transpose of model
     vec4 base_color;  // replaces the material's base colour factor when OVERRIDE_BASE_COLOR
     vec4 emissive;    // rgb replaces the material's emissive (x strength); w OVERRIDE_* bits
+    vec4 pyramid;     // FEATURE_PYRAMID: the image uv TEXCOORD_0's 0..1 spans: u0, v0, width, height
+    vec4 pyramid_image;  // x: that image's index in the virtual texture's table
 };
 #define OVERRIDE_BASE_COLOR 1
 #define OVERRIDE_EMISSIVE 2
@@ -134,8 +139,10 @@ VITRINE_STRUCT(WarpParams) {
 };
 
 // Pyramids shown through the virtual texture (render/virtual_texture.h, shaders/vt.glsl).
-// Set 1 of the image pipeline (set VT_SET of PBR when a material samples a pyramid).
+// Set VT_SET of the image pipeline, set VT_SET_PBR of the PBR pipelines whose material's
+// base colour is a pyramid (FEATURE_PYRAMID). shaders/vt.glsl reads VT_BINDING_SET.
 #define VT_SET 1
+#define VT_SET_PBR 3
 #define BIND_VT_ATLAS 0     // sampler2D: the fixed-size atlas of 256 x 256 page slots (sRGB)
 #define BIND_VT_TABLE 1     // uint[]: image directory, level records, page entries (VirtualTexture)
 #define BIND_VT_FEEDBACK 2  // uint[]: one bit per page entry, set by every fragment that wants it

@@ -30,6 +30,13 @@ layout(location = 5) in vec4 in_color;
 layout(location = 6) flat in vec3 in_scale;
 layout(location = 7) flat in vec4 in_base_color;
 layout(location = 8) flat in vec4 in_emissive;
+#ifdef PYRAMID
+// The base colour from a tile pyramid (FEATURE_PYRAMID): TEXCOORD_0 into the image's uv.
+layout(location = 9) flat in vec4 in_pyramid;
+layout(location = 10) flat in float in_pyramid_image;
+#define VT_BINDING_SET VT_SET_PBR
+#include "vt.glsl"
+#endif
 layout(location = 0) out vec4 out_color;
 
 layout(constant_id = 0) const int FEATURES = 0x7FFFFFFF;
@@ -105,7 +112,13 @@ void main() {
     int overrides = int(in_emissive.w);
     vec4 base_factor = (overrides & OVERRIDE_BASE_COLOR) != 0 ? in_base_color : mat.base_color;
     vec3 emissive_factor = (overrides & OVERRIDE_EMISSIVE) != 0 ? in_emissive.rgb : mat.emissive.rgb;
-    vec4 base = base_factor * sample_slot(TEX_BASE_COLOR) * in_color;
+#ifdef PYRAMID
+    vec2 pyramid_uv = in_pyramid.xy + in_uv0 * in_pyramid.zw;
+    vec4 base_texel = vt_sample(uint(in_pyramid_image + 0.5), pyramid_uv, dFdx(pyramid_uv), dFdy(pyramid_uv));
+#else
+    vec4 base_texel = sample_slot(TEX_BASE_COLOR);
+#endif
+    vec4 base = base_factor * base_texel * in_color;
     int alpha_mode = int(mat.params.w);
     if (alpha_mode == ALPHA_MASK) {
         if (base.a < mat.params.z) discard;

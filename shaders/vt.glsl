@@ -9,9 +9,10 @@
 //                      it has blended in over its parent (bits 16..23, 255 = fully)
 // Every sample also sets the feedback bit of each page it wanted (same index as its
 // entry), which the CPU reads back to decide what to load.
-layout(set = VT_SET, binding = BIND_VT_ATLAS) uniform sampler2D vt_atlas;
-layout(std430, set = VT_SET, binding = BIND_VT_TABLE) readonly buffer VtTable { uint vt[]; };
-layout(std430, set = VT_SET, binding = BIND_VT_FEEDBACK) buffer VtFeedback { uint vt_feedback[]; };
+// The includer defines VT_BINDING_SET (the descriptor set the virtual texture is bound at).
+layout(set = VT_BINDING_SET, binding = BIND_VT_ATLAS) uniform sampler2D vt_atlas;
+layout(std430, set = VT_BINDING_SET, binding = BIND_VT_TABLE) readonly buffer VtTable { uint vt[]; };
+layout(std430, set = VT_BINDING_SET, binding = BIND_VT_FEEDBACK) buffer VtFeedback { uint vt_feedback[]; };
 
 uvec4 vt_level(uint image, uint k) {
     uint h = vt[1u + image] + 1u + 4u * k;
@@ -39,6 +40,9 @@ vec4 vt_fetch(uint entry, vec2 p, vec2 page) {
     uint per_row = uint(atlas.x) / uint(VT_PAGE_SIDE);
     vec2 origin = vec2(float(slot % per_row), float(slot / per_row)) * float(VT_PAGE_SIDE);
     vec2 local = clamp(p - page * float(VT_PAGE_CONTENT), vec2(-3.5), vec2(float(VT_PAGE_CONTENT) + 3.5));
+    // On a 1/256-texel grid (the filters' own precision), so origin + local is exact in
+    // float wherever the page sits in the atlas: the same pixels whichever slot it got.
+    local = floor(local * 256.0 + 0.5) / 256.0;
     return textureLod(vt_atlas, (origin + local + float(VT_PAGE_BORDER)) / vec2(atlas), 0.0);
 }
 

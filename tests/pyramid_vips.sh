@@ -145,6 +145,8 @@ vips gaussnoise "$WORK/in/noise1.v" 517 263 --mean 128 --sigma 60 &&
     vips copy "$WORK/in/noise8.v" "$WORK/in/noise.png" || exit 1
 compare noise_254_1 "$WORK/in/noise.png" "$WORK/in/noise.png" 254 1 --suffix .png
 compare noise_100_3 "$WORK/in/noise.png" "$WORK/in/noise.png" 100 3 --suffix .png
+compare noise_255_0 "$WORK/in/noise.png" "$WORK/in/noise.png" 255 0 --suffix .png  # odd tiles: rows pair across bands
+compare noise_61_2 "$WORK/in/noise.png" "$WORK/in/noise.png" 61 2 --suffix .png
 
 # IIIF 3: vips's --layout iiif3 file names (its default tile, 512, and 256); info.json,
 # vips-properties.xml and our vitrine.json aside.

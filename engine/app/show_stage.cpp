@@ -115,6 +115,8 @@ render::Look prepare_frame(ShowStage& st) {
     st.show->evaluate(st.frame);
     const show::Frame& f = st.frame;
     st.instances.clear();
+    st.textures.clear();
+    std::vector<std::pair<size_t, size_t>> texture_spans;  // per instance: [first, end) of st.textures
     for (const show::FrameModel& fm : f.models) {
         if (!fm.visible) continue;
         auto it = std::find_if(st.uploaded.begin(), st.uploaded.end(),
@@ -125,8 +127,17 @@ render::Look prepare_frame(ShowStage& st) {
         inst.pose = &fm.pose;
         inst.transform = fm.world;
         inst.materials = fm.materials;
+        size_t first = st.textures.size();
+        for (const show::FrameTexture& t : fm.textures) {
+            auto id = st.image_ids.find(t.pyramid);
+            if (id != st.image_ids.end()) st.textures.push_back({t.material, id->second, t.region});
+        }
+        texture_spans.push_back({first, st.textures.size()});
         st.instances.push_back(inst);
     }
+    for (size_t i = 0; i < st.instances.size(); ++i)  // spans once st.textures stops growing
+        st.instances[i].textures = std::span(st.textures).subspan(texture_spans[i].first,
+                                                                  texture_spans[i].second - texture_spans[i].first);
     st.images.clear();
     for (const show::FrameImage& fi : f.images) {
         auto it = st.image_ids.find(fi.pyramid);

@@ -33,6 +33,7 @@ struct ShowStage {
     std::vector<render::Instance> instances;
     std::map<const zoom::Pyramid*, uint32_t> image_ids;  // the scene's pyramids on the rig
     std::vector<render::ImageInstance> images;          // this frame's image frames
+    std::vector<render::InstanceTexture> textures;      // pyramids as the instances' base colours
     std::vector<shader::LightUniform> lights;
 
     ~ShowStage();

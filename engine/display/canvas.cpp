@@ -198,7 +198,7 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
     // Views that can share a multiview pass go in batches (a quilt's); the rest one by one.
     // A batch's targets have a layer per view (~56 bytes a pixel each): at most 256 MiB
     // of them, and runs split into batches of equal size (48 = 24 + 24, not 32 + 16).
-    uint32_t batch = scene_.frame_transmits() ? 0 : scene_.multiview_batch();
+    uint32_t batch = scene_.frame_batches() ? scene_.multiview_batch() : 0;
     for (size_t i = 0; i < views.size();) {
         size_t n = 1;
         if (batch >= 2) {

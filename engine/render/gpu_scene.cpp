@@ -46,6 +46,9 @@ const uint32_t kImageBatchVert[] =
 const uint32_t kImageFrag[] =
 #include "image.frag.spv.inc"
     ;
+const uint32_t kPbrPyramidFrag[] =
+#include "pbr_vt.frag.spv.inc"
+    ;
 
 const VkDescriptorType UBO_DYN = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC;
 const VkDescriptorType SSBO = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
@@ -108,7 +111,9 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
     VkShaderModule image_vert = gpu::make_shader(ctx, kImageVert, sizeof kImageVert);
     VkShaderModule image_batch_vert = gpu::make_shader(ctx, kImageBatchVert, sizeof kImageBatchVert);
     VkShaderModule image_frag = gpu::make_shader(ctx, kImageFrag, sizeof kImageFrag);
-    s->modules_ = {vert, frag, fs_vert, tm_frag, batch_vert, batch_frag, tm_layered, image_vert, image_batch_vert, image_frag};
+    VkShaderModule pyramid_frag = gpu::make_shader(ctx, kPbrPyramidFrag, sizeof kPbrPyramidFrag);
+    s->modules_ = {vert, frag, fs_vert, tm_frag, batch_vert, batch_frag, tm_layered, image_vert, image_batch_vert, image_frag,
+                   pyramid_frag};
 
     gpu::GraphicsPipelineDesc d;
     d.vert = vert;
@@ -197,7 +202,8 @@ GpuScene::~GpuScene() {
     for (auto& [key, p] : batch_passes_) passes.push_back(p);
     for (auto& [key, p] : canvas_passes_) passes.push_back(p);
     auto modules = modules_;
-    auto layouts = std::array<VkPipelineLayout, 4>{pbr_layout_, tonemap_layout_, tonemap_layered_layout_, image_layout_};
+    auto layouts = std::array<VkPipelineLayout, 5>{pbr_layout_, tonemap_layout_, tonemap_layered_layout_, image_layout_,
+                                                   pbr_vt_layout_};
     auto sets = std::array<VkDescriptorSetLayout, 3>{frame_layout_, material_layout_, targets_layout_};
     auto pool = pool_;
     auto sampler = target_sampler_;
@@ -273,6 +279,10 @@ Result<uint32_t> GpuScene::add_image(std::shared_ptr<const zoom::Pyramid> pyrami
         vt_->set_fade_frames(tile_fade_);
         image_layout_ = gpu::make_pipeline_layout(ctx_, {frame_layout_, vt_->layout()}, sizeof(shader::ImageDraw),
                                                   VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT);
+        // Sets 0..2 as PBR's (so both bind the same sets), the virtual texture at VT_SET_PBR.
+        static_assert(VT_SET_PBR == 3);
+        pbr_vt_layout_ = gpu::make_pipeline_layout(ctx_, {frame_layout_, material_layout_, targets_layout_, vt_->layout()},
+                                                   sizeof(uint32_t), VK_SHADER_STAGE_VERTEX_BIT);
     }
     return vt_->add_image(std::move(pyramid));
 }
@@ -334,6 +344,11 @@ VkPipeline GpuScene::pbr_pipeline(int features, bool blend, bool double_sided) {
     d.depth_write = !blend;
     d.cull = double_sided ? VK_CULL_MODE_NONE : VK_CULL_MODE_BACK_BIT;
     d.frag_constant0 = features;
+    if (features & FEATURE_PYRAMID) {  // only once the virtual texture exists
+        VITRINE_CHECK(pbr_vt_layout_ != VK_NULL_HANDLE);
+        d.frag = modules_[10];
+        d.layout = pbr_vt_layout_;
+    }
     VkPipeline p = gpu::make_graphics_pipeline(ctx_, d);
     pbr_[key] = p;
     return p;
@@ -498,6 +513,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     draws_.clear();
     lights_.clear();
     draw_data_.clear();
+    frame_textured_ = false;
     uint64_t deformed_bytes = 0;
     lights_.assign(room_lights_.begin(), room_lights_.end());  // keeps lights_'s capacity
     for (const Instance& inst : instances) {
@@ -523,17 +539,32 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
             Kind kind = m.gpu->material_blends(gp.material)    ? Kind::Blended
                         : m.gpu->material_transmits(gp.material) ? Kind::Transmissive
                                                                  : Kind::Opaque;
-            VkPipeline p = pbr_pipeline(m.gpu->material_features(gp.material), m.gpu->material_blends(gp.material),
-                                        m.gpu->material_double_sided(gp.material));
+            // A pyramid for this material's base colour (the instance's first that names it, or all).
+            const InstanceTexture* texture = nullptr;
+            if (vt_)
+                for (const InstanceTexture& t : inst.textures)
+                    if ((t.material < 0 || t.material == prim.material) && t.image < vt_->image_count()) {
+                        texture = &t;
+                        break;
+                    }
+            int features = m.gpu->material_features(gp.material) | (texture ? FEATURE_PYRAMID : 0);
+            VkPipeline p = pbr_pipeline(features, m.gpu->material_blends(gp.material), m.gpu->material_double_sided(gp.material));
             int64_t deformed = -1;
             if (!it.deformed.empty()) {
                 deformed = int64_t(deformed_bytes);
                 deformed_bytes += it.deformed.size() * sizeof(scene::Vertex);
             }
-            int64_t key = int64_t(m.gpu->material_features(gp.material)) << 2 |
-                          int64_t(m.gpu->material_blends(gp.material)) << 1 | int64_t(m.gpu->material_double_sided(gp.material));
+            int64_t key = int64_t(features) << 2 | int64_t(m.gpu->material_blends(gp.material)) << 1 |
+                          int64_t(m.gpu->material_double_sided(gp.material));
             draws_.push_back({m.gpu.get(), &gp, p, uint32_t(draw_data_.size()), key, deformed, kind, centre});
-            shader::DrawUniform du{world, glm::inverseTranspose(world), glm::vec4(1), glm::vec4(0)};
+            shader::DrawUniform du{world, glm::inverseTranspose(world), glm::vec4(1), glm::vec4(0), glm::vec4(0), glm::vec4(0)};
+            if (texture) {
+                const zoom::PyramidInfo& info = vt_->info(texture->image);
+                du.pyramid = glm::vec4(float(texture->region.x / info.width), float(texture->region.y / info.height),
+                                       float(texture->region.z / info.width), float(texture->region.w / info.height));
+                du.pyramid_image = glm::vec4(float(texture->image), 0, 0, 0);
+                frame_textured_ = true;
+            }
             for (const scene::MaterialOverride& o : inst.materials) {
                 if (o.material != prim.material) continue;
                 int bits = 0;
@@ -649,6 +680,10 @@ void GpuScene::record_draws(VkCommandBuffer cmd, const std::vector<uint32_t>& li
     FrameSlot& f = frames_[current_];
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 0, 1, &frame_set, 1, &dynamic_offset);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_layout_, 2, 1, &t.set, 0, nullptr);
+    if (frame_textured_) {  // sets 0..2 are the same in both layouts: binding set 3 keeps them
+        VkDescriptorSet vt_set = vt_->set(current_);
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pbr_vt_layout_, VT_SET_PBR, 1, &vt_set, 0, nullptr);
+    }
     VkPipeline bound = VK_NULL_HANDLE;
     const GpuModel* bound_model = nullptr;
     for (uint32_t i : list) {
@@ -763,7 +798,7 @@ void GpuScene::draw_batch(VkCommandBuffer cmd, std::span<const View> views, View
                           VkFormat format, gpu::PassTimer* timer) {
     FrameSlot& f = frames_[current_];
     uint32_t k = uint32_t(views.size());
-    VITRINE_CHECK(k >= 1 && k <= multiview_batch_ && t.layers == k && !frame_transmits_);
+    VITRINE_CHECK(k >= 1 && k <= multiview_batch_ && t.layers == k && frame_batches());
     for (const View& v : views)
         VITRINE_CHECK(v.target_width() == t.width && v.target_height() == t.height && v.orientation_code() == 0 &&
                       v.overscan == 0);

@@ -25,12 +25,21 @@ namespace vitrine::render {
 
 using ModelId = uint32_t;
 
+// A tile pyramid as a material's base colour texture (a scroll on a cylinder): the
+// primitive's TEXCOORD_0 range 0..1 spans `region` (image pixels x, y, w, h, y down).
+struct InstanceTexture {
+    int material = -1;   // glTF material index; -1: every material
+    uint32_t image = 0;  // GpuScene::add_image
+    glm::dvec4 region{0};
+};
+
 // One relic in the room: a model, posed at show time, placed by `transform` (metres).
 struct Instance {
     ModelId model = 0;
     const scene::Pose* pose = nullptr;  // kept alive by the caller until draw() is recorded
     glm::mat4 transform{1};
     std::span<const scene::MaterialOverride> materials;  // factors replaced for this instance
+    std::span<const InstanceTexture> textures;           // base colours from pyramids
 };
 
 // A tile pyramid shown as a flat frame (a show's `image` node): centred on `transform`'s
@@ -76,9 +85,10 @@ public:
     // How many views one multiview pass may draw (0: multiview is not used — the device
     // lacks it, VITRINE_NO_MULTIVIEW=1, or lavapipe without VITRINE_MULTIVIEW=force).
     uint32_t multiview_batch() const { return multiview_batch_; }
-    // The prepared frame draws transmissive materials (their scene copy is per view:
-    // such frames are drawn view by view).
+    // The prepared frame draws transmissive materials (their scene copy is per view) or
+    // pyramid-textured ones (no multiview variant): such frames are drawn view by view.
     bool frame_transmits() const { return frame_transmits_; }
+    bool frame_batches() const { return !frame_transmits_ && !frame_textured_; }
     // The pass canvases of `format` are drawn with (made once per format).
     VkRenderPass canvas_pass(VkFormat format);
 
@@ -147,12 +157,13 @@ private:
     std::map<std::pair<int64_t, uint32_t>, VkPipeline> pbr_batch_;
     VkPipelineLayout tonemap_layered_layout_ = VK_NULL_HANDLE;
     gpu::GraphicsPipelineDesc pbr_batch_desc_, tonemap_layered_desc_;
-    bool frame_transmits_ = false;
+    bool frame_transmits_ = false, frame_textured_ = false;
     // Pyramids: the virtual texture, the image pipelines (per batch size; 0 = one view).
     std::unique_ptr<VirtualTexture> vt_;
     uint64_t tile_memory_ = 256ull << 20;
     uint32_t tile_fade_ = 0;
     VkPipelineLayout image_layout_ = VK_NULL_HANDLE;
+    VkPipelineLayout pbr_vt_layout_ = VK_NULL_HANDLE;  // PBR + the virtual texture's set (FEATURE_PYRAMID)
     std::map<uint32_t, VkPipeline> image_pipelines_;
     std::vector<shader::ImageDraw> image_draws_;
     std::vector<VkShaderModule> modules_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <thread>
 
 #include "core/log.h"
 #include "gpu/pipeline.h"
@@ -76,7 +77,9 @@ Result<std::unique_ptr<VirtualTexture>> VirtualTexture::create(gpu::Context& ctx
     }
     vt->residency_ = std::make_unique<zoom::Residency>(slots);
     vt->cache_ = std::make_unique<zoom::TileCache>();
-    vt->loader_ = std::make_unique<zoom::PageLoader>(*vt->cache_);
+    // One core is left to the render thread (and a CPU device's rasteriser): frames never wait on decoding.
+    unsigned cores = std::thread::hardware_concurrency(), workers = cores > 1 ? cores - 1 : 1;
+    vt->loader_ = std::make_unique<zoom::PageLoader>(*vt->cache_, workers);
     // Every slot gets buffers (an empty directory) so a frame without images is valid.
     for (uint32_t i = 0; i < frame_slots; ++i)
         if (auto r = vt->write_table(i); !r) return r.error();

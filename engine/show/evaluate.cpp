@@ -223,6 +223,7 @@ void Show::evaluate(Frame& frame) const {
         fm.world = frame.world[i];
         fm.visible = frame.visible[i];
         fm.materials = v.materials[i];
+        fm.textures.assign(textures_[i].begin(), textures_[i].end());
         scene::evaluate_pose(*fm.model, fm.animation, fm.animation_time, fm.pose);
         fm.empty = fm.pose.empty;
         if (!fm.empty) transform_box(fm.world, fm.pose.min, fm.pose.max, fm.min, fm.max);

@@ -17,6 +17,15 @@ class Pyramid;
 
 namespace vitrine::show {
 
+// A tile pyramid replacing the base colour texture of a model's material (the base
+// colour factor and vertex colours still multiply it): TEXCOORD_0 (u, v) in [0,1]^2
+// shows image pixel region.xy + (u, v) * region.zw (pixels y down, from the top left).
+struct FrameTexture {
+    int material = -1;                      // glTF material index; -1: every material of the model
+    const zoom::Pyramid* pyramid = nullptr;  // owned by the LoadedScene
+    glm::dvec4 region{0};                   // image pixels TEXCOORD_0's 0..1 spans
+};
+
 struct FrameModel {
     int node = -1;                   // scene node
     std::string asset;               // glTF asset name
@@ -27,6 +36,7 @@ struct FrameModel {
     bool visible = true;
     scene::Pose pose;                // posed in the model's space
     std::vector<scene::MaterialOverride> materials;  // factors set by tracks and cues
+    std::vector<FrameTexture> textures;              // pyramids as base colour textures (`texture:`)
     glm::vec3 min{0}, max{0};        // world bounds (pose bounds through `world`)
     bool empty = true;
 };

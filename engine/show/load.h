@@ -47,7 +47,8 @@ using Pyramids = std::map<std::string, const zoom::PyramidInfo*>;
 // states unreachable from the start state, node names that are reserved
 // ("environment", "look", "any") or repeated; image nodes, hotspots and zoom moves
 // (regions whose aspect is not the frame's, magnifications of pyramids without a scale,
-// pixels outside the image: judged where `pyramids` has the asset).
+// pixels outside the image: judged where `pyramids` has the asset); model textures
+// (`texture:` pyramids, materials the model lacks or textures twice, TEXCOORD_0 missing).
 void validate_scene(const SceneFile& scene, const Models& models, std::vector<Problem>& problems,
                     const Pyramids& pyramids = {});
 

@@ -18,7 +18,7 @@ const std::vector<std::string> kTopKeys = {"vitrine", "search", "seed",   "asset
 const std::vector<std::string> kAssetKinds = {"gltf", "hdr", "audio", "pyramid"};
 const std::vector<std::string> kNodeKeys = {"name",  "children", "model",   "animation", "translation",
                                             "rotation", "scale", "visible", "light",     "camera",
-                                            "image",    "hotspot"};
+                                            "image",    "hotspot", "texture"};
 const std::vector<std::string> kTonemaps = {"khr-pbr-neutral", "aces", "none"};
 const std::vector<std::string> kLightTypes = {"directional", "point", "spot"};
 const std::vector<std::string> kInterps = {"STEP", "LINEAR", "CUBICSPLINE"};
@@ -80,6 +80,8 @@ private:
     std::optional<OrbitDesc> orbit(const Field& f);
     std::optional<ImageDesc> image(const Field& f);
     std::optional<HotspotDesc> hotspot(const Field& f);
+    void textures(const Field& f, Node& n);
+    std::optional<TextureDesc> texture(const YAML::Node& value, const Loc& at, const std::string& subject);
     bool zoom_move(const Map& m, ZoomMove& z);
     void timeline(const Item& item);
     std::optional<Track> track(const Item& item);
@@ -285,6 +287,7 @@ void Parser::node(const Item& item, int parent, int depth) {
     if (const Field* f = m.get("camera")) n.camera = camera(*f);
     if (const Field* f = m.get("image")) n.image = image(*f);
     if (const Field* f = m.get("hotspot")) n.hotspot = hotspot(*f);
+    if (const Field* f = m.get("texture")) textures(*f, n);
 
     int index = int(s_.nodes.size());
     s_.nodes.push_back(std::move(n));
@@ -390,6 +393,34 @@ std::optional<HotspotDesc> Parser::hotspot(const Field& f) {
     }
     read(r_, m, "radius", h.radius);
     return h;
+}
+
+// `texture:` one mapping, or a list of them (one per material).
+void Parser::textures(const Field& f, Node& n) {
+    if (!f.value.IsSequence()) {
+        if (f.value.IsScalar())
+            return r_.error(f.loc, "'texture' must be a mapping or a list of mappings, got " + kind_of(f.value));
+        if (auto t = texture(f.value, f.loc, f.subject())) n.textures.push_back(std::move(*t));
+        return;
+    }
+    std::vector<Item> items = open_seq(r_, f.value, f.loc, f.subject());
+    if (items.empty()) r_.error(f.loc, "'texture' must not be empty");
+    for (const Item& item : items)
+        if (auto t = texture(item.node, item.loc, "a texture")) n.textures.push_back(std::move(*t));
+}
+
+std::optional<TextureDesc> Parser::texture(const YAML::Node& value, const Loc& at, const std::string& subject) {
+    Map m;
+    if (!open_map(r_, value, at, subject, m)) return std::nullopt;
+    m.allow(r_, {"pyramid", "material", "region"}, "in texture");
+    TextureDesc d;
+    d.loc = m.loc;
+    m.record(d.locs);
+    if (need(r_, m, "pyramid", "texture")) read(r_, m, "pyramid", d.pyramid);
+    if (read(r_, m, "material", d.material) && d.material.empty())  // a name, or an index written as a number
+        r_.error(m.get("material")->loc, "'material' must not be empty (leave it out for every material)");
+    if (const Field* g = m.get("region")) d.has_region = as_doubles(r_, g->value, g->loc, g->subject(), 4, &d.region.x);
+    return d;
 }
 
 // The keys a magnification move shares in a track and in a cue action (`at` is the

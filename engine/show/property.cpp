@@ -67,25 +67,33 @@ Result<Property> bind_material(const SceneFile& scene, const Models& models, int
     auto it = models.find(n.model);
     if (it == models.end() || !it->second)
         return fail("model " + q(n.model) + " of node " + q(n.name) + " is not loaded");
-    const scene::Model& model = *it->second;
-    int index = -1;
-    for (size_t i = 0; i < model.materials.size() && index < 0; ++i)
-        if (model.materials[i].name == material) index = int(i);
-    if (index < 0 && all_digits(material) && std::stoul(material) < model.materials.size())
-        index = int(std::stoul(material));
-    if (index < 0) {
-        std::vector<std::string> names;
-        for (size_t i = 0; i < model.materials.size(); ++i)
-            names.push_back(model.materials[i].name.empty() ? std::to_string(i) : model.materials[i].name);
-        std::string has = names.empty() ? "none" : wording::join(names);
-        return fail("node " + q(n.name) + " has no material " + q(material) + " (model " + q(n.model) + " has: " + has +
-                    ")");
-    }
+    int index = material_index(*it->second, material);
+    if (index < 0)
+        return fail("node " + q(n.name) + " has no material " + q(material) + " (model " + q(n.model) +
+                    " has: " + material_names(*it->second) + ")");
     Property p = make(channel == "base_color" ? PropertyKind::BaseColor : PropertyKind::Emissive, node,
                       channel == "base_color" ? 4 : 3);
     p.material = index;
     return p;
 }
+
+}  // namespace
+
+int material_index(const scene::Model& model, const std::string& material) {
+    for (size_t i = 0; i < model.materials.size(); ++i)
+        if (model.materials[i].name == material) return int(i);
+    if (all_digits(material) && std::stoul(material) < model.materials.size()) return int(std::stoul(material));
+    return -1;
+}
+
+std::string material_names(const scene::Model& model) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < model.materials.size(); ++i)
+        names.push_back(model.materials[i].name.empty() ? std::to_string(i) : model.materials[i].name);
+    return names.empty() ? "none" : wording::join(names);
+}
+
+namespace {
 
 Result<Property> bind_scene_wide(const std::string& head, const std::string& rest) {
     if (head == "environment") {

@@ -38,6 +38,12 @@ struct Property {
 // "node 'key' is not a camera: 'fov' needs one".
 Result<Property> bind_property(const SceneFile& scene, const Models& models, const std::string& path);
 
+// A material of `model` as a scene file names it: by name, else by an index written as
+// digits ("0"); -1 when it has none such. material_names: each name, or its index when
+// unnamed ("paper, 1, rod"), for messages.
+int material_index(const scene::Model& model, const std::string& material);
+std::string material_names(const scene::Model& model);
+
 // "did you mean" helper: the candidate closest to `word` by edit distance, when close
 // enough (distance <= max(1, size/3)); empty otherwise.
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates);

@@ -101,6 +101,17 @@ struct HotspotDesc {
     Locs locs;
 };
 
+// A tile pyramid as the base colour texture of a model's material (`texture:`): the
+// model's TEXCOORD_0 range 0..1 spans `region` (uv (0,0) its top left, (1,1) its bottom right).
+struct TextureDesc {
+    std::string pyramid;        // asset name of a pyramid
+    std::string material;       // the glTF material (name, or index as text); empty: every material
+    bool has_region = false;    // absent: the whole image
+    glm::dvec4 region{0};       // image pixels x, y, w, h (y down)
+    Loc loc;
+    Locs locs;
+};
+
 struct Node {
     std::string name;      // unique in the scene
     int parent = -1;       // index into SceneFile::nodes; -1 = root
@@ -110,6 +121,7 @@ struct Node {
     bool visible = true;
     std::string model;      // asset name of a glTF model; empty: not a model instance
     std::string animation;  // the model's glTF animation (name or index as text); empty: none
+    std::vector<TextureDesc> textures;  // `texture:` (one mapping or a list), each material at most once
     std::optional<LightDesc> light;
     std::optional<CameraDesc> camera;
     std::optional<ImageDesc> image;

@@ -143,6 +143,22 @@ void Show::bind() {
         auto it = scene_.pyramids.find(file_.nodes[size_t(i)].image->pyramid);
         if (it != scene_.pyramids.end()) pyramids_[size_t(i)] = it->second.get();
     }
+    // Model textures: materials by index (validated at load), regions defaulting to the whole image.
+    textures_.assign(file_.nodes.size(), {});
+    for (int i : model_nodes_) {
+        const Node& node = file_.nodes[size_t(i)];
+        auto model = models_.find(node.model);
+        for (const TextureDesc& d : node.textures) {
+            FrameTexture t;
+            auto it = scene_.pyramids.find(d.pyramid);
+            if (it != scene_.pyramids.end()) t.pyramid = it->second.get();
+            if (!d.material.empty())
+                t.material = model != models_.end() && model->second ? material_index(*model->second, d.material) : -1;
+            if (d.has_region) t.region = d.region;
+            else if (t.pyramid) t.region = glm::dvec4(0, 0, t.pyramid->info().width, t.pyramid->info().height);
+            if (t.pyramid && (d.material.empty() || t.material >= 0)) textures_[size_t(i)].push_back(t);
+        }
+    }
 
     // The file's values: the bottom layer.
     base_ = std::make_unique<Values>();

@@ -155,6 +155,7 @@ private:
     std::vector<int> cue_order_;                   // every cue by number (GO order)
     std::vector<int> model_nodes_, light_nodes_, image_nodes_, hotspot_nodes_;
     std::vector<const zoom::Pyramid*> pyramids_;   // per node: an image node's pyramid
+    std::vector<std::vector<FrameTexture>> textures_;  // per node: a model node's `texture:`, resolved
     std::unique_ptr<Values> base_;                 // the file's values
     std::unique_ptr<Values> scratch_;              // evaluate()'s, reused frame to frame
     mutable std::vector<const Playing*> layer_scratch_;

@@ -178,6 +178,7 @@ private:
             if (n.model.empty()) error(at, "'animation' needs a 'model'");
             else if (model) animation(n, *model, at);
         }
+        if (!n.textures.empty()) textures(n, model);
         if (n.light && n.light->type == LightKind::Spot) {
             const LightDesc& l = *n.light;
             if (!(l.inner_cone >= 0 && l.inner_cone < l.outer_cone && l.outer_cone <= 90))
@@ -187,6 +188,73 @@ private:
         if (n.camera) camera(*n.camera);
         if (n.image) image(n);
         if (n.hotspot) hotspot(n);
+    }
+
+    // ---- images, hotspots, zoom moves, pyramid textures -------------------------------
+    void pyramid_ref(const std::string& name, const Loc& at) {
+        const Asset* a = s_.asset(name);
+        if (!a) error(at, "unknown asset " + q(name) + asset_hint(name));
+        else if (a->kind != AssetKind::Pyramid) error(at, "asset " + q(name) + " is not a pyramid");
+    }
+
+    // The first mesh with a primitive drawn with `material` (-1: any primitive) that has no
+    // TEXCOORD_0, as a name for messages; empty when there is none.
+    static std::string mesh_without_uv0(const scene::Model& model, int material) {
+        for (size_t m = 0; m < model.meshes.size(); ++m)
+            for (const scene::Primitive& p : model.meshes[m].primitives)
+                if ((material < 0 || p.material == material) && !p.has_uv0)
+                    return model.meshes[m].name.empty() ? std::to_string(m) : model.meshes[m].name;
+        return {};
+    }
+
+    // `texture:` pyramids as base colour textures: each material at most once, and one
+    // without `material` (every material) alone. Materials are judged when the model loaded.
+    void textures(const Node& n, const scene::Model* model) {
+        if (n.model.empty()) error(n.locs.at("texture", n.loc), "'texture' needs a 'model'");
+        const TextureDesc* every = nullptr;     // the texture without `material`
+        const TextureDesc* earliest = nullptr;  // the first one judged
+        std::map<int, const TextureDesc*> by_material;
+        for (const TextureDesc& t : n.textures) {
+            if (!t.pyramid.empty()) pyramid_ref(t.pyramid, t.locs.at("pyramid", t.loc));
+            if (t.has_region && !(t.region.z > 0 && t.region.w > 0))
+                error(t.locs.at("region", t.loc), "'region' width and height must be more than 0, got " +
+                                                      num(t.region.z) + " x " + num(t.region.w));
+            Loc at = t.locs.at("material", t.loc);
+            int index = -1;
+            if (!t.material.empty()) {
+                if (!model) continue;  // its model is missing or did not load: reported there
+                index = material_index(*model, t.material);
+                if (index < 0) {
+                    error(at, "model " + q(n.model) + " has no material " + q(t.material) + " (it has: " +
+                                  material_names(*model) + ")");
+                    continue;
+                }
+            }
+            auto same = by_material.find(index);
+            if (index < 0 && earliest) {
+                error(at, "a texture without 'material' is for every material: it cannot share node " + q(n.name) +
+                              " with another (at " + earliest->loc.str() + ")");
+                continue;
+            }
+            if (every) {
+                error(at, "material " + q(t.material) + " is already textured by the texture for every material (at " +
+                              every->loc.str() + ")");
+                continue;
+            }
+            if (same != by_material.end()) {
+                error(at, "material " + q(t.material) + " is textured twice (first at " + same->second->loc.str() + ")");
+                continue;
+            }
+            if (!earliest) earliest = &t;
+            if (index < 0) every = &t;
+            else by_material[index] = &t;
+            if (!model) continue;
+            std::string mesh = mesh_without_uv0(*model, index);
+            if (mesh.empty()) continue;
+            std::string what = index < 0 ? "model " + q(n.model) : "material " + q(t.material) + " of model " + q(n.model);
+            error(at, what + " is drawn without TEXCOORD_0 (mesh " + q(mesh) +
+                          "): a pyramid texture needs texture coordinates");
+        }
     }
 
     // ---- images, hotspots, zoom moves ------------------------------------------------
@@ -239,9 +307,7 @@ private:
         }
         if (!d.pyramid.empty()) {
             Loc pat = d.locs.at("pyramid", d.loc);
-            const Asset* a = s_.asset(d.pyramid);
-            if (!a) error(pat, "unknown asset " + q(d.pyramid) + asset_hint(d.pyramid));
-            else if (a->kind != AssetKind::Pyramid) error(pat, "asset " + q(d.pyramid) + " is not a pyramid");
+            pyramid_ref(d.pyramid, pat);
         }
         if (d.has_size && !(d.size.x > 0 && d.size.y > 0))
             error(d.locs.at("size", d.loc), "'size' must be more than 0, got " + num(d.size.x) + " x " + num(d.size.y));

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include "core/log.h"
@@ -72,7 +73,7 @@ std::string BuildSummary::line() const {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", seconds);
     return output + ": " + std::to_string(width) + "x" + std::to_string(height) + ", " + std::to_string(levels) +
-           " levels, " + grouped(tiles) + " tiles in " + secs + " s";
+           (levels == 1 ? " level, " : " levels, ") + grouped(tiles) + (tiles == 1 ? " tile in " : " tiles in ") + secs + " s";
 }
 
 namespace {
@@ -86,7 +87,8 @@ struct Band {
     std::atomic<int> users{0};  // tiles still to encode + the shrink into the next level
 };
 
-constexpr size_t kBandsPerLevel = 3;  // two being filled (they share overlap rows) + one being encoded
+constexpr size_t kBandsPerLevel = 3;
+constexpr uint64_t kMaxBandBytes = uint64_t(16) << 30;  // two being filled (they share overlap rows) + one being encoded
 
 struct Level {
     LevelSize size;
@@ -119,10 +121,12 @@ public:
         wake_.notify_all();
         for (auto& t : threads_) t.join();
     }
-    void submit(std::function<void(Worker&)> job) {
+    // `urgent`: ahead of the queue (work the decoding thread waits for).
+    void submit(std::function<void(Worker&)> job, bool urgent = false) {
         {
             std::lock_guard lock(mutex_);
-            jobs_.push_back(std::move(job));
+            if (urgent) jobs_.push_front(std::move(job));
+            else jobs_.push_back(std::move(job));
             ++pending_;
         }
         wake_.notify_one();
@@ -176,12 +180,31 @@ public:
 
     uint64_t total_tiles() const { return total_tiles_; }
 
+    // What the bands of every level hold at most.
+    uint64_t band_bytes() const {
+        uint64_t bytes = 0;
+        for (const Level& l : levels_)
+            bytes += kBandsPerLevel * std::min<uint64_t>(plan_.tile + 2 * plan_.overlap, l.size.height) * l.stride;
+        return bytes;
+    }
+
     Result<void> run() {
         start_ = Clock::now();
         unsigned threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
         workers_ = std::make_unique<Workers>(std::min(threads, 256u));
-        std::thread shrinker([this] { shrink_loop(); });
-        decode();
+        std::thread shrinker([this] {
+            try {
+                shrink_loop();
+            } catch (const std::bad_alloc&) {
+                set_error(fail(output_ + ": out of memory"));
+                drain_queue();
+            }
+        });
+        try {
+            decode();
+        } catch (const std::bad_alloc&) {
+            set_error(fail(output_ + ": out of memory"));
+        }
         {
             std::lock_guard lock(mutex_);
             decoded_ = true;
@@ -191,7 +214,7 @@ public:
         while (!workers_->wait_idle(std::chrono::milliseconds(100))) show_progress(false);
         workers_.reset();
         if (cancelled()) return fail("interrupted");
-        if (!error_.empty()) return fail(error_kind_, error_);
+        if (failed_) return fail(error_kind_, error_);  // every thread has stopped: no lock needed
         VITRINE_CHECK(tiles_done_ == total_tiles_);
         show_progress(true);
         return {};
@@ -235,11 +258,13 @@ private:
         std::mutex m;
         std::condition_variable done;
         for (uint32_t i = 0; i < n; ++i)
-            workers_->submit([&, i](Worker&) {
-                colour_->convert(rows + stride * i, width);
-                std::lock_guard lock(m);  // held while notifying: the waiter's m and done outlive this
-                if (--left == 0) done.notify_all();
-            });
+            workers_->submit(
+                [&, i](Worker&) {
+                    colour_->convert(rows + stride * i, width);
+                    std::lock_guard lock(m);  // held while notifying: the waiter's m and done outlive this
+                    if (--left == 0) done.notify_all();
+                },
+                true);
         std::unique_lock lock(m);
         done.wait(lock, [&] { return left.load() == 0; });
     }
@@ -324,6 +349,21 @@ private:
         return shrink_band(band);  // already on the shrinking thread
     }
 
+    // After a failure on the shrinking thread: hand back the bands still queued.
+    void drain_queue() {
+        for (;;) {
+            Band* band = nullptr;
+            {
+                std::unique_lock lock(mutex_);
+                queue_changed_.wait(lock, [&] { return !queue_.empty() || decoded_; });
+                if (queue_.empty()) return;
+                band = queue_.front();
+                queue_.pop_front();
+            }
+            release(band);
+        }
+    }
+
     void shrink_loop() {
         for (;;) {
             Band* band = nullptr;
@@ -374,26 +414,32 @@ private:
     }
 
     void encode_tile(Worker& w, Band* band, uint32_t col) {
-        if (!stopping()) {
-            const Level& l = levels_[band->level];
-            PixelRect r = tile_rect(l.size, plan_.tile, plan_.overlap, col, band->index);
-            PixelView view{band->pixels.data() + (r.y - band->first) * l.stride + size_t(r.x) * channels_, l.stride,
-                           r.width, r.height, channels_};
-            if (pad_ && (r.width < plan_.tile || r.height < plan_.tile))
-                view = pad_tile(view, plan_.tile, plan_.tile, &w.padded);
-            auto encoded = w.encoder.encode(plan_.codec, view, options_.quality);
-            if (encoded) encoded = writer_.write_tile(band->level, col, band->index, w.encoder.data(), w.encoder.size());
-            if (!encoded) {
-                Error e = encoded.error();
-                if (e.message.find(output_) == std::string::npos && e.kind != ErrorKind::Io)
-                    e.message = output_ + ": level " + std::to_string(band->level) + " tile " + std::to_string(col) + "_" +
-                                std::to_string(band->index) + ": " + e.message;
-                set_error(e);
-            } else {
-                ++tiles_done_;
-            }
+        try {
+            if (!stopping()) encode_and_write(w, band, col);
+        } catch (const std::bad_alloc&) {
+            set_error(fail(output_ + ": out of memory"));
         }
         release(band);
+    }
+
+    void encode_and_write(Worker& w, Band* band, uint32_t col) {
+        const Level& l = levels_[band->level];
+        PixelRect r = tile_rect(l.size, plan_.tile, plan_.overlap, col, band->index);
+        PixelView view{band->pixels.data() + (r.y - band->first) * l.stride + size_t(r.x) * channels_, l.stride,
+                       r.width, r.height, channels_};
+        if (pad_ && (r.width < plan_.tile || r.height < plan_.tile))
+            view = pad_tile(view, plan_.tile, plan_.tile, &w.padded);
+        auto encoded = w.encoder.encode(plan_.codec, view, options_.quality);
+        if (encoded) encoded = writer_.write_tile(band->level, col, band->index, w.encoder.data(), w.encoder.size());
+        if (!encoded) {
+            Error e = encoded.error();
+            if (e.message.find(output_) == std::string::npos && e.kind != ErrorKind::Io)
+                e.message = output_ + ": level " + std::to_string(band->level) + " tile " + std::to_string(col) + "_" +
+                            std::to_string(band->index) + ": " + e.message;
+            set_error(e);
+        } else {
+            ++tiles_done_;
+        }
     }
 
     void show_progress(bool last) {
@@ -518,6 +564,10 @@ Result<BuildSummary> build_pyramid(Source& source, const fs::path& output, const
     }
     std::string name = output.string();
     Builder builder(source, *writer, plan, options, colour.get(), name);
+    if (builder.band_bytes() > kMaxBandBytes)
+        return fail(info.path + ": a " + std::to_string(info.width) + " px wide image with " + std::to_string(plan.tile) +
+                    " px tiles needs " + std::to_string(builder.band_bytes() >> 30) +
+                    " GB of rows in memory (at most " + std::to_string(kMaxBandBytes >> 30) + "); use smaller --tile");
     if (auto r = builder.run(); !r) return r.error();  // the writer's destructor removes the temporary
     if (options.cancel && options.cancel->load()) return fail("interrupted");
     if (auto r = writer->finish(); !r) return r.error();

@@ -52,12 +52,14 @@ Result<Window> read_window(const Pyramid& pyramid, uint32_t level, double fx0, d
             auto tile = pyramid.read_tile(level, col, row);
             if (!tile) return tile.error();
             PixelRect r = pyramid.tile_pixels(level, col, row);
+            // Each pixel from the tile that owns it (its content cell), not a neighbour's
+            // overlap: lossy tiles hold slightly different copies there.
             for (uint32_t j = 0; j < r.height; ++j) {
                 int64_t y = int64_t(r.y) + j - win.y0;
-                if (y < 0 || y >= win.h) continue;
+                if (y < 0 || y >= win.h || (r.y + j) / th != row) continue;
                 for (uint32_t i = 0; i < r.width; ++i) {
                     int64_t x = int64_t(r.x) + i - win.x0;
-                    if (x < 0 || x >= win.w) continue;
+                    if (x < 0 || x >= win.w || (r.x + i) / tw != col) continue;
                     const uint8_t* s = &tile->rgba[(size_t(j) * tile->width + i) * 4];
                     float* d = &win.rgba[size_t((y * win.w + x) * 4)];
                     for (int c = 0; c < 3; ++c) d[c] = to_linear(s[c]);

@@ -4,10 +4,12 @@
 // Written inside .NAME.partial-<pid>/ beside the output, then moved into place:
 // NAME_files first, the sidecar, and NAME.dzi last.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -73,8 +75,19 @@ public:
         name_ = dzi.stem().string();
         fs::path folder = dzi.parent_path().empty() ? fs::path(".") : dzi.parent_path();
         std::error_code ec;
-        if (!fs::is_directory(folder, ec)) return fail(ErrorKind::Io, folder.string() + ": no such folder");
-        temp_ = folder / ("." + name_ + ".partial-" + std::to_string(getpid()));
+        if (!fs::is_directory(folder, ec))
+            return fail(ErrorKind::Io, dzi.string() + ": cannot write it: the folder " + folder.string() + " does not exist");
+        // A build killed outright (SIGKILL, power) leaves its temporary: remove those
+        // whose process is gone.
+        std::string prefix = "." + name_ + ".partial-";
+        for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::string entry = it->path().filename().string();
+            if (entry.rfind(prefix, 0) != 0) continue;
+            long pid = std::strtol(entry.c_str() + prefix.size(), nullptr, 10);
+            if (pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH) fs::remove_all(it->path(), ec);
+        }
+        ec.clear();
+        temp_ = folder / (prefix + std::to_string(getpid()));
         fs::remove_all(temp_, ec);
         for (uint32_t level = 0; level < plan.levels.size(); ++level) {
             fs::create_directories(temp_ / (name_ + "_files") / std::to_string(dzi_level(level, uint32_t(plan.levels.size()))), ec);

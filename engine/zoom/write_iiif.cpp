@@ -34,7 +34,8 @@ public:
             return fail(ErrorKind::Usage, folder.string() + ": a IIIF output is a folder name, e.g. out/image");
         fs::path parent = folder_.parent_path().empty() ? fs::path(".") : folder_.parent_path();
         std::error_code ec;
-        if (!fs::is_directory(parent, ec)) return fail(ErrorKind::Io, parent.string() + ": no such folder");
+        if (!fs::is_directory(parent, ec))
+            return fail(ErrorKind::Io, folder.string() + ": cannot write it: the folder " + parent.string() + " does not exist");
         if (fs::exists(folder_, ec) && !fs::is_directory(folder_, ec))
             return fail(ErrorKind::Io, folder_.string() + ": exists and is not a folder");
         temp_ = folder_.string() + ".partial";

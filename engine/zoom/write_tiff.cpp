@@ -74,7 +74,7 @@ public:
         if (fd_ < 0) {
             int err = errno;
             temp_.clear();
-            return fail(ErrorKind::Io, file.string() + ".partial: cannot create (" + std::strerror(err) + ")");
+            return fail(ErrorKind::Io, file.string() + ": cannot write it (" + std::strerror(err) + ")");
         }
         uint8_t header[16] = {'I', 'I', 43, 0, 8, 0, 0, 0};  // BigTIFF; first IFD offset patched at the end
         if (auto r = write_at(header, sizeof header, 0); !r) return r;

@@ -426,6 +426,23 @@ TEST_F(ZoomBuildTest, LosslessDziIsExactAndEachLevelIsTheMeanOfTheOneAbove) {
     EXPECT_EQ(listing().size(), 3u + 1 + 11 + 29);  // in.png, out.dzi, out.vitrine.json, out_files, levels, tiles
 }
 
+TEST_F(ZoomBuildTest, OddTilesAndWideOverlapsStayExact) {
+    // Odd tile sizes pair rows across bands; 2 x overlap == tile shares every row twice.
+    struct Case { uint32_t w, h, tile, overlap; };
+    for (Case c : {Case{301, 203, 61, 2}, Case{301, 203, 255, 0}, Case{301, 203, 16, 8}, Case{9, 7, 1, 0}}) {
+        Picture source = busy(c.w, c.h);
+        std::string name = "t" + std::to_string(c.tile) + "_" + std::to_string(c.overlap);
+        write_png(path(name + ".png"), source);
+        BuildOptions o = lossless(OutputFormat::Dzi);
+        o.tile = c.tile;
+        o.overlap = int(c.overlap);
+        auto built = build_pyramid(path(name + ".png"), path(name + ".dzi"), o);
+        ASSERT_TRUE(built) << built.error().message;
+        SCOPED_TRACE(name);
+        expect_box_pyramid(read_dzi(path(name + ".dzi"), c.w, c.h, c.tile, c.overlap, "png"), source);
+    }
+}
+
 TEST_F(ZoomBuildTest, LosslessTiffIsExactAndEachLevelIsTheMeanOfTheOneAbove) {
     Picture source = busy(1001, 777);
     write_png(path("in.png"), source);
