@@ -66,6 +66,7 @@ vec4 vt_level_sample(uint image, uint k, uint levels, vec2 uv, vec2 size) {
 // the larger axis), the two levels around it, each bilinear inside its page.
 // zoom/coverage.h models the same rule on the CPU.
 vec4 vt_sample(uint image, vec2 uv, vec2 dx, vec2 dy) {
+    if (any(isnan(uv)) || any(isinf(uv))) return vec4(0.0);  // a degenerate primitive: no table index from it
     uint levels = vt[vt[1u + image]];
     vec2 size = vec2(vt_level(image, 0u).xy);
     float rho = max(length(dx * size), length(dy * size));

@@ -5,6 +5,8 @@
 # (libturbojpeg, the full-resolution level) next to libjpeg-turbo's own figure
 # (tjbench when installed, else one 4096 x 4096 JPEG of the same settings).
 # usage: tools/bench-pyramid.sh BUILD_DIR|VITRINE [CACHE_DIR]   (cache: BUILD_DIR/bench)
+# PYRAMID_BENCH_OUT=DIR writes both pyramids there instead of the cache folder (e.g.
+# /dev/shm, where creating ~8 400 tile files costs little next to encoding them).
 set -eu
 ARG=${1:?usage: tools/bench-pyramid.sh BUILD_DIR|VITRINE [CACHE_DIR]}
 if [ -d "$ARG" ]; then
@@ -33,7 +35,7 @@ if [ ! -s "$IN" ]; then
     rm -rf "$T"
 fi
 
-RUN=$(mktemp -d "$CACHE/run.XXXXXX")
+RUN=$(mktemp -d "${PYRAMID_BENCH_OUT:-$CACHE}/run.XXXXXX")
 trap 'rm -rf "$RUN"' EXIT
 mkdir -p "$RUN/vips" "$RUN/ours"
 

@@ -3,7 +3,8 @@
 # loop and a tour on touch. With a display it plays in a window (click a relic to start
 # the tour); without one it renders half a minute of the show, with a scripted visitor
 # (scenes/demo.inputs.yaml), to PNG frames and says where they are, then the corner LED
-# wall of scenes/corner_wall.scene.yaml: its canvas and two visitor previews.
+# wall of scenes/corner_wall.scene.yaml: its canvas and two visitor previews; then the
+# pattern exhibition of scenes/magnified.scene.yaml (a gigapixel scroll flown into to 22x).
 # usage: tools/demo.sh [BUILD_DIR]
 set -euo pipefail
 build=${1:-build}
@@ -33,4 +34,10 @@ wall="$here/scenes/corner_wall.scene.yaml"
 "$vitrine" render "$wall" --time 5 --preview-from 3,1.6,5 --size 960x540 --out "$out/wall_from_the_side.png" --quiet
 echo "demo: wrote $out/wall_canvas.png (the corner LED wall's 3840x1080 canvas) and the visitor previews"
 echo "demo:   wall_sweet_spot.png (the relic stands in the room) and wall_from_the_side.png (the illusion breaks)"
+# The pattern exhibition: a 200 000 x 40 000 scroll, whole, at 22x, and on the way out.
+magnified="$here/scenes/magnified.scene.yaml"
+rm -f "$out"/magnified_*.png
+"$vitrine" render "$magnified" --from 0 --to 16 --fps 0.5 --size 960x540 --out "$out/magnified_%05d.png" --quiet
+echo "demo: wrote $out/magnified_00000.png … magnified_00008.png (frame N is show time 2N s): the whole scroll,"
+echo "demo:   the flight to 22x actual size (frame 4), across to the seal (frame 7) and out again"
 "$vitrine" check "$scene"

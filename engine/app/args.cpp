@@ -82,4 +82,10 @@ Validation validation_requested() {
 #endif
 }
 
+Result<uint64_t> tile_memory_option(const Args& args) {
+    auto mb = args.integer("--tile-memory", 256);
+    if (!mb || mb.value() < 1 || mb.value() > 16384) return fail("--tile-memory expects megabytes, 1 to 16384");
+    return uint64_t(mb.value()) << 20;
+}
+
 }  // namespace vitrine::app

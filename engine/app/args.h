@@ -34,6 +34,9 @@ private:
     std::map<std::string, std::string> values_;
 };
 
+// --tile-memory MB: GPU memory for pyramids' tiles (1 to 16384; default 256), in bytes.
+Result<uint64_t> tile_memory_option(const Args& args);
+
 // VITRINE_VALIDATION=1: required (tests); =0: off; unset: on in debug builds when installed.
 gpu::Validation validation_requested();
 using gpu::Validation;

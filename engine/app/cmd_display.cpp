@@ -109,7 +109,7 @@ int cmd_render_display(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
     flags.insert(flags.end(), {"--display", "--out", "--quilt", "--size", "--from", "--to", "--fps", "--inputs", "--clock",
                                "--tile", "--preview-from", "--preview-look-at", "--preview-fov", "--preview-mask",
-                               "--interleave", "--warp"});
+                               "--interleave", "--warp", "--tile-memory"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--preview-direct"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--display") || (!args->has("--out") && !args->has("--quilt"))) {

@@ -39,11 +39,12 @@ int cmd_pyramid(int argc, char** argv) {
     }
     auto args = Args::parse(argc, argv, 3,
                             {"--out", "--format", "--tile", "--overlap", "--quality", "--mm-per-pixel", "--threads", "--id"},
-                            {"--lossless"});
+                            {"--lossless", "--quiet"});
     if (!args) {
         log::error(args.error().message);
         return kUsage;
     }
+    if (args->has("--quiet")) log::set_quiet(true);
     if (args->words().size() != 1 || !args->has("--out")) {
         log::error(args->words().size() > 1 ? "one IMAGE at a time" : "pyramid build needs an IMAGE and --out PATH");
         std::fputs(kPyramidUsage, stderr);

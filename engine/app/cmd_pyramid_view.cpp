@@ -94,13 +94,6 @@ Result<std::shared_ptr<zoom::Pyramid>> open(const std::string& path) {
     return std::shared_ptr<zoom::Pyramid>(std::move(p.value()));
 }
 
-uint64_t tile_memory(const Args& args, bool* ok) {
-    auto mb = args.integer("--tile-memory", 256);
-    *ok = mb && mb.value() >= 1 && mb.value() <= 16384;
-    if (!*ok) log::error("--tile-memory expects megabytes, 1 to 16384");
-    return uint64_t(*ok ? mb.value() : 256) << 20;
-}
-
 std::string tiles_line(const render::VirtualTexture* vt) {
     if (!vt) return "tiles: none";
     auto s = vt->stats();
@@ -124,9 +117,9 @@ int cmd_render_pyramid(int argc, char** argv) {
     auto size = args->size("--size", 1920, 1080);
     if (!size) { log::error(size.error().message); return kBadInput; }
     auto [w, h] = size.value();
-    bool ok = true;
-    uint64_t memory = tile_memory(*args, &ok);
-    if (!ok) return kBadInput;
+    auto memory_r = tile_memory_option(*args);
+    if (!memory_r) { log::error(memory_r.error().message); return kBadInput; }
+    uint64_t memory = memory_r.value();
     auto pyramid = open(args->words()[0]);
     if (!pyramid) { log::error(pyramid.error().message); return exit_code(pyramid.error().kind); }
     auto region = region_option(*args, pyramid.value()->info(), w, h);
@@ -205,9 +198,9 @@ int cmd_view_pyramid(int argc, char** argv) {
     auto size = args->size("--size", 1280, 720);
     auto frames = args->integer("--frames", 0);  // > 0: close after N frames (tests)
     if (!size || !frames) { log::error(!size ? size.error().message : frames.error().message); return kBadInput; }
-    bool ok = true;
-    uint64_t memory = tile_memory(*args, &ok);
-    if (!ok) return kBadInput;
+    auto memory_r = tile_memory_option(*args);
+    if (!memory_r) { log::error(memory_r.error().message); return kBadInput; }
+    uint64_t memory = memory_r.value();
     auto pyramid = open(args->words()[0]);
     if (!pyramid) { log::error(pyramid.error().message); return exit_code(pyramid.error().kind); }
     const zoom::PyramidInfo& info = pyramid.value()->info();
@@ -274,7 +267,7 @@ int cmd_view_pyramid(int argc, char** argv) {
     // The scale bar: a white bar (and end ticks) at the bottom left, its length in the title.
     double bar_px = 0;
     w.set_overlay([&](VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer fb, VkExtent2D extent) {
-        if (bar_px < 1 || extent.height < 40) return;
+        if (bar_px < 1 || extent.height < 40 || extent.width < 64) return;
         VkRenderPassBeginInfo rp{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
         rp.renderPass = pass;
         rp.framebuffer = fb;
@@ -343,9 +336,9 @@ int bench_pyramid(int argc, char** argv) {
     auto size = args->size("--size", 1920, 1080);
     auto jumps = args->integer("--jumps", 5);
     if (!size || !jumps || jumps.value() < 1) { log::error("--size WxH and --jumps N (>= 1) expected"); return kBadInput; }
-    bool ok = true;
-    uint64_t memory = tile_memory(*args, &ok);
-    if (!ok) return kBadInput;
+    auto memory_r = tile_memory_option(*args);
+    if (!memory_r) { log::error(memory_r.error().message); return kBadInput; }
+    uint64_t memory = memory_r.value();
     auto pyramid = open(args->get("--pyramid", "procedural:pattern:100000x100000"));
     if (!pyramid) { log::error(pyramid.error().message); return exit_code(pyramid.error().kind); }
     const zoom::PyramidInfo& info = pyramid.value()->info();

@@ -75,7 +75,8 @@ double seconds_after_midnight() {
 
 int cmd_run(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2,
-                            {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display"},
+                            {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display",
+                             "--tile-memory"},
                             {"--fullscreen", "--no-osc", "--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
@@ -147,6 +148,9 @@ int cmd_run(int argc, char** argv) {
     auto finish = [&](int code) { return st.finish(code); };
     display::RigOptions options = w.rig_options(validation_requested());
     options.tile_fade_frames = 8;  // live: a pyramid's new tiles blend in over 8 frames
+    auto memory = tile_memory_option(*args);
+    if (!memory) { log::error(memory.error().message); return kBadInput; }
+    options.tile_memory = memory.value();
     if (auto r = open_rig(st, options); !r) {
         log::error(r.error().message);
         return finish(exit_code(r.error().kind));

@@ -36,7 +36,8 @@ bool is_scene_file(const std::string& path) {
 
 int cmd_render_scene(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2,
-                            {"--out", "--size", "--from", "--to", "--fps", "--time", "--inputs", "--clock"}, {"--quiet"});
+                            {"--out", "--size", "--from", "--to", "--fps", "--time", "--inputs", "--clock", "--tile-memory"},
+                            {"--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1 || !args->has("--out") || (args->has("--time") && (args->has("--from") || args->has("--to")))) {
         log::error("usage: vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] "
@@ -83,6 +84,9 @@ int cmd_render_scene(int argc, char** argv) {
     }
     display::RigOptions ro;
     ro.validation = validation_requested();
+    auto memory = tile_memory_option(*args);
+    if (!memory) { log::error(memory.error().message); return st.finish(kBadInput); }
+    ro.tile_memory = memory.value();
     if (auto r = open_rig(st, ro); !r) { log::error(r.error().message); return st.finish(exit_code(r.error().kind)); }
     auto out_r = display::Offscreen::create(*st.rig, w, h);
     if (!out_r) { log::error(out_r.error().message); return st.finish(exit_code(out_r.error().kind)); }

@@ -78,6 +78,9 @@ Result<std::unique_ptr<DisplayStage>> open_display_stage(const Args& args, const
     auto c = std::make_unique<DisplayStage>();
     display::RigOptions ro;
     ro.validation = validation_requested();
+    auto memory = tile_memory_option(args);
+    if (!memory) return memory.error();
+    ro.tile_memory = memory.value();
     const std::string& first = args.words()[0];
     if (is_scene_file(first)) {
         if (args.words().size() != 1) return fail(ErrorKind::Usage, "render takes one scene file");

@@ -11,8 +11,8 @@
 
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
-    "  vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--osc-port P]\n"
-    "  vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE]\n"
+    "  vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--osc-port P] [--tile-memory MB]\n"
+    "  vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] [--tile-memory MB]\n"
     "  vitrine render SCENE --time T --out FILE.png [--size WxH]\n"
     "  vitrine check SCENE|DISPLAY.display.yaml\n"
     "  vitrine send HOST:PORT /ADDRESS [ARGS...]   (one OSC message, e.g. /vitrine/go)\n"
@@ -38,6 +38,7 @@ static const char* kUsageText =
     "                --env FILE.hdr|neutral|studio --env-rotation DEG --env-intensity X\n"
     "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
     "                --gap M (several models: side by side at true scale, this far apart)\n"
+    "--tile-memory MB: GPU memory for pyramids' tiles, whatever their size (default 256)\n"
     "exit codes: 0 ok, 1 bad input file or option value, 2 usage, 3 GPU/Vulkan failure,\n"
     "            4 Vulkan validation messages (when VITRINE_VALIDATION=1)\n";
 

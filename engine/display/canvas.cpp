@@ -265,6 +265,15 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
         if (timer) timer->mark(cmd, "interleave");
     }
     if (overlay && *overlay) (*overlay)(cmd, pass, fb, extent_);
+    // The views' tile feedback (fragment shader writes) made visible to the CPU, which
+    // reads it once this submission has completed (render::VirtualTexture).
+    if (scene_.has_images()) {
+        VkMemoryBarrier feedback{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        feedback.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+        feedback.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &feedback, 0,
+                             nullptr, 0, nullptr);
+    }
     return {};
 }
 

@@ -80,7 +80,7 @@ Result<void> Offscreen::submit(std::span<const render::Instance> instances, cons
     if (!rig_) return fail(ErrorKind::Gpu, "offscreen output has no device");
     // Pyramids: a frame is only kept once every tile it wants is resident. Probe frames
     // (drawn, not read back) tell which tiles those are; settle_images() loads them.
-    if (settle_tiles_ && !rig_->images().empty())
+    if (settle_tiles_ && rig_->scene().has_images())  // image frames or pyramid-textured models
         for (int probe = 0;; ++probe) {
             if (auto r = record(instances, look, views, ""); !r) return r.error();
             if (auto r = rig_->ctx().wait(loop_->submission(uint32_t((loop_->frame() - 1) % gpu::kFramesInFlight))); !r)

@@ -293,7 +293,7 @@ void GpuScene::set_tile_fade(uint32_t frames) {
 }
 
 Result<bool> GpuScene::settle_images() {
-    if (!vt_ || image_draws_.empty()) return false;
+    if (!vt_ || (image_draws_.empty() && !frame_textured_)) return false;
     return vt_->settle(current_);
 }
 
@@ -492,6 +492,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     if (vt_) {
         if (auto r = vt_->begin_frame(current_); !r) return r.error();
         for (const ImageInstance& im : images) {
+            if (im.image >= vt_->image_count()) continue;  // not added (a bug upstream): nothing to show
             const zoom::PyramidInfo& info = vt_->info(im.image);
             glm::dvec2 size(info.width, info.height);
             glm::vec4 region(float(im.region.x / size.x), float(im.region.y / size.y), float(im.region.z / size.x),

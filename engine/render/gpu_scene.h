@@ -74,6 +74,7 @@ public:
     // was missing (waiting for them); true when it must be drawn again to be sharp.
     Result<bool> settle_images();
     const VirtualTexture* tiles() const { return vt_.get(); }
+    bool has_images() const { return vt_ && vt_->image_count() > 0; }
 
     size_t model_count() const { return models_.size(); }
     uint64_t model_bytes() const;  // vertex, index and texture bytes of every uploaded model

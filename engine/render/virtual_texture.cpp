@@ -106,11 +106,11 @@ Result<uint32_t> VirtualTexture::add_image(std::shared_ptr<const zoom::Pyramid> 
         if (im.pyramid == pyramid) return uint32_t(&im - images_.data());
     auto index = residency_->add_image(pyramid->info().levels);
     if (!index) return fail(pyramid->info().path + ": " + index.error().message);
-    images_.push_back({pyramid, index.value()});
     // The pinned coarse levels, now: a missing page always has a parent to show.
     for (const zoom::PageKey& k : residency_->pinned_pages(index.value())) loader_->request(pyramid.get(), k);
     loader_->wait();
     if (auto r = place_loaded(loader_->collect(), UINT32_MAX); !r) return r.error();
+    images_.push_back({pyramid, index.value()});  // only once it can be shown (ids match the Rig's list)
     return uint32_t(images_.size() - 1);
 }
 
@@ -141,9 +141,9 @@ Result<void> VirtualTexture::write_table(uint32_t slot) {
     directory(table_);
     directory_words_ = uint32_t(table_.size());
     std::span<const uint32_t> entries = residency_->table();
-    table_.insert(table_.end(), entries.begin(), entries.end());
-    uint64_t bytes = std::max<uint64_t>(16, table_.size() * 4);
-    uint32_t words = uint32_t(table_.size() + 31) / 32;
+    size_t total = table_.size() + entries.size();
+    uint64_t bytes = std::max<uint64_t>(16, total * 4);
+    uint32_t words = uint32_t((total + 31) / 32);
     uint64_t feedback_bytes = std::max<uint64_t>(16, uint64_t(words) * 4);
     auto grow = [&](gpu::Buffer& b, uint64_t size, uint32_t binding) -> Result<void> {
         if (b && b.size() >= size) return {};
@@ -160,11 +160,18 @@ Result<void> VirtualTexture::write_table(uint32_t slot) {
         w.pBufferInfo = &info;
         vkUpdateDescriptorSets(ctx_.device(), 1, &w, 0, nullptr);
         std::memset(b.mapped(), 0, b.size());
+        if (binding == BIND_VT_TABLE) s.table_version = UINT64_MAX;  // a new buffer holds nothing yet
         return {};
     };
     if (auto r = grow(s.table, bytes, BIND_VT_TABLE); !r) return r.error();
     if (auto r = grow(s.feedback, feedback_bytes, BIND_VT_FEEDBACK); !r) return r.error();
-    std::memcpy(s.table.mapped(), table_.data(), table_.size() * 4);
+    // The entries change only when pages come, go or fade: copied when this slot's are old.
+    if (s.table_version != residency_->table_version() || s.directory_words != directory_words_ || s.images != images_.size()) {
+        std::memcpy(s.table.mapped(), table_.data(), table_.size() * 4);
+        std::memcpy(static_cast<uint32_t*>(s.table.mapped()) + table_.size(), entries.data(), entries.size() * 4);
+        s.table_version = residency_->table_version();
+        s.images = images_.size();
+    }
     std::memset(s.feedback.mapped(), 0, uint64_t(words) * 4);
     s.feedback_words = words;
     s.directory_words = directory_words_;
@@ -237,7 +244,9 @@ Result<void> VirtualTexture::place_loaded(std::vector<zoom::LoadedPage> pages, u
         ready_.clear();
     }
     uint32_t placed = 0;
+    ready_keys_.clear();
     for (zoom::LoadedPage& p : pages) {
+        if (residency_->contains(p.key) && residency_->resident(p.key)) continue;  // a copy already placed
         if (!p.image) {
             residency_->fail(p.key);
             if (warned_.insert(p.image.error().message).second)
@@ -245,7 +254,9 @@ Result<void> VirtualTexture::place_loaded(std::vector<zoom::LoadedPage> pages, u
             continue;
         }
         if (placed >= budget) {
-            ready_.push_back(std::move(p));  // placed next frame
+            // Placed next frame (not asked of the loader again meanwhile); at most a frame's
+            // worth of missing pages wait, the rest are asked for again by later feedback.
+            if (ready_.size() < zoom::kMissingPerFrame && ready_keys_.insert(p.key).second) ready_.push_back(std::move(p));
             continue;
         }
         auto slot = residency_->place(p.key);
@@ -256,7 +267,10 @@ Result<void> VirtualTexture::place_loaded(std::vector<zoom::LoadedPage> pages, u
             warned_full_ = true;
             continue;
         }
-        if (auto r = upload(*slot, p.image.value()); !r) return r.error();
+        if (auto r = upload(*slot, p.image.value()); !r) {
+            (void)end_uploads();  // the atlas goes back to being sampled
+            return r.error();
+        }
         ++placed;
     }
     return end_uploads();
@@ -266,7 +280,8 @@ Result<void> VirtualTexture::begin_frame(uint32_t slot) {
     if (images_.empty()) return {};
     residency_->begin_frame(++frame_);
     read_feedback(slot);
-    for (const zoom::PageKey& k : residency_->missing()) loader_->request(images_[image_of(k.image)].pyramid.get(), k);
+    for (const zoom::PageKey& k : residency_->missing())
+        if (!ready_keys_.count(k)) loader_->request(images_[image_of(k.image)].pyramid.get(), k);
     if (auto r = place_loaded(loader_->collect(), kLiveUploadsPerFrame); !r) return r.error();
     return write_table(slot);
 }

@@ -85,6 +85,8 @@ private:
         VkDescriptorSet set = VK_NULL_HANDLE;
         uint32_t feedback_words = 0;   // what the last frame drawn in this slot could set
         uint32_t directory_words = 0;  // where its entries began
+        uint64_t table_version = UINT64_MAX;  // the Residency's table version it holds
+        size_t images = 0;
     };
     std::vector<Slot> slots_;
     std::vector<Image> images_;
@@ -92,6 +94,7 @@ private:
     std::unique_ptr<zoom::TileCache> cache_;
     std::unique_ptr<zoom::PageLoader> loader_;  // after cache_: destroyed first
     std::vector<zoom::LoadedPage> ready_;       // composed, waiting for the next frame's upload budget
+    std::set<zoom::PageKey> ready_keys_;
     std::vector<uint32_t> table_;  // scratch: directory + entries
     uint32_t directory_words_ = 0;
     uint64_t frame_ = 0, uploads_ = 0;

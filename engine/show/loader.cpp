@@ -56,6 +56,19 @@ Result<std::shared_ptr<ImageF>> AssetCache::environment(const std::filesystem::p
     return shared;
 }
 
+Result<std::shared_ptr<zoom::Pyramid>> AssetCache::pyramid(const std::string& spec, bool procedural) {
+    std::error_code ec;
+    std::filesystem::file_time_type time{};
+    if (!procedural) time = std::filesystem::last_write_time(spec, ec);  // a rebuilt pyramid is renamed into place
+    auto it = pyramids_.find(spec);
+    if (!ec && it != pyramids_.end() && it->second.first == time) return it->second.second;
+    auto opened = zoom::open_pyramid(spec);
+    if (!opened) return opened.error();
+    std::shared_ptr<zoom::Pyramid> shared(std::move(*opened));
+    if (!ec) pyramids_[spec] = {time, shared};
+    return shared;
+}
+
 namespace {
 
 // Hooks::load reports "FILE:LINE:1: message"; a Problem wants the location apart.
@@ -126,12 +139,12 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
             }
             out->environments[a.name] = *image;
         } else if (a.kind == AssetKind::Pyramid) {
-            auto pyramid = zoom::open_pyramid(procedural ? a.path : a.resolved.string());
+            auto pyramid = cache->pyramid(procedural ? a.path : a.resolved.string(), procedural);
             if (!pyramid) {
                 problems.push_back({a.locs.at("pyramid", a.loc), "cannot open pyramid: " + pyramid.error().message});
                 continue;
             }
-            out->pyramids[a.name] = std::shared_ptr<zoom::Pyramid>(std::move(*pyramid));
+            out->pyramids[a.name] = *pyramid;
         }
         // Audio assets are loaded by their module (issue 9).
     }

@@ -24,6 +24,9 @@ class AssetCache {
 public:
     Result<std::shared_ptr<scene::Model>> model(const std::filesystem::path& path);
     Result<std::shared_ptr<ImageF>> environment(const std::filesystem::path& path);
+    // A pyramid's header (a path, or a procedural spec): the same object while the path's
+    // modification time is unchanged, so a reload does not add the image to the GPU again.
+    Result<std::shared_ptr<zoom::Pyramid>> pyramid(const std::string& spec, bool procedural);
 
 private:
     struct Stamp {
@@ -39,6 +42,7 @@ private:
     };
     std::map<std::filesystem::path, CachedModel> models_;
     std::map<std::filesystem::path, std::pair<Stamp, std::shared_ptr<ImageF>>> environments_;
+    std::map<std::string, std::pair<std::filesystem::file_time_type, std::shared_ptr<zoom::Pyramid>>> pyramids_;
 };
 
 struct LoadedScene {
