@@ -227,14 +227,7 @@ Result<void> GpuScene::grow(gpu::Buffer& buffer, uint64_t bytes, VkBufferUsageFl
     if (!b) return b.error();
     buffer = std::move(b.value());  // the old one is deferred until the GPU is done with it
     if (set) {
-        VkDescriptorBufferInfo info{buffer.handle(), 0, range == VK_WHOLE_SIZE ? buffer.size() : range};
-        VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-        w.dstSet = set;
-        w.dstBinding = binding;
-        w.descriptorCount = 1;
-        w.descriptorType = type;
-        w.pBufferInfo = &info;
-        vkUpdateDescriptorSets(ctx_.device(), 1, &w, 0, nullptr);
+        gpu::write_buffer(ctx_, set, binding, type, buffer.handle(), range == VK_WHOLE_SIZE ? buffer.size() : range);
     }
     return {};
 }
@@ -602,14 +595,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     if (multiview_batch_) {
         // The batch set mirrors the frame set (this slot is idle: safe to rewrite).
         auto write = [&](uint32_t binding, VkDescriptorType type, const gpu::Buffer& b, uint64_t range) {
-            VkDescriptorBufferInfo info{b.handle(), 0, range};
-            VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-            w.dstSet = f.batch_set;
-            w.dstBinding = binding;
-            w.descriptorCount = 1;
-            w.descriptorType = type;
-            w.pBufferInfo = &info;
-            vkUpdateDescriptorSets(ctx_.device(), 1, &w, 0, nullptr);
+            gpu::write_buffer(ctx_, f.batch_set, binding, type, b.handle(), range);
         };
         write(BIND_VIEW, UBO_DYN, f.views, MAX_MULTIVIEW * sizeof(shader::ViewUniforms));
         write(BIND_LIGHTS, SSBO, f.lights, f.lights.size());

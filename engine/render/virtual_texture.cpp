@@ -151,14 +151,7 @@ Result<void> VirtualTexture::write_table(uint32_t slot) {
                                       gpu::MemoryUse::Upload);
         if (!nb) return nb.error();
         b = std::move(nb.value());
-        VkDescriptorBufferInfo info{b.handle(), 0, VK_WHOLE_SIZE};
-        VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-        w.dstSet = s.set;
-        w.dstBinding = binding;
-        w.descriptorCount = 1;
-        w.descriptorType = SSBO;
-        w.pBufferInfo = &info;
-        vkUpdateDescriptorSets(ctx_.device(), 1, &w, 0, nullptr);
+        gpu::write_buffer(ctx_, s.set, binding, SSBO, b.handle(), VK_WHOLE_SIZE);
         std::memset(b.mapped(), 0, b.size());
         if (binding == BIND_VT_TABLE) s.table_version = UINT64_MAX;  // a new buffer holds nothing yet
         return {};
