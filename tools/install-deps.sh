@@ -10,7 +10,7 @@ PACKAGES=(
   libtinygltf-dev libstb-dev nlohmann-json3-dev
   libdraco-dev libmeshoptimizer-dev libgtest-dev libpng-dev
   libyaml-cpp-dev liblua5.4-dev liblo-dev
-  libjpeg62-turbo-dev libturbojpeg0-dev libtiff-dev liblcms2-dev libzip-dev libvips-tools
+  libjpeg62-turbo-dev libturbojpeg0-dev libtiff-dev liblcms2-dev libzip-dev libvips-tools libjpeg-turbo-progs
   xvfb xauth python3
 )
 
