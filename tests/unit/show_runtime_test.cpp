@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
 #include "show/live.h"
 #include "show/loader.h"
 #include "show/osc.h"
@@ -20,20 +21,8 @@ using namespace vitrine::show;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("vitrine_show_" + std::to_string(::getpid()) + "_" +
-                                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    fs::path write(const std::string& name, const std::string& text) const {
-        fs::path p = path / name;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p) << text;
-        return p;
-    }
+struct TempDir : vitrine::test::TempDir {
+    TempDir() : vitrine::test::TempDir("vitrine_show") {}
 };
 
 std::unique_ptr<LoadedScene> load_text(const TempDir& dir, const std::string& text, const std::string& name = "t.scene.yaml") {

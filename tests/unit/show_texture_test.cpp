@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "mutate.h"
+#include "temp_dir.h"
 #include "show/loader.h"
 #include "show/show.h"
 
@@ -22,20 +23,8 @@ using namespace vitrine::show;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("vitrine_show_texture_" + std::to_string(::getpid()) + "_" +
-                                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-        models();
-    }
-    ~TempDir() { fs::remove_all(path); }
-    fs::path write(const std::string& name, const std::string& text) const {
-        fs::path p = path / name;
-        std::ofstream(p, std::ios::binary) << text;
-        return p;
-    }
+struct TempDir : vitrine::test::TempDir {
+    TempDir() : vitrine::test::TempDir("vitrine_show_texture") { models(); }
 
     // cylinder.gltf: mesh "tube", two triangles with TEXCOORD_0, materials "paper" (0) and
     // "rod" (1). slab.gltf: mesh "slab", one triangle without TEXCOORD_0, material "stone".
