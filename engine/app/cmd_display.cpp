@@ -15,6 +15,8 @@
 #include "app/commands.h"
 #include "app/frames.h"
 #include "app/display_stage.h"
+#include "app/show_audio.h"
+#include "audio/layout.h"
 #include "core/log.h"
 #include "core/png_rows.h"
 #include "display/screens.h"
@@ -109,7 +111,7 @@ int cmd_render_display(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
     flags.insert(flags.end(), {"--display", "--out", "--quilt", "--size", "--from", "--to", "--fps", "--inputs", "--clock",
                                "--tile", "--preview-from", "--preview-look-at", "--preview-fov", "--preview-mask",
-                               "--interleave", "--warp", "--tile-memory"});
+                               "--interleave", "--warp", "--tile-memory", "--audio", "--audio-layout", "--audio-rate"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--preview-direct"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--display") || (!args->has("--out") && !args->has("--quilt"))) {
@@ -184,6 +186,27 @@ int cmd_render_display(int argc, char** argv) {
     auto content_r = open_display_stage(*args, d, *from);
     if (!content_r) { log::error(content_r.error().message); return exit_code(content_r.error().kind); }
     DisplayStage& c = *content_r.value();
+    // The show's sound first (CPU only; the frames below replay the show from --from).
+    if (args->has("--audio")) {
+        auto layout = audio::parse_layout(args->get("--audio-layout", "stereo"));
+        auto rate = args->integer("--audio-rate", 48000);
+        if (!layout) { log::error(layout.error().message); return c.finish(kBadInput); }
+        if (!rate || *rate < 8000 || *rate > 192000) { log::error("--audio-rate expects 8000 to 192000 Hz"); return c.finish(kBadInput); }
+        if (c.stage || args->has("--time")) {
+            log::error("--audio renders a scene's sound over a span (--from A --to B --fps F)");
+            return c.finish(kBadInput);
+        }
+        ShowAudio where;
+        set_viewer(where, d);
+        where.aspect = float(d.canvas_width) / float(d.canvas_height);
+        if (auto r = render_show_audio(c.show_stage, std::move(where), args->get("--audio", ""), *layout, uint32_t(*rate), *from,
+                                       *fps, count);
+            !r) {
+            log::error(r.error().message);
+            return c.finish(exit_code(r.error().kind));
+        }
+        c.show_stage.show->seek(*from);
+    }
     gpu::Context& ctx = c.rig().ctx();
     uint32_t max_side = std::min(ctx.limits().max_image_2d,
                                  std::min(ctx.limits().max_framebuffer_width, ctx.limits().max_framebuffer_height));

@@ -16,7 +16,9 @@
 #include "app/args.h"
 #include "app/commands.h"
 #include "app/gpu_stage.h"
+#include "app/show_audio.h"
 #include "app/show_stage.h"
+#include "audio/layout.h"
 #include "core/log.h"
 #include "display/window.h"
 #include "show/live.h"
@@ -76,8 +78,8 @@ double seconds_after_midnight() {
 int cmd_run(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2,
                             {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display",
-                             "--tile-memory"},
-                            {"--fullscreen", "--no-osc", "--quiet"});
+                             "--tile-memory", "--audio-layout"},
+                            {"--fullscreen", "--no-osc", "--quiet", "--no-audio"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
         log::error("usage: vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] "
@@ -159,6 +161,20 @@ int cmd_run(int argc, char** argv) {
     if (led && !led->lenticular) w.set_mesh_screens(*led);  // curved screens warped on the GPU every frame
     if (auto r = w.attach(*st.rig); !r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
 
+    // Sound: the default output (or none: the show goes on silently, `healthy` says so).
+    ShowAudio sa;
+    if (!args->has("--no-audio")) {
+        auto layout = audio::parse_layout(args->get("--audio-layout", "stereo"));
+        if (!layout) { log::error(layout.error().message); return finish(kBadInput); }
+        auto engine = audio::Engine::open_device(*layout);
+        if (!engine) { log::error(engine.error().message); return finish(exit_code(engine.error().kind)); }
+        sa.engine = std::move(engine.value());
+        if (*layout == audio::Layout::Hrtf) log::info("run: audio HRTF " + sa.engine->hrtf_status());
+    }
+    if (led) set_viewer(sa, *led);  // `audio: {listener: viewer}` hears from the sweet spot
+    double audio_retry = 0;  // wall time of the next attempt to reopen a lost or missing device
+    bool audio_was_healthy = sa.engine && sa.engine->healthy();
+
     if (*seek > 0) live->show().seek(*seek, /*forget_later=*/true);
     if (args->has("--state")) {
         show::Input in;
@@ -237,7 +253,8 @@ int cmd_run(int argc, char** argv) {
                 } else if (m.address == "/vitrine/status") {
                     char t[32];
                     std::snprintf(t, sizeof t, "%.3f", show.now());
-                    osc->reply(m.sender, "/vitrine/status", {show.state(), t, show.current_cue()});
+                    std::string sound = !sa.engine ? "audio off" : sa.engine->healthy() ? "audio ok" : "audio silent";
+                    osc->reply(m.sender, "/vitrine/status", {show.state(), t, show.current_cue(), sound});
                 } else {
                     show::Input in;
                     in.t = now;
@@ -305,6 +322,16 @@ int cmd_run(int argc, char** argv) {
         }
         aspect = float(fw) / float(fh);
         render::Look look = prepare_frame(st);
+        if (sa.engine) {
+            sa.aspect = aspect;
+            if (!sa.engine->healthy() && wall() >= audio_retry) {  // unplugged or absent: try again every 3 s
+                audio_retry = wall() + 3;
+                if (sa.engine->reopen() && sa.engine->healthy()) log::info("run: the audio device is back; sound resumes at show time");
+            }
+            if (audio_was_healthy && !sa.engine->healthy()) log::warn("run: the audio device is gone; the show goes on silently");
+            audio_was_healthy = sa.engine->healthy();
+            update_audio(sa, st.frame);  // a rebuilt device gets every voice back at its offset
+        }
         if (led && led->lenticular) {
             room::QuiltCamera cam;
             show::CameraMatrices m = show::camera_view(st.frame, 1.0f);

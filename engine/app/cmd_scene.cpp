@@ -14,7 +14,9 @@
 #include "app/commands.h"
 #include "app/frames.h"
 #include "app/gpu_stage.h"
+#include "app/show_audio.h"
 #include "app/show_stage.h"
+#include "audio/layout.h"
 #include "core/log.h"
 #include "core/paths.h"
 #include "display/offscreen.h"
@@ -36,12 +38,14 @@ bool is_scene_file(const std::string& path) {
 
 int cmd_render_scene(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2,
-                            {"--out", "--size", "--from", "--to", "--fps", "--time", "--inputs", "--clock", "--tile-memory"},
+                            {"--out", "--size", "--from", "--to", "--fps", "--time", "--inputs", "--clock", "--tile-memory",
+                             "--audio", "--audio-layout", "--audio-rate"},
                             {"--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1 || !args->has("--out") || (args->has("--time") && (args->has("--from") || args->has("--to")))) {
         log::error("usage: vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] "
-                   "[--clock HH:MM]  |  vitrine render SCENE --time T --out FILE.png");
+                   "[--clock HH:MM] [--audio OUT.wav [--audio-layout stereo|hrtf|quad|5.1|7.1] [--audio-rate HZ]]  |  "
+                   "vitrine render SCENE --time T --out FILE.png");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
@@ -66,6 +70,16 @@ int cmd_render_scene(int argc, char** argv) {
         return kBadInput;
     }
     auto [w, h] = *size;
+    // The show's sound, in lockstep with the frames: frame i's show time for its 1/fps.
+    std::string audio_out = args->get("--audio", "");
+    auto layout = audio::parse_layout(args->get("--audio-layout", "stereo"));
+    auto rate = args->integer("--audio-rate", 48000);
+    if (!layout) { log::error(layout.error().message); return kBadInput; }
+    if (!rate || *rate < 8000 || *rate > 192000) { log::error("--audio-rate expects 8000 to 192000 Hz"); return kBadInput; }
+    if (!audio_out.empty() && args->has("--time")) {
+        log::error("--audio needs a span of show time (--from A --to B --fps F), not --time");
+        return kBadInput;
+    }
 
     show::AssetCache cache;
     auto scene = load_show(args->words()[0], cache);
@@ -110,6 +124,14 @@ int cmd_render_scene(int argc, char** argv) {
         return out.submit(st.instances, look, views, frame_path(pattern, i, &unused).value());
     });
     if (!done) { log::error(done.error().message); return st.finish(exit_code(done.error().kind)); }
+    if (!audio_out.empty()) {
+        ShowAudio where;
+        where.aspect = float(w) / float(h);
+        if (auto r = render_show_audio(st, std::move(where), audio_out, *layout, uint32_t(*rate), *from, *fps, count); !r) {
+            log::error(r.error().message);
+            return st.finish(exit_code(r.error().kind));
+        }
+    }
     bool unused;
     log::info("wrote " + (count > 1 ? std::to_string(count) + " frames " + frame_path(pattern, 0, &unused).value() + " ..."
                                     : frame_path(pattern, 0, &unused).value()) +

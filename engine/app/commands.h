@@ -25,5 +25,7 @@ int cmd_info_pyramid(const std::string& path);
 int cmd_render_pyramid(int argc, char** argv);
 int cmd_view_pyramid(int argc, char** argv);
 int bench_pyramid(int argc, char** argv);
+// Spatial audio (engine/audio): 64 looping sources through the loopback device.
+int bench_audio(int argc, char** argv);
 
 }  // namespace vitrine::app

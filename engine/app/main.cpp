@@ -12,7 +12,9 @@
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
     "  vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--osc-port P] [--tile-memory MB]\n"
+    "                [--audio-layout stereo|hrtf|quad|5.1|7.1] [--no-audio]\n"
     "  vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] [--tile-memory MB]\n"
+    "                [--audio OUT.wav [--audio-layout stereo|hrtf|quad|5.1|7.1] [--audio-rate HZ]]\n"
     "  vitrine render SCENE --time T --out FILE.png [--size WxH]\n"
     "  vitrine check SCENE|DISPLAY.display.yaml\n"
     "  vitrine send HOST:PORT /ADDRESS [ARGS...]   (one OSC message, e.g. /vitrine/go)\n"
@@ -34,6 +36,7 @@ static const char* kUsageText =
     "  vitrine bench [--corpus DIR] [--frames N] [--size WxH]\n"
     "  vitrine bench --display FILE.display.yaml MODEL|SCENE [--frames N] [--tile WxH]\n"
     "  vitrine bench --pyramid PYRAMID [--size WxH] [--jumps N] [--tile-memory MB]\n"
+    "  vitrine bench --audio               (64 looping sources: times real time, panning and HRTF)\n"
     "render options: --yaw DEG --pitch DEG --distance auto|M --fov DEG --camera N --time S --animation N\n"
     "                --env FILE.hdr|neutral|studio --env-rotation DEG --env-intensity X\n"
     "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
@@ -95,6 +98,7 @@ static int dispatch(int argc, char** argv) {
     bool bench_pyramid_flag = false;
     for (int i = 2; i < argc; ++i) bench_pyramid_flag = bench_pyramid_flag || !std::strcmp(argv[i], "--pyramid");
     if (cmd == "bench" && bench_pyramid_flag) return bench_pyramid(argc, argv);
+    if (cmd == "bench" && argc > 2 && !std::strcmp(argv[2], "--audio")) return bench_audio(argc, argv);
     if (cmd == "bench") return cmd_bench(argc, argv);
     std::fprintf(stderr, "vitrine: error: unknown command '%s'\n%s", cmd.c_str(), kUsageText);
     return kUsage;

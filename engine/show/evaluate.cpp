@@ -91,6 +91,11 @@ void Show::apply(Values& v, const Property& p, const float* x) const {
         case PropertyKind::EnvRotation: v.env_rotation = x[0]; break;
         case PropertyKind::EnvIntensity: v.env_intensity = x[0]; break;
         case PropertyKind::Exposure: v.exposure = x[0]; break;
+        case PropertyKind::SoundGain: v.gain[n] = x[0]; break;
+        case PropertyKind::SoundPitch: v.pitch[n] = x[0]; break;
+        case PropertyKind::GroupGain:
+            if (p.group >= 0 && size_t(p.group) < v.group_gain.size()) v.group_gain[size_t(p.group)] = x[0];
+            break;
     }
 }
 
@@ -131,6 +136,11 @@ void Show::read(const Values& v, const Property& p, float* out) const {
         case PropertyKind::EnvRotation: out[0] = v.env_rotation; break;
         case PropertyKind::EnvIntensity: out[0] = v.env_intensity; break;
         case PropertyKind::Exposure: out[0] = v.exposure; break;
+        case PropertyKind::SoundGain: out[0] = v.gain[n]; break;
+        case PropertyKind::SoundPitch: out[0] = v.pitch[n]; break;
+        case PropertyKind::GroupGain:
+            out[0] = p.group >= 0 && size_t(p.group) < v.group_gain.size() ? v.group_gain[size_t(p.group)] : 1.0f;
+            break;
     }
 }
 
@@ -327,6 +337,55 @@ void Show::evaluate(Frame& frame) const {
     frame.env_rotation = v.env_rotation;
     frame.env_intensity = v.env_intensity;
     frame.exposure = v.exposure;
+    sounds(v, frame);
+}
+
+void Show::sounds(const Values& v, Frame& frame) const {
+    frame.sounds.resize(sound_nodes_.size());
+    for (size_t k = 0; k < sound_nodes_.size(); ++k) {
+        size_t i = size_t(sound_nodes_[k]);
+        const SoundDesc& d = *file_.nodes[i].sound;
+        FrameSound& fs = frame.sounds[k];
+        fs.node = int(i);
+        fs.asset = d.audio;
+        fs.file = sound_file_[i];
+        fs.world = frame.world[i];
+        fs.group = d.group;
+        // Tracks may overshoot (CUBICSPLINE): keep what the audio engine is given valid.
+        fs.gain = std::max(0.0f, v.gain[i]);
+        fs.pitch = std::clamp(v.pitch[i], 1.0f / 64, 4.0f);
+        fs.loop = d.loop, fs.stream = d.stream, fs.in_head = d.in_head;
+        fs.distance_model = int(d.distance);
+        fs.ref_distance = d.ref, fs.max_distance = d.max, fs.rolloff = d.rolloff;
+        fs.cone_inner = d.cone_inner, fs.cone_outer = d.cone_outer, fs.cone_outer_gain = d.cone_outer_gain;
+        fs.reverb = d.reverb;
+        const SoundPlay& s = sound_play_[i];
+        fs.offset = s.playing ? s.offset + (now_ - s.since) : s.offset;
+        // A sound that is not looping ends with its file (its length is known from the probe).
+        fs.playing = s.playing && (d.loop || sound_length_[i] < 0 || fs.offset < sound_length_[i]);
+        fs.visible = frame.visible[i] != 0;
+    }
+    frame.zones.resize(zone_nodes_.size());
+    for (size_t k = 0; k < zone_nodes_.size(); ++k) {
+        size_t i = size_t(zone_nodes_[k]);
+        FrameZone& z = frame.zones[k];
+        z.node = int(i);
+        z.reverb = file_.nodes[i].zone->reverb;
+        z.world = frame.world[i];
+        z.size = file_.nodes[i].zone->size;
+    }
+    frame.reverb = file_.audio.reverb;
+    // The same names as last frame (the usual case): values only, no allocation.
+    bool same = frame.groups.size() == groups_.size() &&
+                std::equal(groups_.begin(), groups_.end(), frame.groups.begin(),
+                           [](const std::string& name, const auto& entry) { return name == entry.first; });
+    if (!same) frame.groups.clear();
+    for (size_t g = 0; g < groups_.size(); ++g) frame.groups[groups_[g]] = std::max(0.0f, v.group_gain[g]);
+    frame.duck_group = file_.audio.duck_group;
+    frame.duck_under = file_.audio.duck_under;
+    frame.duck_gain = file_.audio.duck_gain;
+    frame.listener_viewer = file_.audio.listener_viewer;
+    frame.volume = volume_;
 }
 
 CameraMatrices camera_view(const Frame& frame, float aspect) {
@@ -394,6 +453,21 @@ int pick_ray(const Frame& frame, const glm::vec3& origin, const glm::vec3& dir) 
         best = node;
     }
     return best;
+}
+
+}  // namespace vitrine::show
+
+namespace vitrine::show {
+
+std::string zone_reverb(const Frame& frame, glm::vec3 listener) {
+    // The last zone in file order wins: a zone written after (or inside) another is the inner one.
+    for (auto it = frame.zones.rbegin(); it != frame.zones.rend(); ++it) {
+        glm::vec4 local = glm::inverse(it->world) * glm::vec4(listener, 1);
+        glm::vec3 half = it->size * 0.5f;
+        if (std::abs(local.x) <= half.x && std::abs(local.y) <= half.y && std::abs(local.z) <= half.z)
+            return it->reverb;
+    }
+    return frame.reverb.empty() ? std::string("none") : frame.reverb;
 }
 
 }  // namespace vitrine::show

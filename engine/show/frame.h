@@ -2,6 +2,8 @@
 // posed models with their material factors, lights, the camera, environment and look.
 // Made by Show::evaluate (reusing its memory from frame to frame).
 #pragma once
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -82,6 +84,32 @@ struct FrameHotspot {
     bool visible = true;                   // false also while the pixel is outside the region shown
 };
 
+// A `sound` node at this show time: what the audio engine plays, and where.
+struct FrameSound {
+    int node = -1;
+    std::string asset;                 // audio asset name
+    std::filesystem::path file;        // resolved path
+    glm::mat4 world{1};                // the node's world matrix (position: world[3]; facing: -Z)
+    std::string group = "effects";
+    float gain = 1, pitch = 1;         // after tracks, sets and fades
+    bool loop = false, stream = false, in_head = false;
+    int distance_model = 0;            // 0 inverse clamped, 1 linear clamped, 2 none
+    float ref_distance = 1, max_distance = 100, rolloff = 1;
+    float cone_inner = 360, cone_outer = 360, cone_outer_gain = 0;  // degrees
+    float reverb = 0;                  // send 0..1
+    bool playing = false;
+    double offset = 0;                 // seconds into the file at this show time (looping: not wrapped)
+    bool visible = true;               // its node and parents visible (an invisible sound is silent)
+};
+
+// A `zone` node: a box (metres, centred on the node, in its frame) where a reverb preset applies.
+struct FrameZone {
+    int node = -1;
+    std::string reverb;
+    glm::mat4 world{1};
+    glm::vec3 size{1};
+};
+
 struct Frame {
     double time = 0;
     std::string state;
@@ -97,6 +125,14 @@ struct Frame {
     float exposure = 0;              // EV
     glm::vec3 min{0}, max{0};        // bounds of visible models and image frames
     bool empty = true;
+    std::vector<FrameSound> sounds;  // sound nodes, file order
+    std::vector<FrameZone> zones;    // zone nodes, file order
+    std::string reverb;                    // the scene's default preset ("none" or a name)
+    std::map<std::string, float> groups;   // group gains after tracks/sets (only those named anywhere)
+    std::string duck_group, duck_under;    // empty duck_group: no ducking
+    float duck_gain = 1;
+    bool listener_viewer = false;          // audio: listener: viewer
+    float volume = 1;                      // Show::volume() (/vitrine/volume), the master gain
 };
 
 // View and projection of `camera` for a picture of `aspect` (width / height), with
@@ -114,5 +150,9 @@ int pick(const Frame& frame, float aspect, float x, float y);
 // The same for any ray (world space; `dir` normalised): an LED wall's screens pick
 // through their own views.
 int pick_ray(const Frame& frame, const glm::vec3& origin, const glm::vec3& dir);
+
+// The reverb preset at `listener` (world metres): the zone containing it (the last in
+// file order if several), else frame.reverb.
+std::string zone_reverb(const Frame& frame, glm::vec3 listener);
 
 }  // namespace vitrine::show

@@ -48,7 +48,9 @@ using Pyramids = std::map<std::string, const zoom::PyramidInfo*>;
 // ("environment", "look", "any") or repeated; image nodes, hotspots and zoom moves
 // (regions whose aspect is not the frame's, magnifications of pyramids without a scale,
 // pixels outside the image: judged where `pyramids` has the asset); model textures
-// (`texture:` pyramids, materials the model lacks or textures twice, TEXCOORD_0 missing).
+// (`texture:` pyramids, materials the model lacks or textures twice, TEXCOORD_0 missing);
+// sounds, zones and the audio section (audio assets, gains, pitches, distances, cones,
+// reverb sends, zone sizes, sound cue actions on sound nodes; reserved node name "audio").
 void validate_scene(const SceneFile& scene, const Models& models, std::vector<Problem>& problems,
                     const Pyramids& pyramids = {});
 

@@ -93,6 +93,15 @@ Problem hook_problem(const std::filesystem::path& file, const std::string& messa
     return p;
 }
 
+// What a scene cannot play, though the file reads: "" when it is fine.
+std::string audio_problem(const audio::Probe& p) {
+    if (p.channels == 0) return "has no channels";
+    if (p.channels > 8) return "has " + std::to_string(p.channels) + " channels: at most 8 play";
+    if (p.rate < 8000 || p.rate > 192000)
+        return "sample rate " + std::to_string(p.rate) + " Hz is outside 8000..192000 Hz";
+    return {};
+}
+
 }  // namespace
 
 std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::vector<Problem>& problems,
@@ -145,8 +154,20 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
                 continue;
             }
             out->pyramids[a.name] = *pyramid;
+        } else if (a.kind == AssetKind::Audio) {
+            // Probed only (a header read): the audio module decodes or streams it when it plays.
+            auto info = audio::probe(a.resolved);
+            if (!info) {
+                problems.push_back({a.locs.at("audio", a.loc), "cannot read audio: " + info.error().message});
+                continue;
+            }
+            std::string wrong = audio_problem(*info);
+            if (!wrong.empty()) {
+                problems.push_back({a.locs.at("audio", a.loc), a.resolved.string() + ": " + wrong});
+                continue;
+            }
+            out->audio[a.name] = *info;
         }
-        // Audio assets are loaded by their module (issue 9).
     }
 
     if (!out->hooks_file.empty()) {

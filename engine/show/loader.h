@@ -1,6 +1,7 @@
 // A scene with everything it references loaded: parse, resolve, load every model and
 // environment (decoded, not just stat'ed), open every pyramid (its header: tiles are
-// read later, by whoever draws it), compile the hooks, validate. Any problem
+// read later, by whoever draws it), probe every audio file (its header: rate, channels,
+// length; decoded later by the audio module), compile the hooks, validate. Any problem
 // and there is no LoadedScene: `check` lists them, `run` keeps its last good show.
 #pragma once
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/probe.h"
 #include "core/image.h"
 #include "core/result.h"
 #include "scene/model.h"
@@ -50,6 +52,7 @@ struct LoadedScene {
     std::map<std::string, std::shared_ptr<scene::Model>> models;  // glTF assets by name
     std::map<std::string, std::shared_ptr<ImageF>> environments;  // HDR assets by name
     std::map<std::string, std::shared_ptr<zoom::Pyramid>> pyramids;  // pyramid assets by name (headers read)
+    std::map<std::string, audio::Probe> audio;                    // audio assets by name (probed)
     std::filesystem::path hooks_file;                             // empty: no hooks
     std::string hooks_source;
     std::vector<std::filesystem::path> files;  // every file read: the scene, hooks, assets (for hot reload)

@@ -1,6 +1,7 @@
 // parse_scene: the YAML of docs/scene-file.md into a SceneFile, as written. Every key
 // and value is checked for its kind here; what needs more than one key to judge
 // (references, key order, property paths) is validate.cpp's.
+#include <algorithm>
 #include <optional>
 
 #include "show/load.h"
@@ -14,18 +15,25 @@ using wording::q;
 
 const std::vector<std::string> kTopKeys = {"vitrine", "search", "seed",   "assets",       "environment",
                                            "look",    "camera", "nodes",  "timelines",    "cues",
-                                           "start",   "states", "hooks",  "idle_timeout", "display"};
+                                           "start",   "states", "hooks",  "idle_timeout", "display",
+                                           "audio"};
 const std::vector<std::string> kAssetKinds = {"gltf", "hdr", "audio", "pyramid"};
 const std::vector<std::string> kNodeKeys = {"name",  "children", "model",   "animation", "translation",
                                             "rotation", "scale", "visible", "light",     "camera",
-                                            "image",    "hotspot", "texture"};
+                                            "image",    "hotspot", "texture",   "sound",     "zone"};
 const std::vector<std::string> kTonemaps = {"khr-pbr-neutral", "aces", "none"};
 const std::vector<std::string> kLightTypes = {"directional", "point", "spot"};
 const std::vector<std::string> kInterps = {"STEP", "LINEAR", "CUBICSPLINE"};
-// The action kinds messages list (the image-only zoom_to is accepted but not offered).
+// The action kinds messages list (the image-only zoom_to and the sound-only *_sound are
+// accepted but not offered, unless the action uses one).
 const std::vector<std::string> kActionKinds = {"play", "stop", "pause", "jump", "set", "goto", "osc", "camera"};
-const std::vector<std::string> kAllActionKinds = {"play", "stop", "pause", "jump", "set",
-                                                  "goto", "osc",  "camera", "zoom_to"};
+const std::vector<std::string> kAllActionKinds = {"play", "stop",       "pause",      "jump",      "set",
+                                                  "goto", "osc",        "camera",     "zoom_to",   "play_sound",
+                                                  "stop_sound", "seek_sound"};
+const std::vector<std::string> kSoundKeys = {"audio", "group", "gain", "pitch", "loop", "stream",
+                                             "play",  "distance", "cone", "reverb", "in_head"};
+const std::vector<std::string> kDistanceModels = {"inverse", "linear", "none"};
+const std::vector<std::string> kListeners = {"camera", "viewer"};
 const std::vector<std::string> kMoveKeys = {"at", "duration", "region", "centre", "magnification"};
 const std::vector<std::string> kTriggers = {"touch", "idle", "end", "osc", "time_of_day"};
 
@@ -42,6 +50,7 @@ std::vector<std::string> action_keys(const std::string& kind) {
     if (kind == "set") return {kind, "value", "fade"};
     if (kind == "osc") return {kind, "to", "args"};
     if (kind == "zoom_to") return {kind, "duration", "region", "centre", "magnification"};
+    if (kind == "seek_sound") return {kind, "to"};
     return {kind};
 }
 
@@ -73,6 +82,10 @@ private:
     void assets(const Field& f);
     void environment(const Field& f);
     void look(const Field& f);
+    void audio(const Field& f);
+    std::optional<SoundDesc> sound(const Field& f);
+    std::optional<ZoneDesc> zone(const Field& f);
+    bool sub_map(const Field& f, const std::vector<std::string>& keys, Locs& locs, Map& out);
     void node_list(const Field& f, int parent, int depth);
     void node(const Item& item, int parent, int depth);
     std::optional<LightDesc> light(const Field& f);
@@ -142,6 +155,7 @@ void Parser::file(const YAML::Node& root) {
     if (const Field* f = m.get("assets")) assets(*f);
     if (const Field* f = m.get("environment")) environment(*f);
     if (const Field* f = m.get("look")) look(*f);
+    if (const Field* f = m.get("audio")) audio(*f);
     read(r_, m, "camera", s_.camera);
     if (const Field* f = m.get("nodes")) node_list(*f, -1, 0);
     if (const Field* f = m.get("timelines"))
@@ -248,6 +262,110 @@ void Parser::look(const Field& f) {
     }
 }
 
+// ---- sound ---------------------------------------------------------------------------
+
+// A mapping nested in another without a struct of its own (`distance:` in a sound): its
+// keys' places are recorded in the outer `locs` as "distance.ref".
+bool Parser::sub_map(const Field& f, const std::vector<std::string>& keys, Locs& locs, Map& out) {
+    if (!open_map(r_, f.value, f.loc, f.subject(), out)) return false;
+    out.allow(r_, keys, "in " + f.key);
+    for (const Field& sub : out.fields) locs.by_key[f.key + "." + sub.key] = sub.loc;
+    return true;
+}
+
+void Parser::audio(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return;
+    m.allow(r_, {"reverb", "groups", "duck", "listener"}, "in audio");
+    AudioDesc& a = s_.audio;
+    a.loc = m.loc;
+    m.record(a.locs);
+    int reverb = choice(m, "reverb", reverb_presets());
+    if (reverb >= 0) a.reverb = reverb_presets()[size_t(reverb)];
+    if (const Field* g = m.get("groups")) {
+        Map groups;
+        if (open_map(r_, g->value, g->loc, g->subject(), groups, "group"))
+            for (const Field& group : groups.fields) {
+                float gain;
+                if (!as_float(r_, group.value, group.loc, "group " + q(group.key), gain)) continue;
+                a.groups[group.key] = gain;
+                a.locs.by_key["groups." + group.key] = group.loc;
+            }
+    }
+    if (const Field* d = m.get("duck")) {
+        Map dm;
+        if (sub_map(*d, {"group", "under", "gain"}, a.locs, dm)) {
+            std::string group, under;
+            bool ok = need(r_, dm, "group", "'duck'") && read(r_, dm, "group", group);
+            ok = need(r_, dm, "under", "'duck'") && read(r_, dm, "under", under) && ok;
+            read(r_, dm, "gain", a.duck_gain);
+            if (ok) a.duck_group = group, a.duck_under = under;
+        }
+    }
+    int listener = choice(m, "listener", kListeners);
+    if (listener >= 0) a.listener_viewer = listener == 1;
+}
+
+std::optional<SoundDesc> Parser::sound(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return std::nullopt;
+    m.allow(r_, kSoundKeys, "in sound");
+    SoundDesc d;
+    d.loc = m.loc;
+    m.record(d.locs);
+    if (need(r_, m, "audio", "sound")) read(r_, m, "audio", d.audio);
+    if (read(r_, m, "group", d.group) && d.group.empty()) {
+        r_.error(m.get("group")->loc, "'group' must not be empty (leave it out for effects)");
+        d.group = "effects";
+    }
+    read(r_, m, "gain", d.gain);
+    read(r_, m, "pitch", d.pitch);
+    read(r_, m, "loop", d.loop);
+    read(r_, m, "stream", d.stream);
+    read(r_, m, "play", d.play);
+    read(r_, m, "reverb", d.reverb);
+    read(r_, m, "in_head", d.in_head);
+    if (const Field* dist = m.get("distance")) {
+        Map dm;
+        if (sub_map(*dist, {"model", "ref", "max", "rolloff"}, d.locs, dm)) {
+            int model = choice(dm, "model", kDistanceModels);
+            if (model >= 0) d.distance = DistanceModel(model);
+            read(r_, dm, "ref", d.ref);
+            read(r_, dm, "max", d.max);
+            read(r_, dm, "rolloff", d.rolloff);
+        }
+    }
+    if (const Field* cone = m.get("cone")) {
+        Map cm;
+        if (sub_map(*cone, {"inner", "outer", "outer_gain"}, d.locs, cm)) {
+            read(r_, cm, "inner", d.cone_inner);
+            read(r_, cm, "outer", d.cone_outer);
+            read(r_, cm, "outer_gain", d.cone_outer_gain);
+        }
+    }
+    return d;
+}
+
+std::optional<ZoneDesc> Parser::zone(const Field& f) {
+    Map m;
+    if (!open_map(r_, f.value, f.loc, f.subject(), m)) return std::nullopt;
+    m.allow(r_, {"reverb", "size"}, "in zone");
+    ZoneDesc z;
+    z.loc = m.loc;
+    m.record(z.locs);
+    bool ok = true;
+    if (need(r_, m, "reverb", "zone")) {
+        int reverb = choice(m, "reverb", reverb_presets());
+        if (reverb >= 0) z.reverb = reverb_presets()[size_t(reverb)];
+        ok = reverb >= 0;
+    } else {
+        ok = false;
+    }
+    ok = need(r_, m, "size", "zone") && read(r_, m, "size", z.size) && ok;
+    if (!ok) return std::nullopt;
+    return z;
+}
+
 // ---- nodes -------------------------------------------------------------------------
 
 void Parser::node_list(const Field& f, int parent, int depth) {
@@ -288,6 +406,8 @@ void Parser::node(const Item& item, int parent, int depth) {
     if (const Field* f = m.get("image")) n.image = image(*f);
     if (const Field* f = m.get("hotspot")) n.hotspot = hotspot(*f);
     if (const Field* f = m.get("texture")) textures(*f, n);
+    if (const Field* f = m.get("sound")) n.sound = sound(*f);
+    if (const Field* f = m.get("zone")) n.zone = zone(*f);
 
     int index = int(s_.nodes.size());
     s_.nodes.push_back(std::move(n));
@@ -621,7 +741,10 @@ std::optional<Action> Parser::action(const Item& item) {
         return std::nullopt;
     }
     if (kinds.size() > 1) {
-        bool zoom = kinds[0]->key == "zoom_to" || kinds[1]->key == "zoom_to";
+        auto offered = [](const std::string& k) {
+            return std::find(kActionKinds.begin(), kActionKinds.end(), k) != kActionKinds.end();
+        };
+        bool zoom = !offered(kinds[0]->key) || !offered(kinds[1]->key);
         r_.error(kinds[1]->key_loc, "action takes only one of " + choices_text(zoom ? kAllActionKinds : kActionKinds) +
                                         ", got " + q(kinds[0]->key) + " and " + q(kinds[1]->key));
         return std::nullopt;
@@ -654,6 +777,11 @@ std::optional<Action> Parser::action(const Item& item) {
     } else if (kind == "camera") {
         a.kind = ActionKind::Camera;
         ok = as_string(r_, main.value, main.loc, main.subject(), a.camera);
+    } else if (kind == "play_sound" || kind == "stop_sound" || kind == "seek_sound") {
+        a.kind = kind == "play_sound" ? ActionKind::PlaySound : kind == "stop_sound" ? ActionKind::StopSound
+                                                                                     : ActionKind::SeekSound;
+        ok = as_string(r_, main.value, main.loc, main.subject(), a.target);
+        if (kind == "seek_sound") ok = need(r_, m, "to", "seek_sound") && read_nonneg(r_, m, "to", a.seek_to) && ok;
     } else if (kind == "zoom_to") {
         a.kind = ActionKind::ZoomTo;
         ok = as_string(r_, main.value, main.loc, main.subject(), a.target);

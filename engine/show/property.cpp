@@ -31,7 +31,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 const std::vector<std::string> kNodeProperties = {"translation", "rotation", "scale",     "visible",
                                                   "fov",         "orbit",    "color",     "intensity",
                                                   "material",    "animation_time", "region",  "size",
-                                                  "opacity"};
+                                                  "opacity",     "gain",     "pitch"};
 
 Property make(PropertyKind kind, int node, int size) {
     Property p;
@@ -133,6 +133,16 @@ Result<Property> bind_property(const SceneFile& scene, const Models& models, con
                     q(path.substr(0, dot) + ".rotation"));
     std::string head = path.substr(0, dot), rest = path.substr(dot + 1);
     if (head == "environment" || head == "look") return bind_scene_wide(head, rest);
+    if (head == "audio") {
+        std::vector<std::string> groups = scene.audio_groups();
+        auto it = std::find(groups.begin(), groups.end(), rest);
+        if (it == groups.end())
+            return fail("unknown audio group " + q(rest) + " in " + q(path) + wording::did_you_mean(rest, groups) +
+                        (groups.empty() ? " (the scene names no group)" : ""));
+        Property p = make(PropertyKind::GroupGain, -1, 1);
+        p.group = int(it - groups.begin());
+        return p;
+    }
 
     int node = head.empty() ? -1 : scene.node_index(head);
     if (node < 0) {
@@ -169,6 +179,10 @@ Result<Property> bind_property(const SceneFile& scene, const Models& models, con
         if (rest == "region") return make(PropertyKind::Region, node, 4);
         if (rest == "size") return make(PropertyKind::ImageSize, node, 2);
         return make(PropertyKind::Opacity, node, 1);
+    }
+    if (rest == "gain" || rest == "pitch") {
+        if (!n.sound) return needs(n, "a sound", rest);
+        return make(rest == "gain" ? PropertyKind::SoundGain : PropertyKind::SoundPitch, node, 1);
     }
     if (rest == "material" || rest.rfind("material.", 0) == 0) return bind_material(scene, models, node, path, rest);
     return fail("unknown property " + q(rest) + " of node " + q(n.name) + wording::did_you_mean(rest, kNodeProperties));

@@ -6,7 +6,9 @@
 //   N.material.M.base_color (4)  N.material.M.emissive (3)  (M: material name or index in N's model)
 //   N.animation_time (1, seconds; model with an animation)
 //   N.region (4: image pixels x, y, w, h; image)  N.size (2, metres; image)  N.opacity (1; image)
+//   N.gain (1, >= 0; sound)  N.pitch (1, (0, 4]; sound)
 //   environment.rotation (1, degrees)  environment.intensity (1)  look.exposure (1, EV)
+//   audio.G (1: the gain of audio group G, one the file names: SceneFile::audio_groups())
 #pragma once
 #include <string>
 
@@ -24,6 +26,7 @@ enum class PropertyKind {
     AnimationTime,
     Region, ImageSize, Opacity,
     EnvRotation, EnvIntensity, Exposure,
+    SoundGain, SoundPitch, GroupGain,
 };
 
 struct Property {
@@ -31,6 +34,7 @@ struct Property {
     int node = -1;      // index into SceneFile::nodes (-1 for environment/look)
     int material = -1;  // BaseColor/Emissive: index into the node's model's materials
     int size = 1;       // floats in a value
+    int group = -1;     // GroupGain: index into SceneFile::audio_groups()
 };
 
 // Fails with a message without location (the caller adds the track's or action's Loc),

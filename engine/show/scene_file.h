@@ -112,6 +112,35 @@ struct TextureDesc {
     Locs locs;
 };
 
+// A `sound` node: an audio asset played at the node (it follows its parents).
+enum class DistanceModel { Inverse, Linear, None };  // OpenAL's clamped models; None: no attenuation
+
+struct SoundDesc {
+    std::string audio;             // asset name of an audio file
+    std::string group = "effects"; // gain group (`audio: groups:`), any name
+    float gain = 1;                // >= 0
+    float pitch = 1;               // (0, 4]
+    bool loop = false;
+    bool stream = false;           // decoded while playing (long files) rather than at load
+    bool play = false;             // true: plays from show time 0; false: silent until play_sound
+    DistanceModel distance = DistanceModel::Inverse;
+    float ref = 1, max = 100, rolloff = 1;       // metres, metres, factor
+    float cone_inner = 360, cone_outer = 360;    // degrees about the node's -Z; 360: omnidirectional
+    float cone_outer_gain = 0;                   // 0..1
+    float reverb = 0;              // send level 0..1
+    bool in_head = false;          // no position: in the listener's head (a narrator)
+    Loc loc;
+    Locs locs;                     // nested keys as "distance.ref", "cone.inner"
+};
+
+// A `zone` node: a box (metres, centred on the node, in its frame) where a reverb preset applies.
+struct ZoneDesc {
+    std::string reverb;            // a preset name (reverb_presets())
+    glm::vec3 size{1};             // metres, > 0
+    Loc loc;
+    Locs locs;
+};
+
 struct Node {
     std::string name;      // unique in the scene
     int parent = -1;       // index into SceneFile::nodes; -1 = root
@@ -126,7 +155,8 @@ struct Node {
     std::optional<CameraDesc> camera;
     std::optional<ImageDesc> image;
     std::optional<HotspotDesc> hotspot;
-    // Later: audio sources plug in here as a further optional.
+    std::optional<SoundDesc> sound;
+    std::optional<ZoneDesc> zone;
     Loc loc;
     Locs locs;
 };
@@ -180,13 +210,14 @@ struct Timeline {
 };
 
 // ---- cues --------------------------------------------------------------------------
-enum class ActionKind { Play, Stop, Pause, Jump, Set, Goto, Osc, Camera, ZoomTo };
+enum class ActionKind { Play, Stop, Pause, Jump, Set, Goto, Osc, Camera, ZoomTo, PlaySound, StopSound, SeekSound };
 
 struct Action {
     ActionKind kind = ActionKind::Play;
     std::string timeline;  // Play, Stop, Pause, Jump
     std::string label;     // Jump
-    std::string target;    // Set: property path; ZoomTo: the image node
+    std::string target;    // Set: property path; ZoomTo: the image node; *Sound: the sound node
+    double seek_to = 0;        // SeekSound: seconds into the file
     ZoomMove zoom;         // ZoomTo (at 0: it starts when the cue fires)
     std::vector<float> value;  // Set
     double fade = 0;           // Set: seconds
@@ -257,6 +288,17 @@ struct LookDesc {
     Locs locs;
 };
 
+// The `audio:` section: the scene's sound as a whole.
+struct AudioDesc {
+    std::string reverb = "none";                // preset where no zone applies
+    std::map<std::string, float> groups;        // group gains as written (a group not named: 1)
+    std::string duck_group, duck_under;         // empty: no ducking
+    float duck_gain = 1;                        // duck_group x duck_gain while any duck_under sound plays
+    bool listener_viewer = false;               // listener: viewer (the display's sweet spot), else the camera
+    Loc loc;
+    Locs locs;                                  // nested keys as "duck.gain", "groups.music"
+};
+
 struct SceneFile {
     std::filesystem::path path;               // the file as given
     std::vector<std::string> search;          // extra asset roots as written (relative to the file)
@@ -265,6 +307,7 @@ struct SceneFile {
     std::vector<Node> nodes;                  // parents before children (file order, depth first)
     EnvironmentDesc environment;
     LookDesc look;
+    AudioDesc audio;
     std::string camera;                       // default camera node; empty = an automatic orbit
     std::vector<Timeline> timelines;
     std::vector<Cue> cues;                    // file order
@@ -280,9 +323,16 @@ struct SceneFile {
     Locs locs;
 
     int node_index(const std::string& name) const;
+    // Every audio group the file names (`audio: groups`, sounds, duck), sorted: the
+    // groups `audio.GROUP` can set and Frame::groups lists.
+    std::vector<std::string> audio_groups() const;
     const Asset* asset(const std::string& name) const;
     const Timeline* timeline(const std::string& name) const;
     int state_index(const std::string& name) const;
 };
+
+// The reverb presets a scene names (`audio: reverb`, zones): none, hall, gallery,
+// small_room, cave, church, studio. The audio module maps each to its EFX preset.
+const std::vector<std::string>& reverb_presets();
 
 }  // namespace vitrine::show

@@ -137,6 +137,19 @@ void Show::bind() {
         if (file_.nodes[n].light) light_nodes_.push_back(int(n));
         if (file_.nodes[n].image) image_nodes_.push_back(int(n));
         if (file_.nodes[n].hotspot) hotspot_nodes_.push_back(int(n));
+        if (file_.nodes[n].sound) sound_nodes_.push_back(int(n));
+        if (file_.nodes[n].zone) zone_nodes_.push_back(int(n));
+    }
+    // Sounds: their files and lengths (probed at load; unknown length: never ends by itself).
+    groups_ = file_.audio_groups();
+    sound_length_.assign(file_.nodes.size(), -1);
+    sound_file_.assign(file_.nodes.size(), {});
+    for (int i : sound_nodes_) {
+        const std::string& name = file_.nodes[size_t(i)].sound->audio;
+        if (const Asset* a = file_.asset(name)) sound_file_[size_t(i)] = a->resolved;
+        auto it = scene_.audio.find(name);
+        if (it != scene_.audio.end() && it->second.rate > 0)
+            sound_length_[size_t(i)] = double(it->second.frames) / double(it->second.rate);
     }
     pyramids_.assign(file_.nodes.size(), nullptr);
     for (int i : image_nodes_) {
@@ -169,6 +182,11 @@ void Show::bind() {
     v.fov.assign(n, 40), v.orbit.assign(n, {0, 0, 3, 0, 0, 0}), v.color.assign(n, glm::vec3(1));
     v.intensity.assign(n, 1), v.animation_time.assign(n, 0), v.animation_set.assign(n, 0), v.materials.resize(n);
     v.region.assign(n, glm::dvec4(0, 0, 1, 1)), v.size.assign(n, glm::vec2(1)), v.opacity.assign(n, 1);
+    v.gain.assign(n, 1), v.pitch.assign(n, 1), v.group_gain.assign(groups_.size(), 1);
+    for (size_t g = 0; g < groups_.size(); ++g) {
+        auto it = file_.audio.groups.find(groups_[g]);
+        if (it != file_.audio.groups.end()) v.group_gain[g] = it->second;
+    }
     for (size_t i = 0; i < n; ++i) {
         const Node& node = file_.nodes[i];
         v.translation[i] = node.translation;
@@ -193,6 +211,10 @@ void Show::bind() {
             v.region[i] = d.has_region ? square_region(d.region, aspect) : fit_region(width, height, aspect);
             v.opacity[i] = d.opacity;
         }
+        if (node.sound) {
+            v.gain[i] = node.sound->gain;
+            v.pitch[i] = node.sound->pitch;
+        }
     }
     v.env_rotation = file_.environment.rotation;
     v.env_intensity = file_.environment.intensity;
@@ -206,6 +228,9 @@ void Show::reset() {
     last_go_ = -1e9;
     camera_ = file_.camera.empty() ? -1 : file_.node_index(file_.camera);
     playing_.clear(), sets_.clear(), pending_.clear();
+    sound_play_.assign(file_.nodes.size(), {});
+    for (int i : sound_nodes_)  // ambient beds play from show time 0
+        if (file_.nodes[size_t(i)].sound->play) sound_play_[size_t(i)].playing = true;
     show_cue_fired_.assign(file_.cues.size(), 0);
     order_ = 0;
     current_cue_.clear();
@@ -558,6 +583,20 @@ void Show::run_action(const Action& a, const std::string& cue_id) {
         case ActionKind::Camera: camera_ = file_.node_index(a.camera); break;
         case ActionKind::ZoomTo: zoom(file_.node_index(a.target), a.zoom); break;
         case ActionKind::Osc: outgoing_.push_back({a.osc_to, a.osc_address, a.osc_args}); break;
+        case ActionKind::PlaySound:
+        case ActionKind::StopSound:
+        case ActionKind::SeekSound: sound(a); break;
+    }
+}
+
+void Show::sound(const Action& a) {
+    int node = file_.node_index(a.target);
+    if (node < 0 || !file_.nodes[size_t(node)].sound) return;  // validated at load
+    SoundPlay& s = sound_play_[size_t(node)];
+    switch (a.kind) {
+        case ActionKind::PlaySound: s = {true, now_, 0}; break;   // from the beginning, also when playing
+        case ActionKind::StopSound: s = {false, now_, 0}; break;
+        default: s = {s.playing, now_, a.seek_to}; break;         // seek: keeps playing or not
     }
 }
 
@@ -609,6 +648,10 @@ Result<void> Show::set(const std::string& path, const std::vector<float>& value,
         return fail("show.set: '" + path + "' needs a width and height more than 0");
     if (p->kind == PropertyKind::ImageSize && !(value[0] > 0 && value[1] > 0))
         return fail("show.set: '" + path + "' needs a width and height more than 0");
+    if ((p->kind == PropertyKind::SoundGain || p->kind == PropertyKind::GroupGain) && !(value[0] >= 0))
+        return fail("show.set: '" + path + "' needs a gain of 0 or more");
+    if (p->kind == PropertyKind::SoundPitch && !(value[0] > 0 && value[0] <= 4))
+        return fail("show.set: '" + path + "' needs a pitch more than 0 and at most 4");
     SetLayer layer;
     layer.property = *p;
     layer.start = now_;
@@ -635,7 +678,8 @@ void Show::push_set(SetLayer layer) {
     layer.order = ++order_;
     const Property& p = layer.property;
     auto same = [&](const SetLayer& l) {
-        return l.property.kind == p.kind && l.property.node == p.node && l.property.material == p.material;
+        return l.property.kind == p.kind && l.property.node == p.node && l.property.material == p.material &&
+               l.property.group == p.group;
     };
     sets_.erase(std::remove_if(sets_.begin(), sets_.end(), same), sets_.end());
     sets_.push_back(std::move(layer));
@@ -748,6 +792,7 @@ void Show::osc(const std::string& address, const std::vector<std::string>& args)
     } else if (address == "/vitrine/stop") {
         playing_.clear();
         pending_.clear();
+        for (SoundPlay& s : sound_play_) s = {false, now_, 0};
         record(fmt_time(now_) + " stop (OSC)");
     } else if (address == "/vitrine/pause") {
         // Pauses what plays; when nothing plays, resumes what was paused.

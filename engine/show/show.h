@@ -96,6 +96,13 @@ private:
         double start = 0, fade = 0;
         uint64_t order = 0;
     };
+    // A sound node's playing state, changed only by events (show start for `play: true`,
+    // play_sound, stop_sound, seek_sound): at show time t it is `offset + (t - since)`
+    // seconds into its file while playing.
+    struct SoundPlay {
+        bool playing = false;
+        double since = 0, offset = 0;
+    };
     struct Pending {  // a cue waiting out its pre-wait
         double at = 0;
         int cue = -1;
@@ -128,6 +135,7 @@ private:
     void go();
     Result<void> set(const std::string& path, const std::vector<float>& value, double fade);
     void zoom(int node, const ZoomMove& move);  // a zoom_to cue action, from the region in force
+    void sound(const Action& a);                // play_sound, stop_sound, seek_sound
     void push_set(SetLayer layer);              // replacing an earlier set of the same property
     double mm_per_pixel(int node) const;        // of an image node's pyramid; 0: unknown
     double local_time(const Playing& p, double t) const;
@@ -141,6 +149,7 @@ private:
     struct Values;
     glm::dvec4 region_now(const Values& v, size_t node) const;  // made square to the frame
     void values_at(double t, Values& v) const;
+    void sounds(const Values& v, Frame& frame) const;  // Frame::sounds, zones and the audio section
     void apply(Values& v, const Property& p, const float* value) const;
     void read(const Values& v, const Property& p, float* out) const;
     static int width(const Property& p) { return p.kind == PropertyKind::Rotation ? 4 : p.size; }
@@ -153,7 +162,10 @@ private:
     std::vector<std::vector<int>> timeline_cues_;  // per timeline: its Time cues, by local time
     std::vector<int> show_cues_;                   // Time cues on show time, by time
     std::vector<int> cue_order_;                   // every cue by number (GO order)
-    std::vector<int> model_nodes_, light_nodes_, image_nodes_, hotspot_nodes_;
+    std::vector<int> model_nodes_, light_nodes_, image_nodes_, hotspot_nodes_, sound_nodes_, zone_nodes_;
+    std::vector<std::string> groups_;              // SceneFile::audio_groups()
+    std::vector<double> sound_length_;             // per node: a sound's file in seconds; < 0 unknown
+    std::vector<std::filesystem::path> sound_file_;  // per node: a sound's resolved file
     std::vector<const zoom::Pyramid*> pyramids_;   // per node: an image node's pyramid
     std::vector<std::vector<FrameTexture>> textures_;  // per node: a model node's `texture:`, resolved
     std::unique_ptr<Values> base_;                 // the file's values
@@ -166,6 +178,7 @@ private:
     int camera_ = -1;
     std::vector<Playing> playing_;
     std::vector<SetLayer> sets_;
+    std::vector<SoundPlay> sound_play_;  // per node
     std::vector<Pending> pending_;
     std::vector<uint8_t> show_cue_fired_;
     uint64_t order_ = 0;

@@ -46,6 +46,7 @@ public:
     void run() {
         names();
         environment();
+        audio();
         for (const Node& n : s_.nodes) node(n);
         camera_ref(s_.camera, s_.locs.at("camera", s_.loc));
         for (const Timeline& t : s_.timelines) timeline(t);
@@ -138,7 +139,7 @@ private:
     void names() {
         for (const Node& n : s_.nodes) {
             Loc at = n.locs.at("name", n.loc);
-            if (n.name == "environment" || n.name == "look" || n.name == "any")
+            if (n.name == "environment" || n.name == "look" || n.name == "any" || n.name == "audio")
                 error(at, "node name " + q(n.name) + " is reserved");
             else if (n.name.find('.') != std::string::npos)
                 error(at, "node name " + q(n.name) + " must not contain '.'");
@@ -188,6 +189,73 @@ private:
         if (n.camera) camera(*n.camera);
         if (n.image) image(n);
         if (n.hotspot) hotspot(n);
+        if (n.sound) sound(*n.sound);
+        if (n.zone) zone(*n.zone);
+    }
+
+    // ---- sound -------------------------------------------------------------------------
+    void audio() {
+        const AudioDesc& a = s_.audio;
+        for (const auto& [group, gain] : a.groups)
+            if (!(gain >= 0))
+                error(a.locs.at("groups." + group, a.loc), "group " + q(group) + " gain must not be negative, got " + num(gain));
+        if (!(a.duck_gain >= 0 && a.duck_gain <= 1))
+            error(a.locs.at("duck.gain", a.loc), "'gain' of duck must be between 0 and 1, got " + num(a.duck_gain));
+        if (!a.duck_group.empty() && a.duck_group == a.duck_under)
+            error(a.locs.at("duck.under", a.loc), "group " + q(a.duck_group) + " cannot duck under itself");
+    }
+
+    // "'pitch' must be ..., got x" at the key's value, unless `ok`.
+    void check(bool ok, const Locs& locs, const Loc& fallback, const std::string& key, const std::string& rule,
+               float value) {
+        if (!ok) error(locs.at(key, fallback), q(key.substr(key.rfind('.') + 1)) + " must be " + rule + ", got " + num(value));
+    }
+
+    void sound(const SoundDesc& d) {
+        if (!d.audio.empty()) {
+            Loc at = d.locs.at("audio", d.loc);
+            const Asset* a = s_.asset(d.audio);
+            if (!a) error(at, "unknown asset " + q(d.audio) + asset_hint(d.audio));
+            else if (a->kind != AssetKind::Audio) error(at, "asset " + q(d.audio) + " is not an audio file");
+        }
+        check(d.gain >= 0, d.locs, d.loc, "gain", "0 or more", d.gain);
+        check(d.pitch > 0 && d.pitch <= 4, d.locs, d.loc, "pitch", "more than 0 and at most 4", d.pitch);
+        check(d.ref > 0, d.locs, d.loc, "distance.ref", "more than 0", d.ref);
+        if (d.ref > 0) check(d.max >= d.ref, d.locs, d.loc, "distance.max", "at least 'ref' (" + num(d.ref) + ")", d.max);
+        check(d.rolloff >= 0, d.locs, d.loc, "distance.rolloff", "0 or more", d.rolloff);
+        check(d.cone_inner >= 0 && d.cone_inner <= 360, d.locs, d.loc, "cone.inner", "between 0 and 360 degrees",
+              d.cone_inner);
+        check(d.cone_outer >= 0 && d.cone_outer <= 360, d.locs, d.loc, "cone.outer", "between 0 and 360 degrees",
+              d.cone_outer);
+        bool angles = d.cone_inner >= 0 && d.cone_inner <= 360 && d.cone_outer >= 0 && d.cone_outer <= 360;
+        if (angles && d.cone_inner > d.cone_outer)
+            error(d.locs.at("cone.inner", d.loc),
+                  "cone 'inner' " + num(d.cone_inner) + " must not be more than 'outer' " + num(d.cone_outer));
+        check(d.cone_outer_gain >= 0 && d.cone_outer_gain <= 1, d.locs, d.loc, "cone.outer_gain", "between 0 and 1",
+              d.cone_outer_gain);
+        check(d.reverb >= 0 && d.reverb <= 1, d.locs, d.loc, "reverb", "between 0 and 1", d.reverb);
+    }
+
+    void zone(const ZoneDesc& z) {
+        if (!(z.size.x > 0 && z.size.y > 0 && z.size.z > 0))
+            error(z.locs.at("size", z.loc), "zone 'size' must be more than 0, got " + num(z.size.x) + " x " +
+                                                num(z.size.y) + " x " + num(z.size.z));
+    }
+
+    // The sound node a play_sound, stop_sound or seek_sound names.
+    void sound_ref(const std::string& name, const Loc& at, const char* action) {
+        if (!node_ref(name, at, false)) return;
+        if (!s_.nodes[size_t(s_.node_index(name))].sound)
+            error(at, std::string(action) + " needs a sound node: " + q(name) + " is not one");
+    }
+
+    // A key or set value of a sound's gain or pitch, or a group's gain.
+    void sound_value(const Property& p, const std::vector<float>& v, const Loc& at) {
+        if (v.size() != 1) return;
+        if ((p.kind == PropertyKind::SoundGain || p.kind == PropertyKind::GroupGain) && !(v[0] >= 0))
+            error(at, "gain must not be negative, got " + num(v[0]));
+        if (p.kind == PropertyKind::SoundPitch && !(v[0] > 0 && v[0] <= 4))
+            error(at, "pitch must be more than 0 and at most 4, got " + num(v[0]));
     }
 
     // ---- images, hotspots, zoom moves, pyramid textures -------------------------------
@@ -446,6 +514,7 @@ private:
                 error(at, "key at t " + num(k.t) + " is past the timeline's duration " + num(t.duration));
             if (p) value_size(tr.target, *p, k.value, k.locs.at("value", k.loc));
             if (p) region_value(*p, k.value, k.locs.at("value", k.loc));
+            if (p) sound_value(*p, k.value, k.locs.at("value", k.loc));
             for (const char* side : {"in", "out"}) {
                 const std::vector<float>& tangent = side[0] == 'i' ? k.in : k.out;
                 bool present = k.locs.by_key.count(side) > 0;
@@ -495,6 +564,7 @@ private:
                 if (auto p = bind(a.target, at("set"))) {
                     value_size(a.target, *p, a.value, at("value"));
                     region_value(*p, a.value, at("value"));
+                    sound_value(*p, a.value, at("value"));
                 }
                 break;
             case ActionKind::ZoomTo:
@@ -502,6 +572,9 @@ private:
                 break;
             case ActionKind::Goto: state_ref(a.state, at("goto")); break;
             case ActionKind::Camera: camera_ref(a.camera, at("camera")); break;
+            case ActionKind::PlaySound: sound_ref(a.target, at("play_sound"), "play_sound"); break;
+            case ActionKind::StopSound: sound_ref(a.target, at("stop_sound"), "stop_sound"); break;
+            case ActionKind::SeekSound: sound_ref(a.target, at("seek_sound"), "seek_sound"); break;
             case ActionKind::Osc: break;
         }
     }

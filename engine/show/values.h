@@ -27,6 +27,8 @@ struct Show::Values {
     std::vector<glm::dvec4> region;            // image pixels shown (image nodes)
     std::vector<glm::vec2> size;               // image frames, metres
     std::vector<float> opacity;
+    std::vector<float> gain, pitch;            // sound nodes
+    std::vector<float> group_gain;             // by Show::groups_
     float env_rotation = 0, env_intensity = 1, exposure = 0;
 };
 
