@@ -22,10 +22,11 @@ mkdir -p "$out"
 rm -f "$out"/show_*.png
 echo "demo: no display found; rendering the show (0 to 30 s, 1 frame a second) to $out"
 "$vitrine" render "$scene" --from 0 --to 30 --fps 1 --size 960x540 --inputs "$here/scenes/demo.inputs.yaml" \
-  --out "$out/show_%05d.png" --quiet
-echo "demo: wrote $out/show_00000.png … show_00030.png (frame N is show time N s):"
+  --out "$out/show_%05d.png" --audio "$out/show.wav" --quiet
+echo "demo: wrote $out/show_00000.png … show_00030.png (frame N is show time N s) and its sound, $out/show.wav:"
 echo "demo:   0-5 s attract loop; 6 s a visitor touches the vase and the tour starts;"
-echo "demo:   14 s the jar; 20 s the visitor touches the bowl and the tour jumps to it"
+echo "demo:   14 s the jar; 20 s the visitor touches the bowl and the tour jumps to it; the room tone throughout,"
+echo "demo:   the bell ringing from the vase on the left, the narrator from the jar once the tour starts"
 # The naked-eye corner wall: the canvas its LED processor gets, and how a visitor at the
 # sweet spot and one off to the side see the wall.
 wall="$here/scenes/corner_wall.scene.yaml"

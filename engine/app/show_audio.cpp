@@ -1,5 +1,6 @@
 #include "app/show_audio.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <glm/gtc/matrix_inverse.hpp>
@@ -93,22 +94,27 @@ Result<void> render_show_audio(ShowStage& st, ShowAudio sa, const std::string& p
     std::vector<float> samples;
     samples.reserve(size_t(double(count) / fps * rate * channels) + 16);
     st.show->seek(from);
+    // Each frame's 1/fps in steps of at most 10 ms, so a cue between two frames starts its
+    // sound within 10 ms of its show time (and at the right offset), whatever the frame rate.
+    const long steps = std::max<long>(1, long(std::ceil(1.0 / fps / 0.010 - 1e-9)));
     int64_t written = 0;
-    for (long i = 0; i < count; ++i) {
-        double t = from + double(i) / fps;
-        st.show->advance(t);
-        (void)st.show->take_warnings();  // said once already by the frames' pass
-        (void)st.show->take_log();
-        (void)st.show->take_outgoing();
-        st.show->evaluate(st.frame);
-        update_audio(sa, st.frame);
-        int64_t end = std::llround(double(i + 1) * rate / fps);
-        uint32_t frames = uint32_t(end - written);
-        size_t at = samples.size();
-        samples.resize(at + size_t(frames) * channels);
-        if (auto r = sa.engine->render(samples.data() + at, frames); !r) return r.error();
-        written = end;
-    }
+    for (long i = 0; i < count; ++i)
+        for (long j = 0; j < steps; ++j) {
+            double t = from + (double(i) + double(j) / double(steps)) / fps;
+            st.show->advance(t);
+            (void)st.show->take_warnings();  // said once already by the frames' pass
+            (void)st.show->take_log();
+            (void)st.show->take_outgoing();
+            st.show->evaluate(st.frame);
+            update_audio(sa, st.frame);
+            int64_t end = std::llround((double(i) + double(j + 1) / double(steps)) * rate / fps);
+            uint32_t frames = uint32_t(end - written);
+            size_t at = samples.size();
+            samples.resize(at + size_t(frames) * channels);
+            if (frames)
+                if (auto r = sa.engine->render(samples.data() + at, frames); !r) return r.error();
+            written = end;
+        }
     if (auto r = audio::write_wav(path, samples, layout, rate, audio::WavSamples::Int16); !r) return r.error();
     log::info("wrote " + path + " (" + audio::layout_name(layout) + ", " + std::to_string(rate) + " Hz, " +
               std::to_string(double(written) / rate) + " s)");

@@ -35,7 +35,8 @@ void update_audio(ShowAudio& sa, const show::Frame& frame);
 
 // `render --audio`: the show's sound for frames 0 .. count-1 (frame i is show time
 // from + i / fps and lasts 1 / fps; sample counts are rounded cumulatively, so the file is
-// exactly count / fps long) through the loopback device, into a WAV file with the
+// exactly count / fps long; the show is stepped every 10 ms inside a frame, so sounds
+// start within 10 ms of their cues) through the loopback device, into a WAV file with the
 // layout's channel mask (16-bit). The show is replayed from `from` (seeking equals
 // playing), so the sound is the same bits on every run and after a lost GPU.
 // `sa` brings the listener's setting (aspect, viewer); its engine is made here.
