@@ -196,6 +196,10 @@ int cmd_render_display(int argc, char** argv) {
             log::error("--audio renders a scene's sound over a span (--from A --to B --fps F)");
             return c.finish(kBadInput);
         }
+        if (auto r = audio_span_fits(*layout, uint32_t(*rate), double(count) / *fps); !r) {
+            log::error(r.error().message);
+            return c.finish(kBadInput);
+        }
         ShowAudio where;
         set_viewer(where, d);
         where.aspect = float(d.canvas_width) / float(d.canvas_height);

@@ -172,8 +172,7 @@ int cmd_run(int argc, char** argv) {
         if (*layout == audio::Layout::Hrtf) log::info("run: audio HRTF " + sa.engine->hrtf_status());
     }
     if (led) set_viewer(sa, *led);  // `audio: {listener: viewer}` hears from the sweet spot
-    double audio_retry = 0;  // wall time of the next attempt to reopen a lost or missing device
-    bool audio_was_healthy = sa.engine && sa.engine->healthy();
+    double audio_retry = 0, audio_wait = 1.5;  // the next attempt to reopen a lost or missing device
 
     if (*seek > 0) live->show().seek(*seek, /*forget_later=*/true);
     if (args->has("--state")) {
@@ -253,7 +252,10 @@ int cmd_run(int argc, char** argv) {
                 } else if (m.address == "/vitrine/status") {
                     char t[32];
                     std::snprintf(t, sizeof t, "%.3f", show.now());
-                    std::string sound = !sa.engine ? "audio off" : sa.engine->healthy() ? "audio ok" : "audio silent";
+                    std::string sound = !sa.engine                   ? "audio off"
+                                        : !sa.engine->healthy()          ? "audio silent"
+                                        : sa.engine->silent_files() > 0 ? "audio degraded"
+                                                                         : "audio ok";
                     osc->reply(m.sender, "/vitrine/status", {show.state(), t, show.current_cue(), sound});
                 } else {
                     show::Input in;
@@ -324,12 +326,12 @@ int cmd_run(int argc, char** argv) {
         render::Look look = prepare_frame(st);
         if (sa.engine) {
             sa.aspect = aspect;
-            if (!sa.engine->healthy() && wall() >= audio_retry) {  // unplugged or absent: try again every 3 s
-                audio_retry = wall() + 3;
+            if (!sa.engine->healthy() && wall() >= audio_retry) {  // unplugged or absent: try again, 3 s to 1 min apart
+                audio_wait = std::min(audio_wait * 2, 60.0);
+                audio_retry = wall() + audio_wait;
                 if (sa.engine->reopen() && sa.engine->healthy()) log::info("run: the audio device is back; sound resumes at show time");
             }
-            if (audio_was_healthy && !sa.engine->healthy()) log::warn("run: the audio device is gone; the show goes on silently");
-            audio_was_healthy = sa.engine->healthy();
+            if (sa.engine->healthy()) audio_wait = 1.5;  // the next loss retries after 3 s again
             update_audio(sa, st.frame);  // a rebuilt device gets every voice back at its offset
         }
         if (led && led->lenticular) {

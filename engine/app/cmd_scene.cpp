@@ -80,6 +80,11 @@ int cmd_render_scene(int argc, char** argv) {
         log::error("--audio needs a span of show time (--from A --to B --fps F), not --time");
         return kBadInput;
     }
+    if (!audio_out.empty())
+        if (auto r = audio_span_fits(*layout, uint32_t(*rate), double(count) / *fps); !r) {
+            log::error(r.error().message);
+            return kBadInput;
+        }
 
     show::AssetCache cache;
     auto scene = load_show(args->words()[0], cache);

@@ -84,6 +84,14 @@ void update_audio(ShowAudio& sa, const show::Frame& frame) {
     sa.engine->update(listener, sa.voices, mix);
 }
 
+Result<void> audio_span_fits(audio::Layout layout, uint32_t rate, double seconds) {
+    double bytes = seconds * rate * audio::channel_count(layout) * 2;
+    if (bytes > double(0xFFFFFFFFu) - 4096)
+        return fail("--audio: " + std::to_string(int64_t(seconds)) + " s of " + audio::layout_name(layout) + " at " +
+                    std::to_string(rate) + " Hz is more than a WAV file holds (4 GiB); render it in parts");
+    return {};
+}
+
 Result<void> render_show_audio(ShowStage& st, ShowAudio sa, const std::string& path, audio::Layout layout, uint32_t rate,
                                double from, double fps, long count) {
     auto engine = audio::Engine::open_loopback(layout, rate);

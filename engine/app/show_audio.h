@@ -39,6 +39,9 @@ void update_audio(ShowAudio& sa, const show::Frame& frame);
 // start within 10 ms of their cues) through the loopback device, into a WAV file with the
 // layout's channel mask (16-bit). The show is replayed from `from` (seeking equals
 // playing), so the sound is the same bits on every run and after a lost GPU.
+// Whether `seconds` of sound fit a WAV file (RIFF's 4 GiB, 16-bit samples): checked before
+// any frame is rendered, so a long render is refused at once, not after its pictures.
+Result<void> audio_span_fits(audio::Layout layout, uint32_t rate, double seconds);
 // `sa` brings the listener's setting (aspect, viewer); its engine is made here.
 Result<void> render_show_audio(ShowStage& st, ShowAudio sa, const std::string& path, audio::Layout layout, uint32_t rate,
                                double from, double fps, long count);

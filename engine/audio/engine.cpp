@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <filesystem>
 #include <set>
 #include <vector>
 
@@ -26,7 +27,11 @@ namespace {
 constexpr int kStreamBuffers = 4;                 // the ring of each streaming voice
 constexpr double kStreamBufferSeconds = 0.25;
 constexpr uint32_t kRenderChunk = 4800;            // offline: streams are refilled every 4800 frames
-constexpr double kSeekTolerance = 0.05;            // seconds
+constexpr double kSeekTolerance = 0.05;            // seconds, offline (the loopback device)
+// A real output's clock drifts from the show's (~50 ppm): re-seeking at 50 ms would click a
+// looping bed every quarter hour. Live, a voice is re-seeked when it is half a second off
+// (a cue's seek, a restore) — drift reaches that after hours, not minutes.
+constexpr double kLiveSeekTolerance = 0.5;
 constexpr uint64_t kClipIdleUpdates = 600;         // a clip unused this long is freed
 constexpr size_t kClipCacheBytes = size_t(256) << 20;
 constexpr uint64_t kMaxClipSamples = uint64_t(48000) * 600 * 2;  // 10 minutes of stereo at 48 kHz
@@ -206,11 +211,10 @@ void Engine::Impl::close() {
         for (auto& [file, clip] : clips)
             if (clip.buffer) alDeleteBuffers(1, &clip.buffer);
         clips.clear();
-        if (efx) {
-            alDeleteAuxiliaryEffectSlots(1, &slot);
-            alDeleteEffects(1, &effect);
-            alDeleteFilters(1, &send_filter);
-        }
+        // Whatever was made, also when the EFX setup failed half way (efx is false then).
+        if (slot) alDeleteAuxiliaryEffectSlots(1, &slot);
+        if (effect) alDeleteEffects(1, &effect);
+        if (send_filter) alDeleteFilters(1, &send_filter);
         slot = effect = send_filter = 0;
         alcMakeContextCurrent(nullptr);
         alcDestroyContext(context);
@@ -263,13 +267,19 @@ void Engine::Impl::apply_reverb(const std::string& name) {
 }
 
 Clip* Engine::Impl::acquire_clip(const std::string& file) {
-    auto [it, inserted] = clips.try_emplace(file);
+    // Keyed by the file's size and modification time as well: a curator who replaces a
+    // broken or old file gets the new one (the old clip is freed once unused).
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file, ec);
+    auto time = std::filesystem::last_write_time(file, ec).time_since_epoch().count();
+    const std::string key = file + "\n" + (ec ? std::string() : std::to_string(size) + "@" + std::to_string(time));
+    auto [it, inserted] = clips.try_emplace(key);
     Clip& clip = it->second;
     clip.last_used = tick;
     if (!inserted) return clip.failed ? nullptr : &clip;
     auto bad = [&](const std::string& line) {
         clip.failed = true;
-        warn_once(file, "audio: " + line + "; that sound stays silent");
+        warn_once(key, "audio: " + line + "; that sound stays silent");
         return nullptr;
     };
     auto sound = SoundFile::open(file);
@@ -404,6 +414,7 @@ void Engine::Impl::seek(Playing& p, uint64_t frame) {
 
 void Engine::Impl::sync_voice(const Voice& v, Playing& p, float gain) {
     const ALuint src = p.source;
+    alSourcef(src, AL_MAX_GAIN, 16.0f);  // OpenAL clamps to 1 by default: a group x node gain may pass it
     alSourcef(src, AL_GAIN, std::max(gain, 0.0f));
     alSourcef(src, AL_PITCH, std::clamp(v.pitch, 0.01f, 4.0f));
     alSourcei(src, AL_DISTANCE_MODEL, v.model == DistanceModel::InverseClamped  ? AL_INVERSE_DISTANCE_CLAMPED
@@ -434,7 +445,7 @@ void Engine::Impl::sync_voice(const Voice& v, Playing& p, float gain) {
     const uint64_t frames = length(p);
     const double rate = double(file_rate(p));
     const double at = std::max(v.offset, 0.0) * rate;
-    const uint64_t tolerance = uint64_t(kSeekTolerance * rate);
+    const uint64_t tolerance = uint64_t((loopback ? kSeekTolerance : kLiveSeekTolerance) * rate);
     uint64_t want = uint64_t(std::llround(at));
     const bool looping = v.loop && frames > 0;
     if (looping) want %= frames;
@@ -605,6 +616,12 @@ Layout Engine::layout() const { return impl_->layout; }
 uint32_t Engine::rate() const { return impl_->rate; }
 std::string Engine::hrtf_status() const { return impl_->hrtf_status; }
 bool Engine::healthy() const { return impl_->healthy; }
+
+size_t Engine::silent_files() const {
+    size_t n = 0;
+    for (const std::string& key : impl_->warned) n += key.rfind("reverb:", 0) != 0;  // files that failed
+    return n;
+}
 
 Result<void> Engine::reopen() {
     Impl& m = *impl_;

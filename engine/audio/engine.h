@@ -72,6 +72,7 @@ public:
     uint32_t rate() const;     // Hz
     std::string hrtf_status() const;  // "enabled (NAME)" or "disabled: REASON"
     bool healthy() const;      // false once the device disappeared or none could open
+    size_t silent_files() const;  // files that could not be decoded (each warned once, silent)
     // Rebuilds the output (after a disconnect, or to retry a device that would not open);
     // the next update() restores the voices at their offsets.
     Result<void> reopen();

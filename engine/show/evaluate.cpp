@@ -360,7 +360,9 @@ void Show::sounds(const Values& v, Frame& frame) const {
         fs.cone_inner = d.cone_inner, fs.cone_outer = d.cone_outer, fs.cone_outer_gain = d.cone_outer_gain;
         fs.reverb = d.reverb;
         const SoundPlay& s = sound_play_[i];
-        fs.offset = s.playing ? s.offset + (now_ - s.since) : s.offset;
+        // Seconds into the file: a sound at pitch p plays p seconds of file a second (exact
+        // for a constant pitch; a pitch track moves it at the pitch in force now).
+        fs.offset = s.playing ? s.offset + (now_ - s.since) * double(fs.pitch) : s.offset;
         // A sound that is not looping ends with its file (its length is known from the probe).
         fs.playing = s.playing && (d.loop || sound_length_[i] < 0 || fs.offset < sound_length_[i]);
         fs.visible = frame.visible[i] != 0;

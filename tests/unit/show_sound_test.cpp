@@ -358,12 +358,13 @@ TEST(ShowSound, PlayStopSeekTimingIsExact) {
     auto show = Show::create(*scene);
     Frame f = frame_at(*show, 0.999);
     EXPECT_FALSE(sound_of(f, *scene, "chime").playing);
+    // The chime plays at pitch 1.5: 1.5 s of its file a second.
     f = frame_at(*show, 1.25);
     EXPECT_TRUE(sound_of(f, *scene, "chime").playing);
-    EXPECT_EQ(sound_of(f, *scene, "chime").offset, 0.25);
+    EXPECT_EQ(sound_of(f, *scene, "chime").offset, 0.375);
     f = frame_at(*show, 1.75);  // seek to 0.25 at 1.5: keeps playing
     EXPECT_TRUE(sound_of(f, *scene, "chime").playing);
-    EXPECT_EQ(sound_of(f, *scene, "chime").offset, 0.5);
+    EXPECT_EQ(sound_of(f, *scene, "chime").offset, 0.625);
     f = frame_at(*show, 2.75);  // stopped at 2.5
     EXPECT_FALSE(sound_of(f, *scene, "chime").playing);
     f = frame_at(*show, 3.25);
