@@ -26,7 +26,9 @@ namespace {
 
 constexpr int kStreamBuffers = 4;                 // the ring of each streaming voice
 constexpr double kStreamBufferSeconds = 0.25;
-constexpr uint32_t kRenderChunk = 4800;            // offline: streams are refilled every 4800 frames
+// Offline, streams are refilled every 50 ms of output (at any rate), so even at pitch 4 a
+// 1 s ring never runs dry inside a render.
+constexpr double kRenderChunkSeconds = 0.05;
 constexpr double kSeekTolerance = 0.05;            // seconds, offline (the loopback device)
 // A real output's clock drifts from the show's (~50 ppm): re-seeking at 50 ms would click a
 // looping bed every quarter hour. Live, a voice is re-seeked when it is half a second off
@@ -602,7 +604,8 @@ Result<void> Engine::render(float* out, uint32_t frames) {
     m.make_current();
     uint32_t done = 0;
     while (done < frames) {
-        const uint32_t n = std::min(kRenderChunk, frames - done);
+        const uint32_t chunk = std::max<uint32_t>(64, uint32_t(m.rate * kRenderChunkSeconds));
+        const uint32_t n = std::min(chunk, frames - done);
         alcRenderSamplesSOFT(m.device, out + uint64_t(done) * channels, ALCsizei(n));
         done += n;
         if (m.refills_paused) continue;
