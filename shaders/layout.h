@@ -8,6 +8,7 @@
 namespace vitrine::shader {
 using vec4 = glm::vec4;
 using ivec4 = glm::ivec4;
+using uvec4 = glm::uvec4;
 using mat4 = glm::mat4;
 #define VITRINE_STRUCT(name) struct alignas(16) name
 #else
@@ -104,8 +105,8 @@ VITRINE_STRUCT(DrawUniform) {
     mat4 normal;  // inverse transpose of model
     vec4 base_color;  // replaces the material's base colour factor when OVERRIDE_BASE_COLOR
     vec4 emissive;    // rgb replaces the material's emissive (x strength); w OVERRIDE_* bits
-    vec4 pyramid;     // FEATURE_PYRAMID: the image uv TEXCOORD_0's 0..1 spans: u0, v0, width, height
-    vec4 pyramid_image;  // x: that image's index in the virtual texture's table
+    vec4 pyramid;     // FEATURE_PYRAMID: the image pixels TEXCOORD_0's 0..1 spans, from the origin: x, y, w, h
+    vec4 pyramid_image;  // x: that image's index in the virtual texture's table; y, z: the origin (whole pixels)
 };
 #define OVERRIDE_BASE_COLOR 1
 #define OVERRIDE_EMISSIVE 2
@@ -154,7 +155,8 @@ VITRINE_STRUCT(WarpParams) {
 VITRINE_STRUCT(ImageDraw) {
     mat4 model;   // the frame's world matrix: centred on its origin, in its XY plane, facing +Z
     vec4 shape;   // x, y: size (metres); z: opacity; w: the image's index in the table
-    vec4 region;  // what the frame shows, in image uv (0..1, v down): u0, v0, width, height
+    vec4 region;  // what the frame shows, image pixels from `origin` (y down): x, y, width, height
+    uvec4 origin; // xy: a whole image pixel near the region's corner (so the floats stay small)
 };
 
 #define INTERLEAVE_INV_VIEW 1

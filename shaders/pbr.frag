@@ -33,7 +33,7 @@ layout(location = 8) flat in vec4 in_emissive;
 #ifdef PYRAMID
 // The base colour from a tile pyramid (FEATURE_PYRAMID): TEXCOORD_0 into the image's uv.
 layout(location = 9) flat in vec4 in_pyramid;
-layout(location = 10) flat in float in_pyramid_image;
+layout(location = 10) flat in vec3 in_pyramid_image;  // image index, origin x, y
 #define VT_BINDING_SET VT_SET_PBR
 #include "vt.glsl"
 #endif
@@ -113,8 +113,9 @@ void main() {
     vec4 base_factor = (overrides & OVERRIDE_BASE_COLOR) != 0 ? in_base_color : mat.base_color;
     vec3 emissive_factor = (overrides & OVERRIDE_EMISSIVE) != 0 ? in_emissive.rgb : mat.emissive.rgb;
 #ifdef PYRAMID
-    vec2 pyramid_uv = in_pyramid.xy + in_uv0 * in_pyramid.zw;
-    vec4 base_texel = vt_sample(uint(in_pyramid_image + 0.5), pyramid_uv, dFdx(pyramid_uv), dFdy(pyramid_uv));
+    vec2 pyramid_t = in_pyramid.xy + in_uv0 * in_pyramid.zw;  // image pixels from the origin
+    vec4 base_texel = vt_sample(uint(in_pyramid_image.x + 0.5), uvec2(in_pyramid_image.yz + 0.5), pyramid_t,
+                                dFdx(pyramid_t), dFdy(pyramid_t));
 #else
     vec4 base_texel = sample_slot(TEX_BASE_COLOR);
 #endif

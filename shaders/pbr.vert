@@ -28,7 +28,7 @@ layout(location = 6) flat out vec3 out_scale;  // model scale, for volume thickn
 layout(location = 7) flat out vec4 out_base_color;  // the instance's factors (see DrawUniform)
 layout(location = 8) flat out vec4 out_emissive;
 layout(location = 9) flat out vec4 out_pyramid;         // see DrawUniform (FEATURE_PYRAMID)
-layout(location = 10) flat out float out_pyramid_image;
+layout(location = 10) flat out vec3 out_pyramid_image;
 
 void main() {
     mat4 model = draws[pc.draw].model;
@@ -42,7 +42,7 @@ void main() {
     out_base_color = draws[pc.draw].base_color;
     out_emissive = draws[pc.draw].emissive;
     out_pyramid = draws[pc.draw].pyramid;
-    out_pyramid_image = draws[pc.draw].pyramid_image.x;
+    out_pyramid_image = draws[pc.draw].pyramid_image.xyz;
     out_scale = vec3(length(model[0].xyz), length(model[1].xyz), length(model[2].xyz));
     gl_Position = frame.proj * frame.view * world;
 }

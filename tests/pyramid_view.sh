@@ -26,6 +26,9 @@ big=procedural:pattern:100000x60000
 for m in 0.6 1.4 2.5; do same $big big_$m --magnification $m --centre 24800,23040; done
 same $big big_whole
 same $big big_lod7 --magnification 0.0078 --centre 31000,30000
+# A million pixels wide, 16x, near the far edge: positions stay exact (integer origin + a
+# small float), not 2^-24 of the width.
+same procedural:pattern:1000000x100000 far_16 --magnification 16 --centre 987654.3,54321.7
 
 # A real pyramid on disk, through its reader: Deep Zoom 254/1 JPEG tiles.
 "$vitrine" pyramid build procedural:pattern:3001x2003 --out "$out/built.dzi" > /dev/null || { echo "FAILED: pyramid build"; exit 1; }

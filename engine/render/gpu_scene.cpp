@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include <glm/gtc/matrix_inverse.hpp>
@@ -486,11 +487,14 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
         if (auto r = vt_->begin_frame(current_); !r) return r.error();
         for (const ImageInstance& im : images) {
             if (im.image >= vt_->image_count()) continue;  // not added (a bug upstream): nothing to show
-            const zoom::PyramidInfo& info = vt_->info(im.image);
-            glm::dvec2 size(info.width, info.height);
-            glm::vec4 region(float(im.region.x / size.x), float(im.region.y / size.y), float(im.region.z / size.x),
-                             float(im.region.w / size.y));
-            image_draws_.push_back({im.transform, glm::vec4(im.size, im.opacity, float(im.image)), region});
+            // The region from a whole pixel near its corner: the shader's floats stay small (exact
+            // to well under a pixel) however large the image.
+            glm::uvec2 origin(uint32_t(std::clamp(std::floor(im.region.x), 0.0, 4.0e9)),
+                              uint32_t(std::clamp(std::floor(im.region.y), 0.0, 4.0e9)));
+            glm::vec4 region(float(im.region.x - origin.x), float(im.region.y - origin.y), float(im.region.z),
+                             float(im.region.w));
+            image_draws_.push_back(
+                {im.transform, glm::vec4(im.size, im.opacity, float(im.image)), region, glm::uvec4(origin, 0, 0)});
         }
     }
     f.busy_until = UINT64_MAX;  // until frame_submitted(): Context::wait clamps it to everything submitted
@@ -553,10 +557,12 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
             draws_.push_back({m.gpu.get(), &gp, p, uint32_t(draw_data_.size()), key, deformed, kind, centre});
             shader::DrawUniform du{world, glm::inverseTranspose(world), glm::vec4(1), glm::vec4(0), glm::vec4(0), glm::vec4(0)};
             if (texture) {
-                const zoom::PyramidInfo& info = vt_->info(texture->image);
-                du.pyramid = glm::vec4(float(texture->region.x / info.width), float(texture->region.y / info.height),
-                                       float(texture->region.z / info.width), float(texture->region.w / info.height));
-                du.pyramid_image = glm::vec4(float(texture->image), 0, 0, 0);
+                // As image frames: from a whole pixel (exact in a float up to 2^24) near the corner.
+                glm::dvec2 origin(std::clamp(std::floor(texture->region.x), 0.0, 16777215.0),
+                                  std::clamp(std::floor(texture->region.y), 0.0, 16777215.0));
+                du.pyramid = glm::vec4(float(texture->region.x - origin.x), float(texture->region.y - origin.y),
+                                       float(texture->region.z), float(texture->region.w));
+                du.pyramid_image = glm::vec4(float(texture->image), float(origin.x), float(origin.y), 0);
                 frame_textured_ = true;
             }
             for (const scene::MaterialOverride& o : inst.materials) {
