@@ -349,31 +349,23 @@ private:
         return shrink_band(band);  // already on the shrinking thread
     }
 
+    // The next decoded band, waiting for one; null once decoding has ended and none is left.
+    Band* next_band() {
+        std::unique_lock lock(mutex_);
+        queue_changed_.wait(lock, [&] { return !queue_.empty() || decoded_; });
+        if (queue_.empty()) return nullptr;
+        Band* band = queue_.front();
+        queue_.pop_front();
+        return band;
+    }
+
     // After a failure on the shrinking thread: hand back the bands still queued.
     void drain_queue() {
-        for (;;) {
-            Band* band = nullptr;
-            {
-                std::unique_lock lock(mutex_);
-                queue_changed_.wait(lock, [&] { return !queue_.empty() || decoded_; });
-                if (queue_.empty()) return;
-                band = queue_.front();
-                queue_.pop_front();
-            }
-            release(band);
-        }
+        while (Band* band = next_band()) release(band);
     }
 
     void shrink_loop() {
-        for (;;) {
-            Band* band = nullptr;
-            {
-                std::unique_lock lock(mutex_);
-                queue_changed_.wait(lock, [&] { return !queue_.empty() || decoded_; });
-                if (queue_.empty()) return;
-                band = queue_.front();
-                queue_.pop_front();
-            }
+        while (Band* band = next_band()) {
             if (stopping()) {
                 release(band);
                 continue;

@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "icc_profile.h"
 #include "zoom/build.h"
 #include "zoom/procedural.h"
 #include "zoom/source.h"
@@ -222,26 +223,6 @@ void write_tiff(const std::string& path, const Picture& p, const TiffOptions& o)
         }
     }
     TIFFClose(t);
-}
-
-// An Adobe-RGB-like profile (wide primaries, gamma 2.2), as ICC bytes.
-std::vector<uint8_t> wide_profile() {
-    cmsCIExyY white = {0.3127, 0.3290, 1.0};
-    cmsCIExyYTRIPLE primaries = {{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0}, {0.15, 0.06, 1.0}};
-    cmsToneCurve* gamma = cmsBuildGamma(nullptr, 2.2);
-    cmsToneCurve* curves[3] = {gamma, gamma, gamma};
-    cmsHPROFILE h = cmsCreateRGBProfile(&white, &primaries, curves);
-    cmsMLU* text = cmsMLUalloc(nullptr, 1);
-    cmsMLUsetASCII(text, "en", "US", "Wide test RGB");
-    cmsWriteTag(h, cmsSigProfileDescriptionTag, text);
-    cmsMLUfree(text);
-    cmsUInt32Number size = 0;
-    cmsSaveProfileToMem(h, nullptr, &size);
-    std::vector<uint8_t> bytes(size);
-    cmsSaveProfileToMem(h, bytes.data(), &size);
-    cmsCloseProfile(h);
-    cmsFreeToneCurve(gamma);
-    return bytes;
 }
 
 // --- reading pyramids back, without the readers -----------------------------------
@@ -556,7 +537,7 @@ TEST_F(ZoomBuildTest, MillimetresPerPixelLandInTheTiffAndTheSidecar) {
 }
 
 TEST_F(ZoomBuildTest, IccProfileIsConvertedForDziAndCarriedByTiff) {
-    std::vector<uint8_t> icc = wide_profile();
+    std::vector<uint8_t> icc = vitrine::test::wide_rgb_profile("Wide test RGB");
     Picture source = busy(200, 120);
     write_png(path("wide.png"), source, {.icc = icc});
     // What lcms2 makes of the pixels: the DZI must hold exactly this.

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "icc_profile.h"
 #include "core/image.h"
 #include "core/paths.h"
 #include "zoom/describe.h"
@@ -899,30 +900,12 @@ std::vector<Image8> box_levels(const Image8& src, int count) {
     return levels;
 }
 
-std::vector<uint8_t> test_profile() {
-    cmsCIExyY white = {0.3127, 0.3290, 1.0};
-    cmsCIExyYTRIPLE primaries = {{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0}, {0.15, 0.06, 1.0}};
-    cmsToneCurve* gamma = cmsBuildGamma(nullptr, 2.2);
-    cmsToneCurve* curves[3] = {gamma, gamma, gamma};
-    cmsHPROFILE profile = cmsCreateRGBProfile(&white, &primaries, curves);
-    cmsMLU* text = cmsMLUalloc(nullptr, 1);
-    cmsMLUsetASCII(text, "en", "US", "Vitrine test RGB");
-    cmsWriteTag(profile, cmsSigProfileDescriptionTag, text);
-    cmsMLUfree(text);
-    cmsUInt32Number size = 0;
-    cmsSaveProfileToMem(profile, nullptr, &size);
-    std::vector<uint8_t> bytes(size);
-    cmsSaveProfileToMem(profile, bytes.data(), &size);
-    cmsCloseProfile(profile);
-    cmsFreeToneCurve(gamma);
-    return bytes;
-}
 
 TEST(ZoomReadTiff, NativeDeflateBigTiff) {
     TempFolder folder("tiff");
     Image8 src = make_source(600, 400);
     auto levels = box_levels(src, 3);  // 600x400, 300x200, 150x100
-    write_tiff(folder / "native.tif", levels, 256, COMPRESSION_ADOBE_DEFLATE, test_profile());
+    write_tiff(folder / "native.tif", levels, 256, COMPRESSION_ADOBE_DEFLATE, vitrine::test::wide_rgb_profile("Vitrine test RGB"));
     auto p = open_ok(folder / "native.tif");
     ASSERT_TRUE(p);
     const PyramidInfo& info = p->info();
