@@ -174,13 +174,25 @@ int cmd_run(int argc, char** argv) {
     if (led) set_viewer(sa, *led);  // `audio: {listener: viewer}` hears from the sweet spot
     double audio_retry = 0, audio_wait = 1.5;  // the next attempt to reopen a lost or missing device
 
-    if (*seek > 0) live->show().seek(*seek, /*forget_later=*/true);
+    // Show time = where the clock was set (start, --seek, /vitrine/seek) + wall time since.
+    // A seek is under way for a few frames: the show it makes runs on a clock of its own
+    // until it lands, while the window goes on showing the running show as it was.
+    auto wall = [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
+    double base_show = live->show().now(), base_wall = wall();
+    double seek_show = 0, seek_wall = 0;
+    auto start_seek = [&](double s) -> bool {
+        if (auto r = live->seek(s); !r) { log::warn("run: " + r.error().message); return false; }
+        seek_show = s, seek_wall = wall();
+        return true;
+    };
+    auto clock_now = [&] { return live->seeking() ? seek_show + (wall() - seek_wall) : base_show + (wall() - base_wall); };
+    if (*seek > 0 && !start_seek(*seek)) return finish(kBadInput);
     if (args->has("--state")) {
         show::Input in;
-        in.t = live->show().now();
+        in.t = clock_now();
         in.address = "/vitrine/state";
         in.args = {args->get("--state", "")};
-        live->show().input(in);
+        live->input(in);
     }
 
     Clicks clicks;
@@ -203,9 +215,6 @@ int cmd_run(int argc, char** argv) {
         if (key == GLFW_KEY_ESCAPE || key == GLFW_KEY_Q) glfwSetWindowShouldClose(gw, 1);
     });
 
-    // Show time = where the clock was set (start, --seek, /vitrine/seek) + wall time since.
-    auto wall = [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
-    double base_show = live->show().now(), base_wall = wall();
     std::vector<show::OscMessage> messages;
     std::vector<render::View> views(1);
     int drawn = 0, fruitless = 0;
@@ -222,7 +231,7 @@ int cmd_run(int argc, char** argv) {
               "); click to touch, F11 fullscreen, Esc quits");
     while (!w.should_close() && !g_stop) {
         glfwPollEvents();
-        double now = base_show + (wall() - base_wall);
+        double now = clock_now();
         show::Show& show = live->show();
 
         if (osc) {
@@ -231,9 +240,7 @@ int cmd_run(int argc, char** argv) {
             for (const show::OscMessage& m : messages) {
                 if (m.address == "/vitrine/seek") {
                     double s = m.args.empty() ? -1 : std::strtod(m.args[0].c_str(), nullptr);
-                    if (!(s >= 0 && s <= 1e7)) { log::warn("OSC /vitrine/seek needs seconds from 0 to 10000000"); continue; }
-                    show.seek(s, /*forget_later=*/true);
-                    base_show = s, base_wall = wall(), now = s;
+                    if (start_seek(s)) now = s;
                 } else if (m.address == "/vitrine/eye" && led) {
                     double v[3] = {NAN, NAN, NAN};
                     for (size_t k = 0; k < 3 && k < m.args.size(); ++k) v[k] = std::strtod(m.args[k].c_str(), nullptr);
@@ -262,7 +269,7 @@ int cmd_run(int argc, char** argv) {
                     in.t = now;
                     in.address = m.address;
                     in.args = m.args;
-                    show.input(in);
+                    live->input(in);
                 }
             }
         }
@@ -281,11 +288,21 @@ int cmd_run(int argc, char** argv) {
                 int node = wall_pick(st.frame, views, x * float(fb_w), y * float(fb_h));
                 in.node = node >= 0 ? st.scene->file.nodes[size_t(node)].name : std::string();
             }
-            show.input(in);
+            live->input(in);
         }
         clicks.at.clear();
         if (clicks.toggle_fullscreen) { w.toggle_fullscreen(); clicks.toggle_fullscreen = false; }
-        show.advance(now);
+        // A seek works at most 8 ms a frame; until it lands the running show stands still.
+        if (live->seeking()) {
+            if (live->continue_seek(now, 0.008) == show::LiveShow::Seek::Landed) {
+                base_show = seek_show, base_wall = seek_wall;
+                st.show = &live->show();
+                log::info("run: sought to show time " + std::to_string(live->show().now()) + ", state " +
+                          live->show().state());
+            }
+        } else {
+            show.advance(now);
+        }
 
         problems.clear();
         switch (live->poll(problems)) {

@@ -1,6 +1,7 @@
 #include "show/live.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "core/log.h"
 
@@ -43,12 +44,60 @@ LiveShow::Reload LiveShow::poll(std::vector<Problem>& problems) {
     for (const Input& in : show_->inputs()) show->input(in);
     show->seek(show_->now());
     show->force_state(show_->state());
+    // A seek under way starts again on the new scene, with the inputs it was given.
+    std::unique_ptr<Show> seek;
+    if (seek_) {
+        seek = Show::create(*scene, options_);
+        for (const Input& in : seek_->inputs()) seek->input(in);
+        seek_events_ = 0;
+    }
     // The old show refers to the old scene: replace both together.
     show_ = std::move(show);
+    seek_ = std::move(seek);
     scene_ = std::move(scene);
     watch();
     last_reload_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return Reload::Reloaded;
+}
+
+void LiveShow::input(Input in) { (seek_ ? *seek_ : *show_).input(std::move(in)); }
+
+Result<void> LiveShow::seek(double t) {
+    if (!(t >= 0 && t <= kLongestSeek)) {
+        char got[32];
+        std::snprintf(got, sizeof got, "%g", t);
+        return fail("seek: show time must be from 0 to " + std::to_string(long(kLongestSeek)) + " s (a week), got " + got);
+    }
+    // The inputs up to t happened; later ones belong to a future that is not going to happen.
+    seek_ = Show::create(*scene_, options_);
+    for (const Input& in : show_->inputs())
+        if (in.t <= t) seek_->input(in);
+    seek_events_ = 0;
+    return {};
+}
+
+LiveShow::Seek LiveShow::continue_seek(double t, double budget_seconds) {
+    if (!seek_) return Seek::None;
+    constexpr size_t kSlice = 256;  // events between two looks at the clock
+    auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        bool arrived = seek_->advance(t, kSlice);
+        // What the replay sent, logged and warned happened already (as in Show::seek);
+        // dropped as it goes, so a long replay holds no growing lists.
+        seek_->take_outgoing(), seek_->take_log(), seek_->take_warnings();
+        if (arrived) break;
+        seek_events_ += kSlice;
+        if (seek_events_ >= kSeekEvents) {
+            log::warn("seek: abandoned at show time " + std::to_string(seek_->now()) + " after " +
+                      std::to_string(kSeekEvents) + " events (a show with very frequent cues); the show goes on where it was");
+            seek_.reset();
+            return Seek::Abandoned;
+        }
+        if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= budget_seconds)
+            return Seek::Going;
+    }
+    show_ = std::move(seek_);
+    return Seek::Landed;
 }
 
 }  // namespace vitrine::show

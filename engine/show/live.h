@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/file_watch.h"
+#include "core/result.h"
 #include "show/loader.h"
 #include "show/show.h"
 
@@ -25,6 +26,25 @@ public:
     const LoadedScene& scene() const { return *scene_; }
     AssetCache& cache() { return cache_; }
 
+    // An input for the show: the running one, or, while a seek is under way, the show
+    // that is catching up (at its clock: the time the seek will land at).
+    void input(Input in);
+
+    // Seeking a live show costs time that must not stall its frames: a new show plays
+    // from 0 to the target in slices of bounded work (continue_seek, once per frame)
+    // while the running one stays on screen as it was; when the new one has caught up it
+    // replaces the running one. A target outside 0 .. kLongestSeek is refused; a seek
+    // that needs more than kSeekEvents events is abandoned (one warning: the running
+    // show goes on). A later seek replaces one under way; a reload restarts it.
+    static constexpr double kLongestSeek = 7 * 24 * 3600.0;  // a week of show time
+    static constexpr size_t kSeekEvents = 20'000'000;
+    Result<void> seek(double t);
+    bool seeking() const { return seek_ != nullptr; }
+    enum class Seek { None, Going, Landed, Abandoned };
+    // Moves the seek on towards show time `t` (where its clock is now) by at most
+    // `budget_seconds` of work. Landed: show() is the new show, at t.
+    Seek continue_seek(double t, double budget_seconds);
+
     enum class Reload { None, Reloaded, Failed };
     // Non-blocking. Reloaded: scene() and show() are new (the old ones are gone).
     // Failed: `problems` says why; the running show is untouched.
@@ -39,6 +59,8 @@ private:
     AssetCache cache_;
     std::unique_ptr<LoadedScene> scene_;
     std::unique_ptr<Show> show_;
+    std::unique_ptr<Show> seek_;  // catching up (on scene_), or null
+    size_t seek_events_ = 0;
     std::unique_ptr<FileWatch> watch_;
     double last_reload_ms_ = 0;
 };

@@ -105,6 +105,14 @@ private:
     std::optional<Action> action(const Item& item);
     void state(const Item& item);
     std::optional<Transition> transition(const Item& item);
+    // Durations that can repeat (a timeline's, an idle timeout) are at least one frame
+    // at 240 fps: shorter ones would make the show loop faster than any output draws.
+    bool at_least_a_frame(const Loc& at, const char* key, double seconds) {
+        if (seconds >= kShortestDuration) return true;
+        r_.error(at, std::string("'") + key + "' must be at least 1/240 s (one frame at 240 fps), got " +
+                         wording::num(seconds));
+        return false;
+    }
 };
 
 // The index of the value among `choices`; -1 when absent or not one of them (reported
@@ -164,10 +172,8 @@ void Parser::file(const YAML::Node& root) {
         for (const Item& item : open_seq(r_, f->value, f->loc, f->subject())) cue(item);
     read(r_, m, "start", s_.start);
     double idle;
-    if (read(r_, m, "idle_timeout", idle)) {
-        if (idle > 0) s_.idle_timeout = idle;
-        else r_.error(m.get("idle_timeout")->loc, "'idle_timeout' must be more than 0, got " + wording::num(idle));
-    }
+    if (read(r_, m, "idle_timeout", idle) && at_least_a_frame(m.get("idle_timeout")->loc, "idle_timeout", idle))
+        s_.idle_timeout = idle;
     if (const Field* f = m.get("states"))
         for (const Item& item : open_seq(r_, f->value, f->loc, f->subject())) state(item);
     if (read(r_, m, "hooks", s_.hooks)) s_.hooks_loc = m.get("hooks")->loc;
@@ -181,12 +187,13 @@ void Parser::file(const YAML::Node& root) {
 void Parser::search(const Field& f) {
     if (f.value.IsScalar()) {  // one root need not be a list
         std::string root;
-        if (as_string(r_, f.value, f.loc, f.subject(), root)) s_.search.push_back(root);
+        if (as_string(r_, f.value, f.loc, f.subject(), root)) s_.search.push_back(root), s_.search_locs.push_back(f.loc);
         return;
     }
     for (const Item& item : open_seq(r_, f.value, f.loc, f.subject())) {
         std::string root;
-        if (as_string(r_, item.node, item.loc, "a search root", root)) s_.search.push_back(root);
+        if (as_string(r_, item.node, item.loc, "a search root", root))
+            s_.search.push_back(root), s_.search_locs.push_back(item.loc);
     }
 }
 
@@ -588,8 +595,8 @@ void Parser::timeline(const Item& item) {
     bool named = name(m, "timeline", t.name);
     m.allow(r_, {"name", "duration", "loop", "labels", "tracks"}, named ? "in timeline " + q(t.name) : "in timeline");
     m.record(t.locs);
-    if (need(r_, m, "duration", "timeline") && read(r_, m, "duration", t.duration) && !(t.duration > 0))
-        r_.error(m.get("duration")->loc, "'duration' must be more than 0, got " + wording::num(t.duration));
+    if (need(r_, m, "duration", "timeline") && read(r_, m, "duration", t.duration))
+        at_least_a_frame(m.get("duration")->loc, "duration", t.duration);
     read(r_, m, "loop", t.loop);
     if (const Field* f = m.get("labels")) {
         Map labels;
@@ -832,9 +839,7 @@ void Parser::state(const Item& item) {
         if (f->value.IsScalar() && f->value.Scalar() == "none") {
             st.idle_default = false;
         } else if (as_number(r_, f->value, f->loc, f->subject(), after, "a number of seconds or none")) {
-            if (after <= 0) {
-                r_.error(f->loc, "'idle' must be more than 0, got " + wording::num(after));
-            } else {
+            if (at_least_a_frame(f->loc, "idle", after)) {
                 Transition t;
                 t.kind = TransitionKind::Idle;
                 t.after = after;
@@ -875,10 +880,7 @@ std::optional<Transition> Parser::transition(const Item& item) {
     } else if (f.key == "idle") {
         t.kind = TransitionKind::Idle;
         bool read_ok = as_number(r_, f.value, f.loc, f.subject(), t.after);
-        if (read_ok && t.after <= 0) {
-            r_.error(f.loc, "'idle' must be more than 0, got " + wording::num(t.after));
-            read_ok = false;
-        }
+        read_ok = read_ok && at_least_a_frame(f.loc, "idle", t.after);
         ok = read_ok && ok;
     } else if (f.key == "end") {
         t.kind = TransitionKind::End;

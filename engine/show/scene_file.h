@@ -199,9 +199,12 @@ struct Track {
     Locs locs;
 };
 
+// The shortest timeline duration or idle timeout a scene may use: one frame at 240 fps.
+constexpr double kShortestDuration = 1.0 / 240.0;
+
 struct Timeline {
     std::string name;
-    double duration = 0;  // seconds, > 0
+    double duration = 0;  // seconds, >= kShortestDuration
     bool loop = false;
     std::vector<Track> tracks;
     std::map<std::string, double> labels;  // label -> local time
@@ -302,6 +305,7 @@ struct AudioDesc {
 struct SceneFile {
     std::filesystem::path path;               // the file as given
     std::vector<std::string> search;          // extra asset roots as written (relative to the file)
+    std::vector<Loc> search_locs;             // where each was written
     uint64_t seed = 1;                        // show.random()
     std::vector<Asset> assets;
     std::vector<Node> nodes;                  // parents before children (file order, depth first)

@@ -32,7 +32,12 @@ std::vector<long> cue_parts(const std::string& id) {
     return parts;
 }
 
-constexpr int kMaxEventsAtOneTime = 1000;
+// No scene, valid or not, may stall a frame: at most this many events (inputs aside) are
+// processed within one window of show time, [k / 240 s, (k + 1) / 240 s); the rest of
+// that window is skipped with one warning. Windows are fixed on show time, not frames,
+// so playing in any steps and seeking still reach the same state.
+constexpr int kMaxEventsPerWindow = 1000;
+constexpr double kEventWindowsPerSecond = 240;
 
 // How deep cues and hooks are inside each other (restored however a call ends).
 struct Depth {
@@ -240,6 +245,10 @@ void Show::reset() {
     trace_.clear();
     next_input_ = 0;
     skip_floor_ = -1;
+    event_window_ = -1;
+    events_in_window_ = 0;
+    crowded_windows_ = 0;
+    crowd_warned_at_ = -1e300;
     hooks_.reset();
     if (!scene_.hooks_file.empty()) {
         auto hooks = Hooks::load(scene_.hooks_file, scene_.hooks_source, options_.hook_limits);
@@ -266,27 +275,37 @@ void Show::input(Input in) {
     inputs_.insert(at, std::move(in));
 }
 
-void Show::advance(double t) {
+void Show::advance(double t) { advance(t, std::numeric_limits<size_t>::max()); }
+
+bool Show::advance(double t, size_t max_events) {
     if (!(t >= now_) || !std::isfinite(t)) t = now_;  // also catches NaN
-    double same_time = -1;
-    int at_same_time = 0;
-    for (;;) {
+    for (size_t processed = 0;; ++processed) {
         Event e = next_event();
         if (e.kind == EventKind::None || e.t > t) break;
-        if (e.t == same_time) {
-            if (e.kind != EventKind::Input && ++at_same_time > kMaxEventsAtOneTime) {
-                note("show: more than " + std::to_string(kMaxEventsAtOneTime) + " events at show time " +
-                     fmt_time(e.t) + " (cues that trigger each other?); skipping the rest");
-                skip_events_at(e.t);
+        if (processed >= max_events) {
+            now_ = std::max(now_, e.t);  // what is still due at e.t comes first next time
+            return false;
+        }
+        if (e.kind != EventKind::Input) {
+            double window = std::floor(e.t * kEventWindowsPerSecond);
+            if (window != event_window_) event_window_ = window, events_in_window_ = 0;
+            if (++events_in_window_ > kMaxEventsPerWindow) {
+                double end = std::nextafter((window + 1) / kEventWindowsPerSecond, 0.0);
+                ++crowded_windows_;
+                if (e.t >= crowd_warned_at_ + 10) {  // one line per 10 s of show time at most
+                    note("show: more than " + std::to_string(kMaxEventsPerWindow) + " events within 1/240 s at show time " +
+                         fmt_time(e.t) + " (cues, states or timelines that trigger each other?); skipping the rest of it" +
+                         (crowded_windows_ > 1 ? " (" + std::to_string(crowded_windows_) + " times so far)" : ""));
+                    crowd_warned_at_ = e.t;
+                }
+                skip_events_at(std::max(end, e.t));
                 continue;
             }
-        } else {
-            same_time = e.t;
-            at_same_time = 0;
         }
         process(e);
     }
     now_ = t;
+    return true;
 }
 
 void Show::seek(double t, bool forget_later) {

@@ -49,6 +49,10 @@ public:
     void input(Input in);
     // Processes every event up to show time t (>= now()) and moves there.
     void advance(double t);
+    // The same in slices: at most `max_events` events, then false (now() is the time of
+    // the last one processed; call again to go on). True once at t. Any slicing reaches
+    // the same state as one advance(t).
+    bool advance(double t, size_t max_events);
     // Show time t, as if played from 0 with the inputs up to t. Inputs after t stay queued
     // (scripted inputs of an offline render), unless `forget_later` (a live show jumping
     // back: what came later happened in a future that is now not going to happen).
@@ -193,6 +197,10 @@ private:
     std::vector<OutgoingOsc> outgoing_;
     int hook_depth_ = 0;
     double skip_floor_ = -1;  // events (but inputs) at or before this were skipped
+    double event_window_ = -1;  // the 1/240 s window of show time being counted, and its count
+    int events_in_window_ = 0;
+    long crowded_windows_ = 0;        // windows cut short so far
+    double crowd_warned_at_ = -1e300;  // show time of the last warning about them
 };
 
 // "3.1" < "3.10"? Cue numbers compare part by part as numbers: 1 < 1.5 < 2 < 2.1 < 10.

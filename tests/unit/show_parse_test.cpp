@@ -436,7 +436,22 @@ cues:
               "t.scene.yaml:5:20: label 'late' at 41 is past the timeline's duration 40\n"
               "t.scene.yaml:10:17: key at t 45 is past the timeline's duration 40\n"
               "t.scene.yaml:12:35: cue time 50 is past the duration 40 of timeline 'tl'");
-    EXPECT_EQ(problems_of("timelines: [{name: tl, duration: 0}]\n"), "t.scene.yaml:1:34: 'duration' must be more than 0, got 0");
+    EXPECT_EQ(problems_of("timelines: [{name: tl, duration: 0}]\n"),
+              "t.scene.yaml:1:34: 'duration' must be at least 1/240 s (one frame at 240 fps), got 0");
+}
+
+// Durations that repeat must be at least one frame at 240 fps: a show looping faster
+// than any output draws is a mistake (and at a nanosecond, a hang).
+TEST(SceneFile, RepeatingDurationsShorterThanAFrameAreRefused) {
+    EXPECT_EQ(problems_of("timelines: [{name: tl, duration: 0.000000001, loop: true}]\n"),
+              "t.scene.yaml:1:34: 'duration' must be at least 1/240 s (one frame at 240 fps), got 1e-09");
+    EXPECT_EQ(problems_of("idle_timeout: 0.001\n"),
+              "t.scene.yaml:1:15: 'idle_timeout' must be at least 1/240 s (one frame at 240 fps), got 0.001");
+    EXPECT_EQ(problems_of("states:\n  - {name: a, transitions: [{idle: 0.000000001, to: a}]}\n"),
+              "t.scene.yaml:2:36: 'idle' must be at least 1/240 s (one frame at 240 fps), got 1e-09");
+    EXPECT_EQ(problems_of("states:\n  - {name: a, idle: 0.000000001}\n"),
+              "t.scene.yaml:2:21: 'idle' must be at least 1/240 s (one frame at 240 fps), got 1e-09");
+    EXPECT_EQ(problems_of("timelines: [{name: tl, duration: 0.0041667}]\nidle_timeout: 0.0041667\n"), "");
 }
 
 TEST(SceneFile, DanglingReferencesSuggestTheNearName) {

@@ -652,3 +652,149 @@ TEST(LiveShow, ANewTextureReloadsItsModel) {
     ASSERT_EQ(r, LiveShow::Reload::Reloaded);
     EXPECT_NE(live->scene().models.at("jar"), before);  // read again
 }
+
+// ---- Hostile scene semantics: no scene, valid or not, can stall a frame --------------------
+// `check` refuses durations and idle timeouts under 1/240 s (show_parse_test); these scenes
+// are made invalid after loading, as a file that slipped past validation would be, and the
+// runtime must still finish every frame, the same way whatever the steps.
+
+namespace {
+
+// Plays `scene` to `end` in steps of 1/30 s and in one step; both must give the same state
+// and trace, each frame bounded (here: the whole run in well under a second per show second).
+void expect_bounded_and_deterministic(const LoadedScene& scene, double end) {
+    auto stepped = Show::create(scene);
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 1; i <= int(end * 30); ++i) stepped->advance(i / 30.0);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto once = Show::create(scene);
+    once->advance(end);
+    EXPECT_EQ(stepped->now(), once->now());
+    EXPECT_EQ(stepped->state(), once->state());
+    EXPECT_EQ(stepped->trace(), once->trace());
+    auto warnings = stepped->take_warnings();
+    ASSERT_FALSE(warnings.empty());
+    EXPECT_NE(warnings[0].find("events within 1/240 s"), std::string::npos) << warnings[0];
+    EXPECT_LE(warnings.size(), size_t(end / 10) + 1);  // one line per 10 s of show time at most
+    EXPECT_LT(seconds, 30.0) << "playing " << end << " s of this scene took " << seconds << " s";
+}
+
+}  // namespace
+
+TEST(ShowHostile, StatesThatIdleIntoEachOtherEveryNanosecond) {
+    TempDir dir;
+    auto scene = load_text(dir, R"(
+nodes: [{name: a}]
+states:
+  - {name: a, transitions: [{idle: 1, to: b}]}
+  - {name: b, transitions: [{idle: 1, to: a}]}
+)");
+    ASSERT_TRUE(scene);
+    for (State& s : scene->file.states) s.transitions[0].after = 1e-9;
+    expect_bounded_and_deterministic(*scene, 2);
+}
+
+TEST(ShowHostile, ALoopingTimelineOfOneNanosecondWithACue) {
+    TempDir dir;
+    auto scene = load_text(dir, R"(
+nodes: [{name: a}]
+timelines: [{name: t, duration: 1, loop: true}]
+cues: [{id: "1", at: {timeline: t, t: 0}}]
+states: [{name: s, timeline: t}]
+)");
+    ASSERT_TRUE(scene);
+    scene->file.timelines[0].duration = 1e-9;
+    expect_bounded_and_deterministic(*scene, 2);
+}
+
+TEST(ShowHostile, TimelinesThatEndIntoEachOther) {
+    TempDir dir;
+    auto scene = load_text(dir, R"(
+nodes: [{name: a}]
+timelines: [{name: x, duration: 1}, {name: y, duration: 1}]
+states:
+  - {name: a, timeline: x, transitions: [{end: true, to: b}]}
+  - {name: b, timeline: y, transitions: [{end: true, to: a}]}
+)");
+    ASSERT_TRUE(scene);
+    for (Timeline& t : scene->file.timelines) t.duration = 1e-12;
+    expect_bounded_and_deterministic(*scene, 2);
+}
+
+TEST(ShowHostile, ShortestValidLoopsAreNotCut) {
+    // At the shortest durations check accepts, nothing is skipped: 240 loops a second.
+    TempDir dir;
+    auto scene = load_text(dir, R"(
+nodes: [{name: a}]
+timelines: [{name: t, duration: 0.0041667, loop: true}]
+cues: [{id: "1", at: {timeline: t, t: 0}}, {id: "2", at: {timeline: t, t: 0.002}}]
+states: [{name: s, timeline: t}]
+)");
+    ASSERT_TRUE(scene);
+    auto show = Show::create(*scene);
+    show->advance(10);
+    EXPECT_TRUE(show->take_warnings().empty());
+}
+
+TEST(ShowHostile, AdvancingInSlicesOfEventsEqualsOneAdvance) {
+    TempDir dir;
+    auto scene = load_text(dir, R"(
+nodes: [{name: box}]
+timelines: [{name: t, duration: 1, loop: true}, {name: u, duration: 1, loop: true}]
+cues: [{id: "1", at: {timeline: t, t: 0}}, {id: "2", at: {timeline: u, t: 0.5}}]
+states:
+  - {name: a, timeline: t, transitions: [{touch: box, to: b}]}
+  - {name: b, timeline: u}
+)");
+    ASSERT_TRUE(scene);
+    scene->file.timelines[0].duration = 1e-6;  // a loops a million times a second: windows get cut
+    scene->file.timelines[1].duration = 1e-3;
+    auto once = Show::create(*scene);
+    once->input(touch(0.5, "box"));
+    once->advance(1.5);
+    auto sliced = Show::create(*scene);
+    sliced->input(touch(0.5, "box"));
+    int calls = 0;
+    while (!sliced->advance(1.5, 7)) ++calls;
+    EXPECT_GT(calls, 10);
+    EXPECT_EQ(sliced->now(), 1.5);
+    EXPECT_EQ(sliced->state(), "b");
+    EXPECT_EQ(sliced->state(), once->state());
+    EXPECT_EQ(sliced->trace(), once->trace());
+}
+
+TEST(LiveShowHostile, AFarSeekIsDoneInSlicesAndLands) {
+    TempDir dir;
+    dir.write("seek.scene.yaml", R"(
+nodes: [{name: a}]
+timelines: [{name: t, duration: 0.01, loop: true}]
+cues: [{id: "1", at: {timeline: t, t: 0}}]
+states: [{name: s, timeline: t}]
+)");
+    std::vector<Problem> problems;
+    auto live = LiveShow::open(dir.path / "seek.scene.yaml", {}, problems);
+    ASSERT_TRUE(live) << (problems.empty() ? "" : problems[0].str());
+    EXPECT_FALSE(live->seek(-1));
+    EXPECT_FALSE(live->seek(LiveShow::kLongestSeek + 1));
+    EXPECT_FALSE(live->seeking());
+    ASSERT_TRUE(live->seek(3600));  // 360 000 loops with a cue each
+    int frames = 0;
+    double slowest = 0;
+    LiveShow::Seek s = LiveShow::Seek::Going;
+    while (s == LiveShow::Seek::Going && frames < 100000) {
+        auto start = std::chrono::steady_clock::now();
+        s = live->continue_seek(3600, 0.008);
+        slowest = std::max(slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        ++frames;
+        if (s == LiveShow::Seek::Going) EXPECT_EQ(live->show().now(), 0);  // the running show stands still meanwhile
+    }
+    EXPECT_EQ(s, LiveShow::Seek::Landed);
+    EXPECT_GT(frames, 1);
+    EXPECT_LT(slowest, 0.25) << "one slice of a seek must stay near its 8 ms budget";
+    EXPECT_EQ(live->show().now(), 3600);
+    EXPECT_FALSE(live->seeking());
+    // The same as playing there.
+    auto played = Show::create(live->scene());
+    played->advance(3600);
+    EXPECT_EQ(played->trace(), live->show().trace());
+}
