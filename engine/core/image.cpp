@@ -3,6 +3,7 @@
 #include <png.h>
 #include <stb_image.h>
 
+#include <cmath>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -12,8 +13,32 @@
 
 namespace vitrine {
 
+namespace {
+
+// stb_image decodes a JPEG cut short without a word (the missing blocks grey). Its
+// entropy-coded data cannot hold the end marker FF D9 (an FF there is stuffed FF 00), so
+// a JPEG is whole only when FF D9 follows its first scan's start (FF DA).
+bool jpeg_cut_short(const uint8_t* bytes, size_t size) {
+    if (size < 3 || bytes[0] != 0xFF || bytes[1] != 0xD8 || bytes[2] != 0xFF) return false;
+    size_t i = 2;  // marker segments up to the first scan (their payloads may hold a thumbnail's markers)
+    while (i + 3 < size && bytes[i] == 0xFF && bytes[i + 1] != 0xDA) {
+        if (bytes[i + 1] == 0xFF) {  // fill bytes
+            ++i;
+            continue;
+        }
+        i += 2 + (size_t(bytes[i + 2]) << 8 | bytes[i + 3]);
+    }
+    if (i + 1 >= size || bytes[i] != 0xFF) return i + 1 >= size;  // ends in the header; odd layouts: stb decides
+    for (; i + 1 < size; ++i)
+        if (bytes[i] == 0xFF && bytes[i + 1] == 0xD9) return false;
+    return true;
+}
+
+}  // namespace
+
 Result<Image8> decode_image(const uint8_t* bytes, size_t size, const std::string& what) {
     if (size > size_t(INT32_MAX)) return fail(what + ": image is too large");
+    if (jpeg_cut_short(bytes, size)) return fail(what + ": truncated JPEG (the data ends before its end marker)");
     int w = 0, h = 0, comp = 0;
     if (!stbi_info_from_memory(bytes, int(size), &w, &h, &comp))
         return fail(what + ": not a decodable image (" + std::string(stbi_failure_reason()) + ")");
@@ -31,6 +56,13 @@ Result<Image8> decode_image(const uint8_t* bytes, size_t size, const std::string
 }
 
 bool image_size(const uint8_t* bytes, size_t size, uint32_t* width, uint32_t* height) {
+    // PNG's IHDR directly: stb refuses sides past 2^24 without saying how large.
+    if (size >= 24 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0 && std::memcmp(bytes + 12, "IHDR", 4) == 0) {
+        auto be32 = [](const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; };
+        *width = be32(bytes + 16);
+        *height = be32(bytes + 20);
+        return true;
+    }
     int w = 0, h = 0, comp = 0;
     if (size > size_t(INT32_MAX) || !stbi_info_from_memory(bytes, int(size), &w, &h, &comp)) return false;
     *width = uint32_t(w);
@@ -44,24 +76,121 @@ Result<Image8> read_png(const std::filesystem::path& path) {
     return decode_image(bytes->data(), bytes->size(), path.string());
 }
 
+namespace {
+
+// Radiance RGBE (.hdr) decoded here, not by stb_image: stb 2.27 loops forever on a
+// truncated run-length scanline (a run of length 0 read past the end). Every read is
+// checked against the end of the data, so a cut file is refused, never waited on.
+// Pixels equal stb's: mantissa * 2^(exponent - 136), alpha 1.
+class HdrReader {
+public:
+    HdrReader(const uint8_t* bytes, size_t size, std::string what) : p_(bytes), end_(bytes + size), what_(std::move(what)) {}
+
+    Result<ImageF> read() {
+        std::string magic;
+        if (!line(&magic) || (magic != "#?RADIANCE" && magic != "#?RGBE"))
+            return fail(what_ + ": not a Radiance HDR image (no #?RADIANCE line)");
+        bool rgbe = false;
+        for (;;) {
+            std::string l;
+            if (!line(&l)) return fail(what_ + ": truncated HDR image (the header never ends)");
+            if (l.empty()) break;
+            if (l == "FORMAT=32-bit_rle_rgbe") rgbe = true;
+            else if (l.rfind("FORMAT=", 0) == 0) return fail(what_ + ": HDR " + l + " is not supported (32-bit_rle_rgbe is)");
+        }
+        if (!rgbe) return fail(what_ + ": not an RGBE HDR image (no FORMAT=32-bit_rle_rgbe)");
+        std::string res;
+        if (!line(&res)) return fail(what_ + ": truncated HDR image (no resolution line)");
+        unsigned long h = 0, w = 0;
+        char extra = 0;
+        int got = std::sscanf(res.c_str(), "-Y %lu +X %lu%c", &h, &w, &extra);
+        if (got < 2 || (got == 3 && extra != ' ' && extra != '\r' && extra != '\t'))
+            return fail(what_ + ": HDR resolution \"" + res.substr(0, 40) + "\" is not supported (\"-Y H +X W\" is)");
+        if (w == 0 || h == 0 || w > kMaxImageSide || h > kMaxImageSide)
+            return fail(what_ + ": HDR image is " + std::to_string(w) + "x" + std::to_string(h) + ", not 1 to " +
+                        std::to_string(kMaxImageSide) + " pixels on a side");
+        ImageF img;
+        img.width = uint32_t(w);
+        img.height = uint32_t(h);
+        img.rgba.resize(size_t(w) * h * 4);
+        std::vector<uint8_t> scan(size_t(w) * 4);
+        bool flat = w < 8 || w >= 32768;  // run-length encoding needs 8 to 32767 pixels a row
+        for (uint32_t y = 0; y < img.height; ++y) {
+            if (!flat) {
+                if (end_ - p_ < 4) return truncated(y);
+                if (p_[0] != 2 || p_[1] != 2 || (p_[2] & 0x80)) flat = true;  // the rest is flat pixels
+            }
+            if (flat) {
+                if (size_t(end_ - p_) < scan.size()) return truncated(y);
+                std::memcpy(scan.data(), p_, scan.size());
+                p_ += scan.size();
+            } else {
+                uint32_t len = uint32_t(p_[2]) << 8 | p_[3];
+                p_ += 4;
+                if (len != w)
+                    return fail(what_ + ": corrupt HDR image (row " + std::to_string(y) + " claims " + std::to_string(len) +
+                                " pixels, the image is " + std::to_string(w) + " wide)");
+                for (int c = 0; c < 4; ++c) {
+                    for (uint32_t x = 0; x < w;) {
+                        if (p_ == end_) return truncated(y);
+                        uint32_t count = *p_++;
+                        bool run = count > 128;
+                        if (run) count -= 128;
+                        if (count == 0 || count > w - x)
+                            return fail(what_ + ": corrupt HDR image (a run of " + std::to_string(count) + " pixels in row " +
+                                        std::to_string(y) + ")");
+                        if (size_t(end_ - p_) < (run ? 1 : count)) return truncated(y);
+                        for (uint32_t k = 0; k < count; ++k) scan[size_t(x + k) * 4 + size_t(c)] = run ? *p_ : p_[k];
+                        p_ += run ? 1 : count;
+                        x += count;
+                    }
+                }
+            }
+            float* out = img.rgba.data() + size_t(y) * w * 4;
+            for (uint32_t x = 0; x < w; ++x) {
+                const uint8_t* e = &scan[size_t(x) * 4];
+                float f = e[3] ? float(std::ldexp(1.0f, int(e[3]) - 136)) : 0.0f;
+                for (int c = 0; c < 3; ++c) out[x * 4 + uint32_t(c)] = e[3] ? float(e[c]) * f : 0.0f;
+                out[x * 4 + 3] = 1.0f;
+            }
+        }
+        return img;
+    }
+
+private:
+    const uint8_t* p_;
+    const uint8_t* end_;
+    std::string what_;
+
+    // A header line (without its newline); false at the end of the data.
+    bool line(std::string* out) {
+        const uint8_t* nl = static_cast<const uint8_t*>(std::memchr(p_, '\n', size_t(end_ - p_)));
+        if (!nl) return false;
+        if (nl - p_ > 4096) return false;
+        out->assign(reinterpret_cast<const char*>(p_), size_t(nl - p_));
+        p_ = nl + 1;
+        return true;
+    }
+
+    Error truncated(uint32_t y) {
+        return fail(what_ + ": truncated HDR image (the pixel data ends in row " + std::to_string(y) + ")");
+    }
+};
+
+}  // namespace
+
+Result<ImageF> decode_hdr(const uint8_t* bytes, size_t size, const std::string& what) {
+    auto img = HdrReader(bytes, size, what).read();
+    if (!img) return img;
+    for (size_t i = 0; i < img->rgba.size(); ++i)
+        if (!(img->rgba[i] >= 0.0f && img->rgba[i] < 65504.0f)) img->rgba[i] = i % 4 == 3 ? 1.0f : 0.0f;
+    return img;
+}
+
 Result<ImageF> read_hdr(const std::filesystem::path& path) {
     auto bytes = read_file(path, uint64_t(1) << 30);
     if (!bytes) return bytes.error();
-    int w = 0, h = 0, comp = 0;
-    if (!stbi_info_from_memory(bytes->data(), int(bytes->size()), &w, &h, &comp))
-        return fail(path.string() + ": not a readable image");
-    if (w <= 0 || h <= 0 || uint32_t(w) > kMaxImageSide || uint32_t(h) > kMaxImageSide)
-        return fail(path.string() + ": environment image is too large");
-    std::unique_ptr<float, void (*)(void*)> pixels(
-        stbi_loadf_from_memory(bytes->data(), int(bytes->size()), &w, &h, &comp, 4), stbi_image_free);
-    if (!pixels) return fail(path.string() + ": cannot decode HDR image (" + std::string(stbi_failure_reason()) + ")");
-    ImageF img;
-    img.width = uint32_t(w);
-    img.height = uint32_t(h);
-    img.rgba.assign(pixels.get(), pixels.get() + size_t(w) * size_t(h) * 4);
-    for (size_t i = 0; i < img.rgba.size(); ++i)
-        if (!(img.rgba[i] >= 0.0f && img.rgba[i] < 65504.0f)) img.rgba[i] = i % 4 == 3 ? 1.0f : 0.0f;
-    return img;
+    return decode_hdr(bytes->data(), bytes->size(), path.string());
 }
 
 // libpng, not stb: with the Up filter and zlib level 1 a 1080p frame encodes in ~30 ms

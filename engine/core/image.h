@@ -22,12 +22,16 @@ struct ImageF {
 
 // Largest texture side we accept (Vulkan devices guarantee 4096; lavapipe allows 16384).
 constexpr uint32_t kMaxImageSide = 16384;
+// And pixels: 16384 x 16384 (1 GiB of RGBA8), checked from the header before decoding.
+constexpr uint64_t kMaxImagePixels = uint64_t(kMaxImageSide) * kMaxImageSide;
 
 // Decodes PNG/JPEG/... from memory into RGBA8. `what` names the source in errors.
 Result<Image8> decode_image(const uint8_t* bytes, size_t size, const std::string& what);
 // Reads only the header; false when the bytes are not a known image format.
 bool image_size(const uint8_t* bytes, size_t size, uint32_t* width, uint32_t* height);
 Result<Image8> read_png(const std::filesystem::path& path);
+// Radiance RGBE (.hdr): our own decoder, every read checked against the end of the data.
+Result<ImageF> decode_hdr(const uint8_t* bytes, size_t size, const std::string& what);
 Result<ImageF> read_hdr(const std::filesystem::path& path);
 Result<void> write_png(const std::filesystem::path& path, const Image8& image);
 
