@@ -6,12 +6,14 @@
 #include <functional>
 #include <atomic>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 #include <tiny_gltf.h>
 
 #include "core/paths.h"
+#include "core/text_checks.h"
 #include "scene/draco_decode.h"
 #include "scene/geometry.h"
 #include "scene/meshopt_decode.h"
@@ -40,6 +42,10 @@ struct LoadContext {
 
 bool fs_exists(const std::string& path, void* user) {
     auto* ctx = static_cast<LoadContext*>(user);
+    if (path.find('\0') != std::string::npos) {  // "\u0000" in a URI: the OS would read a shorter name
+        if (ctx->first_refusal.empty()) ctx->first_refusal = "a URI contains a NUL byte";
+        return false;
+    }
     auto inside = resolve_inside(ctx->root, fs::path(path).lexically_relative(ctx->root).string());
     std::error_code ec;
     return inside.ok() && fs::is_regular_file(inside.value(), ec);
@@ -277,8 +283,19 @@ private:
                     job.size = job.owned.size();
                 }
             }
-            if (job.bytes && job.size && !decode_images_)
-                image_size(job.bytes, job.size, &img.pixels.width, &img.pixels.height);
+            // The header's size, before a pixel is allocated: a claim past the limits
+            // refuses the model (a 100 000 x 100 000 texture is a broken or hostile file).
+            uint32_t w = 0, h = 0;
+            if (job.bytes && job.size && image_size(job.bytes, job.size, &w, &h)) {
+                if (w > kMaxImageSide || h > kMaxImageSide || uint64_t(w) * h > kMaxImagePixels)
+                    return err(where + " ('" + img.name + "') claims " + std::to_string(w) + " x " + std::to_string(h) +
+                               " pixels, more than the " + std::to_string(kMaxImageSide) +
+                               " a side a texture may have");
+                if (!decode_images_) {
+                    img.pixels.width = w;
+                    img.pixels.height = h;
+                }
+            }
             m.images.push_back(std::move(img));
         }
         if (decode_images_) {
@@ -930,22 +947,50 @@ bool is_supported_extension(const std::string& name) {
     return std::find(std::begin(kSupported), std::end(kSupported), name) != std::end(kSupported);
 }
 
+namespace {
+
+// Whether `bytes` can be a glTF at all, before tinygltf (whose JSON errors read
+// "[json.exception.parse_error.101] ..."): binary glTF's magic, or JSON's '{' as the
+// first character after an optional byte order mark and white space. Also refuses JSON
+// nested too deep for the parser (nlohmann::json recurses once per level).
+Result<void> check_gltf_bytes(const std::vector<uint8_t>& bytes, bool binary, const std::string& what) {
+    std::string_view json;
+    if (binary) {
+        uint32_t len = 0;
+        if (bytes.size() >= 20) std::memcpy(&len, bytes.data() + 12, 4);
+        if (bytes.size() >= 20 && size_t(len) <= bytes.size() - 20)
+            json = std::string_view(reinterpret_cast<const char*>(bytes.data()) + 20, len);
+    } else {
+        json = std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        size_t i = json.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+        while (i < json.size() && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) ++i;
+        if (i == json.size() || json[i] != '{') {
+            std::string head;
+            for (size_t k = i; k < json.size() && k < i + 4; ++k) {
+                const auto c = static_cast<unsigned char>(json[k]);
+                head += c >= 0x20 && c < 0x7F ? char(c) : '.';
+            }
+            return fail(what + ": not a glTF file (neither JSON nor binary glTF; it starts with \"" + head + "\")");
+        }
+    }
+    return check_json_nesting(json, what);
+}
+
+}  // namespace
+
 Result<Model> import_gltf(const fs::path& path, const ImportOptions& options) {
     std::string name = path.filename().string();
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) return fail(path.string() + ": file not found");
-    uint64_t size = fs::file_size(path, ec);
-    if (ec || size < 12) return fail(path.string() + ": file is empty or too short to be glTF");
-    if (size > options.max_file_bytes) return fail(path.string() + ": file is too large");
+    auto bytes = read_file(path, options.max_file_bytes);  // a regular file only: never a FIFO or a device
+    if (!bytes) return bytes.error();
+    if (bytes->size() < 12) return fail(path.string() + ": file is empty or too short to be glTF");
 
     LoadContext ctx{fs::weakly_canonical(fs::absolute(path).parent_path()), options.max_file_bytes, {}};
     tg::TinyGLTF loader;
     loader.SetFsCallbacks(tg::FsCallbacks{fs_exists, fs_expand, fs_read, fs_write, &ctx});
     loader.SetImageLoader(load_image_data, &ctx);
 
-    auto bytes = read_file(path, options.max_file_bytes);
-    if (!bytes) return bytes.error();
     bool binary = bytes->size() >= 4 && std::memcmp(bytes->data(), "glTF", 4) == 0;
+    if (auto ok = check_gltf_bytes(*bytes, binary, path.string()); !ok) return ok.error();
     auto prepared = prepare_for_tinygltf(std::move(bytes.value()), binary, ctx.root);
     if (!prepared) return fail(path.string() + ": " + prepared.error().message);
     bytes.value() = std::move(prepared.value());
