@@ -34,6 +34,12 @@ const std::vector<std::string> kCalibrationKeys = {"pitch",   "slope",   "center
 const std::vector<std::string> kQuiltKeys = {"columns", "rows", "width", "height"};
 
 constexpr int64_t kMaxCanvas = 65536;       // per side; outputs larger than 16384 are tiled
+// In all: 2^31 pixels (8 GiB of RGBA8 rendered in tiles). The largest LED canvases (a
+// 16K x 16K dome) are 2^28; a 30 000 x 8 000 wall is 2^27.8.
+constexpr int64_t kMaxCanvasPixels = int64_t(1) << 31;
+// Room coordinates (metres) within 10 km of the origin: a screen 10^12 m away is a typo
+// (or worse), and single-precision views lose the scene long before.
+constexpr double kMaxCoordinate = 10000;
 constexpr int64_t kMaxQuilt = 16384;        // per side: one image on the GPU
 constexpr int64_t kMaxQuiltGrid = 256;      // columns, rows
 constexpr size_t kMaxScreens = 4096;
@@ -97,8 +103,15 @@ bool vec3(Reader& r, const Field& f, const std::string& subject, glm::dvec3& out
     if (!list_of(r, f.value, f.loc, subject, 3, items)) return false;
     glm::dvec3 v(0);
     bool ok = true;
-    for (size_t i = 0; i < 3; ++i)
-        ok = as_number(r, items[i].node, items[i].loc, subject, v[int(i)], "a list of 3 numbers") && ok;
+    for (size_t i = 0; i < 3; ++i) {
+        if (!as_number(r, items[i].node, items[i].loc, subject, v[int(i)], "a list of 3 numbers")) {
+            ok = false;
+        } else if (std::fabs(v[int(i)]) > kMaxCoordinate) {
+            r.error(items[i].loc, subject + " must lie within 10 km of the room's origin (each coordinate from -10000 "
+                                            "to 10000 m), got " + num(v[int(i)]));
+            ok = false;
+        }
+    }
     if (ok) out = v;
     return ok;
 }
@@ -175,6 +188,7 @@ private:
     void calibration(Reader& r, const Map& m, bool json, Calibration& c);
     void stage(const Field& f);
     fs::path inside(const std::string& path, const Loc& at, const std::string& what);
+    void check_canvas_pixels();
     void check_regions();
     void check_eye();
 };
@@ -201,8 +215,19 @@ void Parser::file(const YAML::Node& root) {
     if (lenticular_f && !screens_f) lenticular(*lenticular_f);
     if (const Field* f = m.get("stage")) stage(*f);
 
+    check_canvas_pixels();
     check_regions();
     check_eye();
+}
+
+// Sides are bounded while reading; so is the whole (a 65536 x 65536 canvas would render
+// tile after tile for days).
+void Parser::check_canvas_pixels() {
+    if (!canvas_ok_ || d_.canvas_width * d_.canvas_height <= kMaxCanvasPixels) return;
+    r_.error(canvas_at_, "the canvas is " + std::to_string(d_.canvas_width) + " x " + std::to_string(d_.canvas_height) +
+                             " = " + std::to_string(d_.canvas_width * d_.canvas_height) + " pixels, more than the " +
+                             std::to_string(kMaxCanvasPixels) + " (2^31) a canvas may have");
+    canvas_ok_ = false;
 }
 
 void Parser::canvas(const Field& f) {
@@ -335,6 +360,10 @@ fs::path Parser::inside(const std::string& path, const Loc& at, const std::strin
         r_.error(at, what + " path is empty");
         return {};
     }
+    if (path.find('\0') != std::string::npos) {
+        r_.error(at, what + " path contains a NUL byte (written as \\0 or \\x00?)");
+        return {};
+    }
     if (fs::path(path).is_absolute()) {
         r_.error(at, what + " path " + q(path) + " is absolute: write it relative to the display file's folder");
         return {};
@@ -382,6 +411,10 @@ void Parser::mesh(const Field& f, Screen& s, Read& info) {
         }
         for (uint32_t index : prim.indices) out.indices.push_back(base + index);
     }
+    for (const glm::dvec3& p : out.positions)
+        if (!(std::fabs(p.x) <= kMaxCoordinate && std::fabs(p.y) <= kMaxCoordinate && std::fabs(p.z) <= kMaxCoordinate))
+            return r_.error(f.loc, owner + "mesh " + q(path) + " has a vertex at [" + num(p.x) + ", " + num(p.y) + ", " +
+                                       num(p.z) + "], more than 10 km from the room's origin");
     if (out.indices.empty()) return r_.error(f.loc, owner + "mesh " + q(path) + " has no triangles");
     info.mesh = true;
 }
@@ -503,7 +536,7 @@ void Parser::lenticular(const Field& f) {
                     Reader json(shown.string(), problems_);
                     YAML::Node root;
                     Map cm;
-                    if (load(json, std::string(bytes->begin(), bytes->end()), root)) {
+                    if (load(json, std::string(bytes->begin(), bytes->end()), root, "JSON")) {
                         if (root.IsNull()) json.error(json.start(), "the calibration file is empty");
                         else if (open_map(json, root, json.start(), "the calibration file", cm))
                             calibration(json, cm, true, l.calibration);
@@ -568,6 +601,7 @@ void Parser::lenticular(const Field& f) {
             d_.canvas_width = c.screen_w;
             d_.canvas_height = c.screen_h;
             canvas_ok_ = true;
+            canvas_at_ = m.get("calibration")->loc;
         } else if (canvas_ok_ && (d_.canvas_width != c.screen_w || d_.canvas_height != c.screen_h)) {
             r_.error(canvas_at_, "'canvas' must equal the panel's screenW x screenH (" + std::to_string(c.screen_w) +
                                      " x " + std::to_string(c.screen_h) + "), got " + std::to_string(d_.canvas_width) +

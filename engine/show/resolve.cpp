@@ -1,5 +1,6 @@
 // resolve_assets: asset and hooks paths to files, confined to the scene's folder and its
 // search roots (a scene must not read ../../etc/passwd, even through a symlink).
+#include <algorithm>
 #include <filesystem>
 
 #include "core/paths.h"
@@ -32,19 +33,58 @@ const char* kind_key(AssetKind kind) {
     return "gltf";
 }
 
+// A search root is trusted like the scene that names it, but never the whole file system
+// or a system folder: every file in a root can be loaded as a model or an image, so a
+// root of / would serve /etc/passwd. Refused: / and these folders, and anything inside
+// them, except what lies inside the folders below (installed data).
+const char* const kSystemFolders[] = {"/etc", "/proc", "/sys", "/dev", "/boot", "/run", "/bin", "/sbin", "/lib",
+                                      "/lib32", "/lib64", "/libx32", "/usr", "/var"};
+const char* const kDataFolders[] = {"/usr/share", "/usr/local", "/var/lib"};
+
+bool within(const fs::path& p, const fs::path& folder) {
+    auto [f, q] = std::mismatch(folder.begin(), folder.end(), p.begin(), p.end());
+    return f == folder.end();
+}
+
+// The system folder `dir` is or lies in ("/" for the root itself); empty when none.
+std::string system_folder(const fs::path& dir) {
+    std::error_code ec;
+    fs::path full = fs::weakly_canonical(fs::absolute(dir, ec), ec);
+    if (ec) return {};
+    if (full == full.root_path()) return "/";
+    for (const char* data : kDataFolders)
+        if (within(full, data) && full != fs::path(data)) return {};
+    for (const char* system : kSystemFolders)
+        if (within(full, system)) return system;
+    return {};
+}
+
 class Resolver {
 public:
     Resolver(const SceneFile& scene, std::vector<Problem>& problems) : problems_(problems) {
         fs::path folder = scene.path.parent_path();
         if (folder.empty()) roots_.push_back({".", "./"});
         else roots_.push_back({folder, with_slash(folder.generic_string())});
-        for (const std::string& s : scene.search) {
-            if (s.empty() || fs::path(s).is_absolute()) {
-                error(scene.locs.at("search", scene.loc),
-                      "search root " + q(s) + " must be a folder relative to the scene file");
+        for (size_t i = 0; i < scene.search.size(); ++i) {
+            const std::string& s = scene.search[i];
+            const Loc at = i < scene.search_locs.size() ? scene.search_locs[i] : scene.locs.at("search", scene.loc);
+            if (s.find('\0') != std::string::npos) {
+                error(at, "search root contains a NUL byte (written as \\0 or \\x00?)");
                 continue;
             }
-            roots_.push_back({roots_[0].dir / s, with_slash(s)});
+            if (s.empty() || fs::path(s).is_absolute()) {
+                error(at, "search root " + q(s) + " must be a folder relative to the scene file");
+                continue;
+            }
+            fs::path dir = roots_[0].dir / s;
+            if (std::string sys = system_folder(dir); !sys.empty()) {
+                error(at, "search root " + q(s) + " resolves to " +
+                              (sys == "/" ? std::string("/, the whole file system")
+                                          : "the system folder " + sys) +
+                              ": a search root must be a folder of assets (not /, /etc, /usr, /var, /proc, ...)");
+                continue;
+            }
+            roots_.push_back({dir, with_slash(s)});
         }
     }
 
@@ -53,6 +93,10 @@ public:
     fs::path find(const std::string& path, const Loc& at, const std::string& what, bool folder_ok) {
         if (path.empty()) {
             error(at, what + " path is empty");
+            return {};
+        }
+        if (path.find('\0') != std::string::npos) {  // "\0" in a quoted YAML string
+            error(at, what + " path contains a NUL byte (written as \\0 or \\x00?)");
             return {};
         }
         if (fs::path(path).is_absolute()) {

@@ -20,6 +20,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/text_checks.h"
 #include "show/scene_file.h"
 #include "show/wording.h"
 
@@ -95,15 +96,27 @@ private:
 };
 
 // The first document of `text`; a syntax error becomes one problem (and false). Empty
-// text: a null root.
-inline bool load(Reader& r, const std::string& text, YAML::Node& root) {
+// text: a null root. Before yaml-cpp sees it, the text must be UTF-8 and nested no deeper
+// than kMaxNesting (yaml-cpp recurses once per level). `language`: "YAML", or "JSON" for
+// a JSON file read through yaml-cpp (a calibration file): its nesting is JSON's.
+inline bool load(Reader& r, const std::string& text, YAML::Node& root, const char* language = "YAML") {
+    const bool json = std::string_view(language) == "JSON";
+    if (auto bad = check_utf8(text)) {
+        r.error(Loc{r.start().file, int(bad->at.line), int(bad->at.column)}, bad->message);
+        return false;
+    }
+    if (auto deep = json ? json_too_deep(text) : yaml_too_deep(text)) {
+        r.error(Loc{r.start().file, int(deep->line), int(deep->column)},
+                std::string(language) + " " + too_deep_message(*deep));
+        return false;
+    }
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        r.error(r.loc(e.mark), "YAML syntax error: " + e.msg);
+        r.error(r.loc(e.mark), std::string(language) + " syntax error: " + e.msg);
         return false;
     } catch (const std::exception& e) {
-        r.error(r.start(), std::string("cannot read the YAML: ") + e.what());
+        r.error(r.start(), std::string("cannot read the ") + language + ": " + e.what());
         return false;
     }
     DocumentScan scan;
@@ -119,11 +132,11 @@ inline bool load(Reader& r, const std::string& text, YAML::Node& root) {
         const YAML::Mark& at = scan.docs[i].start;
         if (at.pos != scan.docs[i - 1].start.pos) continue;
         std::string token = at.pos >= 0 && size_t(at.pos) < text.size() ? text.substr(size_t(at.pos), 1) : "?";
-        r.error(r.loc(at), "YAML syntax error: unexpected " + wording::q(token));
+        r.error(r.loc(at), std::string(language) + " syntax error: unexpected " + wording::q(token));
         return false;
     }
     if (scan.docs.size() > 1 && !scan.docs[1].empty)
-        r.error(r.loc(scan.docs[1].start), "a second YAML document: the file must hold one");
+        r.error(r.loc(scan.docs[1].start), std::string("a second ") + language + " document: the file must hold one");
     return true;
 }
 
