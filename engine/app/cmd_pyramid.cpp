@@ -24,7 +24,9 @@ constexpr const char* kPyramidUsage =
     "  IMAGE: a JPEG, PNG or TIFF (any size: read from the top, never whole), or procedural:pattern:WxH\n"
     "  dzi: NAME.dzi + NAME_files/ (vips dzsave's layout); tiff: a tiled pyramidal BigTIFF (tiles a multiple\n"
     "  of 16, default 256, no overlap); iiif3: a IIIF Image API 3 level 0 folder (tiles 512, no overlap; its\n"
-    "  id is --id or the folder's file: URL). --lossless: PNG tiles (TIFF: deflate) instead of JPEG.\n";
+    "  id is --id or the folder's file: URL). --lossless: PNG tiles (TIFF: deflate) instead of JPEG.\n"
+    "  A source cut short (its data ends before its last row) is refused; --allow-truncated builds it anyway,\n"
+    "  the missing rows grey (JPEG) or black (PNG, TIFF), with a warning.\n";
 
 std::atomic<bool> g_interrupted{false};
 
@@ -39,7 +41,7 @@ int cmd_pyramid(int argc, char** argv) {
     }
     auto args = Args::parse(argc, argv, 3,
                             {"--out", "--format", "--tile", "--overlap", "--quality", "--mm-per-pixel", "--threads", "--id"},
-                            {"--lossless", "--quiet"});
+                            {"--lossless", "--quiet", "--allow-truncated"});
     if (!args) {
         log::error(args.error().message);
         return kUsage;
@@ -114,6 +116,7 @@ int cmd_pyramid(int argc, char** argv) {
         options.mm_per_pixel = mm;
     }
     options.progress = isatty(STDERR_FILENO);
+    options.allow_truncated = args->has("--allow-truncated");
 
     // Ctrl-C: stop, remove the temporary, exit 130. A second Ctrl-C kills at once.
     g_interrupted = false;

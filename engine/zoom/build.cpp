@@ -498,7 +498,7 @@ std::string file_url(const fs::path& path) {
 }  // namespace
 
 Result<BuildSummary> build_pyramid(const std::string& input, const fs::path& output, const BuildOptions& options) {
-    auto source = open_source(input);
+    auto source = open_source(input, options.allow_truncated);
     if (!source) return source.error();
     return build_pyramid(**source, output, options);
 }

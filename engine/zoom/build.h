@@ -30,6 +30,7 @@ struct BuildOptions {
     unsigned threads = 0;    // encoding threads; 0: one per core
     std::string id;          // IIIF "id"; empty: the file: URL of the output folder
     bool progress = false;   // a progress bar with ETA on stderr, at most 10 updates a second
+    bool allow_truncated = false;  // build from a source cut short (open_source), its missing rows filled
     const std::atomic<bool>* cancel = nullptr;  // set (e.g. on SIGINT) to stop and remove everything
 };
 

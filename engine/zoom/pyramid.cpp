@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "core/paths.h"
+#include "core/text_checks.h"
 #include "zoom/procedural.h"
 #include "zoom/readers.h"
 
@@ -55,6 +56,7 @@ Result<void> check_pyramid_size(uint64_t width, uint64_t height, const std::stri
 }
 
 Result<void> parse_sidecar(const std::string& text, const std::string& what, PyramidInfo* info) {
+    if (auto ok = check_json_nesting(text, what); !ok) return ok;
     auto json = nlohmann::json::parse(text, nullptr, false);
     if (json.is_discarded() || !json.is_object()) return fail(what + ": not a JSON object");
     if (auto mm = json.find("mm_per_pixel"); mm != json.end()) {

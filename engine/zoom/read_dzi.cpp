@@ -2,6 +2,7 @@
 // dzsave --container zip writes NAME/NAME.dzi and NAME/NAME_files/... into NAME.zip; a
 // zip with NAME.dzi at its root works too). Deep Zoom levels count from the 1 x 1
 // level (0) up; ours from the full resolution down (dzi_level()).
+#include <unistd.h>
 #include <zip.h>
 
 #include <cstring>
@@ -195,6 +196,8 @@ Result<Dzi> parse_dzi(const std::string& text, const std::string& what) {
     if (!tile) return tile.error();
     auto overlap = xml_number(root, "Overlap", 0, (kMaxTileSide - *tile) / 2, what);
     if (!overlap) return overlap.error();
+    if (*overlap > *tile)  // each tile repeats this much of its neighbours: more than a tile is no pyramid
+        return fail(what + ": Overlap=" + std::to_string(*overlap) + " is larger than TileSize=" + std::to_string(*tile));
     auto width = xml_number(*size, "Width", 1, kMaxPyramidSide, what);
     if (!width) return width.error();
     auto height = xml_number(*size, "Height", 1, kMaxPyramidSide, what);
@@ -323,8 +326,15 @@ Result<std::unique_ptr<Pyramid>> open_dzi(const std::string& path) {
 
 Result<std::unique_ptr<Pyramid>> open_dzi_zip(const std::string& path) {
     int error = 0;
-    zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY, &error);
+    auto fd = open_regular(path);  // a regular file only: a FIFO would block libzip
+    if (!fd) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) return fail(ErrorKind::Io, path + ": no such file");
+        return fd.error();
+    }
+    zip_t* zip = zip_fdopen(*fd, 0, &error);  // read-only; owns the descriptor from here
     if (!zip) {
+        ::close(*fd);
         zip_error_t e;
         zip_error_init_with_code(&e, error);
         std::string message = path + ": " + (error == ZIP_ER_NOENT ? std::string("no such file")

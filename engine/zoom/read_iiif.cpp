@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/paths.h"
+#include "core/text_checks.h"
 #include "zoom/readers.h"
 #include "zoom/tile_codec.h"
 
@@ -88,6 +89,8 @@ Result<std::unique_ptr<Pyramid>> open_iiif(const std::string& path) {
         if (!std::filesystem::exists(json_path, ec)) return fail(ErrorKind::Io, what + ": no such file");
         return bytes.error();
     }
+    std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    if (auto ok = check_json_nesting(text, what); !ok) return ok.error();
     auto j = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
     if (j.is_discarded()) return fail(what + ": not valid JSON (truncated?)");
     if (!j.is_object()) return fail(what + ": not a JSON object");
@@ -117,12 +120,24 @@ Result<std::unique_ptr<Pyramid>> open_iiif(const std::string& path) {
     auto factors = tile.find("scaleFactors");
     if (factors == tile.end() || !factors->is_array() || factors->empty())
         return fail(what + ": tiles[0] has no \"scaleFactors\"");
+    // One factor per level at most: a 1000 x 1000 image has 10 levels, so 100 000 factors
+    // (or 2^20 on it) describe no pyramid.
+    auto levels = halving_levels(*width, *height);
+    if (factors->size() > levels.size())
+        return fail(what + ": tiles[0] lists " + std::to_string(factors->size()) + " scaleFactors; a " +
+                    std::to_string(*width) + "x" + std::to_string(*height) + " image has at most " +
+                    std::to_string(levels.size()) + " (1 to " + std::to_string(uint64_t(1) << (levels.size() - 1)) + ")");
     std::vector<bool> present(32);
     for (const auto& f : *factors) {
         if (!f.is_number_integer() || f.get<int64_t>() <= 0 || f.get<int64_t>() > (int64_t(1) << 30) ||
             (f.get<int64_t>() & (f.get<int64_t>() - 1)) != 0)
             return fail(what + ": scaleFactors " + f.dump() + " is not a power of two (1, 2, 4, ...)");
-        present[std::countr_zero(uint64_t(f.get<int64_t>()))] = true;
+        size_t k = size_t(std::countr_zero(uint64_t(f.get<int64_t>())));
+        if (k >= levels.size())
+            return fail(what + ": scaleFactors " + f.dump() + " is past the smallest level of a " + std::to_string(*width) +
+                        "x" + std::to_string(*height) + " image (at most " + std::to_string(uint64_t(1) << (levels.size() - 1)) + ")");
+        if (present[k]) return fail(what + ": scaleFactors lists " + f.dump() + " twice");
+        present[k] = true;
     }
     if (!present[0]) return fail(what + ": scaleFactors lack 1 (the full resolution)");
     PyramidInfo info;
@@ -133,7 +148,6 @@ Result<std::unique_ptr<Pyramid>> open_iiif(const std::string& path) {
     info.tile_width = *tile_width;
     info.tile_height = tile_height;
     info.overlap = 0;
-    auto levels = halving_levels(info.width, info.height);
     for (size_t k = 0; k < levels.size() && present[k]; ++k) info.levels.push_back(levels[k]);
     if (auto ok = read_sidecar(folder / "vitrine.json", &info); !ok) return ok.error();
     // Level 0 serves JPEG; a tree of PNG tiles says so in preferredFormats, or simply

@@ -12,11 +12,14 @@
 #include <tiffio.h>
 
 #include <cmath>
+#include <unistd.h>
+
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
 
+#include "core/paths.h"
 #include "core/log.h"
 #include "zoom/readers.h"
 
@@ -51,11 +54,18 @@ Result<std::unique_ptr<Handle>> open_handle(const std::string& path) {
     TIFFOpenOptionsSetWarningHandlerExtR(opts, on_warning, nullptr);
     // "O": tile offsets are read on demand, not all when a directory is read (fast for
     // gigapixel levels; a count that does not match surfaces at that tile).
-    h->tif = TIFFOpenExt(path.c_str(), "rO", opts);
-    TIFFOpenOptionsFree(opts);
-    if (!h->tif) {
+    // A regular file only (a FIFO would block libtiff's open forever).
+    auto fd = open_regular(path);
+    if (!fd) {
+        TIFFOpenOptionsFree(opts);
         std::error_code ec;
         if (!std::filesystem::exists(path, ec)) return fail(ErrorKind::Io, path + ": no such file");
+        return fd.error();
+    }
+    h->tif = TIFFFdOpenExt(*fd, path.c_str(), "rO", opts);
+    TIFFOpenOptionsFree(opts);
+    if (!h->tif) {
+        ::close(*fd);
         return fail(path + ": not a readable TIFF (" + (h->error.empty() ? "libtiff refused it" : h->error) + ")");
     }
     return h;

@@ -38,14 +38,18 @@ protected:
 };
 
 // By content (JPEG, PNG and TIFF signatures), or a pyramid (open_pyramid) for
-// "procedural:..." specs, .dzi files and IIIF / Zoomify folders.
-Result<std::unique_ptr<Source>> open_source(const std::string& path);
+// "procedural:..." specs, .dzi files and IIIF / Zoomify folders. Only regular files are
+// opened (core open_regular: a FIFO or a device is refused, never waited on).
+// A file whose data ends before its last row (cut short: an interrupted copy or
+// download) is refused with read_rows' error, unless `allow_truncated`: then what is
+// missing is grey (JPEG, as libjpeg fills it) or black (PNG, TIFF), with one warning.
+Result<std::unique_ptr<Source>> open_source(const std::string& path, bool allow_truncated = false);
 
-Result<std::unique_ptr<Source>> open_jpeg_source(const std::string& path);
-Result<std::unique_ptr<Source>> open_png_source(const std::string& path);
+Result<std::unique_ptr<Source>> open_jpeg_source(const std::string& path, bool allow_truncated = false);
+Result<std::unique_ptr<Source>> open_png_source(const std::string& path, bool allow_truncated = false);
 // The first IFD (a pyramidal TIFF's full resolution); strips or tiles, read a strip's
 // row or a row of tiles at a time.
-Result<std::unique_ptr<Source>> open_tiff_source(const std::string& path);
+Result<std::unique_ptr<Source>> open_tiff_source(const std::string& path, bool allow_truncated = false);
 // A pyramid's level 0, a row of tiles at a time (RGB: read_tile's alpha is dropped).
 Result<std::unique_ptr<Source>> open_pyramid_source(const std::string& path);
 

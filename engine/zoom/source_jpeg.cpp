@@ -9,6 +9,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include "core/paths.h"
 #include "core/log.h"
 #include "zoom/source.h"
 
@@ -20,6 +21,9 @@ struct JpegError {
     std::jmp_buf jump;
     char message[JMSG_LENGTH_MAX] = {};
     bool warned = false;
+    bool allow_truncated = false;
+    bool truncated = false;  // the data ended before the image did
+    std::string path;
 };
 
 [[noreturn]] void on_error(j_common_ptr cinfo) {
@@ -28,12 +32,29 @@ struct JpegError {
     std::longjmp(e->jump, 1);
 }
 
-// A truncated file is only a warning to libjpeg (it fills the rest with grey): here it
-// is an error, so a cut-off download never becomes a pyramid that looks complete.
+// A truncated file is only a warning to libjpeg (it fills the rest with grey): the end
+// of the file before the end of the image (JWRN_JPEG_EOF), or an end marker in the
+// middle of the data (JWRN_HIT_MARKER: a JPEG whose header claims more rows than it
+// holds). Here it is an error, so a cut-off download never becomes a pyramid that
+// looks complete, unless --allow-truncated asked for it.
 void on_message(j_common_ptr cinfo, int level) {
     auto* e = reinterpret_cast<JpegError*>(cinfo->err);
     if (level >= 0) return;  // trace messages
-    if (cinfo->err->msg_code == JWRN_JPEG_EOF) on_error(cinfo);
+    const int code = cinfo->err->msg_code;
+    if (code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER) {
+        if (!e->allow_truncated) {
+            e->truncated = true;
+            on_error(cinfo);
+        }
+        if (!e->truncated) {
+            char text[JMSG_LENGTH_MAX];
+            (*cinfo->err->format_message)(cinfo, text);
+            log::warn(e->path + ": truncated (" + text + "); built anyway (--allow-truncated): the missing rows are grey");
+        }
+        e->truncated = true;
+        e->warned = true;
+        return;
+    }
     if (!e->warned) {
         char text[JMSG_LENGTH_MAX];
         (*cinfo->err->format_message)(cinfo, text);
@@ -50,17 +71,21 @@ public:
     }
 
     // Two steps so that nothing with a destructor lives across setjmp.
+    explicit JpegSource(bool allow_truncated) { error_.allow_truncated = allow_truncated; }
+
     Result<void> open(const std::string& path) {
         info_.path = path;
         info_.format = "JPEG";
-        file_ = std::fopen(path.c_str(), "rb");
-        if (!file_) return fail(ErrorKind::Io, path + ": cannot open (" + std::strerror(errno) + ")");
+        error_.path = path;
+        auto file = fopen_regular(path);  // a regular file only: never a FIFO or a device
+        if (!file) return file.error();
+        file_ = *file;
         cinfo_.err = jpeg_std_error(&error_.mgr);
         error_.mgr.error_exit = on_error;
         error_.mgr.emit_message = on_message;
         jpeg_create_decompress(&cinfo_);
         created_ = true;
-        if (!header()) return fail(path + ": " + error_.message);
+        if (!header()) return fail(path + ": " + why());
         if (cinfo_.jpeg_color_space == JCS_CMYK || cinfo_.jpeg_color_space == JCS_YCCK)
             return fail(path + ": a CMYK JPEG (convert it to RGB first, e.g. with vips icc_transform)");
         std::string bad = check_source_size(path, cinfo_.image_width, cinfo_.image_height);
@@ -68,18 +93,25 @@ public:
         info_.width = cinfo_.image_width;
         info_.height = cinfo_.image_height;
         info_.channels = 3;
-        if (!start(&info_.icc)) return fail(path + ": " + error_.message);
+        if (!start(&info_.icc)) return fail(path + ": " + why());
         return {};
     }
 
     Result<void> read_rows(uint8_t* rows, size_t stride, uint32_t count) override {
         VITRINE_CHECK(cinfo_.output_scanline + count <= cinfo_.output_height);
         if (!scan(rows, stride, count))
-            return fail(info_.path + ": " + error_.message + " (row " + std::to_string(cinfo_.output_scanline) + ")");
+            return fail(info_.path + ": " + why() + " (row " + std::to_string(cinfo_.output_scanline) + ")");
         return {};
     }
 
 private:
+    // libjpeg's message; for a file cut short, what to do about it.
+    std::string why() const {
+        if (!error_.truncated) return error_.message;
+        return std::string("truncated: ") + error_.message +
+               "; the image data ends before its last row (build it anyway, the rest grey, with --allow-truncated)";
+    }
+
     bool header() {
         if (setjmp(error_.jump)) return false;
         jpeg_stdio_src(&cinfo_, file_);
@@ -122,8 +154,8 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Source>> open_jpeg_source(const std::string& path) {
-    auto source = std::make_unique<JpegSource>();
+Result<std::unique_ptr<Source>> open_jpeg_source(const std::string& path, bool allow_truncated) {
+    auto source = std::make_unique<JpegSource>(allow_truncated);
     if (auto r = source->open(path); !r) return r.error();
     return std::unique_ptr<Source>(std::move(source));
 }

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/log.h"
+#include "core/paths.h"
 #include "zoom/source.h"
 
 namespace vitrine::zoom {
@@ -30,11 +32,14 @@ public:
         if (file_) std::fclose(file_);
     }
 
+    explicit PngSource(bool allow_truncated) : allow_truncated_(allow_truncated) {}
+
     Result<void> open(const std::string& path) {
         info_.path = path;
         info_.format = "PNG";
-        file_ = std::fopen(path.c_str(), "rb");
-        if (!file_) return fail(ErrorKind::Io, path + ": cannot open (" + std::strerror(errno) + ")");
+        auto file = fopen_regular(path);  // a regular file only: never a FIFO or a device
+        if (!file) return file.error();
+        file_ = *file;
         png_ = png_create_read_struct(PNG_LIBPNG_VER_STRING, &message_, on_error, on_warning);
         if (!png_) return fail(path + ": libpng could not start");
         png_info_ = png_create_info_struct(png_);
@@ -50,7 +55,10 @@ public:
                 return fail(path + ": an interlaced PNG this large cannot be read row by row "
                                    "(save it without interlacing, e.g. vips copy in.png out.png)");
             whole_.resize(size_t(width) * height * info_.channels);
-            if (!read_whole()) return fail(path + ": " + message_);
+            if (!read_whole()) {
+                if (!allow_truncated_) return fail(path + ": " + why(0));
+                cut_short(0);
+            }
         }
         return {};
     }
@@ -61,8 +69,12 @@ public:
         if (interlaced_) {
             for (uint32_t i = 0; i < count; ++i)
                 std::memcpy(rows + stride * i, whole_.data() + row_bytes * (next_row_ + i), row_bytes);
-        } else if (!scan(rows, stride, count)) {
-            return fail(info_.path + ": " + message_ + " (row " + std::to_string(next_row_) + ")");
+        } else if (broken_) {  // --allow-truncated: libpng stopped; the rest is black
+            for (uint32_t i = 0; i < count; ++i) std::memset(rows + stride * i, 0, row_bytes);
+        } else if (uint32_t done = 0; !scan(rows, stride, count, &done)) {
+            if (!allow_truncated_) return fail(info_.path + ": " + why(next_row_ + done));
+            cut_short(next_row_ + done);
+            for (uint32_t i = done; i < count; ++i) std::memset(rows + stride * i, 0, row_bytes);
         }
         next_row_ += count;
         return {};
@@ -97,10 +109,25 @@ private:
         return true;
     }
 
-    bool scan(uint8_t* rows, size_t stride, uint32_t count) {
+    // `done`: the rows read before an error.
+    bool scan(uint8_t* rows, size_t stride, uint32_t count, uint32_t* done) {
         if (setjmp(png_jmpbuf(png_))) return false;
-        for (uint32_t i = 0; i < count; ++i) png_read_row(png_, rows + stride * i, nullptr);
+        for (uint32_t i = 0; i < count; ++i, ++*done) png_read_row(png_, rows + stride * i, nullptr);
         return true;
+    }
+
+    // libpng's message; when the file ended there, a file cut short and what to do about it.
+    std::string why(uint32_t row) const {
+        std::string at = " (row " + std::to_string(row) + ")";
+        if (!file_ || !std::feof(file_)) return message_ + at;
+        return "truncated: the data ends at row " + std::to_string(row) + " of " + std::to_string(info_.height) +
+               " (libpng: " + message_ + "); build it anyway, the rest black, with --allow-truncated";
+    }
+
+    void cut_short(uint32_t row) {
+        broken_ = true;
+        log::warn(info_.path + ": " + message_ + " at row " + std::to_string(row) + " of " + std::to_string(info_.height) +
+                  "; built anyway (--allow-truncated): the rest is black");
     }
 
     bool read_whole() {
@@ -116,6 +143,7 @@ private:
     std::FILE* file_ = nullptr;
     std::string message_;
     bool interlaced_ = false;
+    bool allow_truncated_ = false, broken_ = false;
     int passes_ = 1;
     std::vector<uint8_t> whole_;
     uint32_t next_row_ = 0;
@@ -123,8 +151,8 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Source>> open_png_source(const std::string& path) {
-    auto source = std::make_unique<PngSource>();
+Result<std::unique_ptr<Source>> open_png_source(const std::string& path, bool allow_truncated) {
+    auto source = std::make_unique<PngSource>(allow_truncated);
     if (auto r = source->open(path); !r) return r.error();
     return std::unique_ptr<Source>(std::move(source));
 }

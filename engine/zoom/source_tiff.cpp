@@ -3,6 +3,7 @@
 // at a time (planar-separate strips a strip at a time); 8/16-bit grey, grey + alpha,
 // RGB(A), palette and JPEG-compressed YCbCr come out as RGB8 / RGBA8.
 #include <tiffio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,6 +12,7 @@
 #include <cstring>
 
 #include "core/log.h"
+#include "core/paths.h"
 #include "zoom/source.h"
 
 namespace vitrine::zoom {
@@ -27,10 +29,23 @@ int on_error(TIFF*, void* user, const char* module, const char* format, va_list 
     (void)module;
     return 1;
 }
-int on_warning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+// Warnings stay quiet, but a codec's "premature end" (libjpeg inside libtiff fills a cut
+// tile with grey and only warns) is remembered: the file was cut short.
+int on_warning(TIFF*, void* user, const char*, const char* format, va_list args) {
+    char text[512];
+    std::vsnprintf(text, sizeof text, format, args);
+    std::string t = text;
+    if (t.find("remature end") != std::string::npos) {
+        auto* cut = static_cast<std::string*>(user);
+        if (cut->empty()) *cut = t;
+    }
+    return 1;
+}
 
 class TiffSource final : public Source {
 public:
+    explicit TiffSource(bool allow_truncated) : allow_truncated_(allow_truncated) {}
+
     ~TiffSource() override {
         if (tif_) TIFFClose(tif_);
     }
@@ -40,11 +55,19 @@ public:
         info_.format = "TIFF";
         TIFFOpenOptions* options = TIFFOpenOptionsAlloc();
         TIFFOpenOptionsSetErrorHandlerExtR(options, on_error, &message_);
-        TIFFOpenOptionsSetWarningHandlerExtR(options, on_warning, nullptr);
+        TIFFOpenOptionsSetWarningHandlerExtR(options, on_warning, &cut_);
         TIFFOpenOptionsSetMaxSingleMemAlloc(options, tmsize_t(kMaxBandBytes));
-        tif_ = TIFFOpenExt(path.c_str(), "r", options);
+        auto fd = open_regular(path);  // a regular file only: a FIFO would block libtiff
+        if (!fd) {
+            TIFFOpenOptionsFree(options);
+            return fd.error();
+        }
+        tif_ = TIFFFdOpenExt(*fd, path.c_str(), "r", options);
         TIFFOpenOptionsFree(options);
-        if (!tif_) return fail(path + ": " + (message_.empty() ? "not a readable TIFF" : message_));
+        if (!tif_) {
+            ::close(*fd);
+            return fail(path + ": " + (message_.empty() ? "not a readable TIFF" : message_));
+        }
         uint32_t width = 0, height = 0;
         uint16_t compression = COMPRESSION_NONE, format = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG;
         TIFFGetField(tif_, TIFFTAG_IMAGEWIDTH, &width);
@@ -140,7 +163,11 @@ public:
         for (uint32_t i = 0; i < count; ++i, ++next_row_) {
             const uint8_t* raw = nullptr;
             if (scanlines_) {
-                if (TIFFReadScanline(tif_, raw_row_.data(), next_row_, 0) < 0) return failed("row", next_row_);
+                if (TIFFReadScanline(tif_, raw_row_.data(), next_row_, 0) < 0 || !cut_.empty()) {
+                    if (!allow_truncated_) return failed("row", next_row_);
+                    missing("row", next_row_);
+                    std::fill(raw_row_.begin(), raw_row_.end(), uint8_t(0));
+                }
                 raw = raw_row_.data();
             } else {
                 uint32_t band = next_row_ / block_height_;
@@ -158,10 +185,21 @@ public:
 
 private:
     Error failed(const char* what, uint32_t index) {
-        std::string m = info_.path + ": " + (message_.empty() ? "cannot be read" : message_) + " (" + what + " " +
-                        std::to_string(index) + ")";
+        std::string why = !message_.empty() ? message_ : !cut_.empty() ? "truncated: " + cut_ : "cannot be read";
+        std::string m = info_.path + ": " + why + " (" + what + " " + std::to_string(index) +
+                        "); a file cut short builds only with --allow-truncated (its missing pixels black)";
         message_.clear();
         return fail(m);
+    }
+
+    // --allow-truncated: a block that cannot be read is black, said once.
+    void missing(const char* what, uint32_t index) {
+        if (!warned_)
+            log::warn(info_.path + ": " + (!message_.empty() ? message_ : !cut_.empty() ? cut_ : "cannot be read") + " (" +
+                      what + " " + std::to_string(index) + "); built anyway (--allow-truncated): what is missing is black");
+        warned_ = true;
+        message_.clear();
+        cut_.clear();
     }
 
     // The row of tiles (or strips) holding band `band`, samples interleaved.
@@ -173,17 +211,25 @@ private:
         for (uint32_t x = 0; x < info_.width; x += block_width_) {
             for (uint32_t plane = 0; plane < planes; ++plane) {
                 tmsize_t got;
-                if (TIFFIsTiled(tif_)) {
-                    got = TIFFReadTile(tif_, block_.data(), x, y, 0, uint16_t(plane));
-                    if (got < 0) return failed("tile at row", y);
-                } else {
-                    uint32_t strip = TIFFComputeStrip(tif_, y, uint16_t(plane));
-                    got = TIFFReadEncodedStrip(tif_, strip, block_.data(), tmsize_t(block_.size()));
-                    if (got < 0) return failed("strip", strip);
-                }
+                const bool tiled = TIFFIsTiled(tif_);
+                const uint32_t strip = tiled ? 0 : TIFFComputeStrip(tif_, y, uint16_t(plane));
+                if (tiled) got = TIFFReadTile(tif_, block_.data(), x, y, 0, uint16_t(plane));
+                else got = TIFFReadEncodedStrip(tif_, strip, block_.data(), tmsize_t(block_.size()));
                 size_t block_stride = size_t(block_width_) * block_pixel;
+                uint32_t need = std::min(block_height_, info_.height - y);
+                if (got < 0 || !cut_.empty() || uint32_t(size_t(got) / block_stride) < need) {
+                    if (!allow_truncated_) {
+                        if (got >= 0 && cut_.empty() && message_.empty())
+                            return fail(info_.path + ": a short tile or strip at row " + std::to_string(y) +
+                                        "; a file cut short builds only with --allow-truncated");
+                        return tiled ? failed("tile at row", y) : failed("strip", strip);
+                    }
+                    tiled ? missing("tile at row", y) : missing("strip", strip);
+                    if (got < 0) got = 0;
+                    std::fill(block_.begin() + std::min<size_t>(size_t(got), block_.size()), block_.end(), uint8_t(0));
+                    got = tmsize_t(block_.size());
+                }
                 uint32_t rows = std::min<uint32_t>(block_height_, uint32_t(size_t(got) / block_stride));
-                if (rows < std::min(block_height_, info_.height - y)) return fail(info_.path + ": a short tile or strip at row " + std::to_string(y));
                 for (uint32_t r = 0; r < rows; ++r) {
                     const uint8_t* src = block_.data() + block_stride * r;
                     uint8_t* dst = band_.data() + band_stride * r + size_t(x) * pixel_bytes_;
@@ -230,6 +276,8 @@ private:
 
     TIFF* tif_ = nullptr;
     std::string message_;
+    std::string cut_;  // a codec said the data ends early
+    bool allow_truncated_ = false, warned_ = false;
     uint16_t bits_ = 1, samples_ = 1, photometric_ = 0;
     uint32_t colours_ = 1;
     bool alpha_ = false, premultiplied_ = false, separate_ = false, scanlines_ = false;
@@ -242,8 +290,8 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Source>> open_tiff_source(const std::string& path) {
-    auto source = std::make_unique<TiffSource>();
+Result<std::unique_ptr<Source>> open_tiff_source(const std::string& path, bool allow_truncated) {
+    auto source = std::make_unique<TiffSource>(allow_truncated);
     if (auto r = source->open(path); !r) return r.error();
     return std::unique_ptr<Source>(std::move(source));
 }

@@ -6,9 +6,9 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <system_error>
 
+#include "core/paths.h"
 #include "zoom/readers.h"
 
 namespace vitrine::zoom {
@@ -136,19 +136,17 @@ Result<void> check_tile_size(const Image8& tile, uint32_t width, uint32_t height
 
 Result<Image8> read_tile_file(const std::filesystem::path& path, uint32_t width, uint32_t height,
                               const std::string& what) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) {
+    // A regular file only, opened without blocking (read_file): a tile that is a FIFO, a
+    // device or a folder is refused at once instead of stopping the loader.
+    auto read = read_file(path, kMaxTileFileBytes);
+    if (!read) {
         std::error_code ec;
-        bool exists = std::filesystem::exists(path, ec);
-        return fail(ErrorKind::Io, what + (exists ? ": cannot be read" : ": missing"));
+        if (!std::filesystem::exists(path, ec)) return fail(ErrorKind::Io, what + ": missing");
+        std::string why = read.error().message;
+        if (why.rfind(path.string() + ": ", 0) == 0) why.erase(0, path.string().size() + 2);
+        return fail(read.error().kind, what + ": " + why);
     }
-    std::streamoff size = in.tellg();
-    if (size < 0 || uint64_t(size) > kMaxTileFileBytes)
-        return fail(what + ": " + std::to_string(size) + " bytes is too large for a tile");
-    std::vector<uint8_t> bytes(static_cast<size_t>(size));
-    in.seekg(0);
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), size))
-        return fail(ErrorKind::Io, what + ": cannot be read");
+    std::vector<uint8_t>& bytes = *read;
     auto tile = decode_tile(bytes.data(), bytes.size(), what);
     if (!tile) return tile;
     if (auto ok = check_tile_size(*tile, width, height, what); !ok) return ok.error();
