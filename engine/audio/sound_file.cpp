@@ -2,6 +2,8 @@
 
 #include <sndfile.h>
 
+#include "core/paths.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <system_error>
@@ -60,13 +62,18 @@ void SoundFile::Close::operator()(sf_private_tag* file) const { sf_close(file); 
 
 Result<SoundFile> SoundFile::open(const std::filesystem::path& path) {
     const std::string name = path.string();
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) return fail(ErrorKind::Io, name + ": no such audio file");
-    const uint64_t bytes = std::filesystem::file_size(path, ec);
-    if (ec) return fail(ErrorKind::Io, name + ": cannot read its size (" + ec.message() + ")");
+    // A regular file only, opened without blocking: a FIFO or a device named as a sound
+    // would stop libsndfile's open (or never end).
+    uint64_t bytes = 0;
+    auto fd = open_regular(path, &bytes);
+    if (!fd) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) return fail(ErrorKind::Io, name + ": no such audio file");
+        return fd.error();
+    }
 
     SF_INFO sf{};
-    SNDFILE* raw = sf_open(name.c_str(), SFM_READ, &sf);
+    SNDFILE* raw = sf_open_fd(*fd, SFM_READ, &sf, SF_TRUE);  // closes the descriptor, also when it fails
     if (!raw) {
         return fail(name + ": not an audio file libsndfile can read (" + sf_strerror(nullptr) +
                     "); use WAV, FLAC, OGG Vorbis or Opus");
@@ -80,7 +87,10 @@ Result<SoundFile> SoundFile::open(const std::filesystem::path& path) {
         return fail(name + ": " + std::to_string(sf.channels) + " channels; at most 8 are read");
     if (sf.frames < 0 || uint64_t(sf.frames) > kMaxFrames)
         return fail(name + ": its header claims " + std::to_string(sf.frames) + " frames (more than 2^32)");
-    const uint64_t per_frame = pcm_bytes(sf.format, uint32_t(sf.channels));
+    // Bytes per frame where samples are stored as they are (FLAC's "PCM 16" is compressed).
+    const int container = sf.format & SF_FORMAT_TYPEMASK;
+    const bool compressed = container == SF_FORMAT_FLAC || container == SF_FORMAT_OGG;
+    const uint64_t per_frame = compressed ? 0 : pcm_bytes(sf.format, uint32_t(sf.channels));
     if (per_frame && uint64_t(sf.frames) > bytes / per_frame)
         return fail(name + ": truncated: its header claims " + std::to_string(sf.frames) +
                     " frames, the file holds at most " + std::to_string(bytes / per_frame));
@@ -94,9 +104,19 @@ Result<SoundFile> SoundFile::open(const std::filesystem::path& path) {
         const size_t end = text.find('\n', at + 1);
         const std::string line = text.substr(at + 1, end == std::string::npos ? end : end - at - 1);
         const unsigned long long claimed = std::strtoull(line.c_str() + 7, nullptr, 10);
-        if (line.find("should be") != std::string::npos && claimed != 0 && claimed < 0xFFFFFF00ull)
+        if (line.find("should be") != std::string::npos && claimed != 0 && claimed != 0xFFFFFFFFull)
             return fail(name + ": truncated: its data chunk claims " + std::to_string(claimed) +
                         " bytes, the file ends before");
+    }
+    // PCM sample widths below a byte (a "7-bit" WAV) are no PCM anyone writes: libsndfile would
+    // read them as 8-bit noise. Wider odd widths (12, 20 bits) sit in whole-byte containers.
+    for (size_t at = text.find("Bit Width"); per_frame && at != std::string::npos; at = text.find("Bit Width", at + 1)) {
+        const size_t colon = text.find(':', at);
+        if (colon == std::string::npos) break;
+        const unsigned long bits = std::strtoul(text.c_str() + colon + 1, nullptr, 10);
+        if (bits < 8 || bits > 64)
+            return fail(name + ": " + std::to_string(bits) + "-bit samples (WAV samples are 8 to 64 bits: 8, 16, 24 or 32 "
+                                                           "for PCM, 32 or 64 for float)");
     }
     // RF64 keeps its real sizes in a ds64 chunk; libsndfile clamps them to the file and
     // logs what the header claimed ("Data size : 2199023255552").
