@@ -3,8 +3,34 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 
 namespace vitrine::app {
+
+namespace {
+
+// Flags whose value names a file or folder.
+bool is_path_flag(const std::string& flag) {
+    for (const char* f : {"--out", "--record", "--audio", "--inputs", "--display", "--env", "--quilt", "--corpus",
+                          "--pyramid", "--preview-mask"})
+        if (flag == f) return true;
+    return false;
+}
+
+// A whole number of 1 to 65536 written in decimal digits only (no sign, no overflow).
+bool side(const std::string& s, uint32_t* out) {
+    if (s.empty() || s.size() > 6) return false;
+    uint32_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + uint32_t(c - '0');
+    }
+    if (v < 1 || v > 65536) return false;
+    *out = v;
+    return true;
+}
+
+}  // namespace
 
 Result<Args> Args::parse(int argc, char** argv, int first, const std::vector<std::string>& known,
                          const std::vector<std::string>& switches) {
@@ -19,8 +45,16 @@ Result<Args> Args::parse(int argc, char** argv, int first, const std::vector<std
             a.values_[s] = "1";
             continue;
         }
-        if (std::find(known.begin(), known.end(), s) == known.end()) return fail("unknown option " + s);
+        if (std::find(known.begin(), known.end(), s) == known.end()) {
+            std::error_code ec;  // a file whose name starts with "--" reads as an option
+            if (std::filesystem::exists(s, ec))
+                return fail("unknown option " + s + " (to name the file of that name, write ./" + s + ")");
+            return fail("unknown option " + s);
+        }
         if (i + 1 >= argc) return fail("option " + s + " needs a value");
+        // An empty value is never meant: `--out ""` would write a file without a name.
+        if (!*argv[i + 1])
+            return fail(s + " \"\" is empty: " + (is_path_flag(s) ? "an empty path names no file" : "it needs a value"));
         a.values_[s] = argv[++i];
     }
     return a;
@@ -63,13 +97,14 @@ Result<int> Args::integer(const std::string& flag, int fallback) const {
 Result<std::pair<uint32_t, uint32_t>> Args::size(const std::string& flag, uint32_t w, uint32_t h) const {
     auto it = values_.find(flag);
     if (it == values_.end()) return std::pair{w, h};
-    unsigned a = 0, b = 0;
-    char x = 0, extra = 0;
     // A sanity bound only: what the GPU can draw is checked against its limits later.
-    if (std::sscanf(it->second.c_str(), "%u%c%u%c", &a, &x, &b, &extra) != 3 || x != 'x' || a == 0 || b == 0 ||
-        a > 65536 || b > 65536)
-        return fail(flag + " expects WIDTHxHEIGHT between 1 and 65536, got '" + it->second + "'");
-    return std::pair{uint32_t(a), uint32_t(b)};
+    // Digits only, so "4294967297x1" is refused rather than wrapped to 1x1.
+    const std::string& v = it->second;
+    const size_t x = v.find('x');
+    uint32_t a = 0, b = 0;
+    if (x == std::string::npos || !side(v.substr(0, x), &a) || !side(v.substr(x + 1), &b))
+        return fail(flag + " expects WIDTHxHEIGHT, each a whole number from 1 to 65536, got '" + v + "'");
+    return std::pair{a, b};
 }
 
 Validation validation_requested() {

@@ -71,18 +71,27 @@ render::Look flat_look() {
 // the whole image; fitted to the picture's aspect.
 Result<glm::dvec4> region_option(const Args& args, const zoom::PyramidInfo& info, uint32_t w, uint32_t h) {
     glm::dvec4 r = whole(info);
+    // Finite numbers within 2^40 image pixels ("nan" and "inf" read as numbers to sscanf).
+    auto finite = [](std::initializer_list<double> values) {
+        for (double v : values)
+            if (!std::isfinite(v) || std::fabs(v) > double(uint64_t(1) << 40)) return false;
+        return true;
+    };
     if (args.has("--region")) {
         double v[4];
-        if (std::sscanf(args.get("--region", "").c_str(), "%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3]) != 4 || v[2] <= 0 ||
-            v[3] <= 0)
-            return fail("--region expects x,y,w,h in image pixels (w, h > 0)");
+        char extra = 0;
+        if (std::sscanf(args.get("--region", "").c_str(), "%lf,%lf,%lf,%lf%c", &v[0], &v[1], &v[2], &v[3], &extra) != 4 ||
+            !finite({v[0], v[1], v[2], v[3]}) || v[2] <= 0 || v[3] <= 0)
+            return fail("--region expects x,y,w,h in image pixels (finite numbers, w, h > 0), got '" +
+                        args.get("--region", "") + "'");
         r = {v[0], v[1], v[2], v[3]};
     } else if (args.has("--magnification")) {
         double m = 0, cx = info.width / 2.0, cy = info.height / 2.0;
         if (std::sscanf(args.get("--magnification", "").c_str(), "%lf", &m) != 1 || !(m > 0) || m > 1e6)
             return fail("--magnification expects picture pixels per image pixel, above 0");
-        if (args.has("--centre") && std::sscanf(args.get("--centre", "").c_str(), "%lf,%lf", &cx, &cy) != 2)
-            return fail("--centre expects x,y in image pixels");
+        if (args.has("--centre") &&
+            (std::sscanf(args.get("--centre", "").c_str(), "%lf,%lf", &cx, &cy) != 2 || !finite({cx, cy})))
+            return fail("--centre expects x,y in image pixels (finite numbers)");
         r = {cx - w / m / 2, cy - h / m / 2, w / m, h / m};
     }
     return fit_region(r, w, h);

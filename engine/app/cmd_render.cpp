@@ -49,7 +49,8 @@ int cmd_render(int argc, char** argv) {
 
     // Views: one filling the canvas, or a turnaround sheet of N yaws in a C x R grid.
     auto turnaround = args->integer("--turnaround", 0);
-    if (!turnaround || turnaround.value() < 0 || turnaround.value() > 1024) {
+    if (!turnaround || turnaround.value() < 0 || turnaround.value() > 1024 ||
+        (args->has("--turnaround") && turnaround.value() == 0)) {
         log::error("--turnaround expects a number of views from 1 to 1024");
         return kBadInput;
     }

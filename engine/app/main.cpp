@@ -29,7 +29,8 @@ static const char* kUsageText =
     "  vitrine render MODEL --turnaround N [--grid CxR] --out SHEET.png [--size WxH] [render options]\n"
     "  vitrine info MODEL\n"
     "  vitrine pyramid build IMAGE --out NAME.dzi|NAME.tif|FOLDER [--format dzi|tiff|iiif3] [--tile 254 --overlap 1]\n"
-    "                [--quality Q] [--lossless] [--mm-per-pixel X]   (JPEG, PNG, TIFF/BigTIFF larger than memory)\n"
+    "                [--quality Q] [--lossless] [--mm-per-pixel X] [--allow-truncated]   (JPEG, PNG, TIFF/BigTIFF larger\n"
+    "                than memory; a source cut short is refused unless --allow-truncated)\n"
     "  vitrine info PYRAMID                  (.dzi, .zip, IIIF info.json folder, Zoomify folder, .tif, procedural:NAME:WxH)\n"
     "  vitrine view PYRAMID [--size WxH] [--region x,y,w,h | --centre x,y --magnification M] [--tile-memory MB]\n"
     "  vitrine render PYRAMID --out FILE.png [--size WxH] [--region x,y,w,h | --centre x,y --magnification M] [--reference]\n"
@@ -100,6 +101,6 @@ static int dispatch(int argc, char** argv) {
     if (cmd == "bench" && bench_pyramid_flag) return bench_pyramid(argc, argv);
     if (cmd == "bench" && argc > 2 && !std::strcmp(argv[2], "--audio")) return bench_audio(argc, argv);
     if (cmd == "bench") return cmd_bench(argc, argv);
-    std::fprintf(stderr, "vitrine: error: unknown command '%s'\n%s", cmd.c_str(), kUsageText);
+    std::fprintf(stderr, "vitrine: error: unknown command '%s' (vitrine --help lists the commands)\n", cmd.c_str());
     return kUsage;
 }
