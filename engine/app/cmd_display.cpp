@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include <glm/gtc/matrix_transform.hpp>
 
@@ -83,6 +84,8 @@ int interleave_quilt(const Args& args, const room::DisplayFile& d) {
     }
     auto quilt = read_png(path);
     if (!quilt) { log::error(quilt.error().message); return kBadInput; }
+    outputs::protect(path);  // never write the native picture over its quilt
+    outputs::set_force(args.has("--force"));
     room::QuiltLayout layout = lkg.quilt;
     layout.width = quilt->width;
     layout.height = quilt->height;
@@ -112,7 +115,7 @@ int cmd_render_display(int argc, char** argv) {
     flags.insert(flags.end(), {"--display", "--out", "--quilt", "--size", "--from", "--to", "--fps", "--inputs", "--clock",
                                "--tile", "--preview-from", "--preview-look-at", "--preview-fov", "--preview-mask",
                                "--interleave", "--warp", "--tile-memory", "--audio", "--audio-layout", "--audio-rate"});
-    auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--preview-direct"});
+    auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--preview-direct", "--force"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--display") || (!args->has("--out") && !args->has("--quilt"))) {
         log::error("usage: vitrine render MODEL|SCENE --display FILE.display.yaml --out CANVAS.png [--time T | --from A "
@@ -186,6 +189,20 @@ int cmd_render_display(int argc, char** argv) {
     auto content_r = open_display_stage(*args, d, *from);
     if (!content_r) { log::error(content_r.error().message); return exit_code(content_r.error().kind); }
     DisplayStage& c = *content_r.value();
+    // Every file this run reads is protected now (the display, the scene or models, the
+    // inputs): refuse an output over any of them before the first frame.
+    outputs::set_force(args->has("--force"));
+    {
+        Result<void> ok = out_pattern.empty() ? Result<void>{} : check_outputs(out_pattern, count);
+        for (long i = 0; ok && d.lenticular && !quilt_pattern.empty() && i < count; ++i)
+            ok = outputs::check(room::quilt_file_name(numbered_path(quilt_pattern, i), d.lenticular->quilt,
+                                                      room::panel_aspect(*d.lenticular)),
+                                outputs::Kind::Png);
+        if (ok && args->has("--preview-mask")) ok = outputs::check(args->get("--preview-mask", ""), outputs::Kind::Png);
+        if (ok && args->has("--audio")) ok = outputs::check(args->get("--audio", ""), outputs::Kind::Wav);
+        if (!ok) { log::error(ok.error().message); return c.finish(kBadInput); }
+    }
+    stop_on_signals();
     // The show's sound first (CPU only; the frames below replay the show from --from).
     if (args->has("--audio")) {
         auto layout = audio::parse_layout(args->get("--audio-layout", "stereo"));
@@ -243,23 +260,29 @@ int cmd_render_display(int argc, char** argv) {
         // Every view shows the panel's shape (the interleave stretches a tile over the panel).
         double aspect = room::panel_aspect(lkg);
         for (long i = 0; i < count; ++i) {
+            if (stop_requested()) { log::error(stopped(i).message); return c.finish(exit_code(ErrorKind::Interrupted)); }
             auto [instances, look] = c.at(*from + double(i) / *fps);
             room::QuiltCamera cam = quilt_camera(c, d);
             std::vector<render::View> views = display::quilt_views(lkg, cam);
             auto quilt = render_retrying(c, *out_r.value(), instances, look, views);
             if (!quilt) { log::error(quilt.error().message); return c.finish(exit_code(quilt.error().kind)); }
-            if (!quilt_pattern.empty()) {
-                std::string q = room::quilt_file_name(numbered_path(quilt_pattern, i), lkg.quilt, aspect);
-                if (auto w = write_png(q, *quilt); !w) { log::error(w.error().message); return c.finish(kBadInput); }
-                if (i == 0) log::info("quilt " + q);
-            }
-            if (!out_pattern.empty()) {
-                Image8 native = room::interleave(*quilt, lkg.quilt, lkg.views, ip);
-                if (auto w = write_png(numbered_path(out_pattern, i), native); !w) {
-                    log::error(w.error().message);
-                    return c.finish(kBadInput);
-                }
-            }
+            // The quilt and its native picture are moved into place together, when both are
+            // whole: a failure between them (out of memory in the interleave) leaves neither.
+            std::vector<outputs::OutputFile> files;
+            auto stage_png = [&](const std::string& name, const Image8& image) -> Result<void> {
+                auto f = outputs::OutputFile::create(name, outputs::Kind::Png);
+                if (!f) return f.error();
+                if (auto w = write_png(*f, image); !w) return w;
+                files.push_back(std::move(*f));
+                return {};
+            };
+            std::string q = quilt_pattern.empty() ? "" : room::quilt_file_name(numbered_path(quilt_pattern, i), lkg.quilt, aspect);
+            Result<void> written = q.empty() ? Result<void>{} : stage_png(q, *quilt);
+            if (written && !out_pattern.empty()) written = stage_png(numbered_path(out_pattern, i), room::interleave(*quilt, lkg.quilt, lkg.views, ip));
+            for (outputs::OutputFile& f : files)
+                if (written) written = f.commit();
+            if (!written) { log::error(written.error().message); return c.finish(exit_code(written.error().kind)); }
+            if (i == 0 && !q.empty()) log::info("quilt " + q);
             progress(i + 1, count, start);
         }
         log::info("wrote " + std::to_string(count) + " frame(s): " + std::to_string(lkg.views) + " views, quilt " +
@@ -300,6 +323,7 @@ int cmd_render_display(int argc, char** argv) {
     }
     if (!preview && meshes && !warp_gpu) {
         for (long i = 0; i < count; ++i) {
+            if (stop_requested()) { log::error(stopped(i).message); return c.finish(exit_code(ErrorKind::Interrupted)); }
             auto [instances, look] = c.at(*from + double(i) / *fps);
             auto canvas = canvas_image(c, d, views, tiled ? tile_w : cw, tiled ? tile_h : ch, instances, look);
             if (!canvas) { log::error(canvas.error().message); return c.finish(exit_code(canvas.error().kind)); }
@@ -327,6 +351,7 @@ int cmd_render_display(int argc, char** argv) {
             auto out_r = display::Offscreen::create(c.rig(), tile_w, tile_h);
             if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
             for (long i = 0; i < count; ++i) {
+                if (stop_requested()) { log::error(stopped(i).message); return c.finish(exit_code(ErrorKind::Interrupted)); }
                 auto [instances, look] = c.at(*from + double(i) / *fps);
                 auto file = PngRows::create(numbered_path(out_pattern, i), cw, ch);
                 if (!file) { log::error(file.error().message); return c.finish(kBadInput); }
@@ -369,6 +394,7 @@ int cmd_render_display(int argc, char** argv) {
     auto preview_r = display::Offscreen::create(c.rig(), pw, ph);
     if (!preview_r) { log::error(preview_r.error().message); return c.finish(exit_code(preview_r.error().kind)); }
     Image8 shot;
+    std::optional<outputs::OutputFile> mask_file;  // --preview-mask, moved into place with the preview
     if (args->has("--preview-direct")) {
         // What the wall means to show: the content itself from the standpoint.
         auto img = render_retrying(c, *preview_r.value(), instances, look, std::span(&pv, 1));
@@ -395,18 +421,25 @@ int cmd_render_display(int argc, char** argv) {
             c.rig().set_room_lights({});
             return render_retrying(c, *preview_r.value(), std::span(&inst, 1), dark, std::span(&pv, 1));
         };
-        if (args->has("--preview-mask")) {
+        if (args->has("--preview-mask")) {  // moved into place with the preview, when both are whole
             Image8 white = canvas;
             std::fill(white.rgba.begin(), white.rgba.end(), uint8_t(255));
             auto mask = draw_room(std::move(white));
             if (!mask) { log::error(mask.error().message); return c.finish(exit_code(mask.error().kind)); }
-            if (auto w = write_png(args->get("--preview-mask", ""), *mask); !w) { log::error(w.error().message); return c.finish(kBadInput); }
+            auto f = outputs::OutputFile::create(args->get("--preview-mask", ""), outputs::Kind::Png);
+            if (f) {
+                if (auto w = write_png(*f, *mask); !w) f = w.error();
+            }
+            if (!f) { log::error(f.error().message); return c.finish(exit_code(f.error().kind)); }
+            mask_file.emplace(std::move(*f));
         }
         auto img = draw_room(std::move(canvas));
         if (!img) { log::error(img.error().message); return c.finish(exit_code(img.error().kind)); }
         shot = std::move(*img);
     }
-    if (auto w = write_png(out_pattern, shot); !w) { log::error(w.error().message); return c.finish(kBadInput); }
+    if (auto w = write_png(out_pattern, shot); !w) { log::error(w.error().message); return c.finish(exit_code(w.error().kind)); }
+    if (mask_file)
+        if (auto w = mask_file->commit(); !w) { log::error(w.error().message); return c.finish(exit_code(w.error().kind)); }
     log::info("wrote " + out_pattern + " (visitor preview from " + args->get("--preview-from", "") + ")");
     preview_r.value().reset();
     return c.finish(kOk);

@@ -12,6 +12,7 @@
 #include "app/args.h"
 #include "app/commands.h"
 #include "core/log.h"
+#include "core/outputs.h"
 #include "zoom/build.h"
 
 namespace vitrine::app {
@@ -20,13 +21,15 @@ namespace {
 
 constexpr const char* kPyramidUsage =
     "usage: vitrine pyramid build IMAGE --out NAME.dzi|NAME.tif|FOLDER [--format dzi|tiff|iiif3]\n"
-    "         [--tile 254 --overlap 1] [--quality 85] [--lossless] [--mm-per-pixel X] [--threads N] [--id URL]\n"
+    "         [--tile 254 --overlap 1] [--quality 85] [--lossless] [--mm-per-pixel X] [--threads N] [--id URL] [--force]\n"
     "  IMAGE: a JPEG, PNG or TIFF (any size: read from the top, never whole), or procedural:pattern:WxH\n"
     "  dzi: NAME.dzi + NAME_files/ (vips dzsave's layout); tiff: a tiled pyramidal BigTIFF (tiles a multiple\n"
     "  of 16, default 256, no overlap); iiif3: a IIIF Image API 3 level 0 folder (tiles 512, no overlap; its\n"
     "  id is --id or the folder's file: URL). --lossless: PNG tiles (TIFF: deflate) instead of JPEG.\n"
     "  A source cut short (its data ends before its last row) is refused; --allow-truncated builds it anyway,\n"
-    "  the missing rows grey (JPEG) or black (PNG, TIFF), with a warning.\n";
+    "  the missing rows grey (JPEG) or black (PNG, TIFF), with a warning.\n"
+    "  An existing pyramid of the same name is replaced only with --force; a folder holding anything else,\n"
+    "  or the source itself, never.\n";
 
 std::atomic<bool> g_interrupted{false};
 
@@ -41,7 +44,7 @@ int cmd_pyramid(int argc, char** argv) {
     }
     auto args = Args::parse(argc, argv, 3,
                             {"--out", "--format", "--tile", "--overlap", "--quality", "--mm-per-pixel", "--threads", "--id"},
-                            {"--lossless", "--quiet", "--allow-truncated"});
+                            {"--lossless", "--quiet", "--force", "--allow-truncated"});
     if (!args) {
         log::error(args.error().message);
         return kUsage;
@@ -117,6 +120,9 @@ int cmd_pyramid(int argc, char** argv) {
     }
     options.progress = isatty(STDERR_FILENO);
     options.allow_truncated = args->has("--allow-truncated");
+    // Never over the source; a previous pyramid of the same name only with --force.
+    if (input.rfind("procedural:", 0) != 0) outputs::protect(input);
+    outputs::set_force(args->has("--force"));
 
     // Ctrl-C: stop, remove the temporary, exit 130. A second Ctrl-C kills at once.
     g_interrupted = false;

@@ -10,6 +10,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include "app/protect.h"
 #include "app/args.h"
 #include "app/commands.h"
 #include "app/gpu_stage.h"
@@ -115,7 +116,7 @@ std::string tiles_line(const render::VirtualTexture* vt) {
 
 int cmd_render_pyramid(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--out", "--size", "--region", "--centre", "--magnification", "--tile-memory"},
-                            {"--reference", "--quiet"});
+                            {"--reference", "--quiet", "--force"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1 || !args->has("--out")) {
         log::error("usage: vitrine render PYRAMID --out FILE.png [--size WxH] [--region x,y,w,h | --centre x,y "
@@ -134,6 +135,9 @@ int cmd_render_pyramid(int argc, char** argv) {
     auto region = region_option(*args, pyramid.value()->info(), w, h);
     if (!region) { log::error(region.error().message); return kBadInput; }
     std::string out = args->get("--out", "");
+    protect_pyramid(args->words()[0]);  // never write over (or into) the pyramid shown
+    outputs::set_force(args->has("--force"));
+    if (auto ok = outputs::check(out, outputs::Kind::Png); !ok) { log::error(ok.error().message); return kBadInput; }
 
     if (args->has("--reference")) {  // the CPU reference: no GPU
         auto img = zoom::reference_view(*pyramid.value(), region.value(), w, h);

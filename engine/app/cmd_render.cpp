@@ -3,6 +3,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/frames.h"
 #include "app/gpu_stage.h"
 #include "core/log.h"
 #include "display/offscreen.h"
@@ -31,7 +32,7 @@ std::string numbered(const std::string& path, int index) {
 int cmd_render(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
     flags.insert(flags.end(), {"--out", "--size", "--frames", "--fps", "--turnaround", "--grid"});
-    auto args = Args::parse(argc, argv, 2, flags, {"--quiet"});
+    auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--force"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--out")) {
         log::error("usage: vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] "
@@ -77,6 +78,17 @@ int cmd_render(int argc, char** argv) {
     auto stage_r = make_stage(args->words(), args.value());
     if (!stage_r) { log::error(stage_r.error().message); return exit_code(stage_r.error().kind); }
     Stage& st = stage_r.value();
+    // Never over a model, its buffers or textures, or the environment (make_stage protected them).
+    outputs::set_force(args->has("--force"));
+    std::string path = args->get("--out", "");
+    long count = frames.value();
+    for (long i = 0; i < count; ++i) {
+        if (auto ok = outputs::check(count > 1 ? numbered(path, int(i)) : path, outputs::Kind::Png); !ok) {
+            log::error(ok.error().message);
+            return kBadInput;
+        }
+    }
+    stop_on_signals();
     display::RigOptions ro;
     ro.validation = validation_requested();
     auto gs_r = open_gpu_stage(st, ro);
@@ -103,10 +115,10 @@ int cmd_render(int argc, char** argv) {
     // pipelined and encoded on worker threads; after a lost device the frames not yet
     // read back are rendered again, so the files are the same as without the fault.
     std::vector<render::Instance> instances;
-    std::string path = args->get("--out", "");
     float t0 = st.time;
-    int count = frames.value();
+    auto start = std::chrono::steady_clock::now();
     auto done = render_frames(*gs.rig, out, count, [&](long i) {
+        progress(i + 1, count, start);
         pose_stage(st, count > 1 ? t0 + float(i) / fps.value() : t0);
         stage_instances(st, gs.ids, instances);
         make_views();

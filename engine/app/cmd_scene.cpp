@@ -40,7 +40,7 @@ int cmd_render_scene(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2,
                             {"--out", "--size", "--from", "--to", "--fps", "--time", "--inputs", "--clock", "--tile-memory",
                              "--audio", "--audio-layout", "--audio-rate"},
-                            {"--quiet"});
+                            {"--quiet", "--force"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1 || !args->has("--out") || (args->has("--time") && (args->has("--from") || args->has("--to")))) {
         log::error("usage: vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] "
@@ -101,6 +101,15 @@ int cmd_render_scene(int argc, char** argv) {
         if (!inputs) { log::error(inputs.error().message); return kBadInput; }
         for (const show::Input& in : *inputs) st.show->input(in);
     }
+    // Never over the scene, its hooks, assets or inputs (protected as they were loaded), and
+    // the sound's file checked and created now: a run must not fail on it after the frames.
+    outputs::set_force(args->has("--force"));
+    if (auto ok = check_outputs(pattern, count); !ok) { log::error(ok.error().message); return kBadInput; }
+    if (!audio_out.empty()) {
+        auto probe = outputs::OutputFile::create(audio_out, outputs::Kind::Wav);
+        if (!probe) { log::error(probe.error().message); return exit_code(probe.error().kind); }
+    }
+    stop_on_signals();
     display::RigOptions ro;
     ro.validation = validation_requested();
     auto memory = tile_memory_option(*args);

@@ -1,6 +1,7 @@
 #include <cstdlib>
 
 #include "app/gpu_stage.h"
+#include "app/frames.h"
 #include "core/log.h"
 
 namespace vitrine::app {
@@ -24,6 +25,10 @@ Result<void> render_frames(display::Rig& rig, display::Offscreen& out, long coun
     int fruitless = 0;  // rebuilds in a row that read no frame back: a device that keeps failing
     uint64_t done_at_loss = UINT64_MAX;
     for (long i = 0; i <= count;) {
+        if (i < count && stop_requested()) {  // finish the frames in flight, then stop
+            if (auto r = out.finish(); !r && r.error().kind != ErrorKind::DeviceLost) return r.error();
+            return stopped(long(out.frames_completed()));
+        }
         Result<void> r = i < count ? submit(i) : out.finish();
         if (r) {
             ++i;

@@ -1,5 +1,7 @@
 #include "app/show_stage.h"
 
+#include "app/protect.h"
+
 #include "core/paths.h"
 #include "show/load.h"
 
@@ -24,6 +26,8 @@ std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::Asse
     if (!scene)
         log::error(path + ": " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
                    " (listed above); nothing was shown");
+    else
+        protect_scene(*scene);
     return scene;
 }
 
@@ -40,7 +44,10 @@ std::optional<room::DisplayFile> load_display_file(const std::string& path) {
     std::vector<show::Problem> problems;
     room::DisplayFile d = room::load_display(path, problems);
     for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
-    if (problems.empty()) return d;
+    if (problems.empty()) {
+        protect_display(d);
+        return d;
+    }
     log::error(path + ": " + std::to_string(problems.size()) + " problem" + (problems.size() == 1 ? "" : "s") +
                " (listed above); nothing was shown");
     return std::nullopt;

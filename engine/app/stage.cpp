@@ -1,4 +1,6 @@
 #include "app/stage.h"
+#include "app/protect.h"
+#include "core/outputs.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -115,6 +117,7 @@ Result<Stage> make_stage(const std::vector<std::string>& model_paths, const Args
     st.look = look.value();
     st.time = time.value();
     st.env_spec = args.get("--env", "neutral");
+    if (st.env_spec != "neutral" && st.env_spec != "studio") outputs::protect(st.env_spec);
 
     // Each file once: the same file given twice is one model placed twice.
     std::vector<std::filesystem::path> loaded;
@@ -134,6 +137,7 @@ Result<Stage> make_stage(const std::vector<std::string>& model_paths, const Args
                                 std::to_string(model->animations.size()) + ")");
                 a = anim.value();
             }
+            protect_model(*model);
             st.models.push_back(std::make_unique<scene::Model>(std::move(model.value())));
             st.animations.push_back(a);
             loaded.push_back(key);

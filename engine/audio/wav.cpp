@@ -1,5 +1,7 @@
 #include "audio/wav.h"
 
+#include "core/outputs.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -60,10 +62,9 @@ Result<void> write_wav(const std::filesystem::path& path, const std::vector<floa
     tag(header, "data");
     put32(header, uint32_t(data_bytes));
 
-    std::filesystem::path partial = path;
-    partial += ".partial";
-    std::FILE* file = std::fopen(partial.string().c_str(), "wb");
-    if (!file) return fail(ErrorKind::Io, partial.string() + ": cannot be written (" + std::strerror(errno) + ")");
+    auto out = outputs::OutputFile::create(path, outputs::Kind::Wav);
+    if (!out) return out.error();
+    std::FILE* file = out->stream();
     bool ok = std::fwrite(header.data(), 1, header.size(), file) == header.size();
     std::vector<uint8_t> block;
     const size_t per_block = 65536;
@@ -85,15 +86,8 @@ Result<void> write_wav(const std::filesystem::path& path, const std::vector<floa
         }
         ok = std::fwrite(block.data(), 1, block.size(), file) == block.size();
     }
-    ok = (std::fclose(file) == 0) && ok;
-    std::error_code ec;
-    if (!ok) {
-        std::filesystem::remove(partial, ec);
-        return fail(ErrorKind::Io, partial.string() + ": writing failed (disk full?)");
-    }
-    std::filesystem::rename(partial, path, ec);
-    if (ec) return fail(ErrorKind::Io, path.string() + ": cannot rename the finished file (" + ec.message() + ")");
-    return {};
+    if (!ok) return fail(ErrorKind::Io, path.string() + ": writing failed (disk full?)");  // `out` removes its temporary
+    return out->commit();
 }
 
 }  // namespace vitrine::audio

@@ -12,8 +12,8 @@ namespace vitrine::audio {
 
 enum class WavSamples { Float32, Int16 };  // Int16: clipped to [-1, 1], rounded
 
-// `interleaved` holds channel_count(layout) floats per frame. Written to PATH.partial and
-// renamed, so a reader never sees half a file. Files past 4 GiB are refused (RIFF's limit).
+// `interleaved` holds channel_count(layout) floats per frame. Written under a temporary
+// name and renamed (core/outputs.h), so a reader never sees half a file. Files past 4 GiB are refused (RIFF's limit).
 Result<void> write_wav(const std::filesystem::path& path, const std::vector<float>& interleaved, Layout layout,
                        uint32_t rate, WavSamples samples = WavSamples::Float32);
 // Any channel count (1..8) and mask, e.g. a mono test signal: 1 channel, mask 0x4 (FC).

@@ -216,18 +216,21 @@ static bool encode_png(FILE* file, const Image8& image) {
     return true;
 }
 
-Result<void> write_png(const std::filesystem::path& path, const Image8& image) {
+Result<void> write_png(outputs::OutputFile& out, const Image8& image) {
     if (image.width == 0 || image.height == 0 || image.rgba.size() != size_t(image.width) * image.height * 4)
-        return fail(path.string() + ": refusing to write an empty or malformed image");
-    FILE* file = std::fopen(path.string().c_str(), "wb");
-    if (!file) return fail(ErrorKind::Io, path.string() + ": cannot write PNG (is the folder writable?)");
-    bool ok = encode_png(file, image);
-    ok = std::fclose(file) == 0 && ok;
-    if (!ok) {
-        std::remove(path.string().c_str());
-        return fail(ErrorKind::Io, path.string() + ": cannot write PNG (disk full?)");
+        return fail(out.path().string() + ": refusing to write an empty or malformed image");
+    if (!out.stream() || !encode_png(out.stream(), image)) {
+        out.discard();
+        return fail(ErrorKind::Io, out.path().string() + ": cannot write PNG (disk full?)");
     }
     return {};
+}
+
+Result<void> write_png(const std::filesystem::path& path, const Image8& image) {
+    auto out = outputs::OutputFile::create(path, outputs::Kind::Png);
+    if (!out) return out.error();
+    if (auto r = write_png(*out, image); !r) return r;
+    return out->commit();
 }
 
 }  // namespace vitrine

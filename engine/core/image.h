@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/outputs.h"
 #include "core/result.h"
 
 namespace vitrine {
@@ -33,6 +34,11 @@ Result<Image8> read_png(const std::filesystem::path& path);
 // Radiance RGBE (.hdr): our own decoder, every read checked against the end of the data.
 Result<ImageF> decode_hdr(const uint8_t* bytes, size_t size, const std::string& what);
 Result<ImageF> read_hdr(const std::filesystem::path& path);
+// Writes a whole PNG under a temporary name and moves it into place (core/outputs.h:
+// never over an input or an existing file of another kind without --force).
 Result<void> write_png(const std::filesystem::path& path, const Image8& image);
+// Encodes into `out` without committing it (outputs written together: a quilt and its
+// native picture are moved into place only when both are whole).
+Result<void> write_png(outputs::OutputFile& out, const Image8& image);
 
 }  // namespace vitrine

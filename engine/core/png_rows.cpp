@@ -1,5 +1,10 @@
 #include "core/png_rows.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/outputs.h"
+
 #include <png.h>
 
 #include <cerrno>
@@ -74,17 +79,19 @@ Result<std::unique_ptr<PngRows>> PngRows::create(const std::filesystem::path& pa
     if (width == 0 || height == 0)
         return fail(name + ": cannot write a PNG of " + std::to_string(width) + "x" + std::to_string(height) +
                     " pixels");
+    if (auto ok = outputs::check(path, outputs::Kind::Png); !ok) return ok.error();
     std::unique_ptr<PngRows> out(new PngRows());
     out->path_ = path;
-    out->partial_ = path;
-    out->partial_ += ".partial";
+    out->partial_ = outputs::temporary_beside(path);
     out->width_ = width;
     out->height_ = height;
     out->state_ = std::make_unique<State>();
     State& s = *out->state_;
 
-    s.file = std::fopen(out->partial_.string().c_str(), "wb");
+    int fd = ::open(out->partial_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // never over anything
+    s.file = fd >= 0 ? ::fdopen(fd, "wb") : nullptr;
     if (!s.file) {
+        if (fd >= 0) ::close(fd), std::filesystem::remove(out->partial_);
         std::string why = std::strerror(errno);
         return fail(ErrorKind::Io, name + ": cannot create " + out->partial_.string() + " (" + why + ")");
     }
@@ -148,6 +155,12 @@ Result<void> PngRows::finish() {
         return fail(ErrorKind::Io, s.error);
     }
     std::error_code ec;
+    if (auto again = outputs::check(path_, outputs::Kind::Png); !again) {  // it may have changed meanwhile
+        s.failed = true;
+        s.error = again.error().message;
+        release(s.png, s.info, s.file, partial_, true);
+        return fail(s.error);
+    }
     std::filesystem::rename(partial_, path_, ec);
     if (ec) {
         s.failed = true;

@@ -1,7 +1,8 @@
 // A PNG written row by row (libpng), for canvases too large to hold twice: a
 // 30 000 x 8 000 LED canvas is rendered in bands of tiles and each band's rows go
-// straight to the file. Written to `path + ".partial"` and renamed by finish(), so an
-// interrupted or failed render never leaves a file that looks complete.
+// straight to the file. Written under a temporary name beside it and renamed by finish()
+// (core/outputs.h: never over an input or a file of another kind), so an interrupted or
+// failed render never leaves a file that looks complete.
 #pragma once
 #include <cstdint>
 #include <cstdio>

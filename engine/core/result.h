@@ -18,6 +18,7 @@ enum class ErrorKind {
     Gpu,         // no usable device, out of device memory, ... (exit 3)
     DeviceLost,  // VK_ERROR_DEVICE_LOST: recoverable by rebuilding the device (exit 3)
     Validation,  // Vulkan validation printed messages (exit 4)
+    Interrupted, // stopped by SIGINT or SIGTERM; finished files kept (exit 130)
 };
 
 // Exit codes documented in README.md, derived from the kind.
@@ -29,6 +30,7 @@ constexpr int exit_code(ErrorKind kind) {
         case ErrorKind::Gpu: return 3;
         case ErrorKind::DeviceLost: return 3;
         case ErrorKind::Validation: return 4;
+        case ErrorKind::Interrupted: return 130;
     }
     return 1;
 }

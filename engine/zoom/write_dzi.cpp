@@ -77,6 +77,7 @@ public:
         std::error_code ec;
         if (!fs::is_directory(folder, ec))
             return fail(ErrorKind::Io, dzi.string() + ": cannot write it: the folder " + folder.string() + " does not exist");
+        if (auto r = check_pyramid_output(OutputFormat::Dzi, dzi); !r) return r;
         // A build killed outright (SIGKILL, power) leaves its temporary: remove those
         // whose process is gone.
         std::string prefix = "." + name_ + ".partial-";
@@ -121,6 +122,7 @@ public:
         std::string sidecar = sidecar_json(plan_);
         fs::path sidecar_name = name_ + ".vitrine.json";
         if (auto r = write_whole_file(temp_ / sidecar_name, sidecar.data(), sidecar.size()); !r) return r;
+        if (auto r = check_pyramid_output(OutputFormat::Dzi, dzi_); !r) return r;  // nothing changed meanwhile
         fs::path folder = dzi_.parent_path();
         fs::path files = name_ + "_files";
         if (auto r = move_into_place(temp_ / files, folder / files, temp_ / "replaced_files"); !r) return r;

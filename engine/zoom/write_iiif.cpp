@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/outputs.h"
 #include "zoom/writers.h"
 
 namespace vitrine::zoom {
@@ -36,11 +37,14 @@ public:
         std::error_code ec;
         if (!fs::is_directory(parent, ec))
             return fail(ErrorKind::Io, folder.string() + ": cannot write it: the folder " + parent.string() + " does not exist");
-        if (fs::exists(folder_, ec) && !fs::is_directory(folder_, ec))
-            return fail(ErrorKind::Io, folder_.string() + ": exists and is not a folder");
-        temp_ = folder_.string() + ".partial";
-        fs::remove_all(temp_, ec);
-        if (!fs::create_directory(temp_, ec)) return fail(ErrorKind::Io, temp_.string() + ": cannot create (" + ec.message() + ")");
+        if (auto r = check_pyramid_output(OutputFormat::Iiif3, folder_); !r) return r;
+        // A fresh name: an existing FOLDER.partial-... is never touched.
+        for (int attempt = 0; temp_.empty() && attempt < 100; ++attempt) {
+            fs::path candidate = outputs::temporary_beside(folder_);
+            if (fs::create_directory(candidate, ec)) temp_ = candidate;
+            else if (ec) return fail(ErrorKind::Io, candidate.string() + ": cannot create (" + ec.message() + ")");
+        }
+        if (temp_.empty()) return fail(ErrorKind::Io, folder_.string() + ": cannot find a free temporary name beside it");
         suffix_ = plan.codec == TileCodec::Png ? "png" : "jpg";
         return {};
     }
@@ -92,7 +96,8 @@ public:
         if (auto r = write_whole_file(temp_ / "info.json", text.data(), text.size()); !r) return r;
         std::string sidecar = sidecar_json(plan_);
         if (auto r = write_whole_file(temp_ / "vitrine.json", sidecar.data(), sidecar.size()); !r) return r;
-        fs::path aside = folder_.string() + ".replaced-" + std::to_string(getpid());
+        if (auto r = check_pyramid_output(OutputFormat::Iiif3, folder_); !r) return r;  // nothing changed meanwhile
+        fs::path aside = outputs::temporary_beside(folder_);
         if (auto r = move_into_place(temp_, folder_, aside); !r) return r;
         temp_.clear();
         std::error_code ec;

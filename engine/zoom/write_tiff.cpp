@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/outputs.h"
 #include "zoom/writers.h"
 
 namespace vitrine::zoom {
@@ -69,8 +70,9 @@ public:
         std::string ext = file.extension().string();
         if (ext != ".tif" && ext != ".tiff") return fail(ErrorKind::Usage, file.string() + ": a TIFF output is named NAME.tif");
         if (plan.tile % 16) return fail(ErrorKind::Usage, "TIFF tiles must be a multiple of 16 pixels (got " + std::to_string(plan.tile) + ")");
-        temp_ = file.string() + ".partial";
-        fd_ = open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (auto r = check_pyramid_output(OutputFormat::Tiff, file); !r) return r;
+        temp_ = outputs::temporary_beside(file);
+        fd_ = open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);  // never over anything
         if (fd_ < 0) {
             int err = errno;
             temp_.clear();
@@ -135,6 +137,7 @@ public:
             return fail(ErrorKind::Io, temp_.string() + ": cannot write (" + std::strerror(errno) + ")");
         }
         fd_ = -1;
+        if (auto r = check_pyramid_output(OutputFormat::Tiff, file_); !r) return r;  // nothing changed meanwhile
         if (auto r = move_into_place(temp_, file_, {}); !r) return r;
         temp_.clear();
         return {};

@@ -55,6 +55,12 @@ Result<std::unique_ptr<PyramidWriter>> create_iiif_writer(const std::filesystem:
 // resolution (pixels per centimetre) from mm_per_pixel.
 Result<std::unique_ptr<PyramidWriter>> create_tiff_writer(const std::filesystem::path& file, const PyramidPlan& plan);
 
+// Whether a new pyramid may be written at `out` (each writer asks when it is created and
+// again before it moves the pyramid into place): never over or into this run's source
+// (core/outputs.h), never replacing a folder that holds anything but a pyramid of this
+// layout, and replacing a previous pyramid of the same name only with --force.
+Result<void> check_pyramid_output(OutputFormat format, const std::filesystem::path& out);
+
 // Moves `from` to `to`, replacing what is there: an existing `to` is first moved aside
 // to `aside` (removed by the caller), so `to` is never missing for long. Errors name `to`.
 Result<void> move_into_place(const std::filesystem::path& from, const std::filesystem::path& to,
