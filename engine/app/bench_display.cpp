@@ -128,7 +128,8 @@ int bench_display(int argc, char** argv) {
                                 [&](const uint8_t*, uint32_t n) -> Result<void> {
                                     rows_seen += n;
                                     return {};
-                                });
+                                },
+                                false);
         });
         if (!frame) return fail_with(frame.error());
         out.value().reset();

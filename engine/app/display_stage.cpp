@@ -1,6 +1,10 @@
 #include "app/display_stage.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 
 #include <glm/gtc/matrix_transform.hpp>
@@ -143,8 +147,27 @@ Result<Image8> render_retrying(DisplayStage& c, display::Offscreen& out, std::sp
 // The canvas in tiles of out's size, band by band: each band's rows go to `rows`.
 Result<void> render_tiled(DisplayStage& c, display::Offscreen& out, uint32_t tile_w, uint32_t tile_h, uint32_t canvas_w,
                           uint32_t canvas_h, std::span<const render::View> views, std::span<const render::Instance> instances,
-                          const render::Look& look, const std::function<Result<void>(const uint8_t*, uint32_t)>& rows) {
+                          const render::Look& look, const std::function<Result<void>(const uint8_t*, uint32_t)>& rows,
+                          bool report) {
     std::vector<uint8_t> band;
+    const uint32_t bands = (canvas_h + tile_h - 1) / tile_h, across = (canvas_w + tile_w - 1) / tile_w;
+    report = report && bands * across > 1;
+    const bool terminal = report && isatty(STDERR_FILENO);
+    const auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    // A large canvas takes minutes: on a terminal, how far, band by band.
+    auto show = [&](uint32_t done) {
+        if (!terminal) return;
+        const int bar = int(30 * done / bands);
+        if (done == 0) std::fprintf(stderr, "\r[%30s] canvas %ux%u: band 0/%u   ", "", canvas_w, canvas_h, bands);
+        else
+            std::fprintf(stderr, "\r[%.*s%*s] canvas %ux%u: band %u/%u, %.0f s left   ", bar,
+                         "##############################", 30 - bar, "", canvas_w, canvas_h, done, bands,
+                         elapsed() / done * (bands - done));
+        if (done == bands) std::fprintf(stderr, "\r%*s\r", 90, "");
+        std::fflush(stderr);
+    };
+    show(0);
     for (uint32_t y = 0; y < canvas_h; y += tile_h) {
         uint32_t bh = std::min(tile_h, canvas_h - y);
         band.assign(size_t(canvas_w) * bh * 4, 0);  // black, opaque: as the one-pass canvas is cleared
@@ -160,7 +183,12 @@ Result<void> render_tiled(DisplayStage& c, display::Offscreen& out, uint32_t til
                 std::memcpy(&band[(size_t(r) * canvas_w + x) * 4], &img->rgba[size_t(r) * img->width * 4], size_t(bw) * 4);
         }
         if (auto r = rows(band.data(), bh); !r) return r;
+        show(y / tile_h + 1);
     }
+    if (report && !terminal)
+        log::info("canvas " + std::to_string(canvas_w) + "x" + std::to_string(canvas_h) + ": " +
+                  std::to_string(across * bands) + " tiles of " + std::to_string(tile_w) + "x" + std::to_string(tile_h) +
+                  " in " + std::to_string(bands) + " bands, " + std::to_string(int(elapsed() + 0.5)) + " s");
     return {};
 }
 

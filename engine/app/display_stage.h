@@ -53,10 +53,13 @@ room::QuiltCamera quilt_camera(DisplayStage& c, const room::DisplayFile& d);
 // Draws through `out`, rebuilding the device after a loss (three tries).
 Result<Image8> render_retrying(DisplayStage& c, display::Offscreen& out, std::span<const render::Instance> instances,
                                const render::Look& look, std::span<const render::View> views);
-// The canvas in tiles of out's size, band by band: each band's rows go to `rows`.
+// The canvas in tiles of out's size, band by band: each band's rows go to `rows`. With
+// `report` and more than one tile: a progress bar band by band on a terminal, else one
+// summary line (tiles, bands, seconds).
 Result<void> render_tiled(DisplayStage& c, display::Offscreen& out, uint32_t tile_w, uint32_t tile_h, uint32_t canvas_w,
                           uint32_t canvas_h, std::span<const render::View> views, std::span<const render::Instance> instances,
-                          const render::Look& look, const std::function<Result<void>(const uint8_t*, uint32_t)>& rows);
+                          const render::Look& look, const std::function<Result<void>(const uint8_t*, uint32_t)>& rows,
+                          bool report = true);
 // The whole canvas in memory: planar screens (in tiles of tile_w x tile_h), then each
 // mesh screen warped from the picture the eye sees through its frustum.
 Result<Image8> canvas_image(DisplayStage& c, const room::DisplayFile& d, std::span<const render::View> views, uint32_t tile_w,
