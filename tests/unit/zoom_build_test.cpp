@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/outputs.h"
 #include "icc_profile.h"
 #include "zoom/build.h"
 #include "zoom/procedural.h"
@@ -49,6 +50,12 @@ protected:
         for (auto& e : fs::recursive_directory_iterator(dir_)) names.push_back(fs::relative(e.path(), dir_).string());
         std::sort(names.begin(), names.end());
         return names;
+    }
+    // A temporary left behind ("NAME.partial-PID-N" or a DZI's ".NAME.partial-PID").
+    bool temporaries() const {
+        for (auto& e : fs::recursive_directory_iterator(dir_))
+            if (e.path().filename().string().find(".partial") != std::string::npos) return true;
+        return false;
     }
     fs::path dir_;
 };
@@ -440,7 +447,7 @@ TEST_F(ZoomBuildTest, LosslessTiffIsExactAndEachLevelIsTheMeanOfTheOneAbove) {
         pictures.push_back(levels[i].picture);
     }
     expect_box_pyramid(pictures, source);
-    EXPECT_FALSE(fs::exists(path("out.tif.partial")));
+    EXPECT_FALSE(temporaries());
 }
 
 TEST_F(ZoomBuildTest, RgbaKeepsItsAlphaWhenLossless) {
@@ -588,10 +595,16 @@ TEST_F(ZoomBuildTest, IiifInfoJsonListsScaleFactorsSizesAndId) {
     EXPECT_TRUE(fs::exists(path("iiif/1024,0,76,512/38,256/0/default.jpg")));
     EXPECT_TRUE(fs::exists(path("iiif/0,0,1100,600/138,75/0/default.jpg")));
     EXPECT_TRUE(fs::exists(path("iiif/vitrine.json")));
-    EXPECT_FALSE(fs::exists(path("iiif.partial")));
+    EXPECT_FALSE(temporaries());
 
     o.id.clear();  // the default: the folder's file: URL
-    ASSERT_TRUE(build_pyramid(path("in.png"), path("iiif"), o));  // replaces the first
+    auto refused = build_pyramid(path("in.png"), path("iiif"), o);  // a pyramid of this name: only with --force
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("add --force to replace it"), std::string::npos) << refused.error().message;
+    vitrine::outputs::set_force(true);
+    auto replaced = build_pyramid(path("in.png"), path("iiif"), o);  // replaces the first
+    vitrine::outputs::set_force(false);
+    ASSERT_TRUE(replaced) << replaced.error().message;
     auto again = nlohmann::json::parse(read_text(path("iiif/info.json")));
     EXPECT_EQ(again["id"], "file://" + fs::absolute(path("iiif")).string());
 }
