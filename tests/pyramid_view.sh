@@ -31,7 +31,7 @@ same $big big_lod7 --magnification 0.0078 --centre 31000,30000
 same procedural:pattern:1000000x100000 far_16 --magnification 16 --centre 987654.3,54321.7
 
 # A real pyramid on disk, through its reader: Deep Zoom 254/1 JPEG tiles.
-"$vitrine" pyramid build procedural:pattern:3001x2003 --out "$out/built.dzi" > /dev/null || { echo "FAILED: pyramid build"; exit 1; }
+"$vitrine" pyramid build procedural:pattern:3001x2003 --out "$out/built.dzi" --force > /dev/null || { echo "FAILED: pyramid build"; exit 1; }
 for m in 0.6 1.4 2.5; do same "$out/built.dzi" dzi_$m --magnification $m --centre 1016,762; done
 
 # A lost tile and a corrupt one: drawn from the coarser level there, one warning naming each.
