@@ -59,6 +59,19 @@ std::string system_folder(const fs::path& dir) {
     return {};
 }
 
+// What stands at `p` when it exists but is no file to read ("a named pipe"); null otherwise.
+const char* not_a_file(const fs::path& p) {
+    std::error_code ec;
+    switch (fs::status(p, ec).type()) {
+        case fs::file_type::directory: return "a folder";
+        case fs::file_type::fifo: return "a named pipe";
+        case fs::file_type::socket: return "a socket";
+        case fs::file_type::character: return "a character device";
+        case fs::file_type::block: return "a block device";
+        default: return nullptr;
+    }
+}
+
 class Resolver {
 public:
     Resolver(const SceneFile& scene, std::vector<Problem>& problems) : problems_(problems) {
@@ -117,6 +130,10 @@ public:
             inside_some_root = true;
             if (fs::is_regular_file(full.value(), ec) || (folder_ok && fs::is_directory(full.value(), ec)))
                 return full.value();
+            if (const char* kind = not_a_file(full.value())) {  // there, but never read: it could block or never end
+                error(at, what + " path " + q(path) + " is not a regular file (" + kind + ")");
+                return {};
+            }
         }
         if (!inside_some_root || exists_outside) {
             error(at, what + " path " + q(path) + " leaves the scene's folder and its search roots");

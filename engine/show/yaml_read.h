@@ -107,7 +107,7 @@ inline bool load(Reader& r, const std::string& text, YAML::Node& root, const cha
     }
     if (auto deep = json ? json_too_deep(text) : yaml_too_deep(text)) {
         r.error(Loc{r.start().file, int(deep->line), int(deep->column)},
-                std::string(language) + " " + too_deep_message(*deep));
+                std::string(language) + " nested deeper than " + std::to_string(kMaxNesting) + " levels");
         return false;
     }
     try {
