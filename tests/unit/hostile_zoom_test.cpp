@@ -302,3 +302,38 @@ TEST(HostilePyramid, AJpegClaimingMoreRowsThanItHoldsIsRefusedAndLeavesNothing) 
         fs::create_directories(dir.path / "out");
     }
 }
+
+TEST(HostilePyramid, PyramidFilesCutAnywhereAreRefusedOrReadOnlyAsFarAsTheyGo) {
+    test::Watchdog dog(120);
+    TempDir dir("vitrine_hostile_zoom");
+    BuildOptions o;
+    o.format = OutputFormat::Tiff;
+    ASSERT_TRUE(build_pyramid("procedural:pattern:700x500", dir.path / "p.tif", o));
+    std::vector<uint8_t> tiff = test::read_bytes(dir.path / "p.tif");
+    auto start = std::chrono::steady_clock::now();
+    size_t refused = 0, cases = 0;
+    for (size_t cut : test::cut_points(tiff.size(), 32, 60)) {
+        fs::path p = dir.path / "cut.tif";
+        test::write_bytes(p, tiff.data(), cut);
+        ++cases;
+        auto pyramid = open_pyramid(p.string());
+        if (!pyramid) {
+            ++refused;
+            EXPECT_TRUE(mentions(pyramid.error(), p.string())) << pyramid.error().message;
+            continue;
+        }
+        // Opened (the directories come first): every tile either reads or is an error naming the file.
+        const PyramidInfo& info = pyramid.value()->info();
+        for (uint32_t level = 0; level < info.levels.size(); ++level)
+            for (uint32_t row = 0; row < pyramid.value()->rows(level); ++row)
+                for (uint32_t col = 0; col < pyramid.value()->columns(level); ++col) {
+                    auto tile = pyramid.value()->read_tile(level, col, row);
+                    if (!tile) {
+                        ++refused;
+                        EXPECT_TRUE(mentions(tile.error(), p.string())) << tile.error().message;
+                    }
+                }
+    }
+    EXPECT_GT(refused, cases / 2);
+    EXPECT_LT(test::seconds_since(start), 60.0);
+}
