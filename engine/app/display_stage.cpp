@@ -177,6 +177,8 @@ Result<void> render_tiled(DisplayStage& c, display::Offscreen& out, uint32_t til
             render::Rect tile{int32_t(x), int32_t(y), tile_w, tile_h};
             std::vector<render::View> part = display::tile_views(views, tile);
             if (part.empty()) continue;  // black
+            if (stop_requested())  // SIGINT/SIGTERM: this canvas is dropped (its temporary removed), finished ones kept
+                return fail(ErrorKind::Interrupted, "stopped by a signal in the middle of a canvas; every finished canvas is kept");
             auto img = render_retrying(c, out, instances, look, part);
             if (!img) return img.error();
             for (uint32_t r = 0; r < bh; ++r)
