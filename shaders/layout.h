@@ -79,12 +79,28 @@ using mat4 = glm::mat4;
 // The base colour comes from a tile pyramid through the virtual texture (the pbr_vt
 // variant, with the virtual texture's set at VT_SET_PBR); DrawUniform.pyramid says where.
 #define FEATURE_PYRAMID (1 << 20)
+// The material's choices the shader branches on (alpha mode, unlit, a finite attenuation
+// distance) are bits here too, never read from a uniform buffer in a condition: lavapipe
+// (Mesa 22.3) inlines uniform-buffer values that steer branches and loops into a new
+// shader at every bind of such a pipeline and never frees it (megabytes a frame, issue
+// 15). The frame's light count and scene-colour flag come from the lights buffer's
+// header (LightsHeader) for the same reason.
+#define FEATURE_ALPHA_MASK (1 << 21)   // alphaMode MASK: discarded below the cutoff
+#define FEATURE_ALPHA_BLEND (1 << 22)  // alphaMode BLEND: alpha kept (neither: opaque, alpha 1)
+#define FEATURE_UNLIT (1 << 23)        // KHR_materials_unlit
+#define FEATURE_ATTENUATION (1 << 24)  // KHR_materials_volume with a finite attenuation distance
 
 VITRINE_STRUCT(LightUniform) {
     vec4 position;   // xyz world position, w type
     vec4 direction;  // xyz direction the light points, w range (0 = infinite)
     vec4 color;      // rgb colour * intensity
     vec4 cone;       // x light angle scale, y light angle offset (spot)
+};
+
+// In front of the frame's LightUniform array (BIND_LIGHTS, std430): what the PBR shader's
+// light loop and scene-colour branch read (storage, not uniform: see FEATURE_ALPHA_MASK).
+VITRINE_STRUCT(LightsHeader) {
+    ivec4 counts;  // x light count, y 1 when BIND_SCENE_COLOR holds the opaque scene (the frame transmits)
 };
 
 VITRINE_STRUCT(ViewUniforms) {
@@ -95,7 +111,7 @@ VITRINE_STRUCT(ViewUniforms) {
     vec4 env;         // x intensity, y rotation about +Y (radians), z prefiltered mip count, w sky mip
     vec4 tonemap;     // x exposure multiplier, y operator, z 1 = solid background, w orientation (View::orientation_code)
     vec4 background;  // rgb background colour (display-referred, written as is)
-    ivec4 counts;     // x light count, y 1 when BIND_SCENE_COLOR holds the opaque scene, z overscan (pixels a side)
+    ivec4 counts;     // x light count, y 1 when BIND_SCENE_COLOR holds the opaque scene (both as in LightsHeader), z overscan (pixels a side)
     vec4 scene_color; // x mip count of the scene colour texture
     ivec4 viewport;   // x, y: the view's rectangle on the canvas (pixels); z, w: its size
 };

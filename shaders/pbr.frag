@@ -16,7 +16,7 @@ layout(set = 0, binding = BIND_IRRADIANCE) uniform samplerCube irradiance_map;
 layout(set = 0, binding = BIND_PREFILTERED) uniform samplerCube prefiltered_map;
 layout(set = 0, binding = BIND_BRDF_LUT) uniform sampler2D brdf_lut;
 layout(set = 0, binding = BIND_SHEEN) uniform samplerCube sheen_map;
-layout(std430, set = 0, binding = BIND_LIGHTS) readonly buffer Lights { LightUniform lights[]; };
+layout(std430, set = 0, binding = BIND_LIGHTS) readonly buffer Lights { LightsHeader header; LightUniform lights[]; };
 layout(set = 2, binding = BIND_SCENE_COLOR) uniform sampler2D scene_color;
 layout(set = 1, binding = BIND_MATERIAL) uniform Material { MaterialUniforms mat; };
 layout(set = 1, binding = BIND_TEXTURES) uniform sampler2D tex[TEX_SLOTS];
@@ -90,8 +90,8 @@ vec3 volume_travel(vec3 n, vec3 v, float ior, float thickness) {
 }
 
 vec3 volume_attenuation(float distance) {
-    float dist = mat.transmission.z;
-    return dist > 0.0 ? pow(max(mat.attenuation.rgb, vec3(1e-4)), vec3(distance / dist)) : vec3(1.0);
+    if (!HAS(FEATURE_ATTENUATION)) return vec3(1.0);  // an infinite attenuation distance
+    return pow(max(mat.attenuation.rgb, vec3(1e-4)), vec3(distance / mat.transmission.z));
 }
 
 vec3 transmitted_light(vec3 travel, float roughness, float ior) {
@@ -99,7 +99,7 @@ vec3 transmitted_light(vec3 travel, float roughness, float ior) {
     vec3 exit = in_world + travel;
     float lod_roughness = roughness * clamp(ior * 2.0 - 2.0, 0.0, 1.0);
     vec3 behind = env_specular(dir, lod_roughness) * frame.env.x;
-    if (frame.counts.y == 1) {
+    if (header.counts.y == 1) {
         vec4 clip = frame.proj * frame.view * vec4(exit, 1.0);
         vec2 uv = clip.xy / clip.w * 0.5 + 0.5;
         vec4 s = textureLod(scene_color, uv, lod_roughness * frame.scene_color.x);
@@ -120,14 +120,13 @@ void main() {
     vec4 base_texel = sample_slot(TEX_BASE_COLOR);
 #endif
     vec4 base = base_factor * base_texel * in_color;
-    int alpha_mode = int(mat.params.w);
-    if (alpha_mode == ALPHA_MASK) {
+    if (HAS(FEATURE_ALPHA_MASK)) {
         if (base.a < mat.params.z) discard;
         base.a = 1.0;
-    } else if (alpha_mode == ALPHA_OPAQUE) {
-        base.a = 1.0;
+    } else if (!HAS(FEATURE_ALPHA_BLEND)) {
+        base.a = 1.0;  // opaque
     }
-    if (mat.params2.w > 0.5) {  // KHR_materials_unlit
+    if (HAS(FEATURE_UNLIT)) {  // KHR_materials_unlit
         out_color = vec4(base.rgb, base.a);
         return;
     }
@@ -155,6 +154,12 @@ void main() {
     vec3 c_diff = mix(base.rgb, vec3(0.0), metallic);
     float transmission = 0.0;
     if (HAS(FEATURE_TRANSMISSION)) transmission = mat.transmission.x * sample_slot(TEX_TRANSMISSION).r * (1.0 - metallic);
+    // Layers are skipped where a texture zeroes them; where only the material's factors set
+    // their strength, FEATURE_* says it is above 0 (gpu_model.cpp), so no branch hinges on a
+    // uniform value alone (see FEATURE_ALPHA_MASK in layout.h). Transmission without its
+    // texture and the metal-rough one is computed even at 0 (metallic 1): mixed in at 0.
+    const bool transmission_textured = (FEATURES & ((1 << TEX_TRANSMISSION) | (1 << TEX_METAL_ROUGH))) != 0;
+    bool transmits = HAS(FEATURE_TRANSMISSION) && (!transmission_textured || transmission > 0.0);
 
     // Image-based lighting (split sum with multiple-scattering energy compensation).
     vec2 f_ab = texture(brdf_lut, vec2(ndotv, roughness)).rg;
@@ -169,7 +174,7 @@ void main() {
     vec3 radiance = env_specular(reflect(-v, n), roughness);
     vec3 diffuse_ibl = k_d * irradiance;
     vec3 travel = vec3(0.0);
-    if (HAS(FEATURE_TRANSMISSION) && transmission > 0.0) {
+    if (transmits) {
         float thickness = mat.transmission.y * sample_slot(TEX_THICKNESS).g;
         travel = volume_travel(n, v, mat.transmission.w, thickness);
         vec3 through = transmitted_light(travel, roughness, mat.transmission.w);
@@ -188,7 +193,8 @@ void main() {
         sheen_roughness = max(mat.sheen.w * sample_slot(TEX_SHEEN_ROUGHNESS).a, 0.07);
         sheen_max = max(sheen_color.r, max(sheen_color.g, sheen_color.b));
     }
-    if (HAS(FEATURE_SHEEN) && sheen_max > 0.0) {
+    bool sheen_on = HAS(FEATURE_SHEEN) && (!HAS(1 << TEX_SHEEN_COLOR) || sheen_max > 0.0);
+    if (sheen_on) {
         // The base is darkened by what the sheen layer reflects (albedo scaling).
         float e = texture(brdf_lut, vec2(ndotv, sheen_roughness)).b;
         sheen_scale = 1.0 - sheen_max * e;
@@ -204,12 +210,13 @@ void main() {
         cc_rough = clamp(mat.clearcoat.y * sample_slot(TEX_CLEARCOAT_ROUGHNESS).g, 0.0, 1.0);
         ccn = perturbed_normal(ng, TEX_CLEARCOAT_NORMAL, mat.clearcoat.z, HAS(1 << TEX_CLEARCOAT_NORMAL));
     }
+    bool coat_on = HAS(FEATURE_CLEARCOAT) && (!HAS(1 << TEX_CLEARCOAT) || cc > 0.0);
     float cc_ndotv = clamp(abs(dot(ccn, v)), 1e-4, 1.0);
     vec3 cc_fresnel = f_schlick(vec3(0.04), vec3(1.0), cc_ndotv);
 
     // Punctual lights.
     vec3 cc_light = vec3(0.0);
-    for (int i = 0; i < frame.counts.x; ++i) {
+    for (int i = 0; i < header.counts.x; ++i) {
         LightUniform light = lights[i];
         vec3 l;
         float attenuation = 1.0;
@@ -239,7 +246,7 @@ void main() {
             vec3 diffuse = (1.0 - f) * c_diff / PI * (1.0 - transmission);
             vec3 specular = f * d_ggx(ndoth, alpha) * v_smith_correlated(ndotv, ndotl, alpha);
             vec3 lit = radiance_in * ndotl * (diffuse + specular);
-            if (HAS(FEATURE_SHEEN) && sheen_max > 0.0)
+            if (sheen_on)
                 lit = lit * sheen_scale + radiance_in * ndotl * sheen_color * d_charlie(sheen_roughness, ndoth) * v_neubelt(ndotl, ndotv);
             color += lit;
         }
@@ -260,7 +267,7 @@ void main() {
             }
         }
         float cc_ndotl = clamp(dot(ccn, l), 0.0, 1.0);
-        if (HAS(FEATURE_CLEARCOAT) && cc > 0.0 && cc_ndotl > 0.0 && attenuation > 0.0) {
+        if (coat_on && cc_ndotl > 0.0 && attenuation > 0.0) {
             float cc_alpha = max(cc_rough * cc_rough, 1e-3);
             float cc_ndoth = clamp(dot(ccn, h), 0.0, 1.0);
             vec3 f = f_schlick(vec3(0.04), vec3(1.0), clamp(dot(v, h), 0.0, 1.0));
@@ -269,7 +276,7 @@ void main() {
     }
 
     color += emissive_factor * sample_slot(TEX_EMISSIVE).rgb;
-    if (HAS(FEATURE_CLEARCOAT) && cc > 0.0) {
+    if (coat_on) {
         vec2 cc_ab = texture(brdf_lut, vec2(cc_ndotv, cc_rough)).rg;
         vec3 cc_ibl = frame.env.x * env_specular(reflect(-v, ccn), cc_rough) * (0.04 * cc_ab.x + cc_ab.y);
         color = color * (1.0 - cc * cc_fresnel) + cc * (cc_ibl * ao + cc_light);

@@ -148,6 +148,10 @@ Result<std::unique_ptr<GpuModel>> GpuModel::upload(gpu::Context& ctx, const scen
         if (m.clearcoat.factor > 0) features |= FEATURE_CLEARCOAT;
         if (glm::length(m.sheen.color) > 0) features |= FEATURE_SHEEN;
         if (m.transmission.factor > 0) features |= FEATURE_TRANSMISSION;
+        if (m.transmission.factor > 0 && m.transmission.attenuation_distance > 0) features |= FEATURE_ATTENUATION;
+        if (m.alpha_mode == scene::AlphaMode::Mask) features |= FEATURE_ALPHA_MASK;
+        if (m.alpha_mode == scene::AlphaMode::Blend) features |= FEATURE_ALPHA_BLEND;
+        if (m.unlit) features |= FEATURE_UNLIT;
         if (m.specular.factor != 1 || m.specular.color != glm::vec3(1) || m.specular.texture.texture >= 0 ||
             m.specular.color_texture.texture >= 0)
             features |= FEATURE_SPECULAR;

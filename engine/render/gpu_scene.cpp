@@ -170,8 +170,8 @@ Result<std::unique_ptr<GpuScene>> GpuScene::create(gpu::Context& ctx) {
                              sizeof(shader::ViewUniforms));
             !r)
             return r.error();
-        if (auto r = s->grow(f.lights, 64 * sizeof(shader::LightUniform), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_LIGHTS,
-                             SSBO, f.set, VK_WHOLE_SIZE);
+        if (auto r = s->grow(f.lights, sizeof(shader::LightsHeader) + 64 * sizeof(shader::LightUniform),
+                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_LIGHTS, SSBO, f.set, VK_WHOLE_SIZE);
             !r)
             return r.error();
         if (auto r = s->grow(f.draws, 256 * sizeof(shader::DrawUniform), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_DRAWS,
@@ -586,7 +586,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     }
     light_count_ = uint32_t(lights_.size());
 
-    if (auto r = grow(f.lights, std::max<size_t>(1, lights_.size()) * sizeof(shader::LightUniform),
+    if (auto r = grow(f.lights, sizeof(shader::LightsHeader) + std::max<size_t>(1, lights_.size()) * sizeof(shader::LightUniform),
                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, BIND_LIGHTS, SSBO, f.set, VK_WHOLE_SIZE);
         !r)
         return r.error();
@@ -608,7 +608,14 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
         write(BIND_DRAWS, SSBO, f.draws, f.draws.size());
         write_environment(f.batch_set);
     }
-    if (!lights_.empty()) std::memcpy(f.lights.mapped(), lights_.data(), lights_.size() * sizeof(shader::LightUniform));
+    // The header the light loop and the scene-colour branch read (views of this frame split
+    // exactly when it transmits: draw() and the batches agree), then the lights.
+    shader::LightsHeader header{};
+    header.counts = {int(lights_.size()), frame_transmits_ ? 1 : 0, 0, 0};
+    std::memcpy(f.lights.mapped(), &header, sizeof header);
+    if (!lights_.empty())
+        std::memcpy(static_cast<char*>(f.lights.mapped()) + sizeof header, lights_.data(),
+                    lights_.size() * sizeof(shader::LightUniform));
     if (!draw_data_.empty())
         std::memcpy(f.draws.mapped(), draw_data_.data(), draw_data_.size() * sizeof(shader::DrawUniform));
     size_t d = 0;
@@ -755,6 +762,7 @@ void GpuScene::draw(VkCommandBuffer cmd, const View& view, ViewTargets& t, VkFra
 
     sort_draws(view);
     bool split = !transmissive_.empty();
+    VITRINE_CHECK(split == frame_transmits_);  // the lights buffer's header says so to the shader
     shader::ViewUniforms u = view_uniforms(view, t, split);
     std::memcpy(static_cast<char*>(f.views.mapped()) + dynamic_offset, &u, sizeof u);
 
