@@ -1,9 +1,13 @@
 // Lua 5.4 hook sandbox. The Lua library is the C build: a Lua error is a longjmp, so
 // no C function below may hold a C++ object with a destructor when it calls something
-// that can raise (any allocating Lua API call, luaL_error, lua_error). C++ work happens
-// in closed scopes (see attempt()); its failure text waits in Sandbox::pending.
+// that can raise (any allocating Lua API call, luaL_error, lua_error, charge). C++ work
+// happens in closed scopes (see attempt()); its failure text waits in Sandbox::pending.
+//
+// The work budget and the deadline live in lua_budget.h; the charged standard library
+// in lua_charged.h and lua_patterns.h.
 #include "show/hooks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -11,21 +15,40 @@
 #include <exception>
 #include <lua.hpp>
 
+#include "show/lua_budget.h"
+#include "show/lua_charged.h"
+
 namespace vitrine::show {
 namespace {
 
-constexpr int kHookStep = 1000;  // instructions between two budget checks
-const char kShowKey = 0;         // its address keys the real `show` table in the registry
+using lua::charge;
+using lua::Stop;
 
-// Everything the C functions need, reached from the state's extra space.
-struct Sandbox {
+const char kShowKey = 0;  // its address keys the real `show` table in the registry
+// A new string at least this long is charged by the allocator (a long string: Lua
+// creates one each time, so the charge is the same on every run; short strings are
+// interned, and whether one exists already depends on the collector).
+constexpr size_t kChargedString = 256;
+constexpr uint64_t kQueryCost = 10;         // a question to HookApi (random, time)
+constexpr uint64_t kProtectedCallCost = 5;  // pcall/xpcall: a setjmp and a new frame
+
+// print and show.log: a bucket of kHookLogBurst lines, refilled at kHookLogRate a
+// second of show time (so offline runs log the same lines); one token is kept back so
+// that the count of suppressed lines can always be told.
+struct LogLimit {
+    double tokens = kHookLogBurst;
+    double refilled_at = 0;  // show time
+    uint64_t suppressed = 0;
+};
+
+// Everything the C functions need, reached from the state's extra space. The budget
+// (lua::Budget) is shared by nested calls (show.cue inside on_cue runs on_cue again),
+// so a hook cannot launder its budget through the show.
+struct Sandbox : lua::Budget {
     size_t memory_limit = 0;
     size_t in_use = 0;
-    // The budget is shared by nested calls (show.cue inside on_cue runs on_cue again),
-    // so a hook cannot launder its budget through the show.
-    uint64_t instruction_limit = 0;
-    uint64_t executed = 0;
-    bool exhausted = false;  // once past the budget, pcall may no longer catch the error
+    bool stop_reported = false;  // a nested call already said that the chain was stopped
+    LogLimit log;
     struct Call {            // the call in progress; saved and restored around nested calls
         HookApi* api = nullptr;
         bool running = false;
@@ -33,25 +56,17 @@ struct Sandbox {
         int memory_line = 0;   // where it said no
         int error_line = 0;    // innermost Lua line when the error was raised
     } call;
-    lua_State* L = nullptr;
     std::string file;  // as given, for messages
     std::string src;   // Lua's short form of the chunk name: the prefix of its messages
-    std::string budget_message, memory_message;
+    std::string memory_message;
     std::string pending;  // a C++ failure about to become a Lua error
     std::string state;    // show.state and show.time for the next refresh
     double time = 0;
 };
 
-Sandbox& sandbox(lua_State* L) { return **static_cast<Sandbox**>(lua_getextraspace(L)); }
+Sandbox& sandbox(lua_State* L) { return static_cast<Sandbox&>(lua::budget(L)); }
 
-// The current line of the innermost Lua function from `level` outwards (0: unknown).
-// Reads only; allocates nothing, so it is safe inside the allocator and the handler.
-int innermost_line(lua_State* L, int level) {
-    lua_Debug ar;
-    while (lua_getstack(L, level++, &ar))
-        if (lua_getinfo(L, "l", &ar) && ar.currentline > 0) return ar.currentline;
-    return 0;
-}
+using lua::innermost_line;
 
 // ---- limits ------------------------------------------------------------------------------
 
@@ -72,17 +87,13 @@ void* allocate(void* ud, void* ptr, size_t osize, size_t nsize) {
         return nullptr;
     }
     void* grown = std::realloc(ptr, nsize);
-    if (grown) c.in_use = c.in_use - old + nsize;
+    if (grown) {
+        c.in_use = c.in_use - old + nsize;
+        // Without ptr, osize is the new object's type: a long string is charged by its
+        // size (`..` in a loop copies what it builds).
+        if (!ptr && osize == LUA_TSTRING && nsize >= kChargedString) lua::charge_allocation(c, nsize);
+    }
     return grown;
-}
-
-void count_hook(lua_State* L, lua_Debug*) {
-    Sandbox& c = sandbox(L);
-    c.executed += kHookStep;
-    if (c.executed <= c.instruction_limit) return;
-    c.exhausted = true;
-    lua_pushstring(L, c.budget_message.c_str());
-    lua_error(L);
 }
 
 // The message handler of every protected run: notes the line, keeps the message.
@@ -125,6 +136,13 @@ bool attempt(lua_State* L, Work&& work) {
     return false;
 }
 
+// After a call into the show: a nested hook call (show.cue running on_cue) may have
+// spent the chain's budget; then this call stops too, before any more of its code runs.
+void after_show(lua_State* L) {
+    Sandbox& c = sandbox(L);
+    if (c.stop != Stop::None) lua::raise_stop(L, c);
+}
+
 // Raises Sandbox::pending at the calling hook's line.
 int raise_pending(lua_State* L) {
     luaL_where(L, 1);
@@ -138,26 +156,84 @@ const char* need_string(lua_State* L, int index, const char* message) {
     return lua_tostring(L, index);
 }
 
-// print() and show.log(): the values joined by tabs, to HookApi::log, or to stderr at
-// the file's top level.
+// ---- output -----------------------------------------------------------------------------
+
+// One line out: HookApi::log inside a call, stderr at the file's top level.
+void emit(Sandbox& c, const std::string& line) {
+    if (c.call.api)
+        c.call.api->log(line);
+    else
+        std::fprintf(stderr, "%s: %s\n", c.file.c_str(), line.c_str());
+}
+
+void refill(Sandbox& c) {
+    LogLimit& l = c.log;
+    if (c.time > l.refilled_at) {
+        l.tokens = std::min(kHookLogBurst, l.tokens + (c.time - l.refilled_at) * kHookLogRate);
+        l.refilled_at = c.time;
+    }
+}
+
+// "… N more lines suppressed", when there were some and a token is left for it.
+void tell_suppressed(Sandbox& c) {
+    LogLimit& l = c.log;
+    if (l.suppressed == 0 || l.tokens < 1) return;
+    l.tokens -= 1;
+    uint64_t n = l.suppressed;
+    l.suppressed = 0;
+    emit(c, "\u2026 " + std::to_string(n) + (n == 1 ? " more line suppressed" : " more lines suppressed"));
+}
+
+// A line of `total` bytes of which `kept` (at most kHookLogLineBytes) were built.
+void log_line(Sandbox& c, const char* kept, size_t kept_length, uint64_t total) {
+    refill(c);
+    // The line needs a token, and one more stays back for a count of suppressed lines
+    // (and when some were, that count is told first, with one more).
+    if (c.log.tokens < (c.log.suppressed ? 3 : 2)) {
+        ++c.log.suppressed;
+        return;
+    }
+    tell_suppressed(c);
+    c.log.tokens -= 1;
+    std::string line(kept, kept_length);
+    if (total > kept_length) {
+        // Cut at a character boundary (never inside a UTF-8 sequence), and say how long it was.
+        auto byte = [&](size_t i) { return static_cast<unsigned char>(line[i]); };
+        size_t end = line.size(), lead = end;
+        while (lead > 0 && end - lead < 3 && (byte(lead - 1) & 0xC0) == 0x80) --lead;
+        if (lead > 0 && byte(lead - 1) >= 0xC0) {  // the last character's first byte
+            size_t needs = byte(lead - 1) >= 0xF0 ? 4 : byte(lead - 1) >= 0xE0 ? 3 : 2;
+            if (lead - 1 + needs > end) line.resize(lead - 1);
+        }
+        line += "\u2026 (" + std::to_string(total) + " bytes)";
+    }
+    emit(c, line);
+}
+
+// print() and show.log(): the values joined by tabs, one line (at most
+// kHookLogLineBytes of it kept), through the log limit.
 int log_values(lua_State* L) {
     int n = lua_gettop(L);
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
+    charge(L, 4 + uint64_t(n));
+    char line[kHookLogLineBytes];  // no destructor: the conversions below may raise
+    size_t kept = 0;
+    uint64_t total = 0;
     for (int i = 1; i <= n; ++i) {
-        if (i > 1) luaL_addchar(&b, '\t');
-        luaL_tolstring(L, i, nullptr);
-        luaL_addvalue(&b);
+        if (i > 1) {
+            if (kept < sizeof line) line[kept++] = '\t';
+            ++total;
+        }
+        size_t length = 0;
+        const char* text = luaL_tolstring(L, i, &length);  // may run __tostring (charged)
+        charge(L, length / lua::kCopyBytes);
+        size_t take = std::min(length, sizeof line - kept);
+        std::memcpy(line + kept, text, take);
+        kept += take;
+        total += length;
+        lua_pop(L, 1);
     }
-    luaL_pushresult(&b);
-    size_t length = 0;
-    const char* text = lua_tolstring(L, -1, &length);
-    HookApi* api = sandbox(L).call.api;
-    if (!api) {
-        std::fprintf(stderr, "%s: %s\n", sandbox(L).file.c_str(), text);
-        return 0;
-    }
-    if (!attempt(L, [&] { return api->log(std::string(text, length)), Result<void>{}; })) return raise_pending(L);
+    Sandbox& c = sandbox(L);
+    if (!attempt(L, [&] { return log_line(c, line, kept, total), Result<void>{}; })) return raise_pending(L);
     return 0;
 }
 
@@ -178,6 +254,7 @@ double draw_random(lua_State* L, const char* what) {
 
 int show_set(lua_State* L) {
     HookApi& api = need_api(L, "show.set");
+    charge(L, kHookApiCost + (lua_type(L, 2) == LUA_TTABLE ? lua_rawlen(L, 2) : 0));
     const char* path = need_string(L, 1, "show.set: path must be a string");
     const char* bad_value = "show.set: value must be a number or a list of numbers";
     lua_Unsigned count = 1;
@@ -208,6 +285,7 @@ int show_set(lua_State* L) {
 
 int show_cue(lua_State* L) {
     HookApi& api = need_api(L, "show.cue");
+    charge(L, kHookApiCost);
     // Cue ids are written "3" or "3.1" in scene files; a Lua 3.0 means "3" too.
     char number[48];
     const char* id = number;
@@ -220,17 +298,23 @@ int show_cue(lua_State* L) {
     } else {
         id = need_string(L, 1, "show.cue: id must be a string or a number");
     }
-    return attempt(L, [&] { return api.cue(id); }) ? 0 : raise_pending(L);
+    bool ok = attempt(L, [&] { return api.cue(id); });
+    after_show(L);
+    return ok ? 0 : raise_pending(L);
 }
 
 int show_goto(lua_State* L) {
     HookApi& api = need_api(L, "show.go_to");
+    charge(L, kHookApiCost);
     const char* state = need_string(L, 1, "show.go_to: state must be a string");
-    return attempt(L, [&] { return api.go_to(state); }) ? 0 : raise_pending(L);
+    bool ok = attempt(L, [&] { return api.go_to(state); });
+    after_show(L);
+    return ok ? 0 : raise_pending(L);
 }
 
 int show_magnification(lua_State* L) {
     HookApi& api = need_api(L, "show.magnification");
+    charge(L, kHookApiCost);
     const char* node = need_string(L, 1, "show.magnification: node must be a string");
     double value = 0;  // nothing with a destructor may be alive here when raise_pending jumps
     bool ok = attempt(L, [&]() -> Result<void> {
@@ -245,11 +329,13 @@ int show_magnification(lua_State* L) {
 }
 
 int show_random(lua_State* L) {
+    charge(L, kQueryCost);
     lua_pushnumber(L, draw_random(L, "show.random"));
     return 1;
 }
 
 int show_read_only(lua_State* L) {
+    charge(L, 1);
     if (lua_type(L, 2) != LUA_TSTRING) return luaL_error(L, "show is read-only");
     return luaL_error(L, "show is read-only (cannot set show.%s)", lua_tostring(L, 2));
 }
@@ -259,6 +345,7 @@ int show_read_only(lua_State* L) {
 // math.random on the show's generator, with Lua's three forms: () float in [0, 1),
 // (m) integer in [1, m], (m, n) integer in [m, n]; (0) gives an integer of all bits.
 int math_random(lua_State* L) {
+    charge(L, kQueryCost + lua::coercion_cost(L, 1, 2));
     lua_Integer low = 1, high = 0;
     switch (lua_gettop(L)) {
         case 0: lua_pushnumber(L, draw_random(L, "math.random")); return 1;
@@ -285,6 +372,7 @@ int math_random(lua_State* L) {
 }
 
 int os_time(lua_State* L) {
+    charge(L, kQueryCost);
     if (!lua_isnoneornil(L, 1)) return luaL_error(L, "os.time: a date table is not available in hooks");
     double wall = ask(L, "os.time", &HookApi::wall_time);
     if (!(std::fabs(wall) < 1e18)) wall = 0;                // keep the conversion defined
@@ -293,14 +381,15 @@ int os_time(lua_State* L) {
 }
 
 int os_clock(lua_State* L) {
+    charge(L, kQueryCost);
     lua_pushnumber(L, ask(L, "os.clock", &HookApi::time));
     return 1;
 }
 
-// pcall and xpcall that cannot catch the instruction budget: otherwise
-// `while true do pcall(f) end` would outlive it.
+// pcall and xpcall that cannot catch a stop (the work budget or the deadline):
+// otherwise `while true do pcall(f) end` would outlive it.
 int finish_pcall(lua_State* L, int status, int below) {
-    if (status != LUA_OK && sandbox(L).exhausted) return lua_error(L);
+    if (status != LUA_OK && sandbox(L).stop != Stop::None) return lua_error(L);
     if (status != LUA_OK) {
         lua_pushboolean(L, 0);
         lua_pushvalue(L, -2);
@@ -311,14 +400,33 @@ int finish_pcall(lua_State* L, int status, int below) {
 
 int sandbox_pcall(lua_State* L) {
     luaL_checkany(L, 1);
+    charge(L, kProtectedCallCost);
     lua_pushboolean(L, 1);
     lua_insert(L, 1);
     return finish_pcall(L, lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0), 0);
 }
 
+// xpcall's message handler around the hook's (upvalue 1). After a stop it returns the
+// error as it is: the hook's handler must not run then (Lua calls the handler of an
+// error raised in the count hook from inside the hook, where no instruction is counted,
+// so a looping handler would never be stopped). Other errors come from code where the
+// count hook is on, and the hook's handler runs counted like any other code.
+int xpcall_handler(lua_State* L) {
+    if (sandbox(L).stop != Stop::None) return 1;
+    charge(L, 1);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 int sandbox_xpcall(lua_State* L) {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    charge(L, kProtectedCallCost);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, xpcall_handler, 1);
+    lua_replace(L, 2);
     lua_pushboolean(L, 1);
     lua_pushvalue(L, 1);
     lua_rotate(L, 3, 2);  // f, handler, true, f, args...
@@ -326,9 +434,12 @@ int sandbox_xpcall(lua_State* L) {
 }
 
 // setmetatable without __gc: Lua runs finalizers with hooks off, so a finalizer could
-// loop past the instruction budget (and run at any time, even between calls).
+// loop past the work budget (and run at any time, even between calls). Lua marks an
+// object for finalization only when its metatable has __gc as it is set, so a __gc
+// added to the metatable later is never called.
 int sandbox_setmetatable(lua_State* L) {
     luaL_checktype(L, 1, LUA_TTABLE);
+    charge(L, 1);
     int type = lua_type(L, 2);
     luaL_argexpected(L, type == LUA_TNIL || type == LUA_TTABLE, 2, "nil or table");
     lua_pushliteral(L, "__gc");
@@ -389,6 +500,14 @@ int open_sandbox(lua_State* L) {
     // which would write around show's read-only guard.
     for (const char* name : {"dofile", "loadfile", "load", "loadstring", "require", "collectgarbage", "warn", "rawset"})
         remove_field(L, name);
+    lua_getglobal(L, LUA_STRLIBNAME);
+    remove_field(L, "dump");
+    lua_getglobal(L, LUA_MATHLIBNAME);
+    remove_field(L, "randomseed");
+    lua_pop(L, 2);
+    // What is left of Lua's own functions, charged; the sandbox's own below charge
+    // for themselves.
+    lua::charge_libraries(L);
     set_field(L, "print", log_values);
     set_field(L, "pcall", sandbox_pcall);
     set_field(L, "xpcall", sandbox_xpcall);
@@ -399,9 +518,6 @@ int open_sandbox(lua_State* L) {
     lua_setfield(L, -2, "os");
     lua_pop(L, 1);
 
-    lua_getglobal(L, LUA_STRLIBNAME);
-    remove_field(L, "dump");
-    lua_pop(L, 1);
     // ("").rep still works; getmetatable("") no longer hands out the shared metatable.
     lua_pushliteral(L, "");
     lua_getmetatable(L, -1);
@@ -411,7 +527,6 @@ int open_sandbox(lua_State* L) {
 
     lua_getglobal(L, LUA_MATHLIBNAME);
     set_field(L, "random", math_random);
-    remove_field(L, "randomseed");
     lua_pop(L, 1);
     open_show(L);
     return 0;
@@ -479,6 +594,10 @@ std::string at(const Sandbox& c, int line) { return line > 0 ? c.file + ":" + st
 
 // "FILE:LINE: hook WHAT: ..." for a failed protected run.
 std::string describe_failure(lua_State* L, const Sandbox& c, int status, const char* what) {
+    if (c.stop != Stop::None) {  // whatever the error object became on the way out
+        const std::string& message = c.stop == Stop::Time ? c.time_message : c.work_message;
+        return at(c, c.stop_line) + ": hook " + what + ": " + message;
+    }
     std::string message = error_text(L);
     int line = 0;
     if (status == LUA_ERRMEM || (c.call.refused && message == "not enough memory")) {
@@ -495,18 +614,31 @@ std::string describe_failure(lua_State* L, const Sandbox& c, int status, const c
 Result<void> run_protected(lua_State* L, Sandbox& c, int nargs, const char* what, HookApi* api) {
     int top = lua_gettop(L) - nargs - 1;  // nested calls run on the stack of a running hook
     Sandbox::Call outer = c.call;
-    if (!outer.running) {
-        c.executed = 0;
-        c.exhausted = false;
-        lua_sethook(L, count_hook, LUA_MASKCOUNT, kHookStep);  // also restarts the hook's count
+    bool outermost = !outer.running;
+    if (outermost) {
+        lua::begin(L, c);
+        c.stop_reported = false;
     }
     c.call = Sandbox::Call{api, true, false, 0, 0};
     lua_pushcfunction(L, note_error_line);
     lua_insert(L, top + 1);
     int status = lua_pcall(L, nargs, 0, top + 1);
     Result<void> result;
-    if (status != LUA_OK) result = fail(describe_failure(L, c, status, what));
+    // A stopped chain says so once: when a nested call was stopped (and reported it),
+    // the calls around it end quietly.
+    if (status != LUA_OK && !(c.stop != Stop::None && c.stop_reported)) {
+        result = fail(describe_failure(L, c, status, what));
+        if (c.stop != Stop::None) c.stop_reported = true;
+    }
     lua_settop(L, top);
+    if (outermost) {
+        lua::end(c);
+        try {
+            refill(c);
+            tell_suppressed(c);  // lines this call's flood left untold
+        } catch (const std::exception&) {
+        }
+    }
     if (status != LUA_OK) lua_gc(L, LUA_GCCOLLECT);  // what the failed call built is garbage now
     c.call = outer;
     return result;
@@ -554,16 +686,21 @@ Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, co
     hooks->budget_ = std::make_unique<Budget>();
     Sandbox& c = *hooks->budget_;
     c.memory_limit = limits.memory_bytes;
-    c.instruction_limit = limits.instructions;
+    c.limit = limits.work;
+    c.wall_seconds = limits.wall_seconds > 0 && std::isfinite(limits.wall_seconds) ? limits.wall_seconds : 0;
     c.file = file.string();
     c.src = c.file.substr(0, LUA_IDSIZE - 1);  // how Lua shortens a "=name" chunk name
-    c.budget_message = "instruction budget of " + std::to_string(limits.instructions) + " exceeded (endless loop?)";
+    c.work_message =
+        "work budget of " + std::to_string(limits.work) + " exceeded (endless loop or too much work?)";
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%g", c.wall_seconds * 1000);
+    c.time_message = std::string("stopped after ") + ms + " ms (time budget)";
     c.memory_message = "memory ceiling of " + describe_limit(limits.memory_bytes) + " reached";
 
     lua_State* L = lua_newstate(allocate, &c);
     if (!L) return fail(c.file + ": hook file: " + c.memory_message);
     hooks->L_ = c.L = L;
-    *static_cast<Sandbox**>(lua_getextraspace(L)) = &c;
+    *static_cast<lua::Budget**>(lua_getextraspace(L)) = &c;
     lua_atpanic(L, panic);
     lua_pushcfunction(L, open_sandbox);
     if (Result<void> opened = run_protected(L, c, 0, "file", nullptr); !opened) return opened.error();
@@ -612,5 +749,49 @@ Result<void> Hooks::call(const char* function, const std::string& arg, HookApi& 
 }
 
 size_t Hooks::memory_in_use() const { return budget_->in_use; }
+
+uint64_t Hooks::last_work() const {
+    // A single charge can be far past the budget (table.move({}, 1, 1e15, 1)): a chain
+    // that was stopped for its work counts as one unit more than the budget.
+    const Sandbox& c = *budget_;
+    return c.stop == Stop::Work ? std::min(c.executed, c.limit + 1) : c.executed;
+}
+
+namespace {
+
+// Pushes the names of the functions in the table at the top onto `names` (raw reads:
+// no hook code runs). Tables in it are listed one level down when `nested`.
+void list_functions(lua_State* L, const std::string& prefix, bool nested, std::vector<std::string>& names) {
+    int table = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, table)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            std::string name = prefix + lua_tostring(L, -2);
+            if (lua_isfunction(L, -1)) names.push_back(name);
+            if (nested && lua_istable(L, -1) && !lua_rawequal(L, -1, table)) list_functions(L, name + ".", false, names);
+        }
+        lua_pop(L, 1);
+    }
+}
+
+int collect_functions(lua_State* L) {
+    auto* names = static_cast<std::vector<std::string>*>(lua_touserdata(L, 1));
+    lua_pushglobaltable(L);
+    list_functions(L, "", true, *names);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kShowKey);  // the real show table behind the proxy
+    list_functions(L, "show.", false, *names);
+    return 0;
+}
+
+}  // namespace
+
+std::vector<std::string> Hooks::functions() const {
+    std::vector<std::string> names;
+    lua_pushcfunction(L_, collect_functions);
+    lua_pushlightuserdata(L_, &names);
+    if (lua_pcall(L_, 1, 0, 0) != LUA_OK) lua_pop(L_, 1);
+    std::sort(names.begin(), names.end());
+    return names;
+}
 
 }  // namespace vitrine::show

@@ -14,10 +14,52 @@
 // (without string.dump), table, math (math.random is show.random's generator), utf8;
 // `os` holds only os.time() and os.clock(), which return show-derived values (wall
 // time of the show and show time) so hooks stay deterministic. No io, no debug, no
-// package. Every call (and the file's top level) runs under a memory ceiling and an
-// instruction budget; going past either stops that call with an error and the show
-// goes on.
+// package, no coroutine.
+//
+// No hook call can hold the show. Every call (and the file's top level) runs under:
+// - a memory ceiling (HookLimits::memory_bytes, the whole Lua state);
+// - a WORK budget (HookLimits::work units per call; default 10 M), the same live and
+//   offline, so a stop is decided by work done, never by a clock: offline renders stop
+//   a hook at the same point on every run. A unit is about one VM instruction's time
+//   (measured: 10 M units take 0.1-0.4 s on a slow 2-core VM, as 10 M instructions do):
+//   1 per instruction (counted by a count hook every 1000), and every function the
+//   sandbox exposes charges, before it works, what its arguments make it do: at least
+//   1 a call; 1 per 8 bytes copied or allocated (every new string of 256 bytes or more,
+//   `..` included, is charged by its size); 1 per 4 bytes handled one by one (upper,
+//   lower, reverse, format, utf8, numbers parsed from strings; 8 per control character
+//   that %q escapes); 1 per element a table function moves, reads or compares
+//   (table.move({}, 1, 1e15, 1) is stopped before it starts; insert/remove are charged
+//   by the elements they shift, whatever __len says); 1 per step of pattern matching
+//   (string.find/match/gmatch/gsub are the sandbox's own, so backtracking is charged
+//   step by step; plain finds use memmem, linear, 1 per 2 bytes scanned); kHookApiCost
+//   per show.set/cue/go_to/magnification. table.sort is the sandbox's own heap sort:
+//   O(n log n) whatever the order function, the same on every run. A C function used
+//   as a metamethod is the charged one. Lua functions (hooks, metamethods, sort
+//   comparators, message handlers, __close) are counted like any other code.
+// - live only, a WALL-CLOCK deadline (HookLimits::wall_seconds; `vitrine run` sets
+//   50 ms, --hook-budget-ms), looked at by the count hook, by charged functions every
+//   1000 units and by the pattern matcher every 4096 steps; a single charge of 20 000
+//   units or more that could not finish in the time left (at 50 ns a unit) stops the
+//   call before it starts. Offline it is 0 (none), and nothing depends on a clock.
+// One chain of nested calls (show.cue in on_cue running on_cue again) shares one budget
+// and one deadline. Past either, the chain stops: pcall/xpcall cannot catch it, no code
+// of the hook runs again in that chain (no message handler, no __close, no code after
+// the show.cue that ran the nested call), the call returns one line
+// "FILE:LINE: hook on_cue: work budget of N exceeded (endless loop or too much work?)"
+// or "FILE:LINE: hook on_cue: stopped after 50 ms (time budget)" (said once per chain:
+// the calls around a stopped nested call end quietly), the Lua state stays usable and
+// later calls run normally. setmetatable refuses __gc (finalizers would run unbudgeted).
+// Not charged: VM operators that read a whole long string in one instruction (==, <,
+// <= between two different strings, arithmetic on a numeric string) and long __index
+// chains; live the deadline stops them, offline the work budget does, later.
+//
+// Output: print and show.log write one line per call, at most kHookLogLineBytes of it
+// (a longer line ends "… (N bytes)"), kHookLogBurst lines at once, then kHookLogRate
+// lines a second of show time (so offline runs log the same lines); one of the burst
+// is kept for "… N more lines suppressed", told when output resumes or at the end of
+// a call. Building the line is charged (a 1 MB tostring costs its bytes).
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -48,9 +90,15 @@ public:
 };
 
 struct HookLimits {
-    size_t memory_bytes = 16u << 20;      // the whole Lua state
-    uint64_t instructions = 10'000'000;   // per call (counted in steps of 1000)
+    size_t memory_bytes = 16u << 20;  // the whole Lua state
+    uint64_t work = 10'000'000;       // work units per call chain (about one VM instruction each)
+    double wall_seconds = 0;          // per call chain, live only; 0: no deadline (offline)
 };
+
+inline constexpr uint64_t kHookApiCost = 10'000;   // work units of show.set/cue/go_to/magnification
+inline constexpr size_t kHookLogLineBytes = 1024;  // kept of one print/show.log line
+inline constexpr double kHookLogBurst = 50;        // lines at once
+inline constexpr double kHookLogRate = 10;         // lines a second of show time after that
 
 class Hooks {
 public:
@@ -64,13 +112,20 @@ public:
 
     bool defines(const char* function) const;
     // Each runs the hook when defined (Ok when not). A runtime error, a sandbox refusal,
-    // the memory ceiling or the instruction budget give one line
-    // "FILE:LINE: hook on_cue: <what happened>"; the Lua state stays usable.
+    // the memory ceiling, the work budget or the deadline give one line
+    // "FILE:LINE: hook on_cue: <what happened>"; the Lua state stays usable. A call whose
+    // nested call was stopped (and said so) returns Ok.
     Result<void> on_enter(const std::string& state, HookApi& api);
     Result<void> on_cue(const std::string& id, HookApi& api);
     Result<void> on_touch(const std::string& node, HookApi& api);
 
     size_t memory_in_use() const;
+    // Work units the last call chain (or the file's top level) used; a chain stopped by
+    // the work budget counts as the budget + 1.
+    uint64_t last_work() const;
+    // Every function the sandbox exposes by name, "name" for globals and "lib.name" for
+    // library tables and `show` (sorted): tests give each a hostile case.
+    std::vector<std::string> functions() const;
 
 private:
     Hooks() = default;

@@ -177,8 +177,8 @@ TEST(Hooks, SandboxRefusalsLeaveTheHooksUsable) {
         {"rawset(show, 'set', print)", {"attempt to call a nil value", "rawset"}},
         {"getmetatable('').__index.rep = nil", {"attempt to index a nil value"}},
         {"string.rep('x', 1 << 30)", {"memory ceiling of 16 MiB reached"}},
-        {"while true do end", {"instruction budget of 10000000 exceeded (endless loop?)"}},
-        {"while true do pcall(function() while true do end end) end", {"instruction budget of 10000000 exceeded"}},
+        {"while true do end", {"work budget of 10000000 exceeded (endless loop or too much work?)"}},
+        {"while true do pcall(function() while true do end end) end", {"work budget of 10000000 exceeded"}},
         {"local t = {} local i = 1 while true do t[i] = i i = i + 1 end", {"memory ceiling of 16 MiB reached"}},
         {"local t = {} for i = 1, 1e8 do t[#t + 1] = 'item ' .. i end", {"memory ceiling"}},
         {"setmetatable(show, {})", {"protected metatable"}},
@@ -218,7 +218,7 @@ TEST(Hooks, EndlessLoopStopsQuickly) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().message,
-              "hooks/test.lua:1: hook on_cue: instruction budget of 10000000 exceeded (endless loop?)");
+              "hooks/test.lua:1: hook on_cue: work budget of 10000000 exceeded (endless loop or too much work?)");
     EXPECT_LT(seconds, 2.0);
     // The budget is per call: a fresh call gets all of it again.
     auto counting = load_ok("function on_cue(id) for i = 1, 1000000 do end end");
@@ -247,7 +247,7 @@ TEST(Hooks, RunawayTopLevelFailsTheLoad) {
     auto hooks = Hooks::load("hooks/test.lua", "local x = 1\nwhile true do x = x + 1 end\n");
     ASSERT_FALSE(hooks.ok());
     EXPECT_EQ(hooks.error().message,
-              "hooks/test.lua:2: hook file: instruction budget of 10000000 exceeded (endless loop?)");
+              "hooks/test.lua:2: hook file: work budget of 10000000 exceeded (endless loop or too much work?)");
     auto big = Hooks::load("hooks/test.lua", "t = {}\nfor i = 1, 1e8 do t[i] = i end\n");
     ASSERT_FALSE(big.ok());
     EXPECT_EQ(big.error().message, "hooks/test.lua:2: hook file: memory ceiling of 16 MiB reached");
