@@ -1,6 +1,8 @@
 #include "show/show.h"
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -249,6 +251,11 @@ void Show::reset() {
     events_in_window_ = 0;
     crowded_windows_ = 0;
     crowd_warned_at_ = -1e300;
+    hook_window_ = -1;
+    hook_work_ = 0;
+    hook_seconds_ = 0;
+    hooks_skipped_ = 0;
+    hook_warned_at_ = -1e300;
     hooks_.reset();
     if (!scene_.hooks_file.empty()) {
         auto hooks = Hooks::load(scene_.hooks_file, scene_.hooks_source, options_.hook_limits);
@@ -279,6 +286,7 @@ void Show::advance(double t) { advance(t, std::numeric_limits<size_t>::max()); }
 
 bool Show::advance(double t, size_t max_events) {
     if (!(t >= now_) || !std::isfinite(t)) t = now_;  // also catches NaN
+    hook_seconds_ = 0;  // the live hooks' wall time is bounded per frame
     for (size_t processed = 0;; ++processed) {
         Event e = next_event();
         if (e.kind == EventKind::None || e.t > t) break;
@@ -349,6 +357,42 @@ void Show::record(std::string line) {
 
 void Show::hook_error(const Result<void>& r) {
     if (!r) note(r.error().message);
+}
+
+// Each call is held to its budget by Hooks; together, calls may use at most
+// kHookSecondsOfWork calls' worth of work per second of show time (decided by work, so
+// the same offline on every run), and live, at most 4 deadlines' worth of wall time per
+// advance(): past either, hooks are skipped (one warning per 10 s of show time) until
+// the next second, or the next frame. A hook that calls show.cue runs its nested hooks
+// inside its own chain, accounted with it.
+void Show::call_hook(const std::function<Result<void>()>& call) {
+    bool outermost = hooks_running_ == 0;
+    double window = std::floor(now_);
+    if (window != hook_window_) hook_window_ = window, hook_work_ = 0;
+    const HookLimits& limits = options_.hook_limits;
+    bool over_work = hook_work_ >= kHookSecondsOfWork * limits.work;
+    bool over_time = limits.wall_seconds > 0 && hook_seconds_ >= 4 * limits.wall_seconds;
+    if (outermost && (over_work || over_time)) {
+        ++hooks_skipped_;
+        if (now_ >= hook_warned_at_ + 10) {
+            note("show: hooks used " + std::string(over_work ? "more than " + std::to_string(kHookSecondsOfWork) +
+                                                                   " calls' worth of work in this second of show time"
+                                                             : "more than 4 time budgets in this frame") +
+                 "; skipping hook calls until " + (over_work ? "the next second" : "the next frame") + " (" +
+                 std::to_string(hooks_skipped_) + " skipped so far)");
+            hook_warned_at_ = now_;
+        }
+        return;
+    }
+    auto start = std::chrono::steady_clock::now();
+    ++hooks_running_;
+    Result<void> r = call();
+    --hooks_running_;
+    if (outermost) {
+        hook_work_ += hooks_->last_work();
+        if (limits.wall_seconds > 0) hook_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    hook_error(r);
 }
 
 // ---- events --------------------------------------------------------------------------
@@ -535,7 +579,7 @@ void Show::enter_state(int s, const std::string& why) {
     if (hooks_) {
         ShowApi api(*this);
         Depth depth(hook_depth_);
-        hook_error(hooks_->on_enter(st.name, api));
+        call_hook([&] { return hooks_->on_enter(st.name, api); });
     }
 }
 
@@ -562,7 +606,7 @@ void Show::run_cue(int c) {
     for (const Action& a : cue.actions) run_action(a, cue.id);
     if (hooks_) {
         ShowApi api(*this);
-        hook_error(hooks_->on_cue(cue.id, api));
+        call_hook([&] { return hooks_->on_cue(cue.id, api); });
     }
 }
 
@@ -777,7 +821,7 @@ void Show::touch(int node, const std::string& what) {
     }
     if (hooks_) {
         ShowApi api(*this);
-        hook_error(hooks_->on_touch(node >= 0 ? file_.nodes[size_t(node)].name : std::string(), api));
+        call_hook([&] { return hooks_->on_touch(node >= 0 ? file_.nodes[size_t(node)].name : std::string(), api); });
     }
 }
 

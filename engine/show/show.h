@@ -6,6 +6,7 @@
 // or seeking from 0 give the same state, and the same frame, on any machine.
 #pragma once
 #include <deque>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -37,6 +38,10 @@ public:
     // `scene` must outlive the show. Starts at show time 0 in the start state.
     static std::unique_ptr<Show> create(const LoadedScene& scene, const ShowOptions& options = {});
     ~Show();
+
+    // Hooks together may use this many calls' worth of work (HookLimits::work) per second
+    // of show time; past it they are skipped until the next second (one warning).
+    static constexpr uint64_t kHookSecondsOfWork = 5;
 
     double now() const { return now_; }
     const std::string& state() const;
@@ -145,6 +150,7 @@ private:
     double local_time(const Playing& p, double t) const;
     double idle_after() const;  // the current state's idle timeout, or < 0
     void hook_error(const Result<void>& r);
+    void call_hook(const std::function<Result<void>()>& call);  // within the show's hook budgets
     void note(const std::string& line);
     void record(std::string line);  // one line of the trace
     static constexpr size_t kTraceLines = 100000;
@@ -201,6 +207,12 @@ private:
     int events_in_window_ = 0;
     long crowded_windows_ = 0;        // windows cut short so far
     double crowd_warned_at_ = -1e300;  // show time of the last warning about them
+    int hooks_running_ = 0;             // hook calls in progress (nested through show.cue)
+    double hook_window_ = -1;           // the second of show time whose hook work is counted
+    uint64_t hook_work_ = 0;            // work units hooks used in it
+    double hook_seconds_ = 0;           // live: wall time hooks used in this advance()
+    long hooks_skipped_ = 0;
+    double hook_warned_at_ = -1e300;
 };
 
 // "3.1" < "3.10"? Cue numbers compare part by part as numbers: 1 < 1.5 < 2 < 2.1 < 10.

@@ -681,44 +681,34 @@ void expect_bounded_and_deterministic(const LoadedScene& scene, double end) {
 
 }  // namespace
 
-TEST(ShowHostile, StatesThatIdleIntoEachOtherEveryNanosecond) {
-    TempDir dir;
-    auto scene = load_text(dir, R"(
-nodes: [{name: a}]
-states:
-  - {name: a, transitions: [{idle: 1, to: b}]}
-  - {name: b, transitions: [{idle: 1, to: a}]}
-)");
-    ASSERT_TRUE(scene);
-    for (State& s : scene->file.states) s.transitions[0].after = 1e-9;
-    expect_bounded_and_deterministic(*scene, 2);
-}
-
-TEST(ShowHostile, ALoopingTimelineOfOneNanosecondWithACue) {
-    TempDir dir;
-    auto scene = load_text(dir, R"(
-nodes: [{name: a}]
-timelines: [{name: t, duration: 1, loop: true}]
-cues: [{id: "1", at: {timeline: t, t: 0}}]
-states: [{name: s, timeline: t}]
-)");
-    ASSERT_TRUE(scene);
-    scene->file.timelines[0].duration = 1e-9;
-    expect_bounded_and_deterministic(*scene, 2);
-}
-
-TEST(ShowHostile, TimelinesThatEndIntoEachOther) {
-    TempDir dir;
-    auto scene = load_text(dir, R"(
-nodes: [{name: a}]
-timelines: [{name: x, duration: 1}, {name: y, duration: 1}]
-states:
-  - {name: a, timeline: x, transitions: [{end: true, to: b}]}
-  - {name: b, timeline: y, transitions: [{end: true, to: a}]}
-)");
-    ASSERT_TRUE(scene);
-    for (Timeline& t : scene->file.timelines) t.duration = 1e-12;
-    expect_bounded_and_deterministic(*scene, 2);
+// Each scene, loaded, then broken as check would refuse: states that idle into each other
+// every nanosecond, a looping timeline of a nanosecond with a cue, timelines that end into
+// each other.
+TEST(ShowHostile, ScenesThatWouldNeverAdvanceStillDo) {
+    struct Case {
+        const char* name;
+        const char* text;
+        void (*corrupt)(SceneFile&);
+    };
+    const Case cases[] = {
+        {"idle ping-pong", "states:\n  - {name: a, transitions: [{idle: 1, to: b}]}\n  - {name: b, transitions: [{idle: 1, to: a}]}\n",
+         [](SceneFile& f) { for (State& s : f.states) s.transitions[0].after = 1e-9; }},
+        {"1 ns loop", "timelines: [{name: t, duration: 1, loop: true}]\ncues: [{id: \"1\", at: {timeline: t, t: 0}}]\n"
+                      "states: [{name: s, timeline: t}]\n",
+         [](SceneFile& f) { f.timelines[0].duration = 1e-9; }},
+        {"ends into each other", "timelines: [{name: x, duration: 1}, {name: y, duration: 1}]\nstates:\n"
+                                 "  - {name: a, timeline: x, transitions: [{end: true, to: b}]}\n"
+                                 "  - {name: b, timeline: y, transitions: [{end: true, to: a}]}\n",
+         [](SceneFile& f) { for (Timeline& t : f.timelines) t.duration = 1e-12; }},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.name);
+        TempDir dir;
+        auto scene = load_text(dir, std::string("nodes: [{name: a}]\n") + c.text);
+        ASSERT_TRUE(scene);
+        c.corrupt(scene->file);
+        expect_bounded_and_deterministic(*scene, 2);
+    }
 }
 
 TEST(ShowHostile, ShortestValidLoopsAreNotCut) {
@@ -797,4 +787,40 @@ states: [{name: s, timeline: t}]
     auto played = Show::create(live->scene());
     played->advance(3600);
     EXPECT_EQ(played->trace(), live->show().trace());
+}
+
+TEST(ShowHostile, HooksThatUseTheirWholeBudgetOnEveryCueAreSkippedPastTheirShare) {
+    // A cue 240 times a second whose hook never ends: each call is stopped by its own
+    // budget, and past kHookSecondsOfWork calls' worth in a second of show time the rest
+    // are skipped — so a second of this show costs a few calls, not 240.
+    TempDir dir;
+    dir.write("busy.lua", "function on_cue(id) while true do end end\n");
+    auto scene = load_text(dir, R"(
+hooks: busy.lua
+nodes: [{name: a}]
+timelines: [{name: t, duration: 0.0041667, loop: true}]
+cues: [{id: "1", at: {timeline: t, t: 0}}]
+states: [{name: s, timeline: t}]
+)");
+    ASSERT_TRUE(scene);
+    ShowOptions options;
+    options.hook_limits.work = 200'000;  // small, to keep the test quick
+    auto run = [&] {
+        auto show = Show::create(*scene, options);
+        for (int i = 1; i <= 60; ++i) show->advance(i / 30.0);  // two seconds at 30 fps
+        return show->take_warnings();
+    };
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::string> warnings = run();
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    size_t stopped = 0, skipping = 0;
+    for (const std::string& w : warnings) {
+        stopped += w.find("work budget") != std::string::npos;
+        skipping += w.find("skipping hook calls until the next second") != std::string::npos;
+    }
+    EXPECT_LE(stopped, 2 * Show::kHookSecondsOfWork + 2) << "calls at their full budget in two seconds";
+    EXPECT_GE(stopped, 2u);
+    EXPECT_GE(skipping, 1u);
+    EXPECT_EQ(warnings, run()) << "decided by work, not by a clock: the same on every run";
+    EXPECT_LT(seconds, 10.0);
 }
