@@ -78,7 +78,7 @@ double seconds_after_midnight() {
 int cmd_run(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2,
                             {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display",
-                             "--tile-memory", "--audio-layout"},
+                             "--tile-memory", "--audio-layout", "--hook-budget-ms"},
                             {"--fullscreen", "--no-osc", "--quiet", "--no-audio"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
@@ -123,6 +123,13 @@ int cmd_run(int argc, char** argv) {
         so.day_start = *c;
     }
     so.aspect = float(size->first) / float(size->second);
+    // Live, no hook call may hold the show longer than this (engine/show/hooks.h).
+    auto hook_ms = args->integer("--hook-budget-ms", 50);
+    if (!hook_ms || *hook_ms <= 0) {
+        log::error(hook_ms ? "--hook-budget-ms expects a number of milliseconds above 0" : hook_ms.error().message);
+        return kBadInput;
+    }
+    so.hook_limits.wall_seconds = *hook_ms / 1000.0;
     std::vector<show::Problem> problems;
     auto live = show::LiveShow::open(args->words()[0], so, problems);
     for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
