@@ -160,8 +160,9 @@ Result<void> VirtualTexture::write_table(uint32_t slot) {
     if (auto r = grow(s.feedback, feedback_bytes, BIND_VT_FEEDBACK); !r) return r.error();
     // The entries change only when pages come, go or fade: copied when this slot's are old.
     if (s.table_version != residency_->table_version() || s.directory_words != directory_words_ || s.images != images_.size()) {
-        std::memcpy(s.table.mapped(), table_.data(), table_.size() * 4);
-        std::memcpy(static_cast<uint32_t*>(s.table.mapped()) + table_.size(), entries.data(), entries.size() * 4);
+        std::memcpy(s.table.mapped(), table_.data(), table_.size() * 4);  // the directory: never empty
+        if (!entries.empty())  // no images yet: no entries (and data() may be null, which memcpy must not get)
+            std::memcpy(static_cast<uint32_t*>(s.table.mapped()) + table_.size(), entries.data(), entries.size() * 4);
         s.table_version = residency_->table_version();
         s.images = images_.size();
     }
