@@ -1,8 +1,10 @@
 #include "display/rig.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/log.h"
+#include "gpu/live_objects.h"
 #include "scene/gpu_data.h"
 
 namespace vitrine::display {
@@ -44,6 +46,10 @@ Output::~Output() {
 }
 
 Rig::~Rig() {
+    // VITRINE_COUNTERS: the live Vulkan objects and resident memory over the frames drawn,
+    // then whatever outlived the device (a leak).
+    bool counters = gpu::counters_mode() != gpu::Counters::Off;
+    if (counters) std::fprintf(stderr, "counters: %s\n", gpu::live_report().c_str());
     for (Output* o : outputs_) {
         o->release();
         o->rig_ = nullptr;
@@ -51,6 +57,7 @@ Rig::~Rig() {
     scene_.reset();
     if (ctx_) ctx_->finish_all();
     ctx_.reset();
+    if (counters) std::fprintf(stderr, "counters: vulkan objects left after the device: %s\n", gpu::live_kinds().c_str());
 }
 
 void Rig::detach(Output* output) { outputs_.erase(std::remove(outputs_.begin(), outputs_.end(), output), outputs_.end()); }

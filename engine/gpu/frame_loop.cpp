@@ -1,5 +1,7 @@
 #include "gpu/frame_loop.h"
 
+#include "gpu/live_objects.h"
+
 namespace vitrine::gpu {
 
 Result<std::unique_ptr<FrameLoop>> FrameLoop::create(Context& ctx, const std::string& name) {
@@ -48,6 +50,7 @@ Result<uint64_t> FrameLoop::submit(std::span<const SemaphoreUse> waits, std::spa
     if (!v) return v.error();
     submitted_[s] = v.value();
     ++frame_;
+    live_frame_submitted();  // VITRINE_COUNTERS: live objects and memory per frame
     return v;
 }
 
