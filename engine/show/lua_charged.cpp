@@ -300,14 +300,15 @@ int table_move(lua_State* L) {
 }
 
 void add_concat_field(lua_State* L, luaL_Buffer* b, lua_Integer i) {
-    charge(L, 1);
+    charge(L, 2);
     lua_geti(L, 1, i);
     if (!lua_isstring(L, -1))
         luaL_error(L, "invalid value (%s) at index %I in table for 'concat'", luaL_typename(L, -1),
                    static_cast<LUAI_UACINT>(i));
+    bool number = lua_type(L, -1) == LUA_TNUMBER;  // formatted as it is added
     size_t length = 0;
     lua_tolstring(L, -1, &length);
-    charge(L, length / kCopyBytes);
+    charge(L, (number ? 8 : 0) + length / kCopyBytes);
     luaL_addvalue(b);
 }
 

@@ -376,6 +376,34 @@ TEST(HookHostile, UnchargedOperatorsAreStoppedLive) {
     }
 }
 
+// Calibration (run by hand: --gtest_also_run_disabled_tests): the time 10 M units take
+// in plain VM loops, to compare with the functions' cases printed by
+// EveryFunctionIsStoppedOfflineByWork. A unit should cost about what an instruction does.
+TEST(HookHostile, DISABLED_CalibrationOfUnits) {
+    const char* loops[] = {
+        "while true do end",
+        "local x = 0 while true do x = x + 1 end",
+        "local t = {} local i = 0 while true do i = i + 1 t[i % 100 + 1] = i * 2 end",
+        "local function f(a) return a + 1 end local x = 0 while true do x = f(x) end",
+        "while true do local t = {1, 2, 3} end",
+        "local s = 'abc' while true do local n = #s .. 'x' end",
+        "while true do local x = math.floor(1.5) end",
+        "local s = ('x'):rep(100) while true do local x = s:upper() end",
+        "local s = ('x'):rep(100000) while true do local x = s:sub(2) end",
+        "local s = ('ab'):rep(50) while true do local x = s:find('b', 1, true) end",
+        "local s = ('ab'):rep(50) while true do local x = s:gsub('a', 'c') end",
+        "local t = {} for i = 1, 100 do t[i] = i end while true do local x = table.concat(t, ',') end",
+        "local t = {} for i = 1, 100 do t[i] = 101 - i end while true do table.sort(t) end",
+    };
+    for (const char* body : loops) {
+        auto hooks = load_ok(hook_file(body), offline_limits());
+        RecordingApi api;
+        Outcome o = run_cue(*hooks, api);
+        std::printf("%7.1f ms for %llu units: %5.1f ns a unit  %s\n", o.ms, static_cast<unsigned long long>(o.work),
+                    o.ms * 1e6 / double(o.work), body);
+    }
+}
+
 // ---- determinism ------------------------------------------------------------------------
 
 TEST(HookHostile, OfflineStopsAtTheSamePointOnEveryRun) {
