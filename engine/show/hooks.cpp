@@ -692,9 +692,15 @@ Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, co
     c.src = c.file.substr(0, LUA_IDSIZE - 1);  // how Lua shortens a "=name" chunk name
     c.work_message =
         "work budget of " + std::to_string(limits.work) + " exceeded (endless loop or too much work?)";
+    c.backstop_seconds = c.wall_seconds > 0 || !(limits.backstop_seconds > 0) || !std::isfinite(limits.backstop_seconds)
+                             ? 0
+                             : limits.backstop_seconds;
     char ms[32];
-    std::snprintf(ms, sizeof ms, "%g", c.wall_seconds * 1000);
-    c.time_message = std::string("stopped after ") + ms + " ms (time budget)";
+    std::snprintf(ms, sizeof ms, "%g", (c.wall_seconds > 0 ? c.wall_seconds : c.backstop_seconds) * 1000);
+    c.time_message = c.wall_seconds > 0 ? std::string("stopped after ") + ms + " ms (time budget)"
+                                        : std::string("stopped after ") + ms +
+                                              " ms by the safety clock: work the budget cannot count (comparing long "
+                                              "strings, deep __index chains); where it stops may differ from run to run";
     c.memory_message = "memory ceiling of " + describe_limit(limits.memory_bytes) + " reached";
 
     lua_State* L = lua_newstate(allocate, &c);

@@ -40,7 +40,10 @@
 //   50 ms, --hook-budget-ms), looked at by the count hook, by charged functions every
 //   1000 units and by the pattern matcher every 4096 steps; a single charge of 20 000
 //   units or more that could not finish in the time left (at 50 ns a unit) stops the
-//   call before it starts. Offline it is 0 (none), and nothing depends on a clock.
+//   call before it starts. Offline it is 0 (none), and the work budget decides — but
+//   for a safety clock (HookLimits::backstop_seconds, 5 s: a hundred times what 10 M
+//   units take) against the operations the budget cannot see (below); only a hook
+//   that meets it stops at a point that can differ from run to run, and it says so.
 // One chain of nested calls (show.cue in on_cue running on_cue again) shares one budget
 // and one deadline. Past either, the chain stops: pcall/xpcall cannot catch it, no code
 // of the hook runs again in that chain (no message handler, no __close, no code after
@@ -51,7 +54,8 @@
 // later calls run normally. setmetatable refuses __gc (finalizers would run unbudgeted).
 // Not charged: VM operators that read a whole long string in one instruction (==, <,
 // <= between two different strings, arithmetic on a numeric string) and long __index
-// chains; live the deadline stops them, offline the work budget does, later.
+// chains; live the deadline stops them, offline the safety clock does (`==` of two
+// different 3 MB strings in a loop would take the work budget about an hour).
 //
 // Output: print and show.log write one line per call, at most kHookLogLineBytes of it
 // (a longer line ends "… (N bytes)"), kHookLogBurst lines at once, then kHookLogRate
@@ -93,6 +97,10 @@ struct HookLimits {
     size_t memory_bytes = 16u << 20;  // the whole Lua state
     uint64_t work = 10'000'000;       // work units per call chain (about one VM instruction each)
     double wall_seconds = 0;          // per call chain, live only; 0: no deadline (offline)
+    // Offline (no wall_seconds): a safety clock per call chain for the little the work
+    // budget cannot see (see above); a hook stopped by it may stop at another point on
+    // another run, and its warning says so. 0: none.
+    double backstop_seconds = 5;
 };
 
 inline constexpr uint64_t kHookApiCost = 10'000;   // work units of show.set/cue/go_to/magnification

@@ -37,10 +37,10 @@ void begin(lua_State* L, Budget& b) {
     b.stop = Stop::None;
     b.stop_line = 0;
     b.active = true;
-    if (b.wall_seconds > 0) {
+    double clock = b.wall_seconds > 0 ? b.wall_seconds : b.backstop_seconds;
+    if (clock > 0) {
         b.deadline = std::chrono::steady_clock::now() +
-                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                         std::chrono::duration<double>(b.wall_seconds));
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(clock));
         b.next_check = std::min(b.limit, kClockUnits);
     } else {
         b.next_check = b.limit;
@@ -57,10 +57,10 @@ void check(lua_State* L, Budget& b, uint64_t units) {
     if (b.stop == Stop::None) {
         if (b.executed > b.limit) {
             mark_stop(L, b, Stop::Work);
-        } else if (b.wall_seconds > 0) {
+        } else if (b.wall_seconds > 0 || b.backstop_seconds > 0) {
             auto now = std::chrono::steady_clock::now();
             bool fits = now < b.deadline;
-            if (fits && units >= kPredictUnits) {
+            if (fits && units >= kPredictUnits && b.wall_seconds > 0) {  // predicted only live
                 auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(b.deadline - now).count();
                 fits = units < uint64_t(left) / kPredictNanoseconds;
             }

@@ -32,6 +32,7 @@ struct Budget {
     uint64_t executed = 0;    // work units so far in this chain
     uint64_t next_check = 0;  // executed past this: look at the limit, the clock, a stop
     double wall_seconds = 0;  // 0: no deadline (offline)
+    double backstop_seconds = 0;  // offline: the safety clock (HookLimits::backstop_seconds); 0: none
     std::chrono::steady_clock::time_point deadline;
     bool active = false;  // a call chain is running: allocations are charged
     Stop stop = Stop::None;

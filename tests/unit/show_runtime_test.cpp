@@ -363,7 +363,7 @@ hooks: h.lua
     show->advance(5);
     auto warnings = show->take_warnings();
     ASSERT_EQ(warnings.size(), 1u);
-    EXPECT_NE(warnings[0].find("instruction budget"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("work budget"), std::string::npos) << warnings[0];
     EXPECT_EQ(show->current_cue(), "3");  // cue 3 still ran after the runaway hook of cue 2
     Frame f;
     show->evaluate(f);
