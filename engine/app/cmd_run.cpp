@@ -83,7 +83,7 @@ int cmd_run(int argc, char** argv) {
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
         log::error("usage: vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] "
-                   "[--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc] [--display FILE.display.yaml]");
+                   "[--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc] [--display FILE.display.yaml] [--hook-budget-ms MS]");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);

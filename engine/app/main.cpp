@@ -12,7 +12,7 @@
 static const char* kUsageText =
     "usage: vitrine COMMAND ...\n"
     "  vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--osc-port P] [--tile-memory MB]\n"
-    "                [--audio-layout stereo|hrtf|quad|5.1|7.1] [--no-audio]\n"
+    "                [--audio-layout stereo|hrtf|quad|5.1|7.1] [--no-audio] [--hook-budget-ms MS]\n"
     "  vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] [--tile-memory MB]\n"
     "                [--audio OUT.wav [--audio-layout stereo|hrtf|quad|5.1|7.1] [--audio-rate HZ]]\n"
     "  vitrine render SCENE --time T --out FILE.png [--size WxH]\n"
@@ -43,8 +43,10 @@ static const char* kUsageText =
     "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
     "                --gap M (several models: side by side at true scale, this far apart)\n"
     "--tile-memory MB: GPU memory for pyramids' tiles, whatever their size (default 256)\n"
+    "--force (render, pyramid build): replace an existing file of another kind, or a pyramid of the same name;\n"
+    "                never one of the run's inputs, never a folder holding anything else\n"
     "exit codes: 0 ok, 1 bad input file or option value, 2 usage, 3 GPU/Vulkan failure,\n"
-    "            4 Vulkan validation messages (when VITRINE_VALIDATION=1)\n";
+    "            4 Vulkan validation messages (when VITRINE_VALIDATION=1), 130 stopped by SIGINT/SIGTERM\n";
 
 static int dispatch(int argc, char** argv);
 
