@@ -433,6 +433,88 @@ int sandbox_xpcall(lua_State* L) {
     return finish_pcall(L, lua_pcall(L, n - 2, LUA_MULTRET, 2), 2);
 }
 
+// ---- pairs: sorted keys, at a cost that does not depend on Lua's hash order ----------------
+
+// Lua orders string keys in a table by a hash seeded per process (time and addresses),
+// so `next` would visit them in a different order on every run, and so would any sort's
+// comparisons of what it visited: a hook that picks "the first" key, or is stopped by
+// its budget in the middle of a `pairs` loop, would break seeking = playing. In the
+// sandbox `pairs` visits keys sorted (numbers, then strings, then booleans; other keys —
+// tables, functions — last, in no promised order), is charged n·⌈log2 n⌉ for the sort
+// whatever order the keys came in, and `next` is gone.
+
+int key_rank(int type) {
+    switch (type) {
+        case LUA_TNUMBER: return 0;
+        case LUA_TSTRING: return 1;
+        case LUA_TBOOLEAN: return 2;
+        default: return 3;
+    }
+}
+
+// Whether key a comes before key b (both at the stack indices given). Raises nothing:
+// numbers and strings compare without metamethods; other keys by address.
+bool key_before(lua_State* L, int a, int b) {
+    int ta = lua_type(L, a), tb = lua_type(L, b);
+    if (key_rank(ta) != key_rank(tb)) return key_rank(ta) < key_rank(tb);
+    if (ta == LUA_TNUMBER || ta == LUA_TSTRING) return lua_compare(L, a, b, LUA_OPLT);
+    if (ta == LUA_TBOOLEAN) return !lua_toboolean(L, a) && lua_toboolean(L, b);
+    return lua_topointer(L, a) < lua_topointer(L, b);
+}
+
+// The iterator: upvalues 1 the sorted keys, 2 the next position.
+int pairs_step(lua_State* L) {
+    charge(L, 1);
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 1;
+    lua_pushvalue(L, -1);
+    lua_gettable(L, 1);  // t[k], as the loop would read it
+    return 2;
+}
+
+int sandbox_pairs(lua_State* L) {
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return luaL_error(L, "bad argument #1 to 'pairs' (table expected, got %s)", luaL_typename(L, 1));
+    lua_settop(L, 1);
+    lua_Integer n = 0;
+    for (lua_pushnil(L); lua_next(L, 1); lua_pop(L, 1)) ++n;  // raw: no metamethod runs
+    uint64_t log2n = 1;
+    while ((lua_Integer(1) << log2n) < n && log2n < 62) ++log2n;
+    charge(L, uint64_t(n) * (1 + log2n));
+    lua_createtable(L, int(std::min<lua_Integer>(n, INT32_MAX)), 0);  // 2: the keys
+    lua_Integer at = 0;
+    for (lua_pushnil(L); lua_next(L, 1);) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, 2, ++at);
+    }
+    // An index array in Lua's memory (a userdata: nothing of ours to free if a later
+    // call raises), sorted by the keys it points to.
+    auto* order = static_cast<lua_Integer*>(lua_newuserdatauv(L, size_t(n) * sizeof(lua_Integer) + 1, 0));  // 3
+    for (lua_Integer i = 0; i < n; ++i) order[i] = i + 1;
+    if (!lua_checkstack(L, 4)) return luaL_error(L, "pairs: stack overflow");
+    std::sort(order, order + n, [L](lua_Integer a, lua_Integer b) {
+        lua_rawgeti(L, 2, a);
+        lua_rawgeti(L, 2, b);
+        bool before = key_before(L, -2, -1);
+        lua_pop(L, 2);
+        return before;
+    });
+    lua_createtable(L, int(std::min<lua_Integer>(n, INT32_MAX)), 0);  // 4: the keys in order
+    for (lua_Integer i = 0; i < n; ++i) {
+        lua_rawgeti(L, 2, order[i]);
+        lua_rawseti(L, 4, i + 1);
+    }
+    lua_pushinteger(L, 1);
+    lua_pushcclosure(L, pairs_step, 2);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;  // the iterator, t, nil
+}
+
+
 // setmetatable without __gc: Lua runs finalizers with hooks off, so a finalizer could
 // loop past the work budget (and run at any time, even between calls). Lua marks an
 // object for finalization only when its metatable has __gc as it is set, so a __gc
@@ -512,6 +594,8 @@ int open_sandbox(lua_State* L) {
     set_field(L, "pcall", sandbox_pcall);
     set_field(L, "xpcall", sandbox_xpcall);
     set_field(L, "setmetatable", sandbox_setmetatable);
+    set_field(L, "pairs", sandbox_pairs);
+    remove_field(L, "next");
     lua_newtable(L);
     set_field(L, "time", os_time);
     set_field(L, "clock", os_clock);
@@ -648,35 +732,6 @@ Result<void> run_protected(lua_State* L, Sandbox& c, int nargs, const char* what
 
 struct Hooks::Budget : Sandbox {};
 
-// Lua orders string keys in a table by a hash seeded per process (time and addresses),
-// so `pairs` and `next` would visit them in a different order on every run: a hook
-// that picks "the first" key would break seeking = playing. In the sandbox, `pairs`
-// visits keys sorted (numbers, then strings, then booleans; other keys — tables,
-// functions — last, in no promised order) and `next` is gone.
-constexpr char kDeterministicPairs[] = R"lua(
-local rawnext, sort, type = next, table.sort, type
-local rank = {number = 1, string = 2, boolean = 3}
-local function before(a, b)
-  local ta, tb = type(a), type(b)
-  if ta ~= tb then return (rank[ta] or 4) < (rank[tb] or 4) end
-  if ta == "number" or ta == "string" then return a < b end
-  if ta == "boolean" then return (not a) and b end
-  return false
-end
-function pairs(t)
-  if type(t) ~= "table" then error("bad argument #1 to 'pairs' (table expected, got " .. type(t) .. ")", 2) end
-  local keys, n = {}, 0
-  for k in rawnext, t do n = n + 1; keys[n] = k end
-  sort(keys, before)
-  local i = 0
-  return function()
-    i = i + 1
-    local k = keys[i]
-    if k ~= nil then return k, t[k] end
-  end, t, nil
-end
-next = nil
-)lua";
 
 Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, const std::string& source,
                                            const HookLimits& limits) {
@@ -710,9 +765,6 @@ Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, co
     lua_atpanic(L, panic);
     lua_pushcfunction(L, open_sandbox);
     if (Result<void> opened = run_protected(L, c, 0, "file", nullptr); !opened) return opened.error();
-    if (luaL_loadbufferx(L, kDeterministicPairs, std::strlen(kDeterministicPairs), "=vitrine", "t") != LUA_OK)
-        return fail(c.file + ": hook file: cannot set up the sandbox: " + error_text(L));
-    if (Result<void> ready = run_protected(L, c, 0, "file", nullptr); !ready) return ready.error();
 
     std::string chunkname = "=" + c.file;
     int status = luaL_loadbufferx(L, source.data(), source.size(), chunkname.c_str(), "t");
