@@ -1,10 +1,13 @@
 // `vitrine bench --show SCENE`: the show runtime's numbers, CPU only — the scene's load
 // time, the time to evaluate a 200-node scene with 50 animated tracks per frame, and the
-// reload latency after a file change (inotify to a new running show).
+// reload latency after a file change (inotify to a new running show), and what a seek and
+// a reload cost after an hour, a day and 30 days of a kiosk's running (uptime_costs).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include <unistd.h>
@@ -60,6 +63,67 @@ std::string two_hundred_nodes(int exposure_end) {
     return s;
 }
 
+// What LiveShow::poll does with a new version of the scene once it is loaded (the load
+// itself is timed above): the running show's history carried onto the new scene.
+std::unique_ptr<show::Show> reload_onto(show::Show& old, const show::LoadedScene& scene) {
+    auto s = show::Show::create(scene);
+    for (const show::Input& in : old.inputs()) s->input(in);
+    s->seek(old.now());
+    s->force_state(old.state());
+    return s;
+}
+
+// A kiosk's uptime: touches at 60 an hour (fixed seed, points across the picture), the
+// show played to 1 hour, 1 day and 30 days; at each, the cost of a seek 10 minutes back,
+// a seek to now, and a reload (goal: flat, under 5 ms).
+void uptime_costs(const show::LoadedScene& scene) {
+    auto s = show::Show::create(scene);
+    std::mt19937_64 random(1);
+    std::uniform_real_distribution<double> within_hour(0, 3600), across(0.2, 0.8);
+    double fed_until = 0;  // touches are given an hour ahead of the show
+    auto feed = [&](double until) {
+        for (; fed_until < until; fed_until += 3600) {
+            std::vector<double> times;
+            for (int i = 0; i < 60; ++i) times.push_back(fed_until + within_hour(random));
+            std::sort(times.begin(), times.end());
+            for (double t : times) {
+                show::Input in;
+                in.t = t;
+                in.kind = show::InputKind::TouchAt;
+                in.x = float(across(random)), in.y = float(across(random));
+                s->input(in);
+            }
+        }
+    };
+    const double marks[] = {3600.0, 86400.0, 30 * 86400.0};
+    const char* names[] = {"1 hour", "1 day", "30 days"};
+    for (int m = 0; m < 3; ++m) {
+        auto t = Clock::now();
+        for (double now = s->now(); now < marks[m];) {
+            feed(now + 3600);
+            now = std::min(marks[m], now + 1.0);
+            s->advance(now);
+            s->take_log(), s->take_warnings(), s->take_outgoing();
+        }
+        double played_s = ms_since(t) / 1000;
+        double at = s->now();
+        t = Clock::now();
+        s->seek(at - 600);
+        double back = ms_since(t);
+        t = Clock::now();
+        s->seek(at);
+        double to_now = ms_since(t);
+        t = Clock::now();
+        auto reloaded = reload_onto(*s, scene);
+        double reload = ms_since(t);
+        bool same = reloaded->state() == s->state() && reloaded->now() == s->now();
+        s = std::move(reloaded);
+        s->take_log(), s->take_warnings(), s->take_outgoing();
+        std::printf("after %-8s seek 10 min back %9.2f ms, seek to now %9.2f ms, reload %9.2f ms%s (%zu inputs kept; played in %.1f s)\n",
+                    names[m], back, to_now, reload, same ? "" : " (reload changed the state!)", s->inputs().size(), played_s);
+    }
+}
+
 }  // namespace
 
 int bench_show(const std::string& scene_path) {
@@ -110,6 +174,8 @@ int bench_show(const std::string& scene_path) {
         day->seek(24 * 3600.0);
         std::printf("replay a day (1440 touches over 24 h)    %8.1f ms (what a reload or a seek costs after a day of running)\n",
                     ms_since(t));
+        std::printf("uptime costs of %s (60 touches an hour, seed 1; goal: flat, < 5 ms):\n", scene_path.c_str());
+        uptime_costs(*first);
     }
 
     fs::path dir = fs::temp_directory_path() / ("vitrine_bench_show_" + std::to_string(::getpid()));
