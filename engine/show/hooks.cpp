@@ -17,6 +17,7 @@
 
 #include "show/lua_budget.h"
 #include "show/lua_charged.h"
+#include "show/lua_snapshot.h"
 
 namespace vitrine::show {
 namespace {
@@ -25,6 +26,7 @@ using lua::charge;
 using lua::Stop;
 
 const char kShowKey = 0;  // its address keys the real `show` table in the registry
+const char kDataKey = 0;  // and show.data, the hooks' saved state
 // A new string at least this long is charged by the allocator (a long string: Lua
 // creates one each time, so the charge is the same on every run; short strings are
 // interned, and whether one exists already depends on the collector).
@@ -555,6 +557,10 @@ void open_show(lua_State* L) {
     set_field(L, "random", show_random);
     set_field(L, "magnification", show_magnification);
     set_field(L, "log", log_values);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kDataKey);
+    lua_setfield(L, -2, "data");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &kShowKey);
     lua_newtable(L);  // the proxy
@@ -775,7 +781,55 @@ Result<std::unique_ptr<Hooks>> Hooks::load(const std::filesystem::path& file, co
     }
     if (status != LUA_OK) return fail(c.file + ": hook file: " + c.memory_message);
     if (Result<void> ran = run_protected(L, c, 0, "file", nullptr); !ran) return ran.error();
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kDataKey);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kShowKey);
+    hooks->clean_ = lua::fingerprint(L, -2, -1);
+    lua_pop(L, 2);
     return hooks;
+}
+
+Result<HookState> Hooks::save() const {
+    if (!lua_checkstack(L_, 8)) return fail(budget_->file + ": show.data: " + budget_->memory_message);
+    lua_rawgetp(L_, LUA_REGISTRYINDEX, &kDataKey);
+    HookState state;
+    std::string error;
+    bool saved = lua::save_data(L_, -1, state.data, error);
+    lua_pop(L_, 1);
+    if (!saved)
+        return fail(budget_->file + ": " + error + "; show.data keeps numbers, strings, booleans and tables of them");
+    const LogLimit& log = budget_->log;
+    state.log_tokens = log.tokens, state.log_refilled_at = log.refilled_at, state.log_suppressed = log.suppressed;
+    return state;
+}
+
+namespace {
+int restore_data(lua_State* L) {
+    const auto* bytes = static_cast<const std::string*>(lua_touserdata(L, 1));
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kDataKey);
+    lua_pushboolean(L, lua::load_data(L, -1, *bytes));
+    return 1;
+}
+}  // namespace
+
+Result<void> Hooks::restore(const HookState& state) {
+    int top = lua_gettop(L_);
+    lua_pushcfunction(L_, restore_data);
+    lua_pushlightuserdata(L_, const_cast<std::string*>(&state.data));
+    bool ok = lua_pcall(L_, 1, 1, 0) == LUA_OK && lua_toboolean(L_, -1);
+    lua_settop(L_, top);
+    if (!ok) return fail(budget_->file + ": show.data could not be restored (" + budget_->memory_message + "?)");
+    LogLimit& log = budget_->log;
+    log.tokens = state.log_tokens, log.refilled_at = state.log_refilled_at, log.suppressed = state.log_suppressed;
+    return {};
+}
+
+std::string Hooks::state_outside_data() const {
+    if (!lua_checkstack(L_, 8)) return "(out of stack)";
+    lua_rawgetp(L_, LUA_REGISTRYINDEX, &kDataKey);
+    lua_rawgetp(L_, LUA_REGISTRYINDEX, &kShowKey);
+    lua::Fingerprint now = lua::fingerprint(L_, -2, -1);
+    lua_pop(L_, 2);
+    return lua::first_difference(clean_, now);
 }
 
 Hooks::~Hooks() {

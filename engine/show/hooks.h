@@ -9,6 +9,7 @@
 //   show.random()         [0, 1), from the show's seeded generator (deterministic)
 //   show.log(text)        one line on stderr, prefixed with the hook file
 //   show.magnification(node)  an image node's magnification now (times actual size; 0: scale unknown)
+//   show.data             a table the show keeps for the hooks (see "State" below)
 // The sandbox: base functions without dofile/loadfile/load/loadstring/require/
 // collectgarbage/rawset-on-_ENV tricks that matter (print goes to show.log); string
 // (without string.dump), table, math (math.random is show.random's generator), utf8;
@@ -62,11 +63,31 @@
 // lines a second of show time (so offline runs log the same lines); one of the burst
 // is kept for "… N more lines suppressed", told when output resumes or at the end of
 // a call. Building the line is charged (a 1 MB tostring costs its bytes).
+//
+// State. A show saves checkpoints as it plays (show/checkpoint.h), so that a seek or a
+// reload starts from the latest one instead of from show time 0. What hooks keep from
+// one call to the next belongs in `show.data`: plain values only (numbers — integers
+// and floats apart —, strings, booleans and tables of them, no cycles, no table in two
+// places, no metatables, no functions). Every checkpoint saves it; a show restored at a
+// checkpoint runs the hook file's top level afresh and then sets show.data's contents
+// (the table keeps its identity, so `local data = show.data` at the top level still
+// works). State kept anywhere else — a global assigned after the top level, a table
+// reachable from the globals changed, a chunk-level local captured by a hook and
+// changed — cannot be restored: the show compares a fingerprint of everything reachable
+// from the globals (and the hooks' upvalues), show.data aside, with the one taken after
+// the top level, at every checkpoint; on the first difference it warns once
+// ("FILE: hooks keep state outside show.data (global 'x'); seeks and reloads of this
+// show replay from the start") and takes no more checkpoints, so its seeks replay from
+// the last checkpoint taken before (show time 0 unless older inputs were folded):
+// correct, only slower. show.data holding something else is the same (its warning names
+// the place, e.g. "show.data.rooms[3] holds a function"). A table with holes may give a
+// different `#` after a restore (Lua's border is any border).
 #pragma once
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -108,6 +129,15 @@ inline constexpr size_t kHookLogLineBytes = 1024;  // kept of one print/show.log
 inline constexpr double kHookLogBurst = 50;        // lines at once
 inline constexpr double kHookLogRate = 10;         // lines a second of show time after that
 
+// What a checkpoint keeps of a hook file: show.data (lua_snapshot.h's bytes) and the
+// print/show.log rate limiter.
+struct HookState {
+    std::string data;
+    double log_tokens = kHookLogBurst;
+    double log_refilled_at = 0;  // show time
+    uint64_t log_suppressed = 0;
+};
+
 class Hooks {
 public:
     // Compiles and runs the file's top level (under the limits). A syntax error gives
@@ -127,6 +157,16 @@ public:
     Result<void> on_cue(const std::string& id, HookApi& api);
     Result<void> on_touch(const std::string& node, HookApi& api);
 
+    // show.data and the log limiter now. Fails with one line, "FILE: show.data.x holds a
+    // function; ...", when show.data holds what cannot be saved.
+    Result<HookState> save() const;
+    // Into hooks just loaded (their top level run): show.data's contents and the limiter.
+    Result<void> restore(const HookState& state);
+    // "" while everything reachable from the globals and the hooks' upvalues (show.data
+    // aside) is as the top level left it; else the first place that changed, e.g.
+    // "global 'count'" or "upvalue 'visits' of on_touch".
+    std::string state_outside_data() const;
+
     size_t memory_in_use() const;
     // Work units the last call chain (or the file's top level) used; a chain stopped by
     // the work budget counts as the budget + 1.
@@ -143,6 +183,7 @@ private:
     lua_State* L_ = nullptr;
     struct Budget;
     std::unique_ptr<Budget> budget_;
+    std::vector<std::pair<std::string, uint64_t>> clean_;  // the fingerprint after the top level
 };
 
 }  // namespace vitrine::show

@@ -15,7 +15,11 @@
 
 namespace vitrine::show {
 
-enum class InputKind { TouchNode, TouchAt, Osc };
+// Clock: the civil clock read `time_of_day` (seconds after local midnight) and `epoch`
+// (seconds since 1970, for os.time()) at this show time: a daylight saving change or an
+// NTP step. It re-anchors the show's clock (Show::time_of_day); it is not a visitor's
+// input (the idle clock goes on).
+enum class InputKind { TouchNode, TouchAt, Osc, Clock };
 
 struct Input {
     double t = 0;  // show time, seconds
@@ -25,6 +29,8 @@ struct Input {
     float aspect = 0;        // TouchAt: the picture's width / height (0: ShowOptions::aspect)
     std::string address;     // Osc, e.g. "/vitrine/cue"
     std::vector<std::string> args;  // Osc arguments as text (numbers formatted with %g)
+    double time_of_day = 0;  // Clock: seconds after local midnight, [0, 86400)
+    double epoch = 0;        // Clock: seconds since 1970
     Loc loc;                 // where a scripted input was written
 };
 

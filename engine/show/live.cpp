@@ -1,6 +1,7 @@
 #include "show/live.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "core/log.h"
@@ -40,15 +41,16 @@ LiveShow::Reload LiveShow::poll(std::vector<Problem>& problems) {
         watch();
         return Reload::Failed;
     }
+    // The running show's state now (and its checkpoints), mapped by name onto the new
+    // version: nothing is replayed unless its hooks keep state outside show.data.
     auto show = Show::create(*scene, options_);
-    for (const Input& in : show_->inputs()) show->input(in);
-    show->seek(show_->now());
+    show->take_over(*show_);
     show->force_state(show_->state());
-    // A seek under way starts again on the new scene, with the inputs it was given.
+    // A seek under way starts again on the new scene, from its latest checkpoint.
     std::unique_ptr<Show> seek;
     if (seek_) {
         seek = Show::create(*scene, options_);
-        for (const Input& in : seek_->inputs()) seek->input(in);
+        seek->take_over(*seek_, /*catch_up=*/false);
         seek_events_ = 0;
     }
     // The old show refers to the old scene: replace both together.
@@ -63,15 +65,22 @@ LiveShow::Reload LiveShow::poll(std::vector<Problem>& problems) {
 void LiveShow::input(Input in) { (seek_ ? *seek_ : *show_).input(std::move(in)); }
 
 Result<void> LiveShow::seek(double t) {
-    if (!(t >= 0 && t <= kLongestSeek)) {
-        char got[32];
+    // From the earliest time the show can still reach (0, until a kiosk's inputs older
+    // than 8 days were folded into a checkpoint) to a week past the start of the current
+    // day of show time.
+    double earliest = show_->earliest();
+    double latest = std::floor(show_->now() / 86400) * 86400 + kLongestSeek;
+    if (!(t >= earliest && t <= latest)) {
+        char got[32], from[32];
         std::snprintf(got, sizeof got, "%g", t);
-        return fail("seek: show time must be from 0 to " + std::to_string(long(kLongestSeek)) + " s (a week), got " + got);
+        std::snprintf(from, sizeof from, "%g", earliest);
+        return fail(std::string("seek: show time must be from ") + from + " to " + std::to_string(long(latest)) +
+                    " s (a week), got " + got);
     }
-    // The inputs up to t happened; later ones belong to a future that is not going to happen.
+    // From the latest checkpoint at or before t, with the inputs up to t: later ones
+    // belong to a future that is not going to happen.
     seek_ = Show::create(*scene_, options_);
-    for (const Input& in : show_->inputs())
-        if (in.t <= t) seek_->input(in);
+    seek_->begin_seek(*show_, t);
     seek_events_ = 0;
     return {};
 }
@@ -96,7 +105,9 @@ LiveShow::Seek LiveShow::continue_seek(double t, double budget_seconds) {
         if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= budget_seconds)
             return Seek::Going;
     }
+    bool saveable = show_->hooks_state_warning().empty();
     show_ = std::move(seek_);
+    if (saveable && !show_->hooks_state_warning().empty()) log::warn(show_->hooks_state_warning());
     return Seek::Landed;
 }
 

@@ -1,9 +1,11 @@
 // A show that follows its files (hot reload for `vitrine run`): the scene file, its hooks
 // and its assets are watched. On a change the scene is loaded again (unchanged assets
 // come from the cache); when it has no problems it replaces the running show at the
-// same show time — the inputs received so far are replayed, then the state the show was
-// in is kept when the new version still has it — and when it has problems, they are
-// reported and the last good version keeps running.
+// same show time — the running show's state now and its checkpoints are mapped by name
+// onto the new version (show/checkpoint.h says what is kept), nothing replayed, and the
+// state the show was in is kept when the new version still has it — and when it has
+// problems, they are reported and the last good version keeps running. (A show whose
+// hooks keep state outside show.data replays from its last checkpoint taken before.)
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -30,13 +32,15 @@ public:
     // that is catching up (at its clock: the time the seek will land at).
     void input(Input in);
 
-    // Seeking a live show costs time that must not stall its frames: a new show plays
-    // from 0 to the target in slices of bounded work (continue_seek, once per frame)
+    // Seeking a live show costs time that must not stall its frames: a new show starts
+    // at the running one's latest checkpoint at or before the target and plays from
+    // there to the target in slices of bounded work (continue_seek, once per frame)
     // while the running one stays on screen as it was; when the new one has caught up it
-    // replaces the running one. A target outside 0 .. kLongestSeek is refused; a seek
+    // replaces the running one. A target before Show::earliest() or more than
+    // kLongestSeek past the start of the current day of show time is refused; a seek
     // that needs more than kSeekEvents events is abandoned (one warning: the running
     // show goes on). A later seek replaces one under way; a reload restarts it.
-    static constexpr double kLongestSeek = 7 * 24 * 3600.0;  // a week of show time
+    static constexpr double kLongestSeek = 7 * 24 * 3600.0;  // a week of show time (see seek)
     static constexpr size_t kSeekEvents = 20'000'000;
     Result<void> seek(double t);
     bool seeking() const { return seek_ != nullptr; }

@@ -8,6 +8,7 @@
 #include <limits>
 #include <tuple>
 
+#include "show/checkpoint.h"
 #include "show/image.h"
 #include "show/values.h"
 #include "zoom/pyramid.h"
@@ -61,7 +62,7 @@ public:
     explicit ShowApi(Show& s) : s_(s) {}
     std::string state() override { return s_.state(); }
     double time() override { return s_.now_; }
-    double wall_time() override { return s_.options_.epoch_start + s_.now_; }
+    double wall_time() override { return s_.clock_epoch_ + (s_.now_ - s_.clock_show_); }
     double random() override { return double(s_.random_() >> 11) * 0x1.0p-53; }
     Result<void> set(const std::string& path, const std::vector<float>& value, double fade) override {
         return s_.set(path, value, fade);
@@ -97,6 +98,7 @@ std::unique_ptr<Show> Show::create(const LoadedScene& scene, const ShowOptions& 
     std::unique_ptr<Show> show(new Show(scene, options));
     show->bind();
     show->reset();
+    show->take_checkpoint();
     return show;
 }
 
@@ -228,10 +230,29 @@ void Show::bind() {
     v.exposure = file_.look.exposure;
 }
 
+double Show::time_of_day() const {
+    double t = std::fmod(civil(now_), 86400.0);
+    return t < 0 ? t + 86400.0 : t;
+}
+
+void Show::load_hooks() {
+    hooks_.reset();
+    if (scene_.hooks_file.empty()) return;
+    auto hooks = Hooks::load(scene_.hooks_file, scene_.hooks_source, options_.hook_limits);
+    if (hooks)
+        hooks_ = std::move(*hooks);
+    else
+        note(hooks.error().message);
+}
+
 void Show::reset() {
     now_ = 0;
     state_ = -1;
-    state_entered_ = last_input_ = tod_watermark_ = 0;
+    state_entered_ = last_input_ = 0;
+    clock_show_ = 0;
+    clock_day_ = options_.day_start;
+    clock_epoch_ = options_.epoch_start;
+    tod_watermark_ = civil(0);
     last_go_ = -1e9;
     camera_ = file_.camera.empty() ? -1 : file_.node_index(file_.camera);
     playing_.clear(), sets_.clear(), pending_.clear();
@@ -245,7 +266,9 @@ void Show::reset() {
     volume_ = 1;
     random_.seed(file_.seed);
     trace_.clear();
+    trace_total_ = 0;
     next_input_ = 0;
+    next_checkpoint_ = 0;
     skip_floor_ = -1;
     event_window_ = -1;
     events_in_window_ = 0;
@@ -256,14 +279,7 @@ void Show::reset() {
     hook_seconds_ = 0;
     hooks_skipped_ = 0;
     hook_warned_at_ = -1e300;
-    hooks_.reset();
-    if (!scene_.hooks_file.empty()) {
-        auto hooks = Hooks::load(scene_.hooks_file, scene_.hooks_source, options_.hook_limits);
-        if (hooks)
-            hooks_ = std::move(*hooks);
-        else
-            note(hooks.error().message);
-    }
+    load_hooks();
     if (!file_.states.empty()) {
         int start = file_.start.empty() ? 0 : file_.state_index(file_.start);
         enter_state(std::max(0, start), "start");
@@ -276,6 +292,8 @@ void Show::input(Input in) {
     // Events at now() are processed; an input at or before it comes after them, and is
     // stored so that a replay puts it there too.
     if (!(in.t > now_)) in.t = std::nextafter(now_, std::numeric_limits<double>::infinity());
+    // Checkpoints at or after it were taken without it (after a seek back).
+    drop_checkpoints_from(in.t);
     // Keep inputs ordered by time; equal times keep their arrival order.
     auto at = std::upper_bound(inputs_.begin() + long(next_input_), inputs_.end(), in.t,
                                [](double t, const Input& i) { return t < i.t; });
@@ -307,10 +325,12 @@ bool Show::advance(double t, size_t max_events) {
                     crowd_warned_at_ = e.t;
                 }
                 skip_events_at(std::max(end, e.t));
+                if (now_ >= next_checkpoint_) take_checkpoint();
                 continue;
             }
         }
         process(e);
+        if (now_ >= next_checkpoint_) take_checkpoint();
     }
     now_ = t;
     return true;
@@ -318,17 +338,22 @@ bool Show::advance(double t, size_t max_events) {
 
 void Show::seek(double t, bool forget_later) {
     if (!(t >= 0) || !std::isfinite(t)) t = 0;
+    t = std::max(t, earliest());
     if (forget_later) {
         auto keep = std::upper_bound(inputs_.begin(), inputs_.end(), t, [](double x, const Input& i) { return x < i.t; });
         inputs_.erase(keep, inputs_.end());
+        next_input_ = std::min(next_input_, inputs_.size());
+        drop_checkpoints_from(std::nextafter(t, std::numeric_limits<double>::infinity()));
     }
-    reset();
+    bool saveable = hooks_warning_.empty();
+    start_at(t);
     advance(t);
     // What the replay sent, logged and warned happened already (or, seeking forward,
     // was skipped): a seek or a reload must not fire lights and projectors again.
     outgoing_.clear();
     log_.clear();
     warnings_.clear();
+    if (saveable && !hooks_warning_.empty()) note(hooks_warning_);  // found during the replay: said once
 }
 
 void Show::force_state(const std::string& name) {
@@ -350,9 +375,14 @@ std::vector<OutgoingOsc> Show::take_outgoing() { return std::exchange(outgoing_,
 void Show::note(const std::string& line) { warnings_.push_back(line); }
 
 void Show::record(std::string line) {
-    // A kiosk runs for months: keep the latest events only.
-    if (trace_.size() >= kTraceLines) trace_.erase(trace_.begin(), trace_.begin() + long(kTraceLines / 2));
+    // A kiosk runs for months: keep the latest events only, 50 000 to 100 000 lines. Which
+    // ones depends only on the count written (a restored show holds the same window).
+    constexpr size_t half = kTraceLines / 2;
+    size_t first = trace_total_ >= kTraceLines ? trace_total_ / half * half - half : 0;  // index of the first kept
+    size_t held_from = trace_total_ - trace_.size();
+    if (first > held_from) trace_.erase(trace_.begin(), trace_.begin() + long(std::min(first - held_from, trace_.size())));
     trace_.push_back(std::move(line));
+    ++trace_total_;
 }
 
 void Show::hook_error(const Result<void>& r) {
@@ -456,11 +486,12 @@ Show::Event Show::next_event() const {
         for (size_t i = 0; i < s.transitions.size(); ++i) {
             const Transition& tr = s.transitions[i];
             if (tr.kind != TransitionKind::TimeOfDay) continue;
-            double first = double(tr.time_of_day) - options_.day_start;
-            double k = std::floor((tod_watermark_ - first) / 86400.0) + 1;
-            double t = first + k * 86400.0;
-            if (t <= tod_watermark_) t += 86400.0;
-            offer({t, EventKind::TimeOfDay, int(i)});
+            // The first HH:MM on the civil clock after the watermark, and its show time (at
+            // or before now after the clock stepped forward over it: it fires now).
+            double hhmm = double(tr.time_of_day);
+            double at = hhmm + (std::floor((tod_watermark_ - hhmm) / 86400.0) + 1) * 86400.0;
+            if (at <= tod_watermark_) at += 86400.0;
+            offer({std::max(clock_show_ + (at - clock_day_), now_), EventKind::TimeOfDay, int(i)});
         }
         double after = idle_after();
         if (after >= 0) offer({std::max(std::max(last_input_, state_entered_) + after, now_), EventKind::Idle, -1});
@@ -486,7 +517,7 @@ void Show::skip_events_at(double t) {
     skip_floor_ = t;  // whatever is still due at t is dropped: the loop in advance() must end
     for (int c : show_cues_)
         if (file_.cues[size_t(c)].at <= t) show_cue_fired_[size_t(c)] = 1;
-    tod_watermark_ = std::max(tod_watermark_, t);
+    tod_watermark_ = std::max(tod_watermark_, civil(t));
     state_entered_ = std::max(state_entered_, t);
     last_input_ = std::max(last_input_, t);
 }
@@ -531,7 +562,7 @@ void Show::process(const Event& e) {
             fire_cue(e.index, "show time");
             break;
         case EventKind::TimeOfDay: {
-            tod_watermark_ = now_;
+            tod_watermark_ = civil(now_);
             const Transition& tr = file_.states[size_t(state_)].transitions[size_t(e.index)];
             char tod[16];
             std::snprintf(tod, sizeof tod, "%02d:%02d", tr.time_of_day / 3600, tr.time_of_day / 60 % 60);
@@ -572,7 +603,7 @@ void Show::enter_state(int s, const std::string& why) {
     pending_.clear();
     state_ = s;
     state_entered_ = now_;
-    tod_watermark_ = now_;
+    tod_watermark_ = civil(now_);
     int cam = st.camera.empty() ? -1 : file_.node_index(st.camera);
     camera_ = cam >= 0 ? cam : (file_.camera.empty() ? -1 : file_.node_index(file_.camera));
     if (const Timeline* tl = file_.timeline(st.timeline)) play(int(tl - file_.timelines.data()), 0);
@@ -770,7 +801,37 @@ void Show::zoom(int node, const ZoomMove& move) {
     push_set(std::move(layer));
 }
 
+namespace {
+std::string clock_text(double seconds) {
+    double day = std::fmod(seconds, 86400.0);
+    if (day < 0) day += 86400.0;
+    long s = long(std::floor(day + 0.0005));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", s / 3600 % 24, s / 60 % 60, s % 60);
+    return buf;
+}
+}  // namespace
+
+// The civil clock stepped (daylight saving time, NTP): from now on it reads
+// in.time_of_day at now(). Forward over HH:MM counts as passing it (a time_of_day
+// transition of the current state fires now, once); back, nothing fires at the step, and
+// the clock passes the times it stepped back over again later.
+void Show::set_clock(const Input& in) {
+    double before = civil(now_);
+    double delta = std::remainder(in.time_of_day - std::fmod(before, 86400.0), 86400.0);  // the short way round
+    if (!std::isfinite(delta)) return;
+    double after = before + delta;
+    if (delta < 0) tod_watermark_ = std::min(tod_watermark_, after);
+    clock_show_ = now_;
+    clock_day_ = after;
+    clock_epoch_ = in.epoch;
+    char step[48];
+    std::snprintf(step, sizeof step, "%+.3f s", delta);
+    record(fmt_time(now_) + " clock " + clock_text(before) + " -> " + clock_text(after) + " (" + step + ")");
+}
+
 void Show::handle_input(const Input& in) {
+    if (in.kind == InputKind::Clock) return set_clock(in);  // not a visitor: the idle clock goes on
     last_input_ = now_;
     switch (in.kind) {
         case InputKind::TouchNode: {
@@ -796,6 +857,7 @@ void Show::handle_input(const Input& in) {
             break;
         }
         case InputKind::Osc: osc(in.address, in.args); break;
+        case InputKind::Clock: break;
     }
 }
 

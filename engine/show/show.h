@@ -4,6 +4,13 @@
 // timeout, a time of day, an input — is an event at an exact show time, processed in a
 // fixed order, never at a frame's time. So advancing in many small steps, in one step,
 // or seeking from 0 give the same state, and the same frame, on any machine.
+//
+// Checkpoints (show/checkpoint.h): as it plays, the show saves its discrete state (and
+// the hooks' show.data) every minute of show time, keeping a bounded set (recent ones
+// close together, older ones further apart, none older than 8 days); a seek restores
+// the latest one at or before its target and replays only from there. Inputs older than
+// the oldest checkpoint kept are folded into it, so neither seeks nor the input list
+// grow with a kiosk's uptime.
 #pragma once
 #include <deque>
 #include <functional>
@@ -47,6 +54,10 @@ public:
     const std::string& state() const;
     const std::string& current_cue() const { return current_cue_; }
     float volume() const { return volume_; }  // /vitrine/volume, 0..1, for the audio module
+    // The civil clock as the show believes it at now(): seconds after local midnight
+    // (ShowOptions::day_start + show time, re-anchored by each InputKind::Clock). A caller
+    // reading the real clock sends a Clock input when the two differ by more than ~1 s.
+    double time_of_day() const;
 
     // An input at show time in.t (earlier than now() counts as now()). It is processed
     // by the next advance(). /vitrine/seek and /vitrine/status are the caller's (they
@@ -61,11 +72,36 @@ public:
     // Show time t, as if played from 0 with the inputs up to t. Inputs after t stay queued
     // (scripted inputs of an offline render), unless `forget_later` (a live show jumping
     // back: what came later happened in a future that is now not going to happen).
+    // Restores the latest checkpoint at or before t (or goes on from now() when that is
+    // nearer) and replays from there. A t before earliest() lands at earliest().
     void seek(double t, bool forget_later = false);
+    // The earliest show time a seek can reach: 0 until inputs were folded into a
+    // checkpoint (a show that ran for more than 8 days), then the oldest checkpoint.
+    double earliest() const;
+    // The show time a seek to t would replay from (its checkpoint, or now()).
+    double replay_from(double t) const;
+    // "" while checkpoints can hold the hooks' state; else the warning that said why not
+    // ("FILE: hooks keep state outside show.data (global 'x'); ..."): seeks then replay
+    // from the last checkpoint taken before.
+    const std::string& hooks_state_warning() const { return hooks_warning_; }
+    size_t checkpoint_count() const { return checkpoints_.size(); }
+
+    // After a reload (LiveShow): this show, just created on the new version of the scene,
+    // takes over `old`'s history: its checkpoints and its state now, mapped by name onto
+    // this scene (show/checkpoint.h says what is kept), its inputs and its trace. With
+    // `catch_up` it restores the latest checkpoint and plays to old.now() (when old's
+    // hooks can be saved, that is old's state now: nothing to replay); without, it stops
+    // at the checkpoint (a seek under way goes on from there).
+    void take_over(Show& old, bool catch_up = true);
+    // A live seek (LiveShow::seek): this new show, on the same scene as `from`, starts at
+    // from's latest checkpoint at or before t, with from's inputs up to t; advance(t, n)
+    // then plays the rest.
+    void begin_seek(const Show& from, double t);
     // After a reload: go to `state` (when it exists and is not the current one).
     void force_state(const std::string& state);
 
-    // Every input received so far (a reloaded show replays them).
+    // The inputs received since the oldest checkpoint (older ones are folded into it):
+    // those a seek may replay.
     const std::vector<Input>& inputs() const { return inputs_; }
 
     // The scene at now().
@@ -73,6 +109,11 @@ public:
 
     // What happened (the latest 50 000 to 100 000 lines), one line per event that changed the state or fired a cue:
     // "12.500 cue 3.1", "15.000 state attract -> tour (touch vase)". For tests and logs.
+    // Which lines are kept depends only on how many were written, so a seek that restores
+    // a checkpoint keeps the lines it had up to it and appends what it replays: the same
+    // lines as playing. (A checkpoint holds no lines: a show that restores one later than
+    // the lines it holds — forward again after a seek back, a live seek's new show —
+    // traces from that checkpoint on.)
     const std::vector<std::string>& trace() const { return trace_; }
     // Warnings since the last call (hook errors, unknown cue ids from OSC, ...).
     std::vector<std::string> take_warnings();
@@ -80,10 +121,23 @@ public:
     std::vector<std::string> take_log();
     std::vector<OutgoingOsc> take_outgoing();
 
+    struct Checkpoint;  // show/checkpoint.h
+
 private:
     friend class ShowApi;
     Show(const LoadedScene& scene, const ShowOptions& options);
     void reset();
+    void load_hooks();  // the hook file, its top level run afresh
+    // ---- checkpoints (checkpoint.cpp) ----
+    std::shared_ptr<Checkpoint> snapshot();  // null when the hooks' state cannot be saved (warned once)
+    void take_checkpoint();                  // every kCheckpointEvery of show time
+    void restore(const Checkpoint& c);
+    const Checkpoint* checkpoint_before(double t) const;  // the latest at or before t, or null
+    void start_at(double t);                 // restores for a seek to t (or resets)
+    void drop_checkpoints_from(double t);    // at or after t: an input came before them
+    void fold_inputs();
+    std::shared_ptr<Checkpoint> map_from(const Checkpoint& c, const Show& old) const;  // old's onto this scene
+    double civil(double t) const { return clock_day_ + (t - clock_show_); }
     void bind();
 
     // ---- discrete state (changes only at events) ----
@@ -139,6 +193,7 @@ private:
     void stop(int timeline);
     void pause(int timeline);
     void handle_input(const Input& in);
+    void set_clock(const Input& in);  // InputKind::Clock
     void touch(int node, const std::string& what);
     void osc(const std::string& address, const std::vector<std::string>& args);
     void go();
@@ -182,9 +237,20 @@ private:
     std::unique_ptr<Values> scratch_;              // evaluate()'s, reused frame to frame
     mutable std::vector<const Playing*> layer_scratch_;
 
+    // Checkpoints by show time; shared (read-only) with the new show of a live seek.
+    std::vector<std::shared_ptr<const Checkpoint>> checkpoints_;
+    double next_checkpoint_ = 0;
+    size_t folded_ = 0;        // inputs folded into the oldest checkpoint (dropped from inputs_)
+    std::string hooks_warning_;  // set once: checkpoints cannot hold the hooks' state
+    size_t trace_total_ = 0;   // lines ever written to the trace
+
     double now_ = 0;
     int state_ = -1;
-    double state_entered_ = 0, last_input_ = 0, tod_watermark_ = 0, last_go_ = -1e9;
+    // The civil clock: at show time clock_show_ it read clock_day_ seconds after the
+    // first day's midnight (unwrapped: days go on counting) and clock_epoch_ for os.time().
+    double clock_show_ = 0, clock_day_ = 0, clock_epoch_ = 0;
+    double state_entered_ = 0, last_input_ = 0, last_go_ = -1e9;
+    double tod_watermark_ = 0;  // civil time (unwrapped) up to which times of day were considered
     int camera_ = -1;
     std::vector<Playing> playing_;
     std::vector<SetLayer> sets_;
