@@ -42,7 +42,7 @@ int bench_display(int argc, char** argv) {
     log::set_quiet(true);
     auto frames = args->integer("--frames", 3);
     if (!frames || *frames < 1) { log::error("bench: --frames expects a count of 1 or more"); return kBadInput; }
-    auto loaded = load_display_file(args->get("--display", ""));
+    auto loaded = session::load_display_file(args->get("--display", ""));
     if (!loaded) return kBadInput;
     const room::DisplayFile& d = *loaded;
     if (args->words().empty()) {

@@ -16,7 +16,7 @@
 #include "app/commands.h"
 #include "app/frames.h"
 #include "app/display_stage.h"
-#include "app/show_audio.h"
+#include "session/show_audio.h"
 #include "audio/layout.h"
 #include "core/log.h"
 #include "core/png_rows.h"
@@ -123,7 +123,7 @@ int cmd_render_display(int argc, char** argv) {
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
-    auto loaded = load_display_file(args->get("--display", ""));
+    auto loaded = session::load_display_file(args->get("--display", ""));
     if (!loaded) return kBadInput;
     const room::DisplayFile& d = *loaded;
     if (d.lenticular && ends_with(args->words()[0], ".png")) return interleave_quilt(*args, d);
@@ -213,14 +213,14 @@ int cmd_render_display(int argc, char** argv) {
             log::error("--audio renders a scene's sound over a span (--from A --to B --fps F)");
             return c.finish(kBadInput);
         }
-        if (auto r = audio_span_fits(*layout, uint32_t(*rate), double(count) / *fps); !r) {
+        if (auto r = session::audio_span_fits(*layout, uint32_t(*rate), double(count) / *fps); !r) {
             log::error(r.error().message);
             return c.finish(kBadInput);
         }
-        ShowAudio where;
-        set_viewer(where, d);
+        session::ShowAudio where;
+        session::set_viewer(where, d);
         where.aspect = float(d.canvas_width) / float(d.canvas_height);
-        if (auto r = render_show_audio(c.show_stage, std::move(where), args->get("--audio", ""), *layout, uint32_t(*rate), *from,
+        if (auto r = session::render_show_audio(c.show_stage, std::move(where), args->get("--audio", ""), *layout, uint32_t(*rate), *from,
                                        *fps, count);
             !r) {
             log::error(r.error().message);

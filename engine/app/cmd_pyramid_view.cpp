@@ -8,9 +8,8 @@
 #include <cstdio>
 #include <random>
 
-#include <GLFW/glfw3.h>
 
-#include "app/protect.h"
+#include "session/protect.h"
 #include "app/args.h"
 #include "app/commands.h"
 #include "app/gpu_stage.h"
@@ -135,7 +134,7 @@ int cmd_render_pyramid(int argc, char** argv) {
     auto region = region_option(*args, pyramid.value()->info(), w, h);
     if (!region) { log::error(region.error().message); return kBadInput; }
     std::string out = args->get("--out", "");
-    protect_pyramid(args->words()[0]);  // never write over (or into) the pyramid shown
+    session::protect_pyramid(args->words()[0]);  // never write over (or into) the pyramid shown
     outputs::set_force(args->has("--force"));
     if (auto ok = outputs::check(out, outputs::Kind::Png); !ok) { log::error(ok.error().message); return kBadInput; }
 
@@ -151,33 +150,70 @@ int cmd_render_pyramid(int argc, char** argv) {
     auto rig = display::Rig::create(options);
     if (!rig) { log::error(rig.error().message); return exit_code(rig.error().kind); }
     ImageF studio = render::procedural_studio();
-    if (auto r = rig.value()->set_environment(studio); !r) { log::error(r.error().message); return finish_rig(rig.value(), exit_code(r.error().kind)); }
+    if (auto r = rig.value()->set_environment(studio); !r) { log::error(r.error().message); return display::finish_rig(rig.value(), exit_code(r.error().kind)); }
     auto id = rig.value()->add_image(pyramid.value());
-    if (!id) { log::error(id.error().message); return finish_rig(rig.value(), exit_code(id.error().kind)); }
+    if (!id) { log::error(id.error().message); return display::finish_rig(rig.value(), exit_code(id.error().kind)); }
     auto offscreen = display::Offscreen::create(*rig.value(), w, h);
-    if (!offscreen) { log::error(offscreen.error().message); return finish_rig(rig.value(), exit_code(offscreen.error().kind)); }
+    if (!offscreen) { log::error(offscreen.error().message); return display::finish_rig(rig.value(), exit_code(offscreen.error().kind)); }
     render::ImageInstance image = flat_image(id.value(), region.value(), w, h);
     rig.value()->set_images({&image, 1});
     render::View view = flat_view(w, h);
     auto r = render_frames(*rig.value(), *offscreen.value(), 1, [&](long) {
         return offscreen.value()->submit({}, flat_look(), {&view, 1}, out);
     });
-    if (!r) { log::error(r.error().message); return finish_rig(rig.value(), exit_code(r.error().kind)); }
+    if (!r) { log::error(r.error().message); return display::finish_rig(rig.value(), exit_code(r.error().kind)); }
     log::info(tiles_line(rig.value()->scene().tiles()));
     offscreen.value().reset();
-    return finish_rig(rig.value(), kOk);
+    return display::finish_rig(rig.value(), kOk);
 }
 
 namespace {
 
-// The viewer's input, kept for GLFW's plain-function callbacks (one viewer per process).
+// The viewer's input: where the image is and what the mouse is doing.
 struct PanZoom {
     glm::dvec4 region{0};
     double last_x = 0, last_y = 0;
     bool dragging = false, fit = false;
     uint32_t width = 1, height = 1;
 };
-PanZoom* g_view = nullptr;
+
+// One window event: a left drag pans, the wheel zooms about the cursor (the image point
+// under it stays under it), F fits, Esc/Q quits.
+void pan_zoom_input(PanZoom& in, const display::WindowEvent& e, display::Window& w) {
+    using Kind = display::WindowEvent::Kind;
+    switch (e.kind) {
+        case Kind::Press:
+        case Kind::Release:
+            in.last_x = e.x, in.last_y = e.y;
+            if (e.button == 0) in.dragging = e.kind == Kind::Press;
+            break;
+        case Kind::Move:
+            if (in.dragging && e.width > 0 && e.height > 0) {
+                in.region.x -= (e.x - in.last_x) / e.width * in.region.z;
+                in.region.y -= (e.y - in.last_y) / e.height * in.region.w;
+            }
+            in.last_x = e.x, in.last_y = e.y;
+            break;
+        case Kind::Scroll: {
+            if (e.width <= 0 || e.height <= 0) break;
+            glm::dvec2 f(e.x / e.width, e.y / e.height);
+            glm::dvec4& r = in.region;
+            glm::dvec2 p(r.x + f.x * r.z, r.y + f.y * r.w);
+            double k = std::pow(0.8, e.scroll);
+            double min_w = in.width / 64.0;  // at most 64 screen pixels per image pixel
+            if (r.z * k < min_w) k = min_w / r.z;
+            r.z *= k;
+            r.w *= k;
+            r.x = p.x - f.x * r.z;
+            r.y = p.y - f.y * r.w;
+            break;
+        }
+        case Kind::Key:
+            if (e.key == display::Key::F) in.fit = true;
+            if (e.key == display::Key::Escape || e.key == display::Key::Q) w.close();
+            break;
+    }
+}
 
 // A length of 1, 2 or 5 x 10^k millimetres about `target_px` pixels long.
 double nice_length(double mm_per_px, double target_px) {
@@ -230,7 +266,7 @@ int cmd_view_pyramid(int argc, char** argv) {
     ImageF studio = render::procedural_studio();
     auto fail_with = [&](const Error& e) {
         log::error(e.message);
-        return finish_rig(rig, exit_code(e.kind));
+        return display::finish_rig(rig, exit_code(e.kind));
     };
     if (auto r = rig->set_environment(studio); !r) return fail_with(r.error());
     auto id = rig->add_image(pyramid.value());
@@ -241,42 +277,6 @@ int cmd_view_pyramid(int argc, char** argv) {
     auto region = region_option(*args, info, size->first, size->second);
     if (!region) return fail_with(region.error());
     in.region = region.value();
-    g_view = &in;
-    glfwSetMouseButtonCallback(w.glfw(), [](GLFWwindow* gw, int button, int action, int) {
-        glfwGetCursorPos(gw, &g_view->last_x, &g_view->last_y);
-        if (button == GLFW_MOUSE_BUTTON_LEFT) g_view->dragging = action == GLFW_PRESS;
-    });
-    glfwSetCursorPosCallback(w.glfw(), [](GLFWwindow* gw, double x, double y) {
-        int ww, wh;
-        glfwGetWindowSize(gw, &ww, &wh);
-        if (g_view->dragging && ww > 0 && wh > 0) {
-            g_view->region.x -= (x - g_view->last_x) / ww * g_view->region.z;
-            g_view->region.y -= (y - g_view->last_y) / wh * g_view->region.w;
-        }
-        g_view->last_x = x;
-        g_view->last_y = y;
-    });
-    glfwSetScrollCallback(w.glfw(), [](GLFWwindow* gw, double, double dy) {
-        int ww, wh;
-        glfwGetWindowSize(gw, &ww, &wh);
-        if (ww <= 0 || wh <= 0) return;
-        // About the cursor: the image point under it stays under it.
-        glm::dvec2 f(g_view->last_x / ww, g_view->last_y / wh);
-        glm::dvec4& r = g_view->region;
-        glm::dvec2 p(r.x + f.x * r.z, r.y + f.y * r.w);
-        double k = std::pow(0.8, dy);
-        double min_w = g_view->width / 64.0;  // at most 64 screen pixels per image pixel
-        if (r.z * k < min_w) k = min_w / r.z;
-        r.z *= k;
-        r.w *= k;
-        r.x = p.x - f.x * r.z;
-        r.y = p.y - f.y * r.w;
-    });
-    glfwSetKeyCallback(w.glfw(), [](GLFWwindow* gw, int key, int, int action, int) {
-        if (action != GLFW_PRESS) return;
-        if (key == GLFW_KEY_F) g_view->fit = true;
-        if (key == GLFW_KEY_ESCAPE || key == GLFW_KEY_Q) glfwSetWindowShouldClose(gw, 1);
-    });
     // The scale bar: a white bar (and end ticks) at the bottom left, its length in the title.
     double bar_px = 0;
     w.set_overlay([&](VkCommandBuffer cmd, VkRenderPass pass, VkFramebuffer fb, VkExtent2D extent) {
@@ -297,17 +297,16 @@ int cmd_view_pyramid(int argc, char** argv) {
     });
 
     log::info("view: " + info.path + ": wheel zooms about the cursor, drag pans, F fits, Esc quits");
-    int drawn = 0, fruitless = 0;
+    int drawn = 0;
     render::View view;
     std::string title;
+    bool minimised = false;
     while (!w.should_close()) {
-        glfwPollEvents();
+        for (const display::WindowEvent& e : w.poll_events(minimised ? 0.1 : 0)) pan_zoom_input(in, e, w);
         uint32_t fw, fh;
         w.framebuffer_size(&fw, &fh);
-        if (fw == 0 || fh == 0) {
-            glfwWaitEventsTimeout(0.1);
-            continue;
-        }
+        minimised = fw == 0 || fh == 0;
+        if (minimised) continue;
         in.width = fw;
         in.height = fh;
         if (in.fit) in.region = whole(info), in.fit = false;
@@ -323,23 +322,22 @@ int cmd_view_pyramid(int argc, char** argv) {
             bar_px = 0;
             std::snprintf(text, sizeof text, "%s  %.3g screen px per image px (scale unknown)", info.path.c_str(), magnification);
         }
-        if (title != text) glfwSetWindowTitle(w.glfw(), (title = text).c_str());
+        if (title != text) w.set_title(title = text);
         render::ImageInstance image = flat_image(id.value(), in.region, fw, fh);
         rig->set_images({&image, 1});
         view = flat_view(fw, fh);
         auto r = w.draw({}, flat_look(), {&view, 1});
         if (!r && r.error().kind == ErrorKind::DeviceLost) {
-            if (++fruitless >= 3) return fail_with(r.error());
-            if (auto rec = rig->recover(); !rec) return fail_with(rec.error());
+            if (auto rec = rig->recover_from(r.error()); !rec) return fail_with(rec.error());
             continue;
         }
         if (!r) return fail_with(r.error());
-        if (r.value()) ++drawn, fruitless = 0;
+        if (r.value()) ++drawn, rig->frame_shown();
         if (frames.value() > 0 && drawn >= frames.value()) break;
     }
     log::info("view: " + std::to_string(w.frames_presented()) + " frames presented; " + tiles_line(rig->scene().tiles()));
     win.value().reset();
-    return finish_rig(rig, kOk);
+    return display::finish_rig(rig, kOk);
 }
 
 int bench_pyramid(int argc, char** argv) {
@@ -365,11 +363,11 @@ int bench_pyramid(int argc, char** argv) {
     if (!rig_r) { log::error(rig_r.error().message); return exit_code(rig_r.error().kind); }
     std::unique_ptr<display::Rig> rig = std::move(rig_r.value());
     ImageF studio = render::procedural_studio();
-    if (auto r = rig->set_environment(studio); !r) { log::error(r.error().message); return finish_rig(rig, 3); }
+    if (auto r = rig->set_environment(studio); !r) { log::error(r.error().message); return display::finish_rig(rig, 3); }
     auto id = rig->add_image(pyramid.value());
-    if (!id) { log::error(id.error().message); return finish_rig(rig, exit_code(id.error().kind)); }
+    if (!id) { log::error(id.error().message); return display::finish_rig(rig, exit_code(id.error().kind)); }
     auto out = display::Offscreen::create(*rig, w, h);
-    if (!out) { log::error(out.error().message); return finish_rig(rig, 3); }
+    if (!out) { log::error(out.error().message); return display::finish_rig(rig, 3); }
     out.value()->set_settle_tiles(false);  // live: frames never wait for tiles
     render::View view = flat_view(w, h);
     std::mt19937_64 random(7);
@@ -392,7 +390,7 @@ int bench_pyramid(int argc, char** argv) {
         while (quiet < int(fade) + 3 && frames < 1000) {
             auto f0 = clock::now();
             auto r = out.value()->render({}, flat_look(), {&view, 1});
-            if (!r) { log::error(r.error().message); return finish_rig(rig, exit_code(r.error().kind)); }
+            if (!r) { log::error(r.error().message); return display::finish_rig(rig, exit_code(r.error().kind)); }
             longest = std::max(longest, std::chrono::duration<double, std::milli>(clock::now() - f0).count());
             ++frames;
             auto s = rig->scene().tiles()->stats();
@@ -408,7 +406,7 @@ int bench_pyramid(int argc, char** argv) {
     for (int i = 0; i < 5; ++i) {
         auto f0 = clock::now();
         auto r = out.value()->render({}, flat_look(), {&view, 1});
-        if (!r) { log::error(r.error().message); return finish_rig(rig, exit_code(r.error().kind)); }
+        if (!r) { log::error(r.error().message); return display::finish_rig(rig, exit_code(r.error().kind)); }
         steady += std::chrono::duration<double, std::milli>(clock::now() - f0).count() / 5;
     }
     std::sort(sharp_ms.begin(), sharp_ms.end());
@@ -420,7 +418,7 @@ int bench_pyramid(int argc, char** argv) {
                 sharp_ms[sharp_ms.size() / 2], sharp_frames[sharp_frames.size() / 2], jumps.value(), sharp_ms.back(), worst_frame, steady,
                 tiles_line(rig->scene().tiles()).c_str());
     out.value().reset();
-    return finish_rig(rig, kOk);
+    return display::finish_rig(rig, kOk);
 }
 
 }  // namespace vitrine::app

@@ -14,8 +14,8 @@
 #include "app/commands.h"
 #include "app/frames.h"
 #include "app/gpu_stage.h"
-#include "app/show_audio.h"
-#include "app/show_stage.h"
+#include "session/show_audio.h"
+#include "session/show_stage.h"
 #include "audio/layout.h"
 #include "core/log.h"
 #include "core/paths.h"
@@ -53,7 +53,7 @@ int cmd_render_scene(int argc, char** argv) {
     auto from = args->seconds(args->has("--time") ? "--time" : "--from", 0);
     auto to = args->seconds("--to", from ? *from : 0);
     auto fps = args->seconds("--fps", 30);
-    auto clock = parse_clock(args->get("--clock", "09:00"));
+    auto clock = session::parse_clock(args->get("--clock", "09:00"));
     for (const Error* e : {size ? nullptr : &size.error(), from ? nullptr : &from.error(), to ? nullptr : &to.error(),
                            fps ? nullptr : &fps.error(), clock ? nullptr : &clock.error()})
         if (e) { log::error(e->message); return kBadInput; }
@@ -81,19 +81,19 @@ int cmd_render_scene(int argc, char** argv) {
         return kBadInput;
     }
     if (!audio_out.empty())
-        if (auto r = audio_span_fits(*layout, uint32_t(*rate), double(count) / *fps); !r) {
+        if (auto r = session::audio_span_fits(*layout, uint32_t(*rate), double(count) / *fps); !r) {
             log::error(r.error().message);
             return kBadInput;
         }
 
     show::AssetCache cache;
-    auto scene = load_show(args->words()[0], cache);
+    auto scene = session::load_show(args->words()[0], cache);
     if (!scene) return kBadInput;
     show::ShowOptions so;
     so.day_start = *clock;
     so.aspect = float(w) / float(h);
     auto show = show::Show::create(*scene, so);
-    ShowStage st;
+    session::ShowStage st;
     st.scene = scene.get();
     st.show = show.get();
     if (args->has("--inputs")) {
@@ -115,7 +115,7 @@ int cmd_render_scene(int argc, char** argv) {
     auto memory = tile_memory_option(*args);
     if (!memory) { log::error(memory.error().message); return st.finish(kBadInput); }
     ro.tile_memory = memory.value();
-    if (auto r = open_rig(st, ro); !r) { log::error(r.error().message); return st.finish(exit_code(r.error().kind)); }
+    if (auto r = session::open_rig(st, ro); !r) { log::error(r.error().message); return st.finish(exit_code(r.error().kind)); }
     auto out_r = display::Offscreen::create(*st.rig, w, h);
     if (!out_r) { log::error(out_r.error().message); return st.finish(exit_code(out_r.error().kind)); }
     display::Offscreen& out = *out_r.value();
@@ -131,17 +131,17 @@ int cmd_render_scene(int argc, char** argv) {
         for (const std::string& line : st.show->take_log()) log::info(line);
         for (const show::OutgoingOsc& m : st.show->take_outgoing())
             log::info("render: not sending OSC " + m.address + " to " + m.to + " (offline)");
-        render::Look look = prepare_frame(st);
-        views[0] = frame_view(st.frame, {0, 0, w, h});
+        render::Look look = session::prepare_frame(st);
+        views[0] = session::frame_view(st.frame, {0, 0, w, h});
         bool unused;
         progress(i + 1, count, start);
         return out.submit(st.instances, look, views, frame_path(pattern, i, &unused).value());
     });
     if (!done) { log::error(done.error().message); return st.finish(exit_code(done.error().kind)); }
     if (!audio_out.empty()) {
-        ShowAudio where;
+        session::ShowAudio where;
         where.aspect = float(w) / float(h);
-        if (auto r = render_show_audio(st, std::move(where), audio_out, *layout, uint32_t(*rate), *from, *fps, count); !r) {
+        if (auto r = session::render_show_audio(st, std::move(where), audio_out, *layout, uint32_t(*rate), *from, *fps, count); !r) {
             log::error(r.error().message);
             return st.finish(exit_code(r.error().kind));
         }

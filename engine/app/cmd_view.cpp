@@ -1,9 +1,8 @@
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-
-#include <GLFW/glfw3.h>
 
 #include "app/args.h"
 #include "app/commands.h"
@@ -29,6 +28,41 @@ void frame(Stage& st, float aspect, float* distance) {
     st.orbit.target = glm::vec3(0);  // an offset from the bounds' centre (panning moves it)
     display::Bounds b = stage_bounds(st);
     *distance = b.empty ? 2.0f : scene::auto_distance(b.min, b.max, st.orbit.yfov, aspect);
+}
+
+// One window event: left drag orbits, right drag pans, the wheel zooms, F frames all,
+// F11/Enter toggles fullscreen, Esc/Q quits.
+void orbit_input(OrbitInput& in, const display::WindowEvent& e, display::Window& w) {
+    using Kind = display::WindowEvent::Kind;
+    switch (e.kind) {
+        case Kind::Press:
+        case Kind::Release:
+            in.last_x = e.x, in.last_y = e.y;
+            if (e.button == 0) in.rotating = e.kind == Kind::Press;
+            else in.panning = e.kind == Kind::Press;
+            break;
+        case Kind::Move: {
+            double dx = e.x - in.last_x, dy = e.y - in.last_y;
+            in.last_x = e.x, in.last_y = e.y;
+            scene::Orbit& o = in.stage->orbit;
+            if (in.rotating) {
+                o.yaw -= float(dx) * 0.008f;
+                o.pitch = std::clamp(o.pitch + float(dy) * 0.008f, -1.55f, 1.55f);
+            } else if (in.panning && e.height > 0) {
+                float scale = 2.0f * in.distance * std::tan(o.yfov * 0.5f) / float(e.height);
+                glm::mat4 v = o.view();
+                glm::vec3 right(v[0][0], v[1][0], v[2][0]), up(v[0][1], v[1][1], v[2][1]);
+                o.target += (-float(dx) * right + float(dy) * up) * scale;
+            }
+            break;
+        }
+        case Kind::Scroll: in.distance *= std::pow(0.9f, float(e.scroll)); break;
+        case Kind::Key:
+            if (e.key == display::Key::F) in.frame_all = true;
+            if (e.key == display::Key::F11 || e.key == display::Key::Enter) in.toggle_fullscreen = true;
+            if (e.key == display::Key::Escape || e.key == display::Key::Q) w.close();
+            break;
+    }
 }
 
 }  // namespace
@@ -82,59 +116,22 @@ int cmd_view(int argc, char** argv) {
     in.stage = &st;
     frame(st, float(size->first) / float(size->second), &in.distance);
     if (st.orbit.distance > 0) in.distance = st.orbit.distance;
-    // GLFW callbacks are plain functions; the one view per process keeps its input here.
-    static OrbitInput* g_in = nullptr;
-    g_in = &in;
-    glfwSetMouseButtonCallback(w.glfw(), [](GLFWwindow* gw, int button, int action, int) {
-        glfwGetCursorPos(gw, &g_in->last_x, &g_in->last_y);
-        bool down = action == GLFW_PRESS;
-        if (button == GLFW_MOUSE_BUTTON_LEFT) g_in->rotating = down;
-        else g_in->panning = down;
-    });
-    glfwSetCursorPosCallback(w.glfw(), [](GLFWwindow* gw, double x, double y) {
-        double dx = x - g_in->last_x, dy = y - g_in->last_y;
-        g_in->last_x = x;
-        g_in->last_y = y;
-        scene::Orbit& o = g_in->stage->orbit;
-        int ww, wh;
-        glfwGetWindowSize(gw, &ww, &wh);
-        if (g_in->rotating) {
-            o.yaw -= float(dx) * 0.008f;
-            o.pitch = std::clamp(o.pitch + float(dy) * 0.008f, -1.55f, 1.55f);
-        } else if (g_in->panning && wh > 0) {
-            float scale = 2.0f * g_in->distance * std::tan(o.yfov * 0.5f) / float(wh);
-            glm::mat4 v = o.view();
-            glm::vec3 right(v[0][0], v[1][0], v[2][0]), up(v[0][1], v[1][1], v[2][1]);
-            o.target += (-float(dx) * right + float(dy) * up) * scale;
-        }
-    });
-    glfwSetScrollCallback(w.glfw(), [](GLFWwindow*, double, double dy) {
-        g_in->distance *= std::pow(0.9f, float(dy));
-    });
-    glfwSetKeyCallback(w.glfw(), [](GLFWwindow* gw, int key, int, int action, int) {
-        if (action != GLFW_PRESS) return;
-        if (key == GLFW_KEY_F) g_in->frame_all = true;
-        if (key == GLFW_KEY_F11 || key == GLFW_KEY_ENTER) g_in->toggle_fullscreen = true;
-        if (key == GLFW_KEY_ESCAPE || key == GLFW_KEY_Q) glfwSetWindowShouldClose(gw, 1);
-    });
-
     log::info("view: left drag orbits, right drag pans, wheel zooms, F frames all, F11 fullscreen, Esc quits");
     auto start = std::chrono::steady_clock::now();
-    int drawn = 0, fruitless = 0;
+    int drawn = 0;
     bool resized = false;
     std::vector<render::Instance> instances;
     std::vector<render::View> views;
     // Animation plays in real time, except in test runs (--frames N), which keep --time.
     int animation = st.animations.empty() ? -1 : st.animations.front();
     float duration = animation >= 0 ? st.models.front()->animations[size_t(animation)].duration : 0;
+    bool minimised = false;
     while (!w.should_close()) {
-        glfwPollEvents();
+        for (const display::WindowEvent& e : w.poll_events(minimised ? 0.1 : 0)) orbit_input(in, e, w);
         uint32_t fw, fh;
         w.framebuffer_size(&fw, &fh);
-        if (fw == 0 || fh == 0) {
-            glfwWaitEventsTimeout(0.1);  // minimised: draw nothing, spend nothing
-            continue;
-        }
+        minimised = fw == 0 || fh == 0;  // draw nothing, spend nothing
+        if (minimised) continue;
         if (in.toggle_fullscreen) { w.toggle_fullscreen(); in.toggle_fullscreen = false; }
         if (in.frame_all) { frame(st, float(fw) / float(fh), &in.distance); in.frame_all = false; }
         if (animation >= 0 && frames.value() == 0) {
@@ -152,23 +149,19 @@ int cmd_view(int argc, char** argv) {
         }
         auto r = w.draw(instances, st.look, views, file);
         if (!r && r.error().kind == ErrorKind::DeviceLost) {
-            if (++fruitless >= 3) {  // lost again and again with no frame shown in between: give up
-                log::error(r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
-                return finish(exit_code(ErrorKind::DeviceLost));
-            }
             // The kiosk path: rebuild the device, upload again, go on with the next frame.
-            if (auto rec = gs.rig->recover(); !rec) { log::error(rec.error().message); return finish(exit_code(rec.error().kind)); }
+            if (auto rec = gs.rig->recover_from(r.error()); !rec) { log::error(rec.error().message); return finish(exit_code(rec.error().kind)); }
             drawn -= int(std::min<uint32_t>(uint32_t(drawn), w.take_lost_frames()));  // draw (and record) them again
             continue;
         }
         if (!r) { log::error(r.error().message); return finish(exit_code(r.error().kind)); }
         if (r.value()) {
             ++drawn;
-            fruitless = 0;
+            gs.rig->frame_shown();
         }
         // Test hook: resize once halfway, then close after N frames.
         if (frames.value() > 0 && !resized && resize_to->first > 0 && drawn >= frames.value() / 2) {
-            glfwSetWindowSize(w.glfw(), int(resize_to->first), int(resize_to->second));
+            w.set_size(resize_to->first, resize_to->second);
             resized = true;
         }
         if (frames.value() > 0 && drawn >= frames.value()) break;

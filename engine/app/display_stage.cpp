@@ -29,7 +29,7 @@ std::pair<std::span<const render::Instance>, render::Look> DisplayStage::at(doub
         for (const std::string& line : show->take_warnings()) log::warn(line);
         for (const std::string& line : show->take_log()) log::info(line);
         show->take_outgoing();
-        render::Look look = prepare_frame(show_stage);
+        render::Look look = session::prepare_frame(show_stage);
         return {show_stage.instances, look};
 }
 
@@ -88,10 +88,10 @@ Result<std::unique_ptr<DisplayStage>> open_display_stage(const Args& args, const
     const std::string& first = args.words()[0];
     if (is_scene_file(first)) {
         if (args.words().size() != 1) return fail(ErrorKind::Usage, "render takes one scene file");
-        c->scene = load_show(first, c->cache);
+        c->scene = session::load_show(first, c->cache);
         if (!c->scene) return fail(ErrorKind::BadInput, first + ": the scene has problems (listed above)");
         show::ShowOptions so;
-        auto clock = parse_clock(args.get("--clock", "09:00"));
+        auto clock = session::parse_clock(args.get("--clock", "09:00"));
         if (!clock) return clock.error();
         so.day_start = *clock;
         so.aspect = float(d.canvas_width) / float(d.canvas_height);
@@ -103,7 +103,7 @@ Result<std::unique_ptr<DisplayStage>> open_display_stage(const Args& args, const
             if (!inputs) return inputs.error();
             for (const show::Input& in : *inputs) c->show->input(in);
         }
-        if (auto r = open_rig(c->show_stage, ro); !r) return r.error();
+        if (auto r = session::open_rig(c->show_stage, ro); !r) return r.error();
         return c;
     }
     auto st = make_stage(args.words(), args);
@@ -134,13 +134,16 @@ room::QuiltCamera quilt_camera(DisplayStage& c, const room::DisplayFile& d) {
     return cam;
 }
 
-// Draws through `out`, rebuilding the device after a loss (three tries).
+// Draws through `out`, rebuilding the device after a loss (Rig::recover_from's rule).
 Result<Image8> render_retrying(DisplayStage& c, display::Offscreen& out, std::span<const render::Instance> instances,
                                const render::Look& look, std::span<const render::View> views) {
-    for (int attempt = 0;; ++attempt) {
+    for (;;) {
         auto img = out.render(instances, look, views);
-        if (img || img.error().kind != ErrorKind::DeviceLost || attempt == 3) return img;
-        if (auto r = c.rig().recover(); !r) return r.error();
+        if (img) {
+            c.rig().frame_shown();
+            return img;
+        }
+        if (auto r = c.rig().recover_from(img.error()); !r) return r.error();
     }
 }
 

@@ -12,7 +12,7 @@
 
 #include "app/args.h"
 #include "app/gpu_stage.h"
-#include "app/show_stage.h"
+#include "session/show_stage.h"
 #include "display/offscreen.h"
 #include "room/display_file.h"
 #include "room/quilt.h"
@@ -26,7 +26,7 @@ struct DisplayStage {
     show::AssetCache cache;
     std::unique_ptr<show::LoadedScene> scene;
     std::unique_ptr<show::Show> show;
-    ShowStage show_stage;
+    session::ShowStage show_stage;
     // Models.
     std::optional<Stage> stage;
     std::unique_ptr<GpuStage> gpu;

@@ -8,22 +8,11 @@ namespace vitrine::app {
 
 GpuStage::~GpuStage() { rig.reset(); }
 
-int GpuStage::finish(int code) { return finish_rig(rig, code); }
-
-int finish_rig(std::unique_ptr<display::Rig>& rig, int code) {
-    uint32_t messages = rig ? rig->validation_messages() : 0;
-    rig.reset();
-    if (messages > 0) {
-        log::error(std::to_string(messages) + " Vulkan validation message(s); failing the run");
-        return exit_code(ErrorKind::Validation);
-    }
-    return code;
-}
+int GpuStage::finish(int code) { return display::finish_rig(rig, code); }
 
 Result<void> render_frames(display::Rig& rig, display::Offscreen& out, long count,
                            const std::function<Result<void>(long)>& submit) {
-    int fruitless = 0;  // rebuilds in a row that read no frame back: a device that keeps failing
-    uint64_t done_at_loss = UINT64_MAX;
+    uint64_t done_at_loss = UINT64_MAX;  // frames read back when the device was last lost
     for (long i = 0; i <= count;) {
         if (i < count && stop_requested()) {  // finish the frames in flight, then stop
             if (auto r = out.finish(); !r && r.error().kind != ErrorKind::DeviceLost) return r.error();
@@ -35,11 +24,9 @@ Result<void> render_frames(display::Rig& rig, display::Offscreen& out, long coun
             continue;
         }
         if (r.error().kind != ErrorKind::DeviceLost) return r.error();
-        fruitless = out.frames_completed() == done_at_loss ? fruitless + 1 : 0;
+        if (out.frames_completed() != done_at_loss) rig.frame_shown();
         done_at_loss = out.frames_completed();
-        if (fruitless >= 3)
-            return fail(ErrorKind::DeviceLost, r.error().message + "; it was lost again after 3 rebuilds without a frame, giving up");
-        if (auto rec = rig.recover(); !rec) return rec.error();
+        if (auto rec = rig.recover_from(r.error()); !rec) return rec.error();
         i = long(out.frames_completed());
     }
     return {};
@@ -53,12 +40,8 @@ Result<std::unique_ptr<GpuStage>> open_gpu_stage(Stage& stage, const display::Ri
     auto rig = display::Rig::create(options);
     if (!rig) return rig.error();
     gs->rig = std::move(rig.value());
-    // A device lost while uploading is rebuilt like one lost while drawing (a few times at most).
-    int recoveries = 0;
-    auto retry = [&](const Error& e) -> Result<void> {
-        if (e.kind != ErrorKind::DeviceLost || ++recoveries > 3) return e;
-        return gs->rig->recover();
-    };
+    // A device lost while uploading is rebuilt like one lost while drawing.
+    auto retry = [&](const Error& e) { return gs->rig->recover_from(e); };
     for (;;) {
         auto r = gs->rig->set_environment(gs->environment);
         if (r) break;

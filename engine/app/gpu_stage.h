@@ -22,9 +22,6 @@ struct GpuStage {
     int finish(int code);
 };
 
-// Exit code at the end of a run on `rig` (destroyed here): 4 when validation spoke, else `code`.
-int finish_rig(std::unique_ptr<display::Rig>& rig, int code);
-
 // Renders frames 0 .. count-1 through `out` (submit(i) queues frame i), then waits for
 // every file. After a lost device the rig is rebuilt and rendering goes on from the first
 // frame not read back, so the files equal a run without the fault; three rebuilds in a

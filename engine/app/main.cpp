@@ -6,7 +6,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
-#include "app/show_stage.h"
+#include "session/show_stage.h"
 #include "zoom/pyramid.h"
 
 static const char* kUsageText =
@@ -78,7 +78,7 @@ static int dispatch(int argc, char** argv) {
     std::vector<std::string> with_display;
     std::vector<char*> argv2;
     if (scene && !display && (cmd == "render" || cmd == "run")) {
-        std::string d = scene_display(argv[2]);
+        std::string d = vitrine::session::scene_display(argv[2]);
         if (!d.empty()) {
             with_display.assign(argv, argv + argc);
             with_display.push_back("--display");

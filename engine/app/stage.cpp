@@ -1,5 +1,5 @@
 #include "app/stage.h"
-#include "app/protect.h"
+#include "session/protect.h"
 #include "core/outputs.h"
 
 #include <cmath>
@@ -137,7 +137,7 @@ Result<Stage> make_stage(const std::vector<std::string>& model_paths, const Args
                                 std::to_string(model->animations.size()) + ")");
                 a = anim.value();
             }
-            protect_model(*model);
+            session::protect_model(*model);
             st.models.push_back(std::make_unique<scene::Model>(std::move(model.value())));
             st.animations.push_back(a);
             loaded.push_back(key);

@@ -90,6 +90,15 @@ Result<void> Rig::set_environment(const ImageF& equirect) {
 
 uint32_t Rig::validation_messages() const { return earlier_messages_ + (ctx_ ? ctx_->validation_messages() : 0); }
 
+Result<void> Rig::recover_from(const Error& error) {
+    if (error.kind != ErrorKind::DeviceLost) return error;
+    if (fruitless_ >= kRebuilds)
+        return fail(ErrorKind::DeviceLost, error.message + "; it was lost again after " + std::to_string(kRebuilds) +
+                                               " rebuilds without a frame, giving up");
+    ++fruitless_;
+    return recover();
+}
+
 Result<void> Rig::recover() {
     for (Output* o : outputs_) o->release();
     if (ctx_) earlier_messages_ += ctx_->validation_messages();
@@ -104,6 +113,16 @@ Result<void> Rig::recover() {
     log::warn("the GPU device was lost; rebuilt the device and uploaded " + std::to_string(models_.size()) +
               " model(s) again (recovery " + std::to_string(recoveries_) + ")");
     return {};
+}
+
+int finish_rig(std::unique_ptr<Rig>& rig, int code) {
+    uint32_t messages = rig ? rig->validation_messages() : 0;
+    rig.reset();
+    if (messages > 0) {
+        log::error(std::to_string(messages) + " Vulkan validation message(s); failing the run");
+        return exit_code(ErrorKind::Validation);
+    }
+    return code;
 }
 
 }  // namespace vitrine::display

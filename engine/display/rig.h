@@ -73,6 +73,14 @@ public:
     // again, models and environment are uploaded again. Logs one line.
     Result<void> recover();
     uint32_t recoveries() const { return recoveries_; }
+    // The one rule for a lost device, for every command: given an error, a DeviceLost is
+    // recovered from (recover()) unless the device was lost kRebuilds times in a row with
+    // no frame shown in between (frame_shown()) — then it gives up with the loss's message
+    // and "; it was lost again after 3 rebuilds without a frame, giving up". Any other
+    // error comes back as it is.
+    static constexpr int kRebuilds = 3;
+    Result<void> recover_from(const Error& error);
+    void frame_shown() { fruitless_ = 0; }
 
     void attach(Output* output) {
         outputs_.push_back(output);
@@ -97,6 +105,10 @@ private:
     std::vector<render::ImageInstance> images_;
     uint64_t generation_ = 0;
     uint32_t recoveries_ = 0, earlier_messages_ = 0;
+    int fruitless_ = 0;  // rebuilds since a frame was last shown
 };
+
+// Exit code at the end of a run on `rig` (destroyed here): 4 when validation spoke, else `code`.
+int finish_rig(std::unique_ptr<Rig>& rig, int code);
 
 }  // namespace vitrine::display

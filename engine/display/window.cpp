@@ -26,8 +26,64 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
     glfwSetFramebufferSizeCallback(w->window_, [](GLFWwindow* gw, int, int) {
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->needs_recreate_ = true;
     });
+    // Input becomes events in the window's queue (poll_events hands them out).
+    glfwSetMouseButtonCallback(w->window_, [](GLFWwindow* gw, int button, int action, int) {
+        WindowEvent e;
+        e.kind = action == GLFW_PRESS ? WindowEvent::Kind::Press : WindowEvent::Kind::Release;
+        e.button = button == GLFW_MOUSE_BUTTON_LEFT ? 0 : button == GLFW_MOUSE_BUTTON_RIGHT ? 1 : 2;
+        static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);
+    });
+    glfwSetCursorPosCallback(w->window_, [](GLFWwindow* gw, double, double) {
+        static_cast<Window*>(glfwGetWindowUserPointer(gw))->push({});
+    });
+    glfwSetScrollCallback(w->window_, [](GLFWwindow* gw, double, double dy) {
+        WindowEvent e;
+        e.kind = WindowEvent::Kind::Scroll;
+        e.scroll = dy;
+        static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);
+    });
+    glfwSetKeyCallback(w->window_, [](GLFWwindow* gw, int key, int, int action, int) {
+        if (action != GLFW_PRESS) return;
+        WindowEvent e;
+        e.kind = WindowEvent::Kind::Key;
+        switch (key) {
+            case GLFW_KEY_ESCAPE: e.key = Key::Escape; break;
+            case GLFW_KEY_Q: e.key = Key::Q; break;
+            case GLFW_KEY_F: e.key = Key::F; break;
+            case GLFW_KEY_F11: e.key = Key::F11; break;
+            case GLFW_KEY_ENTER: e.key = Key::Enter; break;
+            case GLFW_KEY_SPACE: e.key = Key::Space; break;
+            case GLFW_KEY_LEFT: e.key = Key::Left; break;
+            case GLFW_KEY_RIGHT: e.key = Key::Right; break;
+            case GLFW_KEY_R: e.key = Key::R; break;
+            default: break;
+        }
+        static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);
+    });
     return w;
 }
+
+void Window::push(WindowEvent e) {
+    glfwGetCursorPos(window_, &e.x, &e.y);
+    int ww = 0, wh = 0;
+    glfwGetWindowSize(window_, &ww, &wh);
+    e.width = ww, e.height = wh;
+    events_.push_back(e);
+}
+
+std::vector<WindowEvent> Window::poll_events(double wait_seconds) {
+    if (wait_seconds > 0) glfwWaitEventsTimeout(wait_seconds);
+    else glfwPollEvents();
+    std::vector<WindowEvent> out;
+    out.swap(events_);
+    return out;
+}
+
+void Window::close() { glfwSetWindowShouldClose(window_, 1); }
+
+void Window::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
+
+void Window::set_size(uint32_t width, uint32_t height) { glfwSetWindowSize(window_, int(width), int(height)); }
 
 RigOptions Window::rig_options(gpu::Validation validation) const {
     RigOptions o;

@@ -8,11 +8,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/png_writer.h"
 #include "display/canvas.h"
 #include "display/capture.h"
 #include "display/rig.h"
+#include "display/window_events.h"
 #include "gpu/frame_loop.h"
 #include "gpu/swapchain.h"
 
@@ -35,8 +37,13 @@ public:
     RigOptions rig_options(gpu::Validation validation) const;
     Result<void> attach(Rig& rig);
 
-    GLFWwindow* glfw() const { return window_; }
+    // The input since the last call (GLFW polled here), in order. `wait_seconds` > 0: wait up
+    // to that long for something to happen first (a minimised window spends nothing).
+    std::vector<WindowEvent> poll_events(double wait_seconds = 0);
     bool should_close() const;
+    void close();
+    void set_title(const std::string& title);
+    void set_size(uint32_t width, uint32_t height);  // window coordinates
     void toggle_fullscreen();
     // Framebuffer size in pixels (0 when minimised).
     void framebuffer_size(uint32_t* w, uint32_t* h) const;
@@ -77,6 +84,8 @@ private:
     void harvest(uint32_t slot);
 
     GLFWwindow* window_ = nullptr;
+    std::vector<WindowEvent> events_;  // filled by GLFW's callbacks, handed out by poll_events
+    void push(WindowEvent e);
     uint64_t generation_ = 0;
     std::optional<room::Lenticular> lenticular_;
     std::optional<room::DisplayFile> walls_;

@@ -1,8 +1,8 @@
-#include "app/protect.h"
+#include "session/protect.h"
 
 #include "core/outputs.h"
 
-namespace vitrine::app {
+namespace vitrine::session {
 
 namespace fs = std::filesystem;
 
@@ -33,4 +33,4 @@ void protect_pyramid(const std::string& spec) {
     }
 }
 
-}  // namespace vitrine::app
+}  // namespace vitrine::session

@@ -8,7 +8,7 @@
 #include "scene/model.h"
 #include "show/loader.h"
 
-namespace vitrine::app {
+namespace vitrine::session {
 
 void protect_scene(const show::LoadedScene& scene);    // the scene, its hooks and every asset
 void protect_model(const scene::Model& model);         // the .gltf/.glb, buffers, images
@@ -17,4 +17,4 @@ void protect_display(const room::DisplayFile& display);  // the display file and
 // folder (nothing inside may be written); procedural specs read nothing.
 void protect_pyramid(const std::string& spec);
 
-}  // namespace vitrine::app
+}  // namespace vitrine::session

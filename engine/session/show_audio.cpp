@@ -1,4 +1,4 @@
-#include "app/show_audio.h"
+#include "session/show_audio.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "audio/wav.h"
 #include "core/log.h"
 
-namespace vitrine::app {
+namespace vitrine::session {
 
 void set_viewer(ShowAudio& sa, const room::DisplayFile& display) {
     sa.viewer = glm::vec3(display.viewer.eye);
@@ -129,4 +129,4 @@ Result<void> render_show_audio(ShowStage& st, ShowAudio sa, const std::string& p
     return {};
 }
 
-}  // namespace vitrine::app
+}  // namespace vitrine::session

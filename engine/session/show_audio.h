@@ -10,12 +10,12 @@
 
 #include <glm/glm.hpp>
 
-#include "app/show_stage.h"
+#include "session/show_stage.h"
 #include "audio/engine.h"
 #include "room/display_file.h"
 #include "show/frame.h"
 
-namespace vitrine::app {
+namespace vitrine::session {
 
 struct ShowAudio {
     std::unique_ptr<audio::Engine> engine;
@@ -46,4 +46,4 @@ Result<void> audio_span_fits(audio::Layout layout, uint32_t rate, double seconds
 Result<void> render_show_audio(ShowStage& st, ShowAudio sa, const std::string& path, audio::Layout layout, uint32_t rate,
                                double from, double fps, long count);
 
-}  // namespace vitrine::app
+}  // namespace vitrine::session

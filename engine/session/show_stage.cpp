@@ -1,6 +1,6 @@
-#include "app/show_stage.h"
+#include "session/show_stage.h"
 
-#include "app/protect.h"
+#include "session/protect.h"
 
 #include "core/paths.h"
 #include "show/load.h"
@@ -8,16 +8,15 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "app/gpu_stage.h"
 #include "core/log.h"
 #include "render/environment.h"
 #include "render/lights.h"
 
-namespace vitrine::app {
+namespace vitrine::session {
 
 ShowStage::~ShowStage() { rig.reset(); }
 
-int ShowStage::finish(int code) { return finish_rig(rig, code); }
+int ShowStage::finish(int code) { return display::finish_rig(rig, code); }
 
 std::unique_ptr<show::LoadedScene> load_show(const std::string& path, show::AssetCache& cache) {
     std::vector<show::Problem> problems;
@@ -55,14 +54,13 @@ std::optional<room::DisplayFile> load_display_file(const std::string& path) {
 
 namespace {
 
-// A device lost while uploading is rebuilt like one lost while drawing (a few times at most).
+// A device lost while uploading is rebuilt like one lost while drawing.
 template <typename F>
 Result<void> with_retries(display::Rig& rig, F f) {
-    for (int recoveries = 0;; ++recoveries) {
+    for (;;) {
         auto r = f();
         if (r) return {};
-        if (r.error().kind != ErrorKind::DeviceLost || recoveries >= 3) return r.error();
-        if (auto rec = rig.recover(); !rec) return rec.error();
+        if (auto rec = rig.recover_from(r.error()); !rec) return rec.error();
     }
 }
 
@@ -185,4 +183,4 @@ Result<double> parse_clock(const std::string& text) {
     return double(seconds);
 }
 
-}  // namespace vitrine::app
+}  // namespace vitrine::session

@@ -17,7 +17,7 @@
 #include "show/loader.h"
 #include "show/show.h"
 
-namespace vitrine::app {
+namespace vitrine::session {
 
 struct ShowStage {
     // The scene and its show (owned by the command: render keeps them, run's LiveShow
@@ -65,4 +65,4 @@ render::View frame_view(const show::Frame& frame, const render::Rect& viewport);
 // "HH:MM" or "HH:MM:SS" -> seconds after midnight.
 Result<double> parse_clock(const std::string& text);
 
-}  // namespace vitrine::app
+}  // namespace vitrine::session

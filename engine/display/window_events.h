@@ -1,0 +1,21 @@
+// What a window hands its command each frame: the user's input as plain events, in the
+// order they happened, instead of its GLFW window (no callbacks, no globals).
+#pragma once
+#include <cstdint>
+
+namespace vitrine::display {
+
+// The keys commands act on; any other key is Other.
+enum class Key { Other, Escape, Q, F, F11, Enter, Space, Left, Right, R };
+
+struct WindowEvent {
+    enum class Kind { Press, Release, Move, Scroll, Key };
+    Kind kind = Kind::Move;
+    int button = 0;          // Press/Release: 0 left, 1 right, 2 middle
+    Key key = Key::Other;    // Key (pressed)
+    double x = 0, y = 0;     // the cursor, in window coordinates (y down), when it happened
+    double scroll = 0;       // Scroll: wheel steps, up positive
+    double width = 0, height = 0;  // the window's size then (window coordinates)
+};
+
+}  // namespace vitrine::display

@@ -1,0 +1,347 @@
+#include "session/session.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/log.h"
+#include "display/screens.h"
+#include "room/projection.h"
+#include "room/warp.h"
+#include "session/protect.h"
+
+namespace vitrine::session {
+
+namespace {
+
+std::string seconds_text(double t) {
+    char s[32];
+    std::snprintf(s, sizeof s, "%.3f", t);
+    return s;
+}
+
+// Why a tracked eye cannot be used (empty when it can): it must stand in front of every
+// planar screen, farther than the near plane, and see every mesh screen within 180 degrees.
+std::string eye_problem(const room::DisplayFile& d, const glm::dvec3& eye) {
+    room::Viewer viewer = d.viewer;
+    viewer.eye = eye;
+    for (const room::Screen& s : d.screens) {
+        if (s.planar && room::eye_distance(s.pa, s.pb, s.pc, eye) <= d.viewer.near)
+            return "it is not in front of screen '" + s.name + "'";
+        if (!s.planar && room::mesh_view(s, viewer, 1.2, 1).width <= 0)
+            return "screen '" + s.name + "' reaches 180 degrees or more around it";
+    }
+    return "";
+}
+
+}  // namespace
+
+Session::Session(const SessionOptions& options, display::Window& window, ShowClock clock)
+    : options_(options), window_(window), clock_(std::move(clock)) {}
+
+Session::~Session() = default;
+
+Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options, display::Window& window, ShowClock clock) {
+    std::unique_ptr<Session> s(new Session(options, window, std::move(clock)));
+    show::ShowOptions so = options.show;
+    CivilTime civil = s->clock_.civil();
+    so.day_start = options.time_of_day ? *options.time_of_day : civil.day_seconds;
+    so.epoch_start = civil.epoch;
+    std::vector<show::Problem> problems;
+    s->live_ = show::LiveShow::open(options.scene, so, problems);
+    for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
+    if (!s->live_)
+        return fail(ErrorKind::BadInput, options.scene + ": " + std::to_string(problems.size()) + " problem" +
+                                             (problems.size() == 1 ? "" : "s") + " (listed above); nothing was shown");
+    protect_scene(s->live_->scene());
+
+    if (options.osc) {
+        auto o = show::OscServer::open(*options.osc);
+        if (!o) return o.error();
+        s->osc_ = std::move(*o);
+        log::info("run: OSC control on " + options.osc->host + ":" + std::to_string(s->osc_->port()));
+    }
+
+    s->stage_.scene = &s->live_->scene();
+    s->stage_.show = &s->live_->show();
+    if (auto r = open_rig(s->stage_, options.rig); !r) return r.error();
+    const std::optional<room::DisplayFile>& led = options.display;
+    if (led && led->lenticular) window.set_lenticular(*led->lenticular);
+    if (led && !led->lenticular) window.set_mesh_screens(*led);  // curved screens warped on the GPU every frame
+    if (auto r = window.attach(*s->stage_.rig); !r) return r.error();
+    if (led) s->eye_ = led->viewer.eye;
+
+    // Sound: the default output (or none: the show goes on silently, `healthy` says so).
+    if (options.audio) {
+        auto engine = audio::Engine::open_device(*options.audio);
+        if (!engine) return engine.error();
+        s->sound_.engine = std::move(engine.value());
+        if (*options.audio == audio::Layout::Hrtf) log::info("run: audio HRTF " + s->sound_.engine->hrtf_status());
+    }
+    if (led) set_viewer(s->sound_, *led);  // `audio: {listener: viewer}` hears from the sweet spot
+
+    if (options.seek > 0) {
+        if (auto r = s->live_->seek(options.seek); !r) return fail(ErrorKind::BadInput, r.error().message);
+        s->before_seek_ = s->clock_;
+        s->clock_.set(options.seek);
+    }
+    if (!options.state.empty()) {
+        Event e;
+        e.address = "/vitrine/state";
+        e.args = {options.state};
+        s->handle(e, s->clock_.now());
+    }
+    s->state_ = s->live_->show().state();
+    window.set_title("Vitrine — " + options.scene + " — " + s->state_);
+    return s;
+}
+
+int Session::finish(int code) { return stage_.finish(code); }
+
+void Session::gather(std::vector<Event>& events) {
+    uint32_t fw = 0, fh = 0;
+    window_.framebuffer_size(&fw, &fh);
+    // A minimised window waits for something to happen instead of spinning.
+    for (const display::WindowEvent& w : window_.poll_events(fw == 0 || fh == 0 ? 0.1 : 0)) {
+        using Kind = display::WindowEvent::Kind;
+        Event e;
+        if (w.kind == Kind::Release && w.button == 0 && w.width > 0 && w.height > 0) {
+            e.kind = Event::Kind::TouchAt;  // a click is a touch where the button came up
+            e.x = w.x / w.width, e.y = w.y / w.height;
+        } else if (w.kind == Kind::Key && (w.key == display::Key::F11 || w.key == display::Key::Enter)) {
+            e.kind = Event::Kind::Fullscreen;
+        } else if (w.kind == Kind::Key && (w.key == display::Key::Escape || w.key == display::Key::Q)) {
+            e.kind = Event::Kind::Quit;
+        } else {
+            continue;
+        }
+        events.push_back(std::move(e));
+    }
+    if (!osc_) return;
+    messages_.clear();
+    osc_->poll(messages_);
+    for (const show::OscMessage& m : messages_) {
+        Event e;
+        if (m.address == "/vitrine/seek") {
+            e.kind = Event::Kind::Seek;
+            e.seconds = m.args.empty() ? -1 : std::strtod(m.args[0].c_str(), nullptr);
+        } else if (m.address == "/vitrine/eye") {
+            double v[3] = {NAN, NAN, NAN};
+            for (size_t k = 0; k < 3 && k < m.args.size(); ++k) v[k] = std::strtod(m.args[k].c_str(), nullptr);
+            if (m.args.size() != 3 || !std::isfinite(v[0]) || !std::isfinite(v[1]) || !std::isfinite(v[2])) {
+                log::warn("OSC /vitrine/eye needs x y z in metres");
+                continue;
+            }
+            e.kind = Event::Kind::Eye;
+            e.eye = {v[0], v[1], v[2]};
+        } else if (m.address == "/vitrine/status") {
+            e.kind = Event::Kind::Status;
+            e.sender = m.sender;
+        } else {
+            e.kind = Event::Kind::Osc;
+            e.address = m.address;
+            e.args = m.args;
+        }
+        events.push_back(std::move(e));
+    }
+}
+
+void Session::input(show::Input in) { live_->input(std::move(in)); }
+
+void Session::handle(const Event& e, double now) {
+    show::Input in;
+    in.t = now;
+    switch (e.kind) {
+        case Event::Kind::TouchAt: {
+            in.kind = show::InputKind::TouchAt;
+            in.x = float(e.x), in.y = float(e.y);
+            in.aspect = aspect_;  // touches pick through the picture they were made on
+            const std::optional<room::DisplayFile>& led = options_.display;
+            if (led && !led->lenticular) {
+                // On a wall the touch picks through the screen under it (its own view), and is
+                // recorded as the node it hit ("" = none), so a replay needs no screens.
+                in.kind = show::InputKind::TouchNode;
+                uint32_t fw = 0, fh = 0;
+                window_.framebuffer_size(&fw, &fh);
+                int node = pick_on_wall(float(e.x) * float(fw), float(e.y) * float(fh));
+                in.node = node >= 0 ? stage_.scene->file.nodes[size_t(node)].name : std::string();
+            }
+            input(in);
+            break;
+        }
+        case Event::Kind::TouchNode:
+            in.kind = show::InputKind::TouchNode;
+            in.node = e.node;
+            input(in);
+            break;
+        case Event::Kind::Osc:
+            in.address = e.address;
+            in.args = e.args;
+            input(in);
+            break;
+        case Event::Kind::Seek: seek(e.seconds); break;
+        case Event::Kind::Pause: clock_.pause(); break;
+        case Event::Kind::Resume: clock_.resume(); break;
+        case Event::Kind::Eye: eye(e.eye); break;
+        case Event::Kind::Status: status(e.sender); break;
+        case Event::Kind::Fullscreen: window_.toggle_fullscreen(); break;
+        case Event::Kind::Quit: window_.close(); break;
+    }
+}
+
+// A seek works at most 8 ms a frame (see step); until it lands the running show stands
+// still, and the clock already runs from the target.
+void Session::seek(double t) {
+    if (auto r = live_->seek(t); !r) {
+        log::warn("run: " + r.error().message);
+        return;
+    }
+    if (!before_seek_) before_seek_ = clock_;
+    clock_.set(t);
+}
+
+void Session::eye(const glm::dvec3& at) {
+    const std::optional<room::DisplayFile>& led = options_.display;
+    char text[96];
+    std::snprintf(text, sizeof text, "%g, %g, %g", at.x, at.y, at.z);
+    if (!led) return log::warn("OSC /vitrine/eye: no display file (run --display FILE)");
+    if (!led->viewer.tracked) return log::warn("OSC /vitrine/eye: the display's viewer is not `tracked: osc`");
+    if (auto why = eye_problem(*led, at); !why.empty())
+        return log::warn(std::string("OSC /vitrine/eye ") + text + ": " + why + "; the eye stays where it was");
+    eye_ = at;
+    log::info(std::string("run: eye at ") + text);
+}
+
+void Session::status(uint64_t sender) {
+    if (!osc_) return;
+    const show::Show& s = live_->show();
+    std::string sound = !sound_.engine                    ? "audio off"
+                        : !sound_.engine->healthy()        ? "audio silent"
+                        : sound_.engine->silent_files() > 0 ? "audio degraded"
+                                                            : "audio ok";
+    osc_->reply(sender, "/vitrine/status", {s.state(), seconds_text(s.now()), s.current_cue(), sound});
+}
+
+Result<void> Session::reload() {
+    std::vector<show::Problem> problems;
+    switch (live_->poll(problems)) {
+        case show::LiveShow::Reload::None: break;
+        case show::LiveShow::Reload::Failed:
+            for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
+            log::warn("run: " + options_.scene + " has " + std::to_string(problems.size()) +
+                      " problem(s); the last good version keeps running");
+            break;
+        case show::LiveShow::Reload::Reloaded: {
+            stage_.scene = &live_->scene();
+            stage_.show = &live_->show();
+            protect_scene(live_->scene());
+            if (auto r = upload_scene(stage_); !r) return r.error();
+            char ms[32];
+            std::snprintf(ms, sizeof ms, "%.0f", live_->last_reload_ms());
+            log::info("run: reloaded " + options_.scene + " in " + ms + " ms at show time " +
+                      std::to_string(live_->show().now()) + ", state " + live_->show().state());
+            break;
+        }
+    }
+    return {};
+}
+
+void Session::report() {
+    show::Show& s = live_->show();
+    for (const std::string& line : s.take_warnings()) log::warn(line);
+    for (const std::string& line : s.take_log()) log::info(line);
+    for (const show::OutgoingOsc& m : s.take_outgoing())
+        if (auto r = show::osc_send(m.to, m.address, m.args); !r) log::warn(r.error().message);
+    if (s.state() != state_) {
+        state_ = s.state();
+        window_.set_title("Vitrine — " + options_.scene + " — " + state_);  // where the show is, for a technician at the machine
+        log::info("run: state " + state_ + " at show time " + std::to_string(s.now()));
+    }
+}
+
+void Session::keep_sound() {
+    if (!sound_.engine) return;
+    double now = steady_seconds();
+    if (!sound_.engine->healthy() && now >= sound_retry_) {  // unplugged or absent: try again, 3 s to 1 min apart
+        sound_wait_ = std::min(sound_wait_ * 2, 60.0);
+        sound_retry_ = now + sound_wait_;
+        if (sound_.engine->reopen() && sound_.engine->healthy()) log::info("run: the audio device is back; sound resumes at show time");
+    }
+    if (sound_.engine->healthy()) sound_wait_ = 1.5;  // the next loss retries after 3 s again
+}
+
+int Session::pick_on_wall(float px, float py) const {
+    glm::dvec3 origin, dir;
+    for (const render::View& v : views_)
+        if (display::pixel_ray(v, px, py, origin, dir)) return show::pick_ray(stage_.frame, glm::vec3(origin), glm::vec3(dir));
+    return -1;
+}
+
+std::vector<render::View> Session::views(uint32_t fw, uint32_t fh) {
+    const std::optional<room::DisplayFile>& led = options_.display;
+    if (led && led->lenticular) {  // into the window's quilt, interleaved
+        room::QuiltCamera cam;
+        show::CameraMatrices m = show::camera_view(stage_.frame, 1.0f);
+        glm::dmat4 inv = glm::inverse(glm::dmat4(m.view));
+        cam.basis = glm::dmat3(glm::dvec3(inv[0]), glm::dvec3(inv[1]), glm::dvec3(inv[2]));
+        cam.focal_centre = glm::dvec3(inv[3]) - cam.basis[2] * led->lenticular->focal_plane;
+        return display::quilt_views(*led->lenticular, cam);
+    }
+    if (led) {
+        window_.set_eye(eye_);
+        return display::fit_views(display::screen_views(*led, eye_), uint32_t(led->canvas_width),
+                                  uint32_t(led->canvas_height), fw, fh);
+    }
+    return {frame_view(stage_.frame, {0, 0, fw, fh})};
+}
+
+Result<void> Session::step(std::vector<Event> events) {
+    gather(events);
+    double now = clock_.now();
+    for (const Event& e : events) {
+        handle(e, now);
+        if (e.kind == Event::Kind::Seek) now = clock_.now();
+    }
+    // A seek works at most 8 ms a frame; until it lands the running show stands still.
+    if (live_->seeking()) {
+        switch (live_->continue_seek(now, 0.008)) {
+            case show::LiveShow::Seek::Landed:
+                before_seek_.reset();
+                stage_.show = &live_->show();
+                log::info("run: sought to show time " + std::to_string(live_->show().now()) + ", state " +
+                          live_->show().state());
+                break;
+            case show::LiveShow::Seek::Abandoned:
+                if (before_seek_) clock_ = *before_seek_;  // the running show goes on where it was
+                before_seek_.reset();
+                break;
+            default: break;
+        }
+    } else {
+        live_->show().advance(now);
+    }
+    if (auto r = reload(); !r) return r;
+    report();
+
+    uint32_t fw = 0, fh = 0;
+    window_.framebuffer_size(&fw, &fh);
+    if (fw == 0 || fh == 0) return {};  // minimised: nothing to draw
+    aspect_ = float(fw) / float(fh);
+    render::Look look = prepare_frame(stage_);
+    if (sound_.engine) {
+        sound_.aspect = aspect_;
+        keep_sound();
+        update_audio(sound_, stage_.frame);  // a rebuilt device gets every voice back at its offset
+    }
+    views_ = views(fw, fh);
+    auto r = window_.draw(stage_.instances, look, views_);
+    if (!r) return stage_.rig->recover_from(r.error());  // the one rule for a lost device
+    if (r.value()) {
+        ++shown_;
+        stage_.rig->frame_shown();
+    }
+    return {};
+}
+
+}  // namespace vitrine::session

@@ -1,0 +1,88 @@
+// A live session: one show running on the wall clock, drawn to its outputs and heard
+// through its sound, for as long as the installation runs. `run` is a thin command over
+// it (and the coming `edit`, `kiosk` and cluster ranks). Each frame is one step(): the
+// inputs of the frame (window, OSC control port, the caller's own), the clock, the
+// show's events, hot reload, sound, the picture — and a lost device recovered by the
+// rig's one rule.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audio/layout.h"
+#include "display/window.h"
+#include "room/display_file.h"
+#include "session/clock.h"
+#include "session/events.h"
+#include "session/show_audio.h"
+#include "session/show_stage.h"
+#include "show/live.h"
+#include "show/osc.h"
+
+namespace vitrine::session {
+
+struct SessionOptions {
+    std::string scene;                       // the scene file
+    std::optional<room::DisplayFile> display;  // a wall or lenticular panel the window shows; none: the scene's camera
+    show::ShowOptions show;                  // aspect, hook limits; time of day comes from the clock
+    std::optional<double> time_of_day;       // fixed time of day at show time 0 (`--clock`); none: civil time
+    display::RigOptions rig;                 // the window's (Window::rig_options), tile memory, fades
+    std::optional<show::OscOptions> osc;     // the control port; none: no OSC
+    std::optional<audio::Layout> audio;      // the default output in this layout; none: silent
+    double seek = 0;                         // start at this show time
+    std::string state;                       // start in this state ("": the scene's start state)
+};
+
+class Session {
+public:
+    // Loads the scene (its problems are printed), opens the control port and the sound,
+    // and makes the rig with the window attached. The clock starts now.
+    static Result<std::unique_ptr<Session>> open(const SessionOptions& options, display::Window& window,
+                                                 ShowClock clock = ShowClock());
+    ~Session();
+
+    // One frame, with `events` (besides the window's and the control port's).
+    // Ok: it goes on (whether a frame was shown: frames_shown()); an error ends the session.
+    Result<void> step(std::vector<Event> events = {});
+    bool closing() const { return window_.should_close(); }
+
+    show::Show& show() { return live_->show(); }
+    const ShowClock& clock() const { return clock_; }
+    uint64_t frames_shown() const { return shown_; }
+    uint16_t osc_port() const { return osc_ ? osc_->port() : 0; }
+    // Exit code at the end (the rig destroyed here): 4 when validation spoke, else `code`.
+    int finish(int code);
+
+private:
+    Session(const SessionOptions& options, display::Window& window, ShowClock clock);
+    void gather(std::vector<Event>& events);          // the window's and the port's
+    void handle(const Event& e, double now);
+    void input(show::Input in);
+    void seek(double t);
+    void eye(const glm::dvec3& eye);
+    void status(uint64_t sender);
+    Result<void> reload();
+    void report();                                    // the show's warnings, log lines, outgoing OSC, state
+    void keep_sound();                                // reopen a lost sound device now and then
+    std::vector<render::View> views(uint32_t width, uint32_t height);
+    int pick_on_wall(float px, float py) const;
+
+    SessionOptions options_;
+    display::Window& window_;
+    ShowClock clock_;
+    std::optional<ShowClock> before_seek_;  // the clock to go back to when a seek is abandoned
+    std::unique_ptr<show::LiveShow> live_;
+    std::unique_ptr<show::OscServer> osc_;
+    ShowStage stage_;
+    ShowAudio sound_;
+    glm::dvec3 eye_{0};
+    std::vector<render::View> views_;     // of the last frame drawn (touches pick through them)
+    float aspect_ = 16.0f / 9.0f;         // of the last frame drawn
+    std::string state_;                   // the state last reported
+    double sound_retry_ = 0, sound_wait_ = 1.5;
+    uint64_t shown_ = 0;
+    std::vector<show::OscMessage> messages_;
+};
+
+}  // namespace vitrine::session
