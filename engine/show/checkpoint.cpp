@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 
 namespace vitrine::show {
@@ -18,7 +19,8 @@ void thin_checkpoints(std::vector<std::shared_ptr<const Show::Checkpoint>>& list
         double age = now - c->now;
         bool keep = false;
         if (age <= 0 || !past) keep = true, past = past || age >= 0;
-        else if (age <= kOldestCheckpoint && last - c->now >= age / kKeptPerAge) keep = true;
+        else if (age > kOldestCheckpoint) keep = false;
+        else if (i == 0 || last - c->now >= age / kKeptPerAge) keep = true;  // the oldest stays 8 days
         if (keep) kept.push_back(c), last = std::min(last, c->now);
     }
     std::reverse(kept.begin(), kept.end());
@@ -105,14 +107,22 @@ void Show::fold_inputs() {
 void Show::restore(const Checkpoint& c) {
     now_ = c.now;
     next_input_ = c.inputs_done >= folded_ ? c.inputs_done - folded_ : 0;
-    // The lines written up to the checkpoint stay (they are the same); a checkpoint later
-    // than what the trace holds starts it afresh.
+    // The lines written up to the checkpoint stay (they are the same lines). A checkpoint
+    // later than the lines held (forward again after a seek back) keeps them, and one
+    // line says what is missing in between (freeing 100 000 lines would cost more than
+    // the seek).
     size_t first = trace_total_ - trace_.size();
-    if (c.trace_total >= first && c.trace_total <= trace_total_)
+    if (c.trace_total >= first && c.trace_total <= trace_total_) {
         trace_.resize(c.trace_total - first);
-    else
+    } else if (c.trace_total > trace_total_) {
+        char gap[96];
+        std::snprintf(gap, sizeof gap, "%.3f ... %zu lines not kept (restored from a checkpoint)", c.now,
+                      c.trace_total - trace_total_);
+        trace_.push_back(gap);
+    } else {
         trace_.clear();
-    trace_total_ = c.trace_total;
+    }
+    trace_total_ = std::max(c.trace_total, trace_.size());
     state_ = c.state;
     state_entered_ = c.state_entered, last_input_ = c.last_input, last_go_ = c.last_go;
     tod_watermark_ = c.tod_watermark;
@@ -312,7 +322,9 @@ void Show::take_over(Show& old, bool catch_up) {
                 list.push_back(mapped);
         }
     checkpoints_ = std::move(list);
-    inputs_ = old.inputs_;
+    inputs_ = std::move(old.inputs_);  // the old show is going away: no copy
+    old.inputs_.clear();
+    old.next_input_ = 0;
     folded_ = old.folded_;
     trace_ = std::move(old.trace_);
     trace_total_ = old.trace_total_;
@@ -334,18 +346,38 @@ void Show::begin_seek(const Show& from, double t) {
     checkpoints_.clear();
     for (const auto& c : from.checkpoints_)
         if (c->now <= t) checkpoints_.push_back(c);
-    folded_ = from.folded_;
+    // The inputs from the checkpoint on, up to t (later ones belong to a future that is
+    // not going to happen); older ones are taken over from the running show when the
+    // seek lands (adopt_older_inputs): copying a week of them would cost more than the seek.
+    const Checkpoint* c = checkpoint_before(t);
+    folded_ = c ? std::max(c->inputs_done, from.folded_) : from.folded_;
     inputs_.clear();
-    for (const Input& in : from.inputs_)  // later ones belong to a future that is not going to happen
-        if (in.t <= t) inputs_.push_back(in);
+    for (size_t i = folded_ - from.folded_; i < from.inputs_.size(); ++i)
+        if (from.inputs_[i].t <= t) inputs_.push_back(from.inputs_[i]);
     hooks_warning_ = from.hooks_warning_;
     trace_.clear();
     trace_total_ = from.trace_total_;
-    if (const Checkpoint* c = checkpoint_before(t))
+    if (c)
         restore(*c);
     else
         reset();
     outgoing_.clear(), log_.clear(), warnings_.clear();
+}
+
+void Show::adopt_older_inputs(Show& from) {
+    size_t want = from.folded_, have = folded_;  // absolute indices of the first input
+    if (want < have && from.folded_ + from.inputs_.size() >= have) {
+        // from's vector, cut after the older ones, then this show's: nothing copied.
+        std::vector<Input> all = std::move(from.inputs_);
+        from.inputs_.clear();
+        all.erase(all.begin() + long(have - want), all.end());
+        all.insert(all.end(), std::make_move_iterator(inputs_.begin()), std::make_move_iterator(inputs_.end()));
+        inputs_ = std::move(all);
+        next_input_ += have - want;
+        folded_ = want;
+    }
+    // Checkpoints that would need inputs this show does not have are of no use.
+    while (!checkpoints_.empty() && checkpoints_.front()->inputs_done < folded_) checkpoints_.erase(checkpoints_.begin());
 }
 
 }  // namespace vitrine::show

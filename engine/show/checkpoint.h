@@ -5,9 +5,10 @@
 // Which are kept: one is taken at the first event boundary a minute of show time after
 // the last (kCheckpointEvery); of the older ones, one is kept when it is at least
 // 1/kKeptPerAge of its age older than the next kept one (so a seek to a time T ago
-// replays at most about T/8, and a seek to now at most a minute), and none older than
-// kOldestCheckpoint. After 30 days that is about 60 checkpoints. Inputs older than the
-// oldest are folded into it (dropped from Show::inputs()).
+// replays at most about T/8, and a seek to now at most a minute); the oldest is kept
+// until it is kOldestCheckpoint old, and none older. After 30 days that is about 60
+// checkpoints. Inputs older than the oldest are folded into it (dropped from
+// Show::inputs()), so a show reaches back 0 to 8 days.
 //
 // A reload maps a checkpoint onto the new version of the scene by name (Show::map_from):
 //   - the state, by name; when the new version has no state of that name, the show

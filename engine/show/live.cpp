@@ -26,6 +26,13 @@ std::unique_ptr<LiveShow> LiveShow::open(const std::filesystem::path& file, cons
     return live;
 }
 
+std::unique_ptr<Show> reloaded(Show& running, const LoadedScene& scene, const ShowOptions& options) {
+    auto show = Show::create(scene, options);
+    show->take_over(running);
+    show->force_state(running.state());
+    return show;
+}
+
 void LiveShow::watch() {
     if (!watch_) return;
     if (auto r = watch_->watch(scene_->files); !r) log::warn(r.error().message);
@@ -43,9 +50,7 @@ LiveShow::Reload LiveShow::poll(std::vector<Problem>& problems) {
     }
     // The running show's state now (and its checkpoints), mapped by name onto the new
     // version: nothing is replayed unless its hooks keep state outside show.data.
-    auto show = Show::create(*scene, options_);
-    show->take_over(*show_);
-    show->force_state(show_->state());
+    auto show = reloaded(*show_, *scene, options_);
     // A seek under way starts again on the new scene, from its latest checkpoint.
     std::unique_ptr<Show> seek;
     if (seek_) {
@@ -106,6 +111,7 @@ LiveShow::Seek LiveShow::continue_seek(double t, double budget_seconds) {
             return Seek::Going;
     }
     bool saveable = show_->hooks_state_warning().empty();
+    seek_->adopt_older_inputs(*show_);
     show_ = std::move(seek_);
     if (saveable && !show_->hooks_state_warning().empty()) log::warn(show_->hooks_state_warning());
     return Seek::Landed;

@@ -18,6 +18,12 @@
 
 namespace vitrine::show {
 
+// A reload's new show: `running`'s state now and its checkpoints mapped onto `scene` (a
+// new version of running's scene; see show/checkpoint.h), its inputs and trace, at the
+// same show time and, when the new version has it, in the same state. `running` keeps
+// its state but gives up its inputs and trace (it is about to be dropped).
+std::unique_ptr<Show> reloaded(Show& running, const LoadedScene& scene, const ShowOptions& options);
+
 class LiveShow {
 public:
     // Null (with the problems) when the scene does not load.

@@ -88,15 +88,18 @@ public:
 
     // After a reload (LiveShow): this show, just created on the new version of the scene,
     // takes over `old`'s history: its checkpoints and its state now, mapped by name onto
-    // this scene (show/checkpoint.h says what is kept), its inputs and its trace. With
+    // this scene (show/checkpoint.h says what is kept), its inputs and its trace (moved:
+    // `old` is left without them, about to be dropped). With
     // `catch_up` it restores the latest checkpoint and plays to old.now() (when old's
     // hooks can be saved, that is old's state now: nothing to replay); without, it stops
     // at the checkpoint (a seek under way goes on from there).
     void take_over(Show& old, bool catch_up = true);
     // A live seek (LiveShow::seek): this new show, on the same scene as `from`, starts at
-    // from's latest checkpoint at or before t, with from's inputs up to t; advance(t, n)
-    // then plays the rest.
+    // from's latest checkpoint at or before t, with from's inputs from there up to t;
+    // advance(t, n) then plays the rest. When it lands, adopt_older_inputs(from) moves
+    // the older inputs over from the show it replaces (so it can seek back as far).
     void begin_seek(const Show& from, double t);
+    void adopt_older_inputs(Show& from);
     // After a reload: go to `state` (when it exists and is not the current one).
     void force_state(const std::string& state);
 
@@ -112,8 +115,9 @@ public:
     // Which lines are kept depends only on how many were written, so a seek that restores
     // a checkpoint keeps the lines it had up to it and appends what it replays: the same
     // lines as playing. (A checkpoint holds no lines: a show that restores one later than
-    // the lines it holds — forward again after a seek back, a live seek's new show —
-    // traces from that checkpoint on.)
+    // the lines it holds — forward again after a seek back — keeps its lines and adds
+    // one, "T ... N lines not kept (restored from a checkpoint)"; a live seek's new show
+    // traces from its checkpoint on.)
     const std::vector<std::string>& trace() const { return trace_; }
     // Warnings since the last call (hook errors, unknown cue ids from OSC, ...).
     std::vector<std::string> take_warnings();
