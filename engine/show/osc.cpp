@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <lo/lo.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -282,6 +283,52 @@ Result<void> osc_send(const std::string& host_port, const std::string& address, 
     ::close(socket);
     if (sent < 0) return fail(ErrorKind::Io, prefix + errno_text(error));
     return {};
+}
+
+Result<std::optional<OscMessage>> osc_request(const std::string& host_port, const std::string& address,
+                                              const std::vector<std::string>& args, int wait_ms) {
+    auto to = parse_host_port(host_port);
+    if (!to) return fail("osc: '" + host_port + "' is not HOST:PORT");
+    if (address.empty() || address[0] != '/') return fail("osc: '" + address + "' is not an OSC address (starts with /)");
+    const std::string prefix = "osc: cannot send to " + host_port + ": ";
+    std::vector<char> bytes = serialise(address, args);
+    if (bytes.empty()) return fail(ErrorKind::Io, prefix + errno_text(ENOMEM));
+    struct Socket {
+        int fd;
+        ~Socket() {
+            if (fd >= 0) ::close(fd);
+        }
+    } socket{::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
+    if (socket.fd < 0) return fail(ErrorKind::Io, prefix + errno_text(errno));
+    // Bound to a free port, so the reply has somewhere to come back to, and connected, so
+    // only the target's datagrams arrive and a closed port reports ECONNREFUSED.
+    sockaddr_in local = make_address(in_addr{htonl(INADDR_ANY)}, 0);
+    if (::bind(socket.fd, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0 ||
+        ::connect(socket.fd, reinterpret_cast<const sockaddr*>(&*to), sizeof *to) != 0 ||
+        ::send(socket.fd, bytes.data(), bytes.size(), 0) < 0)
+        return fail(ErrorKind::Io, prefix + errno_text(errno));
+    if (wait_ms <= 0) return std::optional<OscMessage>();
+
+    const double deadline = now_seconds() + wait_ms / 1000.0;
+    std::vector<char> buffer(kMaxDatagram);
+    for (;;) {
+        const double left = deadline - now_seconds();
+        if (left <= 0) return std::optional<OscMessage>();
+        pollfd p{socket.fd, POLLIN, 0};
+        int ready = ::poll(&p, 1, static_cast<int>(std::ceil(left * 1000.0)));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready < 0) return fail(ErrorKind::Io, "osc: no reply from " + host_port + ": " + errno_text(errno));
+        if (ready == 0) continue;  // the deadline is checked above
+        ssize_t size = ::recv(socket.fd, buffer.data(), buffer.size(), MSG_TRUNC);
+        if (size < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (size < 0 && errno == ECONNREFUSED)
+            return fail(ErrorKind::Io, "osc: no reply from " + host_port +
+                                           ": connection refused (nothing listens on that port: is the show running?)");
+        if (size < 0) return fail(ErrorKind::Io, "osc: no reply from " + host_port + ": " + errno_text(errno));
+        OscMessage reply;
+        if (static_cast<size_t>(size) <= buffer.size() && parse_message(buffer.data(), size, reply))
+            return std::optional<OscMessage>(std::move(reply));
+    }
 }
 
 }  // namespace vitrine::show

@@ -10,6 +10,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,5 +63,14 @@ private:
 // Sends one message (arguments that parse fully as numbers go as float32, else string).
 // For cue actions and tests. "host:port".
 Result<void> osc_send(const std::string& host_port, const std::string& address, const std::vector<std::string>& args);
+
+// A request: sends one message as osc_send does, but from a socket bound to a free port
+// and connected to host:port, then waits up to `wait_ms` for the first valid OSC message
+// back from there (datagrams that are not OSC are skipped). Without a reply in time (or
+// with wait_ms <= 0: no wait at all) the value is empty. A refused port (ICMP: nothing
+// listens there) is an error: "osc: no reply from HOST:PORT: connection refused ...".
+// The reply's arguments are text, as OscServer::poll gives them; its sender is 0.
+Result<std::optional<OscMessage>> osc_request(const std::string& host_port, const std::string& address,
+                                              const std::vector<std::string>& args, int wait_ms);
 
 }  // namespace vitrine::show
