@@ -13,6 +13,17 @@ double clock_offset(double show_day_seconds, double civil_day_seconds) {
     return d;
 }
 
+std::optional<show::Input> civil_input(const show::Show& show, double now, const CivilTime& civil) {
+    double believed = show.time_of_day() + (now - show.now());
+    if (std::abs(clock_offset(believed, civil.day_seconds)) <= kClockStep) return std::nullopt;
+    show::Input in;
+    in.t = now;
+    in.kind = show::InputKind::Clock;
+    in.time_of_day = std::fmod(std::max(civil.day_seconds, 0.0), 86400.0);
+    in.epoch = civil.epoch;
+    return in;
+}
+
 double steady_seconds() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }

@@ -6,6 +6,9 @@
 // tests replace (an injected clock).
 #pragma once
 #include <functional>
+#include <optional>
+
+#include "show/show.h"
 
 namespace vitrine::session {
 
@@ -19,6 +22,12 @@ struct CivilTime {
 // NTP, set by hand) and the show is told (a Clock input).
 double clock_offset(double show_day_seconds, double civil_day_seconds);
 inline constexpr double kClockStep = 1.0;
+
+// What a live show is told when the wall clock has stepped: `civil` read at show time
+// `now` (the frame's, >= show.now()) is compared with the time of day the show believes
+// then; beyond kClockStep, a Clock input at `now` that re-anchors the show's civil clock
+// (time_of_day transitions then fire at the wall clock's HH:MM). Nothing otherwise.
+std::optional<show::Input> civil_input(const show::Show& show, double now, const CivilTime& civil);
 
 double steady_seconds();       // the system's monotonic clock, seconds
 CivilTime local_civil_time();  // the system's wall clock, in local time

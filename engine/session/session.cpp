@@ -271,6 +271,24 @@ void Session::keep_sound() {
     if (sound_.engine->healthy()) sound_wait_ = 1.5;  // the next loss retries after 3 s again
 }
 
+// The wall clock is read every frame: a DST change, an NTP step or a clock set by hand
+// reaches the show as a Clock input (one line in the log), so `time_of_day` transitions
+// follow the wall clock. Not with a fixed --clock, nor while paused (show time stands still).
+void Session::follow_civil_time(double now) {
+    if (options_.time_of_day || clock_.paused()) return;
+    CivilTime civil = clock_.civil();
+    show::Show& s = live_->show();
+    auto in = civil_input(s, now, civil);
+    if (!in) return;
+    double step = clock_offset(s.time_of_day() + (now - s.now()), civil.day_seconds);
+    char line[160];
+    int hh = int(in->time_of_day / 3600), mm = int(std::fmod(in->time_of_day, 3600) / 60), ss = int(std::fmod(in->time_of_day, 60));
+    std::snprintf(line, sizeof line, "run: the wall clock moved by %+.0f s (daylight saving, NTP or set by hand); time of day now %02d:%02d:%02d",
+                  step, hh, mm, ss);
+    log::info(line);
+    input(*in);
+}
+
 int Session::pick_on_wall(float px, float py) const {
     glm::dvec3 origin, dir;
     for (const render::View& v : views_)
@@ -319,6 +337,7 @@ Result<void> Session::step(std::vector<Event> events) {
             default: break;
         }
     } else {
+        follow_civil_time(now);
         live_->show().advance(now);
     }
     if (auto r = reload(); !r) return r;

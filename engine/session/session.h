@@ -64,7 +64,8 @@ private:
     void status(uint64_t sender);
     Result<void> reload();
     void report();                                    // the show's warnings, log lines, outgoing OSC, state
-    void keep_sound();                                // reopen a lost sound device now and then
+    void keep_sound();
+    void follow_civil_time(double now);                                // reopen a lost sound device now and then
     std::vector<render::View> views(uint32_t width, uint32_t height);
     int pick_on_wall(float px, float py) const;
 

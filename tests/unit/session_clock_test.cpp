@@ -80,3 +80,95 @@ TEST(CivilTime, TheSystemClockGivesATimeOfDayInADay) {
     EXPECT_LT(c.day_seconds, 86400 + 1);  // a leap second at most
     EXPECT_GT(c.epoch, 1.6e9);
 }
+
+// The civil clock steps under a running show (injected wall clock): time_of_day
+// transitions follow the wall clock, not the show's start time plus show time.
+#include "show/show.h"
+#include "temp_dir.h"
+
+using vitrine::test::TempDir;
+
+namespace {
+
+std::unique_ptr<vitrine::show::LoadedScene> closing_at_18(TempDir& dir) {
+    auto file = dir.write("s.scene.yaml", R"(
+nodes: [{name: a}]
+states:
+  - name: open
+    idle: none
+    transitions: [{time_of_day: "18:00", to: closed}]
+  - name: closed
+    idle: none
+    transitions: [{time_of_day: "09:00", to: open}]
+)");
+    std::vector<vitrine::show::Problem> problems;
+    auto scene = vitrine::show::load_scene(file, problems);
+    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems[0].str());
+    return scene;
+}
+
+// Plays the show frame by frame (10 fps) for `seconds` of show time from `from`, the
+// wall clock at `civil(t)`, sending what civil_input says, as Session::step does.
+void play(vitrine::show::Show& show, double from, double seconds, const std::function<double(double)>& civil) {
+    for (double t = from; t <= from + seconds + 1e-9; t += 0.1) {
+        CivilTime c{civil(t), 1.7e9 + t};
+        if (auto in = civil_input(show, t, c)) show.input(*in);
+        show.advance(t);
+    }
+}
+
+}  // namespace
+
+TEST(CivilClock, SpringForwardAnHourClosesAtTheWallClocksSix) {
+    TempDir dir("civil_clock");
+    auto scene = closing_at_18(dir);
+    ASSERT_TRUE(scene);
+    vitrine::show::ShowOptions so;
+    so.day_start = 16 * 3600;  // 16:00 at show time 0
+    auto show = vitrine::show::Show::create(*scene, so);
+    // At show time 600 (16:10) the wall clock jumps to 17:10: 18:00 comes 50 min later.
+    auto civil = [](double t) { return 16 * 3600 + t + (t >= 600 ? 3600 : 0); };
+    play(*show, 0, 600 + 49 * 60, civil);
+    EXPECT_EQ(show->state(), "open");
+    play(*show, 600 + 49 * 60 + 0.1, 61, civil);
+    EXPECT_EQ(show->state(), "closed");
+    EXPECT_NEAR(show->time_of_day(), 18 * 3600 + 1, 1.0);
+}
+
+TEST(CivilClock, FallBackAnHourClosesAtTheWallClocksSixNotAnHourEarly) {
+    TempDir dir("civil_clock");
+    auto scene = closing_at_18(dir);
+    ASSERT_TRUE(scene);
+    vitrine::show::ShowOptions so;
+    so.day_start = 17 * 3600;  // 17:00
+    auto show = vitrine::show::Show::create(*scene, so);
+    // At 17:30 the wall clock goes back to 16:30: without it the show would close at show
+    // time 3600; with it, at 7200 (the wall clock's 18:00).
+    auto civil = [](double t) { return 17 * 3600 + t - (t >= 1800 ? 3600 : 0); };
+    play(*show, 0, 3700, civil);
+    EXPECT_EQ(show->state(), "open");
+    play(*show, 3700.1, 7190 - 3700.1, civil);
+    EXPECT_EQ(show->state(), "open");
+    play(*show, 7190.1, 20, civil);
+    EXPECT_EQ(show->state(), "closed");
+    EXPECT_NEAR(show->time_of_day(), 18 * 3600 + 10, 1.0);
+
+}
+
+TEST(CivilClock, DriftBelowASecondSendsNothingAndAStepAcrossMidnightIsSmall) {
+    TempDir dir("civil_clock");
+    auto scene = closing_at_18(dir);
+    ASSERT_TRUE(scene);
+    vitrine::show::ShowOptions so;
+    so.day_start = 86400 - 5;  // 23:59:55
+    auto show = vitrine::show::Show::create(*scene, so);
+    show->advance(1);
+    // 0.5 s of drift: nothing; the wall clock past midnight by 3 s more than the show
+    // thinks: a step of +3 s, not of -86397.
+    EXPECT_FALSE(civil_input(*show, 1, {86400 - 4 + 0.5, 0}));
+    auto in = civil_input(*show, 1, {2, 0});
+    ASSERT_TRUE(in);
+    EXPECT_EQ(in->kind, vitrine::show::InputKind::Clock);
+    EXPECT_DOUBLE_EQ(in->time_of_day, 2);
+    EXPECT_DOUBLE_EQ(in->t, 1);
+}
