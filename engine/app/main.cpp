@@ -6,49 +6,47 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "session/show_stage.h"
 #include "zoom/pyramid.h"
 
-static const char* kUsageText =
-    "usage: vitrine COMMAND ...\n"
-    "  vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--osc-port P] [--tile-memory MB]\n"
-    "                [--audio-layout stereo|hrtf|quad|5.1|7.1] [--no-audio] [--hook-budget-ms MS]\n"
-    "  vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] [--tile-memory MB]\n"
-    "                [--audio OUT.wav [--audio-layout stereo|hrtf|quad|5.1|7.1] [--audio-rate HZ]]\n"
-    "  vitrine render SCENE --time T --out FILE.png [--size WxH]\n"
-    "  vitrine check SCENE|DISPLAY.display.yaml\n"
-    "  vitrine send HOST:PORT /ADDRESS [ARGS...]   (one OSC message, e.g. /vitrine/go)\n"
-    "  vitrine info SCENE\n"
-    "  vitrine render MODEL|SCENE --display FILE.display.yaml --out CANVAS.png [--time T | --from A --to B --fps F]\n"
-    "                [--quilt QUILT.png] [--tile WxH] [--preview-from X,Y,Z [--preview-look-at X,Y,Z] [--preview-fov D]]\n"
-    "                [--interleave cpu|gpu]   (lenticular: the native picture by the CPU reference or the GPU pass)\n"
-    "                [--warp cpu|gpu]         (curved screens: warped by the CPU reference or the GPU pass)\n"
-    "  vitrine render QUILT.png --display LENTICULAR.display.yaml --out NATIVE.png\n"
-    "  vitrine view MODEL [MODEL...] [--fullscreen] [--size WxH] [--record DIR] [render options]\n"
-    "  vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] [render options]\n"
-    "  vitrine render MODEL --turnaround N [--grid CxR] --out SHEET.png [--size WxH] [render options]\n"
-    "  vitrine info MODEL\n"
-    "  vitrine pyramid build IMAGE --out NAME.dzi|NAME.tif|FOLDER [--format dzi|tiff|iiif3] [--tile 254 --overlap 1]\n"
-    "                [--quality Q] [--lossless] [--mm-per-pixel X] [--allow-truncated]   (JPEG, PNG, TIFF/BigTIFF larger\n"
-    "                than memory; a source cut short is refused unless --allow-truncated)\n"
-    "  vitrine info PYRAMID                  (.dzi, .zip, IIIF info.json folder, Zoomify folder, .tif, procedural:NAME:WxH)\n"
-    "  vitrine view PYRAMID [--size WxH] [--region x,y,w,h | --centre x,y --magnification M] [--tile-memory MB]\n"
-    "  vitrine render PYRAMID --out FILE.png [--size WxH] [--region x,y,w,h | --centre x,y --magnification M] [--reference]\n"
-    "  vitrine bench [--corpus DIR] [--frames N] [--size WxH]\n"
-    "  vitrine bench --display FILE.display.yaml MODEL|SCENE [--frames N] [--tile WxH]\n"
-    "  vitrine bench --pyramid PYRAMID [--size WxH] [--jumps N] [--tile-memory MB]\n"
-    "  vitrine bench --audio               (64 looping sources: times real time, panning and HRTF)\n"
-    "render options: --yaw DEG --pitch DEG --distance auto|M --fov DEG --camera N --time S --animation N\n"
-    "                --env FILE.hdr|neutral|studio --env-rotation DEG --env-intensity X\n"
-    "                --tonemap khr-pbr-neutral|aces|none --exposure EV --background R,G,B\n"
-    "                --gap M (several models: side by side at true scale, this far apart)\n"
-    "--tile-memory MB: GPU memory for pyramids' tiles, whatever their size (default 256)\n"
-    "--force (render, pyramid build): replace an existing file of another kind, or a pyramid of the same name;\n"
-    "                never one of the run's inputs, never a folder holding anything else\n"
-    "exit codes: 0 ok, 1 bad input file or option value, 2 usage, 3 GPU/Vulkan failure,\n"
-    "            4 Vulkan validation messages (when VITRINE_VALIDATION=1), 130 stopped by SIGINT/SIGTERM\n";
-
 static int dispatch(int argc, char** argv);
+
+// `vitrine --help`, `vitrine help [CMD]`, `vitrine CMD --help|-h`, `vitrine --version`,
+// answered from the usage table (usage.cpp) on stdout with exit 0; -1 when not asked.
+static int answer_help(int argc, char** argv) {
+    using namespace vitrine::app;
+    const std::string first = argv[1];
+    if (first == "--version") {
+        std::printf("vitrine %s\n", version());
+        return kOk;
+    }
+    if (first == "--help" || first == "-h" || (first == "help" && argc == 2)) {
+        std::fputs(overview().c_str(), stdout);
+        return kOk;
+    }
+    if (first == "help") {  // help CMD, or a form's key: help render scene
+        std::string key;
+        for (int i = 2; i < argc; ++i) key += (i > 2 ? " " : "") + std::string(argv[i]);
+        std::string text = usage(key);
+        if (text.empty()) {
+            std::fprintf(stderr, "vitrine: error: no command '%s' (vitrine --help lists the commands)\n", key.c_str());
+            return kUsage;
+        }
+        std::fputs(text.c_str(), stdout);
+        return kOk;
+    }
+    const std::string text = usage(first);
+    if (text.empty()) return -1;  // not a command: dispatch says so
+    for (int i = 2; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+            std::fputs(text.c_str(), stdout);
+            return kOk;
+        }
+        if (first == "send" && argv[i][0] == '/') break;  // from the address on, words are sent as they are
+    }
+    return -1;
+}
 
 // Running out of memory (a canvas too large for this machine) ends with one line, not a crash.
 int main(int argc, char** argv) {
@@ -62,10 +60,11 @@ int main(int argc, char** argv) {
 
 static int dispatch(int argc, char** argv) {
     using namespace vitrine::app;
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
-        std::fputs(kUsageText, argc < 2 ? stderr : stdout);
-        return argc < 2 ? kUsage : kOk;
+    if (argc < 2) {
+        std::fputs(overview().c_str(), stderr);
+        return kUsage;
     }
+    if (int help = answer_help(argc, argv); help >= 0) return help;
     std::string cmd = argv[1];
     if (cmd == "pyramid") return cmd_pyramid(argc, argv);
     bool scene = argc > 2 && is_scene_file(argv[2]);
