@@ -11,19 +11,25 @@
 namespace vitrine::show {
 
 void thin_checkpoints(std::vector<std::shared_ptr<const Show::Checkpoint>>& list, double now) {
+    // A checkpoint of age A is kept when it is the first in its bucket of show time, the
+    // buckets being kCheckpointEvery * 2^k wide with 2^k <= A / (kKeptPerAge * kCheckpointEvery)
+    // < 2^(k+1). Buckets of twice the width hold whole buckets of the narrower ones, so the
+    // first in a wide bucket was the first in a narrow one: what is dropped as checkpoints
+    // age is never needed later, and gaps stay under A / (kKeptPerAge / 2).
     std::vector<std::shared_ptr<const Show::Checkpoint>> kept;
-    bool past = false;  // the newest one at or before now is kept whatever its age
-    double last = std::numeric_limits<double>::infinity();
-    for (size_t i = list.size(); i-- > 0;) {
+    size_t newest_past = 0;  // the newest at or before now is kept whatever its bucket
+    for (size_t i = 0; i < list.size(); ++i)
+        if (list[i]->now <= now) newest_past = i;
+    for (size_t i = 0; i < list.size(); ++i) {
         const auto& c = list[i];
         double age = now - c->now;
-        bool keep = false;
-        if (age <= 0 || !past) keep = true, past = past || age >= 0;
-        else if (age > kOldestCheckpoint) keep = false;
-        else if (i == 0 || last - c->now >= age / kKeptPerAge) keep = true;  // the oldest stays 8 days
-        if (keep) kept.push_back(c), last = std::min(last, c->now);
+        bool keep = age <= 0 || i == newest_past;
+        if (!keep && age <= kOldestCheckpoint) {
+            double width = kCheckpointEvery * std::exp2(std::floor(std::log2(std::max(1.0, age / (kKeptPerAge * kCheckpointEvery)))));
+            keep = kept.empty() || std::floor(kept.back()->now / width) != std::floor(c->now / width);
+        }
+        if (keep) kept.push_back(c);
     }
-    std::reverse(kept.begin(), kept.end());
     list = std::move(kept);
 }
 

@@ -3,12 +3,14 @@
 // 0 (show.h). Internal to the show module.
 //
 // Which are kept: one is taken at the first event boundary a minute of show time after
-// the last (kCheckpointEvery); of the older ones, one is kept when it is at least
-// 1/kKeptPerAge of its age older than the next kept one (so a seek to a time T ago
-// replays at most about T/8, and a seek to now at most a minute); the oldest is kept
-// until it is kOldestCheckpoint old, and none older. After 30 days that is about 60
-// checkpoints. Inputs older than the oldest are folded into it (dropped from
-// Show::inputs()), so a show reaches back 0 to 8 days.
+// the last (kCheckpointEvery); of the older ones, one of age A is kept when it is the
+// first in its bucket of show time, the buckets a minute times the power of 2 nearest
+// below A / 8 minutes (kKeptPerAge) wide — so a seek to a time A ago replays at most
+// about A / 4, and a seek to now at most a minute — and none older than
+// kOldestCheckpoint. That is 8 to 16 checkpoints per doubling of age, about 90 after 8
+// days and from then on. Inputs older than the oldest are folded into it (dropped from
+// Show::inputs()), so a show reaches back 0 to 8 days (at least about 6.5 once it has
+// run that long).
 //
 // A reload maps a checkpoint onto the new version of the scene by name (Show::map_from):
 //   - the state, by name; when the new version has no state of that name, the show
@@ -39,7 +41,7 @@
 namespace vitrine::show {
 
 inline constexpr double kCheckpointEvery = 60;            // seconds of show time
-inline constexpr double kKeptPerAge = 8;                  // gap between kept ones >= age / 8
+inline constexpr double kKeptPerAge = 8;                  // buckets about age / 8 wide
 inline constexpr double kOldestCheckpoint = 8 * 86400.0;  // none kept older than 8 days
 
 struct Show::Checkpoint {
