@@ -310,4 +310,95 @@ TEST(Hooks, MemoryStaysBoundedOverManyCalls) {
 }
 
 }  // namespace
+
+// show.data: saved as plain values (integers and floats apart, nested tables, any
+// strings) and restored into hooks whose top level has run afresh, in the same table.
+TEST(HookState, ShowDataIsSavedAndRestoredIntoFreshHooks) {
+    const char* source = R"(
+local data = show.data
+data.n = data.n or 0
+function on_cue(id)
+  data.n = data.n + 1
+  data.half = data.n / 2
+  data.name = "cue " .. id .. "\0!"
+  data.deep = {list = {1, 2.5, "three", true}, [7] = {x = false}}
+  show.set("a.translation", {data.n, data.half, #data.deep.list})
+end
+)";
+    auto first = load_ok(source);
+    ASSERT_TRUE(first);
+    FakeApi api;
+    ASSERT_TRUE(first->on_cue("4", api));
+    ASSERT_TRUE(first->on_cue("5", api));
+    EXPECT_EQ(first->state_outside_data(), "");  // show.data (and its alias) is not "outside"
+    auto saved = first->save();
+    ASSERT_TRUE(saved.ok()) << saved.error().message;
+    auto again = first->save();
+    EXPECT_EQ(saved->data, again->data);  // the same data, the same bytes
+
+    auto second = load_ok(source);
+    ASSERT_TRUE(second);
+    ASSERT_TRUE(second->restore(*saved));
+    auto resaved = second->save();
+    ASSERT_TRUE(resaved.ok());
+    EXPECT_EQ(resaved->data, saved->data);
+    api.calls.clear();
+    ASSERT_TRUE(second->on_cue("6", api));
+    ASSERT_EQ(api.calls.size(), 1u);
+    EXPECT_EQ(api.calls[0], "set a.translation 3 1.5 4 fade 0");  // went on from n = 2: the alias sees it
+    EXPECT_EQ(second->state_outside_data(), "");
+}
+
+TEST(HookState, ShowDataRefusesWhatCannotBeSaved) {
+    struct Case {
+        const char* code;
+        const char* message;
+    } cases[] = {
+        {"show.data.f = print", "show.data.f holds a function"},
+        {"show.data.t = {{}, setmetatable({}, {})}", "show.data.t[2] has a metatable"},
+        {"local t = {} t.me = t show.data.loop = t", "show.data.loop.me is a table met twice"},
+        {"local t = {} show.data.a = t show.data.b = t", "is a table met twice"},
+        {"show.data[{}] = 1", "a key must be a number, a string or a boolean"},
+    };
+    for (const Case& c : cases) {
+        auto hooks = load_ok(std::string("function on_cue(id) ") + c.code + " end\n");
+        ASSERT_TRUE(hooks);
+        FakeApi api;
+        ASSERT_TRUE(hooks->on_cue("1", api)) << c.code;
+        auto saved = hooks->save();
+        ASSERT_FALSE(saved.ok()) << c.code;
+        EXPECT_NE(saved.error().message.find(c.message), std::string::npos) << saved.error().message;
+        EXPECT_EQ(saved.error().message.rfind("hooks/test.lua: ", 0), 0u) << saved.error().message;
+    }
+}
+
+// State outside show.data is found, and named: globals, tables reachable from them,
+// chunk-level locals (upvalues), library tables; reads and locals inside a call are not.
+TEST(HookState, StateOutsideShowDataIsFoundAndNamed) {
+    struct Case {
+        const char* source;
+        const char* found;  // "" : nothing outside
+    } cases[] = {
+        {"count = 0\nfunction on_cue(id) count = count + 1 end\n", "global 'count'"},
+        {"function on_cue(id) last = id end\n", "global 'last'"},
+        {"seen = {}\nfunction on_cue(id) seen[id] = true end\n", "global 'seen'"},
+        {"local n = 0\nfunction on_cue(id) n = n + 1 end\n", "upvalue 'n' of on_cue"},
+        {"local t = {}\nfunction on_cue(id) t[#t + 1] = id end\n", "upvalue 't' of on_cue"},
+        {"function on_cue(id) string.extra = id end\n", "global 'string'"},
+        {"function on_cue(id) on_enter = function() end end\n", "global 'on_enter'"},
+        {"config = {speed = 2}\nfunction on_cue(id) local x = config.speed * 2 local y = {x} show.data.x = y[1] end\n", ""},
+        {"local d = show.data\nfunction on_cue(id) d.k = (d.k or 0) + 1 end\n", ""},
+        {"function on_cue(id) local tmp = {} for i = 1, 10 do tmp[i] = i end end\n", ""},
+    };
+    for (const Case& c : cases) {
+        auto hooks = load_ok(c.source);
+        ASSERT_TRUE(hooks);
+        EXPECT_EQ(hooks->state_outside_data(), "") << c.source;  // as the top level left it
+        FakeApi api;
+        ASSERT_TRUE(hooks->on_cue("1", api)) << c.source;
+        ASSERT_TRUE(hooks->on_cue("2", api)) << c.source;
+        EXPECT_EQ(hooks->state_outside_data(), c.found) << c.source;
+    }
+}
+
 }  // namespace vitrine::show
