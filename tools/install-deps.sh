@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config dpkg-dev
   libvulkan-dev vulkan-validationlayers mesa-vulkan-drivers glslc spirv-tools vulkan-tools
   libglfw3-dev libglm-dev
   libtinygltf-dev libstb-dev nlohmann-json3-dev
