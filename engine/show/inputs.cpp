@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "show/load.h"
 #include "show/yaml_read.h"
 
 namespace vitrine::show {
@@ -12,7 +13,7 @@ namespace {
 using namespace yaml;
 using wording::q;
 
-const std::vector<std::string> kInputKinds = {"touch", "osc", "go"};
+const std::vector<std::string> kInputKinds = {"touch", "osc", "go", "clock"};
 
 // A touch on a node (a name) or at a point of the picture ([x, y], 0..1).
 bool touch(Reader& r, const Field& f, Input& in) {
@@ -58,18 +59,18 @@ bool osc_args(Reader& r, const Field& f, std::vector<std::string>& out) {
 std::optional<Input> input(Reader& r, const Item& item, Loc& t_at) {
     Map m;
     if (!open_map(r, item.node, item.loc, "an input", m)) return std::nullopt;
-    m.allow(r, {"t", "touch", "osc", "args", "go"}, "in input");
+    m.allow(r, {"t", "touch", "osc", "args", "go", "clock", "epoch"}, "in input");
     Input in;
     in.loc = t_at = m.loc;
     bool ok = need(r, m, "t", "input") && read_nonneg(r, m, "t", in.t);
     if (ok) t_at = m.get("t")->loc;
     std::vector<const Field*> kinds = present(m, kInputKinds);
     if (kinds.empty()) {
-        if (!m.misspelt(kInputKinds)) r.error(m.loc, "input needs one of touch, osc, go");
+        if (!m.misspelt(kInputKinds)) r.error(m.loc, "input needs one of touch, osc, go, clock");
         return std::nullopt;
     }
     if (kinds.size() > 1) {
-        r.error(kinds[1]->key_loc, "input takes only one of touch, osc, go, got " + q(kinds[0]->key) + " and " +
+        r.error(kinds[1]->key_loc, "input takes only one of touch, osc, go, clock, got " + q(kinds[0]->key) + " and " +
                                        q(kinds[1]->key));
         return std::nullopt;
     }
@@ -79,12 +80,34 @@ std::optional<Input> input(Reader& r, const Item& item, Loc& t_at) {
         r.error(args->key_loc, "'args' goes with 'osc' only");
         ok = false;
     }
+    const Field* epoch = m.get("epoch");
+    if (epoch && f.key != "clock") {
+        r.error(epoch->key_loc, "'epoch' goes with 'clock' only");
+        ok = false;
+    }
     if (f.key == "touch") {
         ok = touch(r, f, in) && ok;
     } else if (f.key == "osc") {
         in.kind = InputKind::Osc;
         ok = read_address(r, m, "osc", in.address) && ok;
         if (args) ok = osc_args(r, *args, in.args) && ok;
+    } else if (f.key == "clock") {
+        // The civil clock stepped: it reads HH:MM[:SS] from here on (and `epoch` seconds
+        // since 1970 for os.time(); default: unchanged from the show's start, moved by the step).
+        std::string text;
+        if (as_string(r, f.value, f.loc, f.subject(), text)) {
+            int seconds = parse_time_of_day(text);
+            if (seconds < 0) {
+                r.error(f.loc, "'clock' must be \"HH:MM\" or \"HH:MM:SS\", got " + q(text));
+                ok = false;
+            }
+            in.kind = InputKind::Clock;
+            in.time_of_day = seconds;
+            in.epoch = -1;  // not given
+            if (epoch) ok = read_nonneg(r, m, "epoch", in.epoch) && ok;
+        } else {
+            ok = false;
+        }
     } else {
         bool go = false;
         if (as_bool(r, f.value, f.loc, f.subject(), go) && !go) r.error(f.loc, "'go' can only be true");

@@ -6,6 +6,8 @@
 //     - { t: 3.5, touch: [0.5, 0.4] }    # a touch at a point of the picture (0..1, y down)
 //     - { t: 5.0, osc: /vitrine/state, args: [tour] }
 //     - { t: 6.0, go: true }             # same as osc /vitrine/go
+//     - { t: 7.0, clock: "19:10" }       # the civil clock stepped: it reads 19:10 now
+//     - { t: 8.0, clock: "18:10:30", epoch: 1711846230 }  # and os.time() reads that
 #pragma once
 #include <filesystem>
 #include <string>
@@ -30,7 +32,7 @@ struct Input {
     std::string address;     // Osc, e.g. "/vitrine/cue"
     std::vector<std::string> args;  // Osc arguments as text (numbers formatted with %g)
     double time_of_day = 0;  // Clock: seconds after local midnight, [0, 86400)
-    double epoch = 0;        // Clock: seconds since 1970
+    double epoch = 0;        // Clock: seconds since 1970 (< 0: not known; os.time() moves by the step)
     Loc loc;                 // where a scripted input was written
 };
 

@@ -822,9 +822,10 @@ void Show::set_clock(const Input& in) {
     if (!std::isfinite(delta)) return;
     double after = before + delta;
     if (delta < 0) tod_watermark_ = std::min(tod_watermark_, after);
+    double epoch_now = clock_epoch_ + (now_ - clock_show_);
     clock_show_ = now_;
     clock_day_ = after;
-    clock_epoch_ = in.epoch;
+    clock_epoch_ = in.epoch >= 0 ? in.epoch : epoch_now + delta;
     char step[48];
     std::snprintf(step, sizeof step, "%+.3f s", delta);
     record(fmt_time(now_) + " clock " + clock_text(before) + " -> " + clock_text(after) + " (" + step + ")");

@@ -13,6 +13,7 @@
 #include "temp_dir.h"
 #include "show/live.h"
 #include "show/loader.h"
+#include "show/inputs.h"
 #include "show/show.h"
 
 namespace fs = std::filesystem;
@@ -654,4 +655,42 @@ TEST(Checkpoint, ASeekUnderWayDuringAReloadLandsOnTheNewVersion) {
     fresh->advance(40020);
     expect_same(live->show(), *fresh, "seek across a reload");
     EXPECT_EQ(live->show().inputs().size(), 133u);
+}
+
+// Scripted inputs (offline runs, tests) can step the clock too.
+TEST(ShowCivilClock, InputsFilesStepTheClock) {
+    std::vector<Problem> problems;
+    auto inputs = parse_inputs("in.yaml", R"(inputs:
+  - {t: 600, clock: "19:10"}
+  - {t: 700, clock: "18:11:40", epoch: 1711846230}
+)", problems);
+    ASSERT_TRUE(problems.empty()) << problems[0].str();
+    ASSERT_EQ(inputs.size(), 2u);
+    EXPECT_EQ(inputs[0].kind, InputKind::Clock);
+    EXPECT_EQ(inputs[0].time_of_day, 19 * 3600 + 600);
+    EXPECT_LT(inputs[0].epoch, 0);  // not given: os.time() moves with the step
+    EXPECT_EQ(inputs[1].time_of_day, 18 * 3600 + 700);
+    EXPECT_EQ(inputs[1].epoch, 1711846230);
+    TempDir dir;
+    dir.write("h.lua", "function on_touch(node) show.set('box.translation', {os.time() - 1000000, 0, 0}) end\n");
+    auto scene = load_text(dir, std::string(kHours) + "hooks: h.lua\n");
+    ASSERT_TRUE(scene);
+    auto show = at_clock(*scene, 18 * 3600);
+    for (const Input& in : inputs) show->input(in);
+    show->advance(640);
+    EXPECT_EQ(show->state(), "closed");  // 18:30 stepped over at 600
+    show->input(touch(650, "box"));
+    show->advance(651);
+    Frame f;
+    show->evaluate(f);
+    EXPECT_FLOAT_EQ(f.world[0][3][0], 650 + 3600);  // the hour the clock stepped, on os.time() too
+    show->advance(701);
+    EXPECT_NEAR(show->time_of_day(), 18 * 3600 + 701, 1e-6);
+
+    problems.clear();
+    parse_inputs("bad.yaml", "inputs:\n  - {t: 1, clock: \"25:00\"}\n  - {t: 2, go: true, epoch: 5}\n", problems);
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_NE(problems[0].str().find("'clock' must be \"HH:MM\" or \"HH:MM:SS\", got '25:00'"), std::string::npos)
+        << problems[0].str();
+    EXPECT_NE(problems[1].str().find("'epoch' goes with 'clock' only"), std::string::npos) << problems[1].str();
 }
