@@ -16,6 +16,7 @@
 #include "app/gpu_stage.h"
 #include "session/show_audio.h"
 #include "session/show_stage.h"
+#include "session/site_file.h"
 #include "audio/layout.h"
 #include "core/log.h"
 #include "core/paths.h"
@@ -214,14 +215,72 @@ static int check_display(const std::string& path) {
     return kOk;
 }
 
+// One day's hours as the site file writes them: "closed", "always", "10:00-13:00, 14:00-22:00".
+static std::string day_text(const session::DayHours& day) {
+    if (day.empty()) return "closed";
+    if (day.size() == 1 && day[0].start == 0 && day[0].end == session::kDay) return "always";
+    std::string out;
+    for (const session::Span& s : day) out += (out.empty() ? "" : ", ") + session::span_text(s);
+    return out;
+}
+
+// "3 h 20 min", "2 days 4 h", "45 s".
+static std::string duration_text(long long s) {
+    if (s < 60) return std::to_string(s) + " s";
+    if (s < 3600) return std::to_string(s / 60) + " min";
+    if (s < 86400) return std::to_string(s / 3600) + " h" + (s % 3600 / 60 ? " " + std::to_string(s % 3600 / 60) + " min" : "");
+    return std::to_string(s / 86400) + (s / 86400 == 1 ? " day" : " days") +
+           (s % 86400 / 3600 ? " " + std::to_string(s % 86400 / 3600) + " h" : "");
+}
+
+// `check SITE.site.yaml`: every problem of the site file and of the scenes and display it
+// names, or what the kiosk will do: the week's hours, special dates, outputs, ports, and
+// whether it is open now (this machine's clock and time zone).
+static int check_site(const std::string& path) {
+    std::vector<show::Problem> problems;
+    session::SiteFile s = session::load_site(path, problems);
+    for (const show::Problem& p : problems) std::printf("%s\n", p.str().c_str());
+    if (!problems.empty()) {
+        std::fprintf(stderr, "%s: %zu problem%s\n", path.c_str(), problems.size(), problems.size() == 1 ? "" : "s");
+        return kBadInput;
+    }
+    std::printf("%s: ok (scene %s%s)\n", path.c_str(), s.scene.string().c_str(),
+                s.display_file.empty() ? "" : (", display " + s.display_file.string()).c_str());
+    for (int d = 0; d < 7; ++d) std::printf("  %-9s  %s\n", session::weekday_name(d), day_text(s.schedule.week[size_t(d)]).c_str());
+    for (const session::Date& d : s.schedule.closed_dates) std::printf("  closed     %s\n", session::date_text(d).c_str());
+    for (const auto& [d, hours] : s.schedule.open_dates)
+        std::printf("  open       %s %s\n", session::date_text(d).c_str(), day_text(hours).c_str());
+    std::printf("  outside hours: %s\n", s.outside_scene.empty() ? "black and silent" : s.outside_scene.string().c_str());
+    std::string monitor = !s.output.monitor.empty()      ? "monitor " + s.output.monitor
+                          : s.output.monitor_index >= 0 ? "monitor " + std::to_string(s.output.monitor_index)
+                                                         : std::string("the primary monitor");
+    std::printf("  output: %s%s\n", monitor.c_str(), s.output.fullscreen ? ", fullscreen" : ", in a window");
+    if (s.restart) std::printf("  restart: every day at %s\n", session::clock_text(*s.restart).c_str());
+    if (s.osc)
+        std::printf("  osc: %s:%u%s\n", s.osc->host.c_str(), unsigned(s.osc->port), s.osc->secret.empty() ? "" : " (with a secret)");
+    else
+        std::printf("  osc: off\n");
+    std::printf("  audio: %s\n", s.audio ? audio::layout_name(*s.audio).c_str() : "none");
+    if (s.metrics_port) std::printf("  metrics: 127.0.0.1:%u\n", unsigned(*s.metrics_port));
+    std::printf("  watchdog: %g s\n", s.watchdog);
+    session::ScheduleState now = session::schedule_at(s.schedule, std::time(nullptr));
+    if (now.next_change)
+        std::printf("  now: %s; %s %s (in %s)\n", now.open ? "open" : "closed", now.open ? "closes" : "opens",
+                    session::local_time_text(now.next_at).c_str(), duration_text(*now.next_change).c_str());
+    else
+        std::printf("  now: %s, and no change within %d days\n", now.open ? "open" : "closed", session::kScheduleHorizonDays);
+    return kOk;
+}
+
 int cmd_check(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {}, {});
     if (!args || args->words().size() != 1) {
-        log::error(args ? "usage: vitrine check SCENE|DISPLAY.display.yaml" : args.error().message);
+        log::error(args ? "usage: vitrine check SCENE|DISPLAY.display.yaml|SITE.site.yaml" : args.error().message);
         return kUsage;
     }
     const std::string& word = args->words()[0];
     if (word.size() > 13 && word.compare(word.size() - 13, 13, ".display.yaml") == 0) return check_display(word);
+    if (session::is_site_file(word)) return check_site(word);
     std::vector<show::Problem> problems;
     auto scene = show::load_scene(args->words()[0], problems);
     // The display the scene names is checked with it.
