@@ -12,7 +12,7 @@ out=$("$vitrine" check scenes/demo.site.yaml 2>&1); rc=$?
 echo "$out"
 [ $rc -eq 0 ] || { echo "FAILED: scenes/demo.site.yaml exited $rc"; exit 1; }
 for line in "scenes/demo.site.yaml: ok (scene scenes/demo.scene.yaml)" "  monday     closed" "  sunday     09:00-18:00" \
-            "  closed     2026-12-25" "  outside hours: black and silent" "  osc: 127.0.0.1:9000" "  audio: stereo" \
+            "  closed     2026-12-25" "  restart: every day at 04:00, while closed" "  outside hours: black and silent" "  osc: 127.0.0.1:9000" "  audio: stereo" \
             "  watchdog: 10 s"; do
   echo "$out" | grep -qxF "$line" || { echo "FAILED: the demo's report lacks '$line'"; exit 1; }
 done
@@ -22,7 +22,8 @@ out=$("$vitrine" check tests/sites/gallery.site.yaml 2>&1); rc=$?
 echo "$out"
 [ $rc -eq 0 ] || { echo "FAILED: tests/sites/gallery.site.yaml exited $rc"; exit 1; }
 echo "$out" | grep -qxF "  thursday   10:00-13:00, 14:00-22:00" && echo "$out" | grep -qxF "  saturday   18:00-02:00" &&
-  echo "$out" | grep -qxF "  osc: 0.0.0.0:9100 (with a secret)" && echo "$out" | grep -qxF "  metrics: 127.0.0.1:9101" ||
+  echo "$out" | grep -qxF "  osc: 0.0.0.0:9100 (with a secret)" && echo "$out" | grep -qxF "  metrics: 127.0.0.1:9101" &&
+  echo "$out" | grep -qxF "  restart: every day at 04:30, while open on sunday (visitors see it)" ||
   { echo "FAILED: the gallery's report is not what its file says"; exit 1; }
 actual=$("$vitrine" check tests/sites/bad.site.yaml 2>/dev/null); rc=$?
 [ $rc -eq 1 ] || { echo "FAILED: check of the bad site: expected exit 1, got $rc"; exit 1; }

@@ -255,7 +255,21 @@ static int check_site(const std::string& path) {
                           : s.output.monitor_index >= 0 ? "monitor " + std::to_string(s.output.monitor_index)
                                                          : std::string("the primary monitor");
     std::printf("  output: %s%s\n", monitor.c_str(), s.output.fullscreen ? ", fullscreen" : ", in a window");
-    if (s.restart) std::printf("  restart: every day at %s\n", session::clock_text(*s.restart).c_str());
+    if (s.restart) {
+        // Visitors see a restart that falls inside the hours (a site open always must accept that).
+        session::Schedule week;
+        week.week = s.schedule.week;
+        std::string open_on;
+        for (int d = 0; d < 7; ++d) {
+            session::LocalTime t;
+            t.date = session::date_from_days(session::days_from_date({2026, 1, 5}) + d);  // a Monday
+            t.weekday = d;
+            t.seconds = *s.restart;
+            if (session::schedule_at(week, t).open) open_on += (open_on.empty() ? "" : ", ") + std::string(session::weekday_name(d));
+        }
+        std::printf("  restart: every day at %s%s\n", session::clock_text(*s.restart).c_str(),
+                    open_on.empty() ? ", while closed" : (", while open on " + open_on + " (visitors see it)").c_str());
+    }
     if (s.osc)
         std::printf("  osc: %s:%u%s\n", s.osc->host.c_str(), unsigned(s.osc->port), s.osc->secret.empty() ? "" : " (with a secret)");
     else
