@@ -797,6 +797,9 @@ Result<HookState> Hooks::save() const {
     lua_pop(L_, 1);
     if (!saved)
         return fail(budget_->file + ": " + error + "; show.data keeps numbers, strings, booleans and tables of them");
+    if (state.data.size() > kHookDataBytes)
+        return fail(budget_->file + ": show.data takes " + std::to_string(state.data.size()) + " bytes saved, more than " +
+                    describe_limit(kHookDataBytes) + " (every checkpoint keeps a copy)");
     const LogLimit& log = budget_->log;
     state.log_tokens = log.tokens, state.log_refilled_at = log.refilled_at, state.log_suppressed = log.suppressed;
     return state;

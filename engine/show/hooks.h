@@ -79,8 +79,9 @@
 // ("FILE: hooks keep state outside show.data (global 'x'); seeks and reloads of this
 // show replay from the start") and takes no more checkpoints, so its seeks replay from
 // the last checkpoint taken before (show time 0 unless older inputs were folded):
-// correct, only slower. show.data holding something else is the same (its warning names
-// the place, e.g. "show.data.rooms[3] holds a function"). A table with holes may give a
+// correct, only slower. show.data holding something else, or more than kHookDataBytes
+// of it, is the same (the warning names the place, e.g. "show.data.rooms[3] holds a
+// function"). A table with holes may give a
 // different `#` after a restore (Lua's border is any border).
 #pragma once
 #include <cstdint>
@@ -128,6 +129,7 @@ inline constexpr uint64_t kHookApiCost = 10'000;   // work units of show.set/cue
 inline constexpr size_t kHookLogLineBytes = 1024;  // kept of one print/show.log line
 inline constexpr double kHookLogBurst = 50;        // lines at once
 inline constexpr double kHookLogRate = 10;         // lines a second of show time after that
+inline constexpr size_t kHookDataBytes = 256u << 10;  // show.data saved, at most (each checkpoint keeps it)
 
 // What a checkpoint keeps of a hook file: show.data (lua_snapshot.h's bytes) and the
 // print/show.log rate limiter.

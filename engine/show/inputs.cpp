@@ -66,11 +66,11 @@ std::optional<Input> input(Reader& r, const Item& item, Loc& t_at) {
     if (ok) t_at = m.get("t")->loc;
     std::vector<const Field*> kinds = present(m, kInputKinds);
     if (kinds.empty()) {
-        if (!m.misspelt(kInputKinds)) r.error(m.loc, "input needs one of touch, osc, go, clock");
+        if (!m.misspelt(kInputKinds)) r.error(m.loc, "input needs one of touch, osc, go");
         return std::nullopt;
     }
     if (kinds.size() > 1) {
-        r.error(kinds[1]->key_loc, "input takes only one of touch, osc, go, clock, got " + q(kinds[0]->key) + " and " +
+        r.error(kinds[1]->key_loc, "input takes only one of touch, osc, go, got " + q(kinds[0]->key) + " and " +
                                        q(kinds[1]->key));
         return std::nullopt;
     }

@@ -359,6 +359,7 @@ TEST(HookState, ShowDataRefusesWhatCannotBeSaved) {
         {"local t = {} t.me = t show.data.loop = t", "show.data.loop.me is a table met twice"},
         {"local t = {} show.data.a = t show.data.b = t", "is a table met twice"},
         {"show.data[{}] = 1", "a key must be a number, a string or a boolean"},
+        {"show.data.big = string.rep('x', 300000)", "show.data takes 300030 bytes saved, more than 256 KiB"},
     };
     for (const Case& c : cases) {
         auto hooks = load_ok(std::string("function on_cue(id) ") + c.code + " end\n");
