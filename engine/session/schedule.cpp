@@ -236,6 +236,15 @@ LocalTime local_time(std::time_t t) {
     return out;
 }
 
+std::time_t next_daily(int day_seconds, std::time_t now) {
+    const long long today = days_from_date(local_time(now).date);
+    for (long long d = today - 1; d <= today + 2; ++d) {
+        std::time_t t = first_instant(d * kDay + day_seconds);
+        if (t > now) return t;
+    }
+    return std::time_t(now + kDay);  // not reached: a day later always reads it again
+}
+
 ScheduleState schedule_at(const Schedule& schedule, const LocalTime& now) {
     const long long today = days_from_date(now.date);
     const long long at = today * kDay + now.seconds;

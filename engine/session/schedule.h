@@ -73,6 +73,10 @@ ScheduleState schedule_at(const Schedule& schedule, const LocalTime& now);
 // the next change in real seconds, clock changes counted as the header says.
 ScheduleState schedule_at(const Schedule& schedule, std::time_t now);
 LocalTime local_time(std::time_t t);  // localtime_r
+// The next instant after `now` at which the local clock first reads `day_seconds` (a
+// nightly restart): on the night the clocks go forward a time in the missing hour comes
+// at the jump; on the night they go back, the first of the two readings.
+std::time_t next_daily(int day_seconds, std::time_t now);
 
 // Calendar helpers. days: since 1970-01-01 (negative before).
 long long days_from_date(const Date& date);

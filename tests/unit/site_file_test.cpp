@@ -328,6 +328,18 @@ TEST_F(London, FallBackFirstReadingCounts) {
     EXPECT_EQ(st.next_at.date, (Date{2026, 11, 1}));
 }
 
+TEST_F(London, NightlyRestart) {
+    const int four = 4 * 3600;
+    EXPECT_EQ(next_daily(four, utc(2026, 12, 7, 3)), utc(2026, 12, 7, 4));
+    EXPECT_EQ(next_daily(four, utc(2026, 12, 7, 4)), utc(2026, 12, 8, 4));  // not now: the next one
+    EXPECT_EQ(next_daily(four, utc(2026, 7, 14, 2)), utc(2026, 7, 14, 3));   // 04:00 BST
+    // 01:30 on the night the clocks go forward: at the jump (01:00 GMT).
+    EXPECT_EQ(next_daily(3600 + 1800, utc(2026, 3, 28, 23)), utc(2026, 3, 29, 1));
+    // 01:30 on the night they go back: the first 01:30 (BST), then not again that night.
+    EXPECT_EQ(next_daily(3600 + 1800, utc(2026, 10, 24, 23)), utc(2026, 10, 25, 0, 30));
+    EXPECT_EQ(next_daily(3600 + 1800, utc(2026, 10, 25, 0, 30)), utc(2026, 10, 26, 1, 30));
+}
+
 TEST_F(London, OrdinaryDaysMatchTheWallClock) {
     Schedule s = museum();
     s.closed_dates = {{2026, 12, 25}};
