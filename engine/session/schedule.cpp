@@ -38,6 +38,10 @@ struct Found {
 // day before today (one may still be open past midnight) to the horizon.
 template <typename Conv>
 Found scan(const Schedule& s, long long today, long long now, Conv conv) {
+    // Open always, no special dates: nothing to look for (and 400 days of clock lookups saved).
+    bool always = s.closed_dates.empty() && s.open_dates.empty();
+    for (const DayHours& day : s.week) always = always && day == DayHours{Span{0, kDay}};
+    if (always) return {true, std::nullopt, 0};
     const long long first = today - 1, last = today + kScheduleHorizonDays;
     bool have = false;
     long long a = 0, b = 0, a_wall = 0, b_wall = 0;  // the stretch being joined

@@ -70,7 +70,9 @@ struct ScheduleState {
 // whoever keeps a clock of their own.
 ScheduleState schedule_at(const Schedule& schedule, const LocalTime& now);
 // The system clock at `now` in the process's time zone (TZ, /etc/localtime): open, and
-// the next change in real seconds, clock changes counted as the header says.
+// the next change in real seconds, clock changes counted as the header says. Some
+// hundred clock lookups a week scanned: ask at the change it announced (or once a
+// second, to follow a clock set by hand), not every frame.
 ScheduleState schedule_at(const Schedule& schedule, std::time_t now);
 LocalTime local_time(std::time_t t);  // localtime_r
 // The next instant after `now` at which the local clock first reads `day_seconds` (a

@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -388,6 +390,27 @@ TEST(SiteFile, GalleryLoadsWithEveryValue) {
     EXPECT_EQ(s.locs.at("closed_dates.2027-01-01", {}).column, 30);
     EXPECT_EQ(s.locs.at("open_dates.2026-12-28", {}).line, 17);
     EXPECT_EQ(s.locs.at("watchdog", {}).line, 23);
+}
+
+// docs/site-file.md's example is tests/sites/gallery.site.yaml without its comments.
+TEST(SiteFile, TheDocumentedExample) {
+    std::ifstream in(fs::path(VITRINE_SOURCE_DIR) / "docs" / "site-file.md");
+    std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t from = doc.find("```yaml\n");
+    ASSERT_NE(from, std::string::npos);
+    from += 8;
+    std::string example = doc.substr(from, doc.find("```", from) - from);
+    std::vector<show::Problem> problems;
+    SiteFile doc_site = parse_site(kSites / "example.site.yaml", example, problems);
+    for (const show::Problem& p : problems) ADD_FAILURE() << p.str();
+    SiteFile gallery = load_site(kSites / "gallery.site.yaml", problems);
+    ASSERT_TRUE(problems.empty());
+    EXPECT_EQ(doc_site.schedule.week, gallery.schedule.week);
+    EXPECT_EQ(doc_site.schedule.closed_dates, gallery.schedule.closed_dates);
+    EXPECT_EQ(doc_site.schedule.open_dates, gallery.schedule.open_dates);
+    EXPECT_EQ(doc_site.osc->secret, gallery.osc->secret);
+    EXPECT_EQ(doc_site.audio, gallery.audio);
+    EXPECT_EQ(doc_site.watchdog, gallery.watchdog);
 }
 
 TEST(SiteFile, Defaults) {
