@@ -69,6 +69,12 @@ while read -r name path; do
   [[ "$path" == "$data/assets/"* ]] && [ -f "$path" ] || fail "asset $name resolved to $path, not inside the extracted root"
 done <"$work/assets"
 
+# A shipped site file (the kiosk's installation) checks with its scene from the root.
+for site in "$data"/scenes/*.site.yaml; do
+  [ -f "$site" ] || continue
+  run check "$site" >"$work/site" 2>&1 || fail "check $(basename "$site") from the package: $(head -3 "$work/site")"
+done
+
 run render "$data/scenes/demo.scene.yaml" --time 5 --size 320x180 --out "$work/cwd/demo.png" --quiet ||
   fail "rendering the installed demo failed"
 "$compare" "$work/cwd/demo.png" "$goldens/demo_attract.png" || fail "the installed demo's frame differs from demo_attract.png"

@@ -46,7 +46,7 @@ const Form kForms[] = {
     {"view", "view pyramid",
      "vitrine view PYRAMID [--fullscreen] [--size WxH] [--region x,y,w,h | --centre x,y --magnification M]\n"
      "                     [--tile-memory MB]"},
-    {"check", "check", "vitrine check SCENE|DISPLAY.display.yaml"},
+    {"check", "check", "vitrine check SCENE|DISPLAY.display.yaml|SITE.site.yaml"},
     {"info", "info", "vitrine info SCENE|MODEL|PYRAMID"},
     {"send", "send", "vitrine send [--wait MS] HOST:PORT /ADDRESS [ARGS...]"},
     {"pyramid", "pyramid build",
@@ -103,8 +103,9 @@ const Options kOptions[] = {
      "  --region ... | --centre x,y --magnification M   a pyramid's first view; --tile-memory MB\n"
      "  --frames N            close after N frames; --resize-to WxH: resize the window on the way (tests)\n"},
     {"check",
-     "Loads everything a scene references (or a display file) and lists every problem, one per line,\n"
-     "file:line:column: message; exit 1 if any. A display file's sizes, pixel pitch and eye distance.\n"},
+     "Loads everything a scene (or a display or site file) references and lists every problem, one per line,\n"
+     "file:line:column: message; exit 1 if any. A display file: its sizes, pixel pitch and eye distance.\n"
+     "A site file: its scene and display with it, and its hours (open now or not, the next change).\n"},
     {"info", "Prints a scene's, model's or pyramid's contents: nodes, assets, sizes, levels, materials.\n"},
     {"send",
      "Sends one OSC message (UDP) and prints the reply, if one comes, as one line on stdout:\n"
