@@ -37,7 +37,11 @@ static uint64_t model_bytes(const fs::path& p) {
     return total;
 }
 
+int bench_reloads(int argc, char** argv);  // bench_reload.cpp
+
 int cmd_bench(int argc, char** argv) {
+    for (int i = 2; i < argc; ++i)
+        if (std::string(argv[i]) == "--reloads") return bench_reloads(argc, argv);
     auto args = Args::parse(argc, argv, 2, {"--corpus", "--frames", "--size", "--models", "--show"}, {"--quiet", "--no-load"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->has("--show")) return bench_show(args->get("--show", ""));  // the show runtime only (CPU)

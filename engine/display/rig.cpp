@@ -35,7 +35,8 @@ Result<void> Rig::build() {
     for (const auto& p : pyramids_)
         if (auto r = scene_->add_image(p); !r) return r.error();
     for (scene::Model* m : models_)
-        if (auto r = upload(*m); !r) return r.error();
+        if (m)
+            if (auto r = upload(*m); !r) return r.error();
     if (environment_)
         if (auto r = scene_->set_environment(*environment_); !r) return r.error();
     return {};
@@ -64,8 +65,20 @@ void Rig::detach(Output* output) { outputs_.erase(std::remove(outputs_.begin(), 
 
 Result<render::ModelId> Rig::add_model(scene::Model& model) {
     // Kept first, so a device lost during the upload rebuilds with this model too.
-    if (std::find(models_.begin(), models_.end(), &model) == models_.end()) models_.push_back(&model);
+    if (std::find(models_.begin(), models_.end(), &model) == models_.end()) {
+        auto hole = std::find(models_.begin(), models_.end(), nullptr);
+        if (hole != models_.end()) *hole = &model;
+        else models_.push_back(&model);
+    }
     return upload(model);
+}
+
+void Rig::remove_model(scene::Model& model) {
+    auto it = std::find(models_.begin(), models_.end(), &model);
+    if (it == models_.end()) return;
+    if (scene_) scene_->remove_model(render::ModelId(it - models_.begin()));
+    *it = nullptr;
+    while (!models_.empty() && !models_.back()) models_.pop_back();
 }
 
 Result<uint32_t> Rig::add_image(std::shared_ptr<const zoom::Pyramid> pyramid) {
@@ -75,11 +88,12 @@ Result<uint32_t> Rig::add_image(std::shared_ptr<const zoom::Pyramid> pyramid) {
 }
 
 Result<render::ModelId> Rig::upload(scene::Model& model) {
-    if (scene_->holds(model)) return scene_->add_model(model);  // already uploaded (e.g. by recover())
+    auto id = render::ModelId(std::find(models_.begin(), models_.end(), &model) - models_.begin());
+    if (scene_->holds(model)) return id;  // already uploaded (e.g. by recover())
     if (auto r = scene::restore_gpu_data(model); !r) return r.error();  // after a lost device
-    auto id = scene_->add_model(model);
+    if (auto r = scene_->add_model(model, id); !r) return r.error();
     // The upload ring has already copied everything into staging memory.
-    if (id && options_.drop_uploaded) scene::drop_gpu_data(model);
+    if (options_.drop_uploaded) scene::drop_gpu_data(model);
     return id;
 }
 
@@ -107,10 +121,10 @@ Result<void> Rig::recover() {
     ctx_.reset();
     ++generation_;
     ++recoveries_;
-    // Model ids stay the same: models are added again in the same order.
+    // Model ids stay the same: each model is uploaded again at its id.
     if (auto r = build(); !r) return fail(r.error().kind, "cannot rebuild after losing the GPU: " + r.error().message);
     scene_->set_room_lights(room_lights_);
-    log::warn("the GPU device was lost; rebuilt the device and uploaded " + std::to_string(models_.size()) +
+    log::warn("the GPU device was lost; rebuilt the device and uploaded " + std::to_string(scene_->model_count()) +
               " model(s) again (recovery " + std::to_string(recoveries_) + ")");
     return {};
 }

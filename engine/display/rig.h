@@ -53,8 +53,11 @@ public:
     // Bumped by every rebuild: outputs compare it to know their objects are gone.
     uint64_t generation() const { return generation_; }
 
-    // Load time. Both are kept (by address: they must outlive the rig) for rebuilds.
+    // Load time. Both are kept (by address: they must outlive the rig, or their removal)
+    // for rebuilds; a model's id stays the same through rebuilds.
     Result<render::ModelId> add_model(scene::Model& model);
+    // A model no longer shown: freed on the GPU (deletion queue) and not uploaded again.
+    void remove_model(scene::Model& model);
     Result<void> set_environment(const ImageF& equirect);
     // A pyramid shown through the virtual texture; kept for rebuilds (ids stay the same).
     Result<uint32_t> add_image(std::shared_ptr<const zoom::Pyramid> pyramid);
@@ -97,7 +100,7 @@ private:
     std::unique_ptr<gpu::Context> ctx_;
     std::unique_ptr<render::GpuScene> scene_;
     Result<render::ModelId> upload(scene::Model& model);
-    std::vector<scene::Model*> models_;
+    std::vector<scene::Model*> models_;  // by ModelId; null: a free id
     const ImageF* environment_ = nullptr;
     std::vector<Output*> outputs_;
     std::vector<shader::LightUniform> room_lights_;

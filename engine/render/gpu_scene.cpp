@@ -233,15 +233,28 @@ Result<void> GpuScene::grow(gpu::Buffer& buffer, uint64_t bytes, VkBufferUsageFl
     return {};
 }
 
-Result<ModelId> GpuScene::add_model(const scene::Model& model) {
-    for (size_t i = 0; i < models_.size(); ++i)
-        if (models_[i].cpu == &model) return ModelId(i);
+Result<void> GpuScene::add_model(const scene::Model& model, ModelId id) {
+    if (id < models_.size() && models_[id].cpu == &model) return {};
+    VITRINE_CHECK(id >= models_.size() || !models_[id].gpu);
     auto gm = GpuModel::upload(ctx_, model, material_layout_);
     if (!gm) return gm.error();
     for (int m = -1; m < int(model.materials.size()); ++m)
         pbr_pipeline(gm.value()->material_features(m), gm.value()->material_blends(m), gm.value()->material_double_sided(m));
-    models_.push_back({&model, std::move(gm.value())});
-    return ModelId(models_.size() - 1);
+    if (id >= models_.size()) models_.resize(size_t(id) + 1);
+    models_[id] = {&model, std::move(gm.value())};
+    return {};
+}
+
+void GpuScene::remove_model(ModelId id) {
+    if (id >= models_.size()) return;
+    models_[id] = {};  // ~GpuModel defers its objects on the context's timeline
+    while (!models_.empty() && !models_.back().gpu) models_.pop_back();
+}
+
+size_t GpuScene::model_count() const {
+    size_t n = 0;
+    for (const ModelEntry& m : models_) n += m.gpu ? 1 : 0;
+    return n;
 }
 
 bool GpuScene::holds(const scene::Model& model) const {
@@ -252,7 +265,8 @@ bool GpuScene::holds(const scene::Model& model) const {
 
 uint64_t GpuScene::model_bytes() const {
     uint64_t total = 0;
-    for (const ModelEntry& m : models_) total += m.gpu->bytes();
+    for (const ModelEntry& m : models_)
+        if (m.gpu) total += m.gpu->bytes();
     return total;
 }
 
@@ -515,7 +529,7 @@ Result<void> GpuScene::prepare(std::span<const Instance> instances, const Look& 
     uint64_t deformed_bytes = 0;
     lights_.assign(room_lights_.begin(), room_lights_.end());  // keeps lights_'s capacity
     for (const Instance& inst : instances) {
-        VITRINE_CHECK(inst.model < models_.size() && inst.pose);
+        VITRINE_CHECK(inst.model < models_.size() && models_[inst.model].gpu && inst.pose);
         const ModelEntry& m = models_[inst.model];
         append_lights(*m.cpu, *inst.pose, inst.transform, lights_);
         for (const scene::DrawItem& it : inst.pose->items) {

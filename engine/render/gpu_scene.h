@@ -60,9 +60,13 @@ public:
     GpuScene(const GpuScene&) = delete;
     GpuScene& operator=(const GpuScene&) = delete;
 
-    // Load time. The same scene::Model (by address) is uploaded once; it must outlive this.
-    Result<ModelId> add_model(const scene::Model& model);
+    // Uploads `model` as model `id` (the rig chooses ids, so they survive a rebuild of the
+    // device); it must outlive its upload. A model already held keeps its id.
+    Result<void> add_model(const scene::Model& model, ModelId id);
     bool holds(const scene::Model& model) const;
+    // A model no longer shown (a reload dropped it): its buffers, images and descriptors
+    // go through the deletion queue, freed once the frames in flight that use it are done.
+    void remove_model(ModelId id);
     Result<void> set_environment(const ImageF& equirect);
     // A pyramid to show through the virtual texture (the same one twice is one image).
     // The tile memory (the atlas) is made on the first, `tile_memory` bytes.
@@ -76,7 +80,7 @@ public:
     const VirtualTexture* tiles() const { return vt_.get(); }
     bool has_images() const { return vt_ && vt_->image_count() > 0; }
 
-    size_t model_count() const { return models_.size(); }
+    size_t model_count() const;
     uint64_t model_bytes() const;  // vertex, index and texture bytes of every uploaded model
     VkSampleCountFlagBits samples() const { return samples_; }
 

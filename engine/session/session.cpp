@@ -235,6 +235,7 @@ Result<void> Session::reload() {
         case show::LiveShow::Reload::Reloaded: {
             stage_.scene = &live_->scene();
             stage_.show = &live_->show();
+            live_->cache().keep_only(live_->scene());
             protect_scene(live_->scene());
             if (auto r = upload_scene(stage_); !r) return r.error();
             char ms[32];

@@ -74,6 +74,16 @@ std::shared_ptr<ImageF> scene_environment(const show::LoadedScene& scene) {
 }  // namespace
 
 Result<void> upload_scene(ShowStage& st) {
+    // Models a reload no longer uses are freed (on the GPU through the deletion queue, on
+    // the CPU with the last reference), so a month of reloads holds what the show shows.
+    for (size_t i = st.uploaded.size(); i-- > 0;) {
+        bool used = false;
+        for (const auto& [name, model] : st.scene->models) used = used || model == st.uploaded[i];
+        if (used) continue;
+        st.rig->remove_model(*st.uploaded[i]);
+        st.uploaded.erase(st.uploaded.begin() + long(i));
+        st.ids.erase(st.ids.begin() + long(i));
+    }
     for (const auto& [name, model] : st.scene->models) {
         if (std::find(st.uploaded.begin(), st.uploaded.end(), model) != st.uploaded.end()) continue;
         render::ModelId id = 0;

@@ -54,7 +54,8 @@ std::optional<room::DisplayFile> load_display_file(const std::string& path);
 
 // Makes the rig and uploads the scene's models and environment.
 Result<void> open_rig(ShowStage& stage, const display::RigOptions& options);
-// After a reload: uploads models not on the rig yet and a changed environment.
+// After a reload: uploads models not on the rig yet and a changed environment, and frees
+// the models the scene no longer uses. (Pyramids stay: the atlas is a fixed size.)
 Result<void> upload_scene(ShowStage& stage);
 
 // Evaluates the show at its current time into stage.frame and the draw lists; the

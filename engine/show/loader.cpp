@@ -30,6 +30,18 @@ AssetCache::Stamp AssetCache::stamp(const std::filesystem::path& file) {
     return ec ? Stamp{} : s;
 }
 
+void AssetCache::keep_only(const LoadedScene& scene) {
+    auto used = [](const auto& assets, const auto& shared) {
+        for (const auto& [name, a] : assets)
+            if (a == shared) return true;
+        return false;
+    };
+    std::erase_if(models_, [&](const auto& e) { return !used(scene.models, e.second.model); });
+    std::erase_if(environments_, [&](const auto& e) { return !used(scene.environments, e.second.second); });
+    // Pyramids stay: the rig keeps each one it shows for good (the atlas is a fixed size),
+    // and the same header object after a reload is the same image there.
+}
+
 Result<std::shared_ptr<scene::Model>> AssetCache::model(const std::filesystem::path& path) {
     auto it = models_.find(path);
     if (it != models_.end() &&

@@ -22,8 +22,14 @@ namespace vitrine::show {
 
 // Loaded assets kept across reloads: a file whose size and modification time have not
 // changed is not read again (a reload reads only what changed).
+struct LoadedScene;
+
 class AssetCache {
 public:
+    // Forgets every model and environment `scene` does not use (after a reload, so a kiosk
+    // reloading for months holds only what its running show needs; a later reload reads a
+    // dropped one again). Pyramid headers are kept (see keep_only).
+    void keep_only(const LoadedScene& scene);
     Result<std::shared_ptr<scene::Model>> model(const std::filesystem::path& path);
     Result<std::shared_ptr<ImageF>> environment(const std::filesystem::path& path);
     // A pyramid's header (a path, or a procedural spec): the same object while the path's
