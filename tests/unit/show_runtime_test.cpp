@@ -776,7 +776,9 @@ states: [{name: s, timeline: t}]
         s = live->continue_seek(3600, 0.008);
         slowest = std::max(slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         ++frames;
-        if (s == LiveShow::Seek::Going) EXPECT_EQ(live->show().now(), 0);  // the running show stands still meanwhile
+        if (s == LiveShow::Seek::Going) {
+            EXPECT_EQ(live->show().now(), 0);  // the running show stands still meanwhile
+        }
     }
     EXPECT_EQ(s, LiveShow::Seek::Landed);
     EXPECT_GT(frames, 1);
