@@ -15,6 +15,7 @@ int cmd_render_scene(int argc, char** argv);
 int cmd_render_display(int argc, char** argv);
 int bench_display(int argc, char** argv);
 int cmd_run(int argc, char** argv);
+int cmd_kiosk(int argc, char** argv);  // an installation: SITE.site.yaml
 int cmd_check(int argc, char** argv);
 int cmd_send(int argc, char** argv);
 int bench_show(const std::string& scene);

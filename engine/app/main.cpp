@@ -93,6 +93,7 @@ static int dispatch(int argc, char** argv) {
     if (cmd == "render" && display) return cmd_render_display(argc, argv);
     if (cmd == "render") return scene ? cmd_render_scene(argc, argv) : cmd_render(argc, argv);
     if (cmd == "run") return cmd_run(argc, argv);
+    if (cmd == "kiosk") return cmd_kiosk(argc, argv);
     if (cmd == "check") return cmd_check(argc, argv);
     if (cmd == "send") return cmd_send(argc, argv);
     if (cmd == "view") return cmd_view(argc, argv);

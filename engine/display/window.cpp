@@ -13,9 +13,21 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
         return fail(ErrorKind::Gpu, "cannot open a window: no display found (is DISPLAY set? use 'vitrine render' for headless output)");
     if (!glfwVulkanSupported()) return fail(ErrorKind::Gpu, "cannot open a window: GLFW finds no Vulkan loader");
     glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
-    GLFWmonitor* monitor = options.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+    GLFWmonitor* monitor = nullptr;
+    if (options.fullscreen) {
+        int count = 0;
+        GLFWmonitor** all = glfwGetMonitors(&count);
+        for (int i = 0; i < count && !monitor; ++i) {
+            const char* name = glfwGetMonitorName(all[i]);
+            if (!options.monitor.empty() ? (name && options.monitor == name) : i == options.monitor_index) monitor = all[i];
+        }
+        if (!monitor && (!options.monitor.empty() || options.monitor_index >= 0))
+            log::warn("monitor " + (options.monitor.empty() ? std::to_string(options.monitor_index) : "'" + options.monitor + "'") +
+                      " is not connected; fullscreen on the primary monitor");
+        if (!monitor) monitor = glfwGetPrimaryMonitor();
+    }
     uint32_t width = options.width, height = options.height;
-    if (monitor) {
+    if (monitor && glfwGetVideoMode(monitor)) {
         const GLFWvidmode* mode = glfwGetVideoMode(monitor);
         width = uint32_t(mode->width);
         height = uint32_t(mode->height);

@@ -25,6 +25,10 @@ namespace vitrine::display {
 struct WindowOptions {
     uint32_t width = 1280, height = 720;
     bool fullscreen = false;
+    // Fullscreen on this monitor: by GLFW's name ("HDMI-1"), else by index in its list,
+    // else (or when it is not there: one warning) the primary.
+    std::string monitor;
+    int monitor_index = -1;
     std::string title = "Vitrine";
 };
 
