@@ -58,6 +58,7 @@ const Form kForms[] = {
     {"bench", "bench display", "vitrine bench --display FILE.display.yaml MODEL|SCENE [--frames N] [--tile WxH]"},
     {"bench", "bench pyramid", "vitrine bench --pyramid PYRAMID [--size WxH] [--jumps N] [--tile-memory MB]"},
     {"bench", "bench audio", "vitrine bench --audio [--seconds S] [--sources N]"},
+    {"bench", "bench reloads", "vitrine bench --reloads N SCENE_A SCENE_B [--size WxH]"},
 };
 
 // What each command's options mean, a few lines each.
@@ -122,7 +123,8 @@ const Options kOptions[] = {
      "  --allow-truncated     build a source cut short anyway; --force: replace a pyramid of the same name\n"},
     {"bench",
      "Prints numbers, never pass/fail: load times and frame rates on the corpus (--corpus DIR), the show\n"
-     "runtime (--show), a display's canvas (--display), a pyramid's jumps (--pyramid), 64 sources (--audio).\n"
+     "runtime (--show), a display's canvas (--display), a pyramid's jumps (--pyramid), 64 sources (--audio),\n"
+     "a kiosk's hot reloads for months (--reloads N: memory, device memory and Vulkan objects as they go).\n"
      "  --frames N --size WxH --models A,B --no-load --tile WxH --jumps N --seconds S --sources N\n"},
 };
 
