@@ -344,7 +344,12 @@ void Show::take_over(Show& old, bool catch_up) {
         reset();
     if (catch_up) advance(target);
     outgoing_.clear(), log_.clear(), warnings_.clear();
-    if (old_saveable && !old.hooks_warning_.empty()) note(old.hooks_warning_);
+    // Said once: this version's hooks found keeping state elsewhere during the replay
+    // (the new file), else the old show's found just now.
+    if (!hooks_warning_.empty())
+        note(hooks_warning_);
+    else if (old_saveable && !old.hooks_warning_.empty())
+        note(old.hooks_warning_);
 }
 
 void Show::begin_seek(const Show& from, double t) {

@@ -694,3 +694,59 @@ TEST(ShowCivilClock, InputsFilesStepTheClock) {
         << problems[0].str();
     EXPECT_NE(problems[1].str().find("'epoch' goes with 'clock' only"), std::string::npos) << problems[1].str();
 }
+
+// Hooks whose state is outside show.data from the very start (on_enter at show time 0):
+// no checkpoint at all, and seeks replay from 0 as they always did.
+TEST(Checkpoint, HooksDirtyFromTheStartReplayFromZero) {
+    TempDir dir;
+    dir.write("h.lua", "function on_enter(s) entered = (entered or 0) + 1 show.set('box.translation', {entered, 0, 0}) end\n");
+    auto scene = load_text(dir, R"(
+nodes: [{name: box}]
+timelines: [{name: t, duration: 7, loop: true, tracks: []}]
+states: [{name: s, timeline: t, transitions: [{touch: any, to: s}]}]
+hooks: h.lua
+)");
+    ASSERT_TRUE(scene);
+    auto played = Show::create(*scene);
+    std::vector<std::string> warnings = played->take_warnings();
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("(global 'entered'); seeks and reloads of this show replay from the start"), std::string::npos)
+        << warnings[0];
+    EXPECT_EQ(played->checkpoint_count(), 0u);
+    for (int i = 1; i <= 20; ++i) played->input(touch(i * 50.0, "box"));
+    played->advance(2000);
+    EXPECT_EQ(played->replay_from(500), 0);
+    played->seek(500);
+    auto fresh = Show::create(*scene);
+    for (int i = 1; i <= 20; ++i) fresh->input(touch(i * 50.0, "box"));
+    fresh->advance(500);
+    expect_same(*played, *fresh, "dirty from the start");
+    Frame f;
+    played->evaluate(f);
+    EXPECT_FLOAT_EQ(f.world[0][3][0], 11);  // the start and 10 touches
+}
+
+// A reload of a show whose hooks keep state elsewhere: the new version replays from the
+// last checkpoint taken before that was found, and says why once.
+TEST(Checkpoint, AReloadOfHooksKeepingStateElsewhereReplaysFromTheLastCleanCheckpoint) {
+    TempDir dir;
+    dir.write("h.lua", "n = 0\nfunction on_touch(node) n = n + 1 show.set('box.translation', {n, 0, 0}) end\n");
+    fs::path file = dir.write("d.scene.yaml", "nodes: [{name: box}]\ntimelines: [{name: t, duration: 5, loop: true, tracks: []}]\n"
+                                              "states: [{name: s, timeline: t}]\nhooks: h.lua\n");
+    std::vector<Problem> problems;
+    auto live = LiveShow::open(file, {}, problems);
+    ASSERT_TRUE(live);
+    for (int i = 1; i <= 30; ++i) live->show().input(touch(100 + i * 10.0, "box"));
+    live->show().advance(500);
+    EXPECT_FALSE(live->show().hooks_state_warning().empty());
+    // The new version counts by 2: replayed from show time 0 (the last clean checkpoint).
+    dir.write("h.lua", "n = 0\nfunction on_touch(node) n = n + 2 show.set('box.translation', {n, 0, 0}) end\n");
+    ASSERT_TRUE(poll_until(*live, LiveShow::Reload::Reloaded));
+    EXPECT_EQ(live->show().now(), 500);
+    Frame f;
+    live->show().evaluate(f);
+    EXPECT_FLOAT_EQ(f.world[0][3][0], 60);  // 30 touches, each counted by the new hooks
+    std::vector<std::string> warnings = live->show().take_warnings();
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("global 'n'"), std::string::npos) << warnings[0];
+}
