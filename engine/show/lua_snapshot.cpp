@@ -205,8 +205,13 @@ struct Walk {
                 h.bytes(s, n);
                 break;
             }
-            case LUA_TTABLE:
-            case LUA_TFUNCTION: {
+            case LUA_TFUNCTION:
+                if (lua_iscfunction(L, index)) {  // the sandbox's own: hooks cannot change their upvalues
+                    h.pointer(lua_topointer(L, index));
+                    break;
+                }
+                [[fallthrough]];
+            case LUA_TTABLE: {
                 const void* p = lua_topointer(L, index);
                 h.pointer(p);  // identity matters: another table with the same contents is another state
                 if (p == data || p == show || !seen.insert(p).second || depth > 200 || !lua_checkstack(L, 6)) break;

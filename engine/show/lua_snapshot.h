@@ -25,7 +25,8 @@ bool load_data(lua_State* L, int index, const std::string& bytes);
 // One line per place a hook could keep state in, with a hash of what is there: each
 // global ("global 'count'": its value, and all that is reachable from it through
 // tables, metatables and functions' upvalues) and each upvalue of a global Lua function
-// ("upvalue 'n' of on_touch"), in name order. The tables at `data_index` (show.data:
+// ("upvalue 'n' of on_touch"), in name order. C functions count by identity (hooks
+// cannot make them or reach their upvalues). The tables at `data_index` (show.data:
 // saved by itself) and `show_index` (the real `show` table behind the global's proxy:
 // show.state and show.time change at every call) count by identity only, wherever they
 // are met. Raw reads only; no Lua allocation.
