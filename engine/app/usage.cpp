@@ -26,6 +26,8 @@ const Form kForms[] = {
      "vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--clock HH:MM]\n"
      "                  [--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc] [--hook-budget-ms MS]\n"
      "                  [--display FILE.display.yaml] [--tile-memory MB] [--audio-layout L] [--no-audio] [--quiet]"},
+    {"kiosk", "kiosk", "vitrine kiosk SITE.site.yaml [--hook-budget-ms MS] [--quiet] [--size WxH --at YYYY-MM-DDTHH:MM --frames N]"},
+    {"kiosk", "kiosk install", "vitrine kiosk install SITE.site.yaml [--user] [--out FILE.service]"},
     {"render", "render scene",
      "vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] [--clock HH:MM]\n"
      "                     [--tile-memory MB] [--audio OUT.wav [--audio-layout L] [--audio-rate HZ]] [--force]\n"
@@ -86,6 +88,14 @@ const Options kOptions[] = {
      "  --audio-layout L      stereo|hrtf|quad|5.1|7.1; --no-audio: no sound\n"
      "  --quiet               no info lines; --frames N: close after N frames (tests)\n"
      "Esc, SIGINT or SIGTERM end it (exit 0); without a display it exits 3.\n"},
+    {"kiosk",
+     "Runs an installation from its site file (docs/site-file.md): its scene while the schedule says open,\n"
+     "the outside-hours content while closed, the nightly restart, OSC, sound, the systemd watchdog.\n"
+     "  --hook-budget-ms MS   no hook call holds the show longer (default 50); --quiet: no info lines\n"
+     "  --size WxH --at YYYY-MM-DDTHH:MM --frames N   for tests: a window, a local time for the schedule,\n"
+     "                        a frame count\n"
+     "  install               write the site's systemd unit (Type=notify, its watchdog): system-wide, or\n"
+     "                        --user: a user unit, or --out FILE.service\n"},
     {"render",
      "Renders a scene, display canvas, model or pyramid to PNG files (a span: frame i is show time A + i/F).\n"
      "  --out FILE            the PNG to write (a span: DIR/NAME_%05d.png); --force: replace a file of another kind\n"
