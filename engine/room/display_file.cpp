@@ -14,15 +14,15 @@
 #include "room/projection.h"
 #include "scene/gltf_import.h"
 #include "scene/pose.h"
-#include "show/yaml_read.h"
+#include "yaml/reader.h"
 
 namespace vitrine::room {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace show::yaml;
-using show::wording::num;
-using show::wording::q;
+using namespace yaml;
+using yaml::wording::num;
+using yaml::wording::q;
 
 const std::vector<std::string> kTopKeys = {"canvas", "viewer", "screens", "lenticular", "stage"};
 const std::vector<std::string> kViewerKeys = {"eye", "tracked", "near", "far", "ipd"};
@@ -87,12 +87,12 @@ void allow(Reader& r, Map& m, const std::vector<std::string>& allowed, const std
 bool list_of(Reader& r, const YAML::Node& n, const Loc& where, const std::string& subject, size_t count,
              std::vector<Item>& out) {
     if (!n.IsSequence()) {
-        r.error(where, subject + " must be a list of " + show::wording::numbers(count) + ", got " + kind_of(n));
+        r.error(where, subject + " must be a list of " + yaml::wording::numbers(count) + ", got " + kind_of(n));
         return false;
     }
     out = open_seq(r, n, where, subject);
     if (out.size() != count) {
-        r.error(where, subject + " takes " + show::wording::numbers(count) + ", got " + std::to_string(out.size()));
+        r.error(where, subject + " takes " + yaml::wording::numbers(count) + ", got " + std::to_string(out.size()));
         return false;
     }
     return true;

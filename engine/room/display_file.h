@@ -11,12 +11,12 @@
 
 #include <glm/glm.hpp>
 
-#include "show/scene_file.h"
+#include "yaml/place.h"
 
 namespace vitrine::room {
 
-using show::Loc;
-using show::Problem;
+using yaml::Loc;
+using yaml::Problem;
 
 // Pixels on the canvas; y from the top.
 struct Region {

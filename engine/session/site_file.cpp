@@ -14,17 +14,17 @@
 
 #include "core/paths.h"
 #include "show/loader.h"
-#include "show/yaml_read.h"
+#include "yaml/reader.h"
 
 namespace vitrine::session {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace show::yaml;
+using namespace yaml;
 using show::Loc;
 using show::Problem;
-using show::wording::num;
-using show::wording::q;
+using yaml::wording::num;
+using yaml::wording::q;
 
 const std::vector<std::string> kTopKeys = {"vitrine", "scene",   "display", "output",   "hours",   "closed_dates",
                                            "open_dates", "outside_hours", "restart", "osc", "audio", "metrics",
@@ -58,7 +58,7 @@ void allow(Reader& r, Map& m, const std::vector<std::string>& allowed, const std
             continue;
         }
         auto same = std::find_if(allowed.begin(), allowed.end(), [&](const std::string& a) { return lower(a) == lower(f.key); });
-        std::string best = same != allowed.end() ? *same : show::nearest(f.key, allowed);
+        std::string best = same != allowed.end() ? *same : yaml::nearest(f.key, allowed);
         if (!best.empty()) m.suggested.push_back(best);
         r.error(f.key_loc, "unknown " + noun + " " + q(f.key) + " " + context +
                                (best.empty() ? "" : " (did you mean " + q(best) + "?)"));
@@ -201,7 +201,7 @@ void Parser::output(const Field& f) {
 
 bool Parser::span(const std::string& text, const Loc& at, const std::string& subject, Span& out) {
     if (text.find('-') == std::string::npos) {
-        std::string best = show::nearest(lower(text), kDayWords);
+        std::string best = yaml::nearest(lower(text), kDayWords);
         r_.error(at, subject + " must be a span \"HH:MM-HH:MM\", a list of spans, closed or always, got " + q(text) +
                          (best.empty() ? "" : " (did you mean " + q(best) + "?)"));
         return false;
@@ -327,7 +327,7 @@ void Parser::outside(const Field& f) {
         const std::string& text = f.value.Scalar();
         if (text == "black") return;
         r_.error(f.loc, "'outside_hours' must be black or {scene: FILE}, got " + q(text) +
-                            show::wording::did_you_mean(text, {"black"}));
+                            yaml::wording::did_you_mean(text, {"black"}));
         return;
     }
     Map m;
@@ -413,7 +413,7 @@ void Parser::audio(const Field& f) {
         r_.error(l->loc, "audio 'layout': " + layout.error().message);
     } else {
         r_.error(l->loc, "audio 'layout' must be stereo, hrtf, quad, 5.1, 7.1 or none, got " + q(name) +
-                             show::wording::did_you_mean(lower(name), kLayouts));
+                             yaml::wording::did_you_mean(lower(name), kLayouts));
     }
 }
 

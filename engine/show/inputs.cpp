@@ -5,13 +5,13 @@
 #include <optional>
 
 #include "show/load.h"
-#include "show/yaml_read.h"
+#include "yaml/reader.h"
 
 namespace vitrine::show {
 namespace {
 
 using namespace yaml;
-using wording::q;
+using yaml::wording::q;
 
 const std::vector<std::string> kInputKinds = {"touch", "osc", "go", "clock"};
 
@@ -28,7 +28,7 @@ bool touch(Reader& r, const Field& f, Input& in) {
     std::vector<float> xy;
     if (!as_fixed(r, f.value, f.loc, f.subject(), 2, xy)) return false;
     if (xy[0] < 0 || xy[0] > 1 || xy[1] < 0 || xy[1] > 1) {
-        r.error(f.loc, "'touch' point must lie in 0..1, got [" + wording::num(xy[0]) + ", " + wording::num(xy[1]) +
+        r.error(f.loc, "'touch' point must lie in 0..1, got [" + yaml::wording::num(xy[0]) + ", " + yaml::wording::num(xy[1]) +
                            "]");
         return false;
     }
@@ -47,7 +47,7 @@ bool osc_args(Reader& r, const Field& f, std::vector<std::string>& out) {
             r.error(item.loc, "'args' must be a list of numbers and strings, got " + kind_of(item.node));
             ok = false;
         } else if (is_plain(item.node) && parse_number(item.node.Scalar(), d) == NumText::Number) {
-            out.push_back(wording::num(d));
+            out.push_back(yaml::wording::num(d));
         } else {
             out.push_back(item.node.Scalar());
         }
@@ -138,8 +138,8 @@ std::vector<Input> parse_inputs(const std::filesystem::path& file, const std::st
             std::optional<Input> in = input(r, item, t_at);
             if (!in) continue;
             if (!inputs.empty() && in->t < inputs.back().t) {  // kept out: what is returned stays in order
-                r.error(t_at, "inputs must be in time order: t " + wording::num(in->t) + " follows t " +
-                                  wording::num(inputs.back().t));
+                r.error(t_at, "inputs must be in time order: t " + yaml::wording::num(in->t) + " follows t " +
+                                  yaml::wording::num(inputs.back().t));
                 continue;
             }
             inputs.push_back(std::move(*in));

@@ -5,13 +5,13 @@
 #include <optional>
 
 #include "show/load.h"
-#include "show/yaml_read.h"
+#include "yaml/reader.h"
 
 namespace vitrine::show {
 namespace {
 
 using namespace yaml;
-using wording::q;
+using yaml::wording::q;
 
 const std::vector<std::string> kTopKeys = {"vitrine", "search", "seed",   "assets",       "environment",
                                            "look",    "camera", "nodes",  "timelines",    "cues",
@@ -42,7 +42,7 @@ constexpr int kMaxNodeDepth = 64;
 constexpr size_t kMaxNodes = 10000;
 
 // "a, b or c" for "needs one of".
-std::string choices_text(const std::vector<std::string>& choices) { return wording::join(choices); }
+std::string choices_text(const std::vector<std::string>& choices) { return yaml::wording::join(choices); }
 
 // Extra keys each action kind takes besides its own.
 std::vector<std::string> action_keys(const std::string& kind) {
@@ -110,7 +110,7 @@ private:
     bool at_least_a_frame(const Loc& at, const char* key, double seconds) {
         if (seconds >= kShortestDuration) return true;
         r_.error(at, std::string("'") + key + "' must be at least 1/240 s (one frame at 240 fps), got " +
-                         wording::num(seconds));
+                         yaml::wording::num(seconds));
         return false;
     }
 };
@@ -122,7 +122,7 @@ int Parser::choice(const Map& m, const char* key, const std::vector<std::string>
     if (!read(r_, m, key, s)) return -1;
     for (size_t i = 0; i < choices.size(); ++i)
         if (choices[i] == s) return int(i);
-    std::string hint = wording::did_you_mean(s, choices);
+    std::string hint = yaml::wording::did_you_mean(s, choices);
     if (hint.empty()) {
         auto lower = [](std::string t) {
             for (char& c : t) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -157,7 +157,7 @@ void Parser::file(const YAML::Node& root) {
 
     double version;
     if (read(r_, m, "vitrine", version) && version != 1)
-        r_.error(m.get("vitrine")->loc, "format version " + wording::num(version) + " is not known: only 1 exists");
+        r_.error(m.get("vitrine")->loc, "format version " + yaml::wording::num(version) + " is not known: only 1 exists");
     if (const Field* f = m.get("search")) search(*f);
     if (const Field* f = m.get("seed")) as_uint(r_, f->value, f->loc, f->subject(), UINT64_MAX, s_.seed);
     if (const Field* f = m.get("assets")) assets(*f);
@@ -573,7 +573,7 @@ bool Parser::zoom_move(const Map& m, ZoomMove& z) {
     if (const Field* f = m.get("magnification")) {
         if (as_number(r_, f->value, f->loc, f->subject(), z.magnification)) {
             if (z.magnification > 0) z.has_magnification = true;
-            else r_.error(f->loc, "'magnification' must be more than 0, got " + wording::num(z.magnification));
+            else r_.error(f->loc, "'magnification' must be more than 0, got " + yaml::wording::num(z.magnification));
         }
         ok = z.has_magnification && ok;
     }
@@ -706,7 +706,7 @@ void Parser::cue_at(const Field& f, Cue& c) {
     if (f.value.IsScalar()) {  // show time
         double t;
         if (!as_number(r_, f.value, f.loc, f.subject(), t, "a number or a mapping")) return;
-        if (t < 0) return r_.error(f.loc, "'at' must not be negative, got " + wording::num(t));
+        if (t < 0) return r_.error(f.loc, "'at' must not be negative, got " + yaml::wording::num(t));
         c.trigger = TriggerKind::Time;
         c.at = t;
         return;

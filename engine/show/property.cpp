@@ -4,29 +4,14 @@
 
 #include <algorithm>
 
-#include "show/wording.h"
+#include "yaml/wording.h"
 
 namespace vitrine::show {
 
-using wording::q;
+using yaml::wording::q;
 
 namespace {
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-    // One row of the Levenshtein table at a time.
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 const std::vector<std::string> kNodeProperties = {"translation", "rotation", "scale",     "visible",
                                                   "fov",         "orbit",    "color",     "intensity",
@@ -63,7 +48,7 @@ Result<Property> bind_material(const SceneFile& scene, const Models& models, int
     std::string channel = rest.substr(last + 1);
     if (channel != "base_color" && channel != "emissive")
         return fail("unknown material property " + q(channel) + " in " + q(path) +
-                    wording::did_you_mean(channel, {"base_color", "emissive"}));
+                    yaml::wording::did_you_mean(channel, {"base_color", "emissive"}));
     auto it = models.find(n.model);
     if (it == models.end() || !it->second)
         return fail("model " + q(n.model) + " of node " + q(n.name) + " is not loaded");
@@ -90,7 +75,7 @@ std::string material_names(const scene::Model& model) {
     std::vector<std::string> names;
     for (size_t i = 0; i < model.materials.size(); ++i)
         names.push_back(model.materials[i].name.empty() ? std::to_string(i) : model.materials[i].name);
-    return names.empty() ? "none" : wording::join(names);
+    return names.empty() ? "none" : yaml::wording::join(names);
 }
 
 namespace {
@@ -100,30 +85,14 @@ Result<Property> bind_scene_wide(const std::string& head, const std::string& res
         if (rest == "rotation") return make(PropertyKind::EnvRotation, -1, 1);
         if (rest == "intensity") return make(PropertyKind::EnvIntensity, -1, 1);
         return fail("unknown property " + q(rest) + " of environment" +
-                    wording::did_you_mean(rest, {"rotation", "intensity"}));
+                    yaml::wording::did_you_mean(rest, {"rotation", "intensity"}));
     }
     if (rest == "exposure") return make(PropertyKind::Exposure, -1, 1);
-    return fail("unknown property " + q(rest) + " of look" + wording::did_you_mean(rest, {"exposure"}));
+    return fail("unknown property " + q(rest) + " of look" + yaml::wording::did_you_mean(rest, {"exposure"}));
 }
 
 }  // namespace
 
-std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
-    size_t limit = std::max<size_t>(1, word.size() / 3);
-    std::string best;
-    size_t best_distance = limit + 1;
-    for (const std::string& c : candidates) {
-        // The distance is at least the difference in length: skip hopeless ones cheaply.
-        size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
-        if (c.empty() || gap > limit) continue;
-        size_t d = edit_distance(word, c);
-        if (d < best_distance) {
-            best_distance = d;
-            best = c;
-        }
-    }
-    return best;
-}
 
 Result<Property> bind_property(const SceneFile& scene, const Models& models, const std::string& path) {
     size_t dot = path.find('.');
@@ -137,7 +106,7 @@ Result<Property> bind_property(const SceneFile& scene, const Models& models, con
         std::vector<std::string> groups = scene.audio_groups();
         auto it = std::find(groups.begin(), groups.end(), rest);
         if (it == groups.end())
-            return fail("unknown audio group " + q(rest) + " in " + q(path) + wording::did_you_mean(rest, groups) +
+            return fail("unknown audio group " + q(rest) + " in " + q(path) + yaml::wording::did_you_mean(rest, groups) +
                         (groups.empty() ? " (the scene names no group)" : ""));
         Property p = make(PropertyKind::GroupGain, -1, 1);
         p.group = int(it - groups.begin());
@@ -148,7 +117,7 @@ Result<Property> bind_property(const SceneFile& scene, const Models& models, con
     if (node < 0) {
         std::vector<std::string> names;
         for (const Node& n : scene.nodes) names.push_back(n.name);
-        return fail("unknown node " + q(head) + " in " + q(path) + wording::did_you_mean(head, names));
+        return fail("unknown node " + q(head) + " in " + q(path) + yaml::wording::did_you_mean(head, names));
     }
     const Node& n = scene.nodes[size_t(node)];
     if (rest == "translation") return make(PropertyKind::Translation, node, 3);
@@ -185,7 +154,7 @@ Result<Property> bind_property(const SceneFile& scene, const Models& models, con
         return make(rest == "gain" ? PropertyKind::SoundGain : PropertyKind::SoundPitch, node, 1);
     }
     if (rest == "material" || rest.rfind("material.", 0) == 0) return bind_material(scene, models, node, path, rest);
-    return fail("unknown property " + q(rest) + " of node " + q(n.name) + wording::did_you_mean(rest, kNodeProperties));
+    return fail("unknown property " + q(rest) + " of node " + q(n.name) + yaml::wording::did_you_mean(rest, kNodeProperties));
 }
 
 }  // namespace vitrine::show

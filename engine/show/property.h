@@ -48,8 +48,4 @@ Result<Property> bind_property(const SceneFile& scene, const Models& models, con
 int material_index(const scene::Model& model, const std::string& material);
 std::string material_names(const scene::Model& model);
 
-// "did you mean" helper: the candidate closest to `word` by edit distance, when close
-// enough (distance <= max(1, size/3)); empty otherwise.
-std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
-
 }  // namespace vitrine::show

@@ -5,13 +5,13 @@
 
 #include "core/paths.h"
 #include "show/load.h"
-#include "show/wording.h"
+#include "yaml/wording.h"
 
 namespace vitrine::show {
 namespace {
 
 namespace fs = std::filesystem;
-using wording::q;
+using yaml::wording::q;
 
 struct Root {
     fs::path dir;
@@ -141,7 +141,7 @@ public:
         }
         std::vector<std::string> shown;
         for (const Root& root : roots_) shown.push_back(root.shown);
-        error(at, what + " file " + q(path) + " not found (looked in " + wording::join(shown) + ")");
+        error(at, what + " file " + q(path) + " not found (looked in " + yaml::wording::join(shown) + ")");
         return {};
     }
 

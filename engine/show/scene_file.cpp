@@ -6,14 +6,6 @@
 
 namespace vitrine::show {
 
-std::string Loc::str() const {
-    // An unknown position still names the file, so a message always says which scene.
-    if (line <= 0) return file;
-    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
-}
-
-std::string Problem::str() const { return loc.str() + ": " + message; }
-
 int SceneFile::node_index(const std::string& name) const {
     for (size_t i = 0; i < nodes.size(); ++i)
         if (nodes[i].name == name) return int(i);

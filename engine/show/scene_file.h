@@ -11,30 +11,15 @@
 
 #include <glm/glm.hpp>
 
+#include "yaml/place.h"
+
 namespace vitrine::show {
 
-// 1-based line and column in `file` (as given to the loader). line 0: unknown.
-struct Loc {
-    std::string file;
-    int line = 0, column = 0;
-    std::string str() const;  // "file:line:column"
-};
-
-// The location of each key's value of a mapping, by key.
-struct Locs {
-    std::map<std::string, Loc> by_key;
-    Loc at(const std::string& key, const Loc& fallback) const {
-        auto it = by_key.find(key);
-        return it == by_key.end() ? fallback : it->second;
-    }
-};
-
-// One problem found while loading: "file:line:column: message".
-struct Problem {
-    Loc loc;
-    std::string message;
-    std::string str() const;  // loc.str() + ": " + message
-};
+// Places and problems are the YAML plumbing's (engine/yaml), shared with display and
+// site files.
+using yaml::Loc;
+using yaml::Locs;
+using yaml::Problem;
 
 // ---- assets ------------------------------------------------------------------------
 enum class AssetKind { Gltf, Hdr, Audio, Pyramid };

@@ -8,14 +8,14 @@
 #include "show/image.h"
 #include "show/load.h"
 #include "show/property.h"
-#include "show/wording.h"
+#include "yaml/wording.h"
 #include "zoom/pyramid.h"
 
 namespace vitrine::show {
 namespace {
 
-using wording::num;
-using wording::q;
+using yaml::wording::num;
+using yaml::wording::q;
 
 bool all_digits(const std::string& s) {
     return !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -92,7 +92,7 @@ private:
         if ((any_ok && name == "any") || (!name.empty() && s_.node_index(name) >= 0)) return true;
         std::vector<std::string> candidates = node_names();
         if (any_ok) candidates.push_back("any");
-        error(at, "unknown node " + q(name) + wording::did_you_mean(name, candidates));
+        error(at, "unknown node " + q(name) + yaml::wording::did_you_mean(name, candidates));
         return false;
     }
 
@@ -100,7 +100,7 @@ private:
         if (const Timeline* t = s_.timeline(name)) return t;
         std::vector<std::string> names;
         for (const Timeline& t : s_.timelines) names.push_back(t.name);
-        error(at, "unknown timeline " + q(name) + wording::did_you_mean(name, names));
+        error(at, "unknown timeline " + q(name) + yaml::wording::did_you_mean(name, names));
         return nullptr;
     }
 
@@ -108,7 +108,7 @@ private:
         if (s_.state_index(name) >= 0) return true;
         std::vector<std::string> names;
         for (const State& st : s_.states) names.push_back(st.name);
-        error(at, "unknown state " + q(name) + wording::did_you_mean(name, names));
+        error(at, "unknown state " + q(name) + yaml::wording::did_you_mean(name, names));
         return false;
     }
 
@@ -116,7 +116,7 @@ private:
         if (name.empty()) return;
         int i = s_.node_index(name);
         if (i < 0)
-            error(at, "unknown camera node " + q(name) + wording::did_you_mean(name, node_names(true)));
+            error(at, "unknown camera node " + q(name) + yaml::wording::did_you_mean(name, node_names(true)));
         else if (!s_.nodes[size_t(i)].camera)
             error(at, "node " + q(name) + " is not a camera");
     }
@@ -162,7 +162,7 @@ private:
     std::string asset_hint(const std::string& name) const {
         std::vector<std::string> names;
         for (const Asset& a : s_.assets) names.push_back(a.name);
-        return wording::did_you_mean(name, names);
+        return yaml::wording::did_you_mean(name, names);
     }
 
     void node(const Node& n) {
@@ -445,7 +445,7 @@ private:
             names.push_back(a.name);
         }
         if (all_digits(n.animation) && std::stoul(n.animation) < model.animations.size()) return;
-        std::string has = names.empty() ? "none" : wording::join(names_or_indices(names));
+        std::string has = names.empty() ? "none" : yaml::wording::join(names_or_indices(names));
         error(at, "model " + q(n.model) + " has no animation " + q(n.animation) + " (it has: " + has + ")");
     }
 
@@ -475,7 +475,7 @@ private:
     void value_size(const std::string& path, const Property& p, const std::vector<float>& v, const Loc& at,
                     const std::string& part = "") {
         if (v.size() == size_t(p.size)) return;
-        error(at, part + q(path) + " takes " + wording::numbers(size_t(p.size)) + ", got " + std::to_string(v.size()));
+        error(at, part + q(path) + " takes " + yaml::wording::numbers(size_t(p.size)) + ", got " + std::to_string(v.size()));
     }
 
     // A key or set value of an image's `region` or `size`.
@@ -557,7 +557,7 @@ private:
                     std::vector<std::string> labels;
                     for (const auto& [name, time] : t->labels) labels.push_back(name);
                     error(at("label"), "unknown label " + q(a.label) + " in timeline " + q(t->name) +
-                                           wording::did_you_mean(a.label, labels));
+                                           yaml::wording::did_you_mean(a.label, labels));
                 }
                 break;
             case ActionKind::Set:

@@ -671,14 +671,28 @@ TEST(SceneFile, MaterialNamesMayHoldDots) {
     EXPECT_EQ(p->material, 0);
 }
 
+// Places keep the byte offset of the value (the editor writes a change back there).
+TEST(SceneFile, PlacesKeepTheValuesByteOffset) {
+    const std::string text = "vitrine: 1\nassets:\n  vase: {gltf: relics/bronze/relic.gltf}\nnodes:\n  - {name: v, model: vase}\n";
+    std::vector<Problem> problems;
+    SceneFile s = parse_scene("t.scene.yaml", text, problems);
+    ASSERT_EQ(s.assets.size(), 1u);
+    Loc at = s.assets[0].locs.at("gltf", {});
+    EXPECT_EQ(at.line, 3);
+    ASSERT_LT(at.offset, text.size());
+    EXPECT_EQ(text.substr(at.offset, 24), "relics/bronze/relic.gltf");
+    Loc node = s.nodes[0].locs.at("model", {});
+    EXPECT_EQ(text.substr(node.offset, 4), "vase");
+}
+
 TEST(SceneFile, NearestFindsCloseWordsOnly) {
-    EXPECT_EQ(nearest("trasnlation", {"rotation", "translation"}), "translation");
-    EXPECT_EQ(nearest("vse", {"vase", "cam"}), "vase");
-    EXPECT_EQ(nearest("xyz", {"vase", "cam"}), "");
-    EXPECT_EQ(nearest("ab", {"abc"}), "abc");   // threshold max(1, 2/3) = 1
-    EXPECT_EQ(nearest("ab", {"xyz"}), "");
-    EXPECT_EQ(nearest("abcdef", {"abcxyz"}), "");  // 3 edits > 6/3
-    EXPECT_EQ(nearest("anything", {}), "");
+    EXPECT_EQ(yaml::nearest("trasnlation", {"rotation", "translation"}), "translation");
+    EXPECT_EQ(yaml::nearest("vse", {"vase", "cam"}), "vase");
+    EXPECT_EQ(yaml::nearest("xyz", {"vase", "cam"}), "");
+    EXPECT_EQ(yaml::nearest("ab", {"abc"}), "abc");   // threshold max(1, 2/3) = 1
+    EXPECT_EQ(yaml::nearest("ab", {"xyz"}), "");
+    EXPECT_EQ(yaml::nearest("abcdef", {"abcxyz"}), "");  // 3 edits > 6/3
+    EXPECT_EQ(yaml::nearest("anything", {}), "");
 }
 
 TEST(SceneFile, CueIdsAreHierarchicalNumbers) {

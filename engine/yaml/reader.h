@@ -1,5 +1,5 @@
-// Private to the scene loader (parse.cpp, inputs.cpp): reading a yaml-cpp tree with
-// every mistake reported as a Problem at the right place, and nothing thrown. Each
+// Reading a yaml-cpp tree with every mistake reported as a Problem at the right place,
+// and nothing thrown (scene, inputs, display and site files). Each
 // reader checks the kind of what it gets ("'duration' must be a number, got a
 // sequence"); mappings report unknown and repeated keys.
 #pragma once
@@ -21,10 +21,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/text_checks.h"
-#include "show/scene_file.h"
-#include "show/wording.h"
+#include "yaml/place.h"
+#include "yaml/wording.h"
 
-namespace vitrine::show::yaml {
+namespace vitrine::yaml {
 
 // Every YAML value read costs one unit. Aliases let a small file describe a huge tree
 // (a "billion laughs"); past the budget, reading stops with one problem.
@@ -37,7 +37,7 @@ public:
     // yaml-cpp marks are 0-based; ours are 1-based (0 = unknown).
     Loc loc(const YAML::Mark& m) const {
         if (m.line < 0) return Loc{file_, 0, 0};
-        return Loc{file_, m.line + 1, m.column + 1};
+        return Loc{file_, m.line + 1, m.column + 1, size_t(std::max(m.pos, 0))};
     }
     Loc loc(const YAML::Node& n) const { return loc(n.Mark()); }
     Loc start() const { return Loc{file_, 1, 1}; }
@@ -519,4 +519,4 @@ inline bool read_address(Reader& r, const Map& m, const char* key, std::string& 
     return true;
 }
 
-}  // namespace vitrine::show::yaml
+}  // namespace vitrine::yaml

@@ -1,13 +1,13 @@
-// Private to the scene loader: the small pieces every message is built from, so all
-// messages quote, list and format numbers the same way.
+// The small pieces every file format's messages are built from, so all messages quote,
+// list and format numbers the same way.
 #pragma once
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "show/property.h"
+#include "yaml/place.h"
 
-namespace vitrine::show::wording {
+namespace vitrine::yaml::wording {
 
 // Numbers as a person writes them: 40, 2.5, 0.1 (not 40.000000).
 inline std::string num(double v) {
@@ -36,4 +36,4 @@ inline std::string did_you_mean(const std::string& word, const std::vector<std::
 // "1 number", "3 numbers".
 inline std::string numbers(size_t n) { return std::to_string(n) + (n == 1 ? " number" : " numbers"); }
 
-}  // namespace vitrine::show::wording
+}  // namespace vitrine::yaml::wording
