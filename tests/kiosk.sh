@@ -33,7 +33,10 @@ NOTIFY_SOCKET=$tmp/notify.sock WATCHDOG_USEC=400000 timeout 120 "$repo/tests/xvf
   --size 96x54 --at 2026-12-08T17:59:57 >"$tmp/switch.log" 2>&1 &
 pid=$!
 for i in $(seq 600); do grep -q "kiosk: closed: black" "$tmp/switch.log" && break; sleep 0.1; done
-sleep 1
+# A ping every 0.1 s while frames complete (WatchdogSec/4): wait for a few, however slow
+# the machine draws.
+for i in $(seq 600); do [ "$(grep -c " WATCHDOG=1$" "$tmp/notify.txt")" -ge 5 ] && break; sleep 0.1; done
+sleep 0.5
 pkill -TERM -f "^$vitrine kiosk $site --size 96x54 --at 2026-12-08T17:59:57"
 wait $pid
 rc=$?
