@@ -353,32 +353,10 @@ void Parser::corners(const Map& m, Screen& s, Read& info) {
     info.corners = true;
 }
 
-// A path relative to the display file's folder that must stay inside it and exist;
+// A path relative to the display file's folder that must stay inside it and be a file;
 // empty (and reported) otherwise. `what`: "screen 'c': mesh", "calibration".
 fs::path Parser::inside(const std::string& path, const Loc& at, const std::string& what) {
-    if (path.empty()) {
-        r_.error(at, what + " path is empty");
-        return {};
-    }
-    if (path.find('\0') != std::string::npos) {
-        r_.error(at, what + " path contains a NUL byte (written as \\0 or \\x00?)");
-        return {};
-    }
-    if (fs::path(path).is_absolute()) {
-        r_.error(at, what + " path " + q(path) + " is absolute: write it relative to the display file's folder");
-        return {};
-    }
-    Result<fs::path> full = resolve_inside(folder_.empty() ? fs::path(".") : folder_, path);
-    if (!full) {
-        r_.error(at, what + " path " + q(path) + " leaves the display file's folder");
-        return {};
-    }
-    std::error_code ec;
-    if (!fs::is_regular_file(full.value(), ec)) {
-        r_.error(at, what + " file " + q(path) + " not found");
-        return {};
-    }
-    return full.value();
+    return file_inside(r_, folder_, path, at, what, "display file");
 }
 
 // The glTF's triangles in the room, node transforms applied (default scene, no animation).

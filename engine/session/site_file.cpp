@@ -153,33 +153,8 @@ void Parser::file(const YAML::Node& root) {
 fs::path Parser::path(const YAML::Node& n, const Loc& at, const std::string& subject, const std::string& what) {
     std::string p;
     if (!as_string(r_, n, at, subject, p)) return {};
-    if (p.empty()) {
-        r_.error(at, subject + " must not be empty");
-        return {};
-    }
-    if (p.find('\0') != std::string::npos) {
-        r_.error(at, what + " path contains a NUL byte (written as \\0 or \\x00?)");
-        return {};
-    }
-    if (fs::path(p).is_absolute()) {
-        r_.error(at, what + " path " + q(p) + " is absolute: write it relative to the site file's folder");
-        return {};
-    }
-    Result<fs::path> full = resolve_inside(folder_.empty() ? fs::path(".") : folder_, p);
-    if (!full) {
-        r_.error(at, what + " path " + q(p) + " leaves the site file's folder");
-        return {};
-    }
-    std::error_code ec;
-    if (!fs::exists(full.value(), ec)) {
-        r_.error(at, what + " file " + q(p) + " not found");
-        return {};
-    }
-    if (!fs::is_regular_file(full.value(), ec)) {
-        r_.error(at, what + " " + q(p) + " is not a regular file");
-        return {};
-    }
-    return (folder_ / p).lexically_normal();
+    if (file_inside(r_, folder_, p, at, what, "site file").empty()) return {};
+    return (folder_ / p).lexically_normal();  // as the command line named the site file
 }
 
 void Parser::output(const Field& f) {

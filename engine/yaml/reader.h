@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <initializer_list>
 #include <sstream>
 #include <string>
@@ -20,6 +21,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/paths.h"
 #include "core/text_checks.h"
 #include "yaml/place.h"
 #include "yaml/wording.h"
@@ -517,6 +519,41 @@ inline bool read_address(Reader& r, const Map& m, const char* key, std::string& 
     }
     out = s;
     return true;
+}
+
+// A file a YAML file names relative to its own folder (`folder`; `whose`: "display
+// file", "site file"): not empty, no NUL, not absolute, inside that folder, a regular
+// file. Its full path, or empty (and reported at `at`). `what`: "screen 'c': mesh", "scene".
+inline std::filesystem::path file_inside(Reader& r, const std::filesystem::path& folder, const std::string& path,
+                                         const Loc& at, const std::string& what, const std::string& whose) {
+    using wording::q;
+    if (path.empty()) {
+        r.error(at, what + " path is empty");
+        return {};
+    }
+    if (path.find('\0') != std::string::npos) {
+        r.error(at, what + " path contains a NUL byte (written as \\0 or \\x00?)");
+        return {};
+    }
+    if (std::filesystem::path(path).is_absolute()) {
+        r.error(at, what + " path " + q(path) + " is absolute: write it relative to the " + whose + "'s folder");
+        return {};
+    }
+    Result<std::filesystem::path> full = resolve_inside(folder.empty() ? std::filesystem::path(".") : folder, path);
+    if (!full) {
+        r.error(at, what + " path " + q(path) + " leaves the " + whose + "'s folder");
+        return {};
+    }
+    std::error_code ec;
+    if (!std::filesystem::exists(full.value(), ec)) {
+        r.error(at, what + " file " + q(path) + " not found");
+        return {};
+    }
+    if (!std::filesystem::is_regular_file(full.value(), ec)) {
+        r.error(at, what + " " + q(path) + " is not a regular file");
+        return {};
+    }
+    return full.value();
 }
 
 }  // namespace vitrine::yaml
