@@ -250,7 +250,11 @@ Result<void> Session::reload() {
 
 void Session::report() {
     show::Show& s = live_->show();
-    for (const std::string& line : s.take_warnings()) log::warn(line);
+    // A warning that repeats is printed once a minute with its count (Repeats).
+    double now = steady_seconds();
+    for (const std::string& line : s.take_warnings())
+        if (warnings_.pass(line, now)) log::warn(line);
+    for (const std::string& line : warnings_.due(now)) log::warn(line);
     for (const std::string& line : s.take_log()) log::info(line);
     for (const show::OutgoingOsc& m : s.take_outgoing())
         if (auto r = show::osc_send(m.to, m.address, m.args); !r) log::warn(r.error().message);

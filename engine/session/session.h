@@ -15,6 +15,7 @@
 #include "room/display_file.h"
 #include "session/clock.h"
 #include "session/events.h"
+#include "session/repeats.h"
 #include "session/show_audio.h"
 #include "session/show_stage.h"
 #include "show/live.h"
@@ -84,6 +85,7 @@ private:
     double sound_retry_ = 0, sound_wait_ = 1.5;
     uint64_t shown_ = 0;
     std::vector<show::OscMessage> messages_;
+    Repeats warnings_;                    // the show's warnings, repeats counted
 };
 
 }  // namespace vitrine::session

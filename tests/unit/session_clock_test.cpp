@@ -172,3 +172,27 @@ TEST(CivilClock, DriftBelowASecondSendsNothingAndAStepAcrossMidnightIsSmall) {
     EXPECT_DOUBLE_EQ(in->time_of_day, 2);
     EXPECT_DOUBLE_EQ(in->t, 1);
 }
+
+// A warning that repeats is printed once, then counted for the window; one line says how
+// many were held back.
+#include "session/repeats.h"
+
+TEST(Repeats, ALineRepeatingIsPrintedOnceAMinuteWithItsCount) {
+    Repeats r(60);
+    EXPECT_TRUE(r.pass("hook on_cue: error", 0));
+    for (int i = 1; i <= 12; ++i) EXPECT_FALSE(r.pass("hook on_cue: error", i));
+    EXPECT_TRUE(r.pass("another warning", 5));  // other lines are not held back
+    EXPECT_TRUE(r.due(59).empty());
+    std::vector<std::string> due = r.due(60);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0], "hook on_cue: error (repeated 12 more times in 60 s)");
+    EXPECT_TRUE(r.pass("hook on_cue: error", 61));  // a new window
+    EXPECT_TRUE(r.due(200).empty());                 // nothing held back since
+}
+
+TEST(Repeats, RemembersABoundedNumberOfLines) {
+    Repeats r(60);
+    for (size_t i = 0; i < Repeats::kLines + 50; ++i) EXPECT_TRUE(r.pass("line " + std::to_string(i), double(i) * 0.01));
+    EXPECT_FALSE(r.pass("line " + std::to_string(Repeats::kLines + 49), 10));  // the newest still held
+    EXPECT_TRUE(r.pass("line 0", 10));  // the oldest forgotten: printed again
+}
