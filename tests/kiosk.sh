@@ -98,4 +98,17 @@ for line in "Type=notify" "WatchdogSec=2" "Restart=always" "ExecStart=.* kiosk $
   grep -q "^$line$" "$tmp/unit.service" || fail "install: no '$line' in the unit"
 done
 grep -q "enable --now unit.service" "$tmp/install.log" || fail "install: does not say how to enable it"
+"$vitrine" kiosk install "$site" --out "$tmp/unit.service" >"$tmp/install.log" 2>&1 || fail "install over its own unit: exit $?"
+# Never over the site, its scene, or a file that is not a unit (without --force).
+cp "$repo/tests/sites/kiosk.site.yaml" "$tmp/copy/tests/sites/kiosk.site.yaml"
+before=$(md5sum <"$tmp/copy/tests/sites/kiosk.site.yaml")
+"$vitrine" kiosk install "$tmp/copy/tests/sites/kiosk.site.yaml" --out "$tmp/copy/tests/sites/kiosk.site.yaml" --force \
+  >"$tmp/over.log" 2>&1 && fail "install wrote over its site file"
+grep -q "kiosk.site.yaml: is one of this run.s inputs; refusing to write a systemd unit over it" "$tmp/over.log" || fail "install over the site: $(cat "$tmp/over.log")"
+"$vitrine" kiosk install "$tmp/copy/tests/sites/kiosk.site.yaml" --out "$tmp/copy/tests/sites/gallery.scene.yaml" \
+  >"$tmp/over.log" 2>&1 && fail "install wrote over the scene"
+[ "$(md5sum <"$tmp/copy/tests/sites/kiosk.site.yaml")" = "$before" ] || fail "the site file changed"
+echo "notes" >"$tmp/notes.txt"
+"$vitrine" kiosk install "$site" --out "$tmp/notes.txt" >"$tmp/over.log" 2>&1 && fail "install replaced a text file"
+grep -q "notes" "$tmp/notes.txt" || fail "install replaced a text file"
 echo "kiosk: ok"

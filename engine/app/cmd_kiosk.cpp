@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 
 #include "app/args.h"
 #include "app/commands.h"
 #include "core/log.h"
+#include "core/outputs.h"
 #include "session/kiosk.h"
 #include "session/schedule.h"
 
@@ -34,10 +34,10 @@ Result<std::time_t> parse_local(const std::string& text) {
 }
 
 int install(int argc, char** argv) {
-    auto args = Args::parse(argc, argv, 3, {"--out"}, {"--user"});
+    auto args = Args::parse(argc, argv, 3, {"--out"}, {"--user", "--force"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
-        log::error("usage: vitrine kiosk install SITE.site.yaml [--user] [--out FILE.service]");
+        log::error("usage: vitrine kiosk install SITE.site.yaml [--user] [--out FILE.service] [--force]");
         return kUsage;
     }
     std::error_code ec;
@@ -56,13 +56,22 @@ int install(int argc, char** argv) {
     fs::path out = args->has("--out") ? fs::path(args->get("--out", ""))
                    : user ? fs::path(std::getenv("HOME") ? std::getenv("HOME") : ".") / ".config/systemd/user" / name
                           : fs::path("/etc/systemd/system") / name;
-    fs::create_directories(out.parent_path(), ec);
-    std::ofstream f(out, std::ios::trunc);
-    f << session::kiosk_unit(self, site, s, user);
-    f.close();
-    if (!f) {
-        log::error(out.string() + ": cannot write the unit (" + (user ? "" : "run it with sudo, or ") + "give --out FILE)");
-        return kBadInput;
+    // Never over the site or anything it names, nor over a file that is not a unit
+    // (without --force); written under a temporary name and moved into place.
+    for (const fs::path& input : {site, s.scene, s.display_file, s.outside_scene})
+        if (!input.empty()) outputs::protect(input);
+    outputs::set_force(args->has("--force"));
+    if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
+    auto file = outputs::OutputFile::create(out, outputs::Kind::SystemdUnit);
+    if (!file) {
+        log::error(file.error().message + (user || args->has("--out") ? "" : " (run it with sudo, or give --out FILE)"));
+        return exit_code(file.error().kind);
+    }
+    std::string unit = session::kiosk_unit(self, site, s, user);
+    std::fwrite(unit.data(), 1, unit.size(), file->stream());
+    if (auto r = file->commit(); !r) {
+        log::error(r.error().message);
+        return exit_code(r.error().kind);
     }
     std::string ctl = user ? "systemctl --user" : "sudo systemctl";
     std::printf("wrote %s\nenable and start it with:\n  %s daemon-reload && %s enable --now %s\n"

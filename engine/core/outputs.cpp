@@ -78,6 +78,7 @@ const char* kind_name(Kind kind) {
         case Kind::Tiff: return "a TIFF pyramid";
         case Kind::DeepZoom: return "a Deep Zoom descriptor";
         case Kind::Json: return "a JSON file";
+        case Kind::SystemdUnit: return "a systemd unit";
     }
     return "a file";
 }
@@ -123,6 +124,7 @@ bool holds(const fs::path& path, Kind kind) {
             size_t i = b.find_first_not_of(" \t\r\n");
             return i != std::string::npos && b[i] == '{';
         }
+        case Kind::SystemdUnit: return b.find("\n[Unit]\n") != std::string::npos || starts(b, "[Unit]\n", 7);
     }
     return false;
 }

@@ -23,7 +23,7 @@ namespace vitrine::outputs {
 
 // What is written; an existing file at the output path must be of this kind (or empty)
 // to be replaced without --force.
-enum class Kind { Png, Wav, Tiff, DeepZoom, Json };
+enum class Kind { Png, Wav, Tiff, DeepZoom, Json, SystemdUnit };
 const char* kind_name(Kind kind);  // "a PNG image", ...
 
 // A file or folder this run reads. Paths that do not exist are ignored (nothing to lose).

@@ -681,16 +681,13 @@ DisplayFile parse_display(const std::filesystem::path& file, const std::string& 
 }
 
 DisplayFile load_display(const std::filesystem::path& file, std::vector<Problem>& problems) {
-    Result<std::vector<uint8_t>> text = read_file(file, kMaxDisplayBytes);
+    std::optional<std::string> text = read_text(file, kMaxDisplayBytes, problems);
     if (!text) {
         DisplayFile d;
         d.file = file;
-        std::string message = text.error().message, prefix = file.string() + ": ";
-        if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());  // the place already names the file
-        problems.push_back({Loc{file.string(), 0, 0}, message});
         return d;
     }
-    return parse_display(file, std::string(text->begin(), text->end()), problems);
+    return parse_display(file, *text, problems);
 }
 
 }  // namespace vitrine::room

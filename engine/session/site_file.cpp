@@ -454,16 +454,13 @@ SiteFile parse_site(const std::filesystem::path& file, const std::string& text, 
 }
 
 SiteFile load_site(const std::filesystem::path& file, std::vector<Problem>& problems) {
-    Result<std::vector<uint8_t>> text = read_file(file, kMaxSiteBytes);
+    std::optional<std::string> text = read_text(file, kMaxSiteBytes, problems);
     if (!text) {
         SiteFile s;
         s.file = file;
-        std::string message = text.error().message, prefix = file.string() + ": ";
-        if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());  // the place already names the file
-        problems.push_back({Loc{file.string(), 0, 0}, message});
         return s;
     }
-    SiteFile s = parse_site(file, std::string(text->begin(), text->end()), problems);
+    SiteFile s = parse_site(file, *text, problems);
     const bool site_display = !s.display_file.empty();
     if (!s.scene.empty()) check_scene(s.scene, site_display, problems);
     if (site_display) {

@@ -9,6 +9,7 @@
 #include "core/paths.h"
 #include "scene/gltf_import.h"
 #include "show/hooks.h"
+#include "yaml/reader.h"
 
 namespace vitrine::show {
 
@@ -122,15 +123,10 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
     if (!cache) cache = &local;
     size_t before = problems.size();
     auto out = std::make_unique<LoadedScene>();
-    auto text = read_file(file, 16u << 20);
-    if (!text) {
-        std::string message = text.error().message, prefix = file.string() + ": ";
-        if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());  // the place already names the file
-        problems.push_back({Loc{file.string(), 0, 0}, message});
-        return nullptr;
-    }
+    auto text = yaml::read_text(file, 16u << 20, problems);
+    if (!text) return nullptr;
     out->files.push_back(file);
-    out->file = parse_scene(file, std::string(text->begin(), text->end()), problems);
+    out->file = parse_scene(file, *text, problems);
     out->hooks_file = resolve_assets(out->file, problems);
     if (!out->hooks_file.empty()) {
         // Messages name the hook file as the user would open it (relative to here).

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -554,6 +555,18 @@ inline std::filesystem::path file_inside(Reader& r, const std::filesystem::path&
         return {};
     }
     return full.value();
+}
+
+// The text of a YAML file (at most `max_bytes`), or nothing and one problem placed at the
+// file ("t.scene.yaml: not a regular file (a named pipe)").
+inline std::optional<std::string> read_text(const std::filesystem::path& file, size_t max_bytes,
+                                            std::vector<Problem>& problems) {
+    Result<std::vector<uint8_t>> text = read_file(file, max_bytes);
+    if (text) return std::string(text->begin(), text->end());
+    std::string message = text.error().message, prefix = file.string() + ": ";
+    if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());  // the place already names the file
+    problems.push_back({Loc{file.string(), 0, 0}, message});
+    return std::nullopt;
 }
 
 }  // namespace vitrine::yaml

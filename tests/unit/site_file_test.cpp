@@ -263,7 +263,7 @@ protected:
         if (tz) old_ = tz;
         setenv("TZ", "Europe/London", 1);
         tzset();
-        if (!fs::exists("/usr/share/zoneinfo/Europe/London")) GTEST_SKIP() << "no tzdata";
+        if (!fs::exists("/usr/share/zoneinfo/Europe/London")) GTEST_SKIP() << "no tzdata (tools/install-deps.sh installs it)";
     }
     void TearDown() override {
         if (had_) setenv("TZ", old_.c_str(), 1);
