@@ -84,6 +84,7 @@ TEST(CivilTime, TheSystemClockGivesATimeOfDayInADay) {
 // The civil clock steps under a running show (injected wall clock): time_of_day
 // transitions follow the wall clock, not the show's start time plus show time.
 #include "show/show.h"
+#include "show_text.h"
 #include "temp_dir.h"
 
 using vitrine::test::TempDir;
@@ -91,7 +92,7 @@ using vitrine::test::TempDir;
 namespace {
 
 std::unique_ptr<vitrine::show::LoadedScene> closing_at_18(TempDir& dir) {
-    auto file = dir.write("s.scene.yaml", R"(
+    return vitrine::test::load_scene_text(dir, R"(
 nodes: [{name: a}]
 states:
   - name: open
@@ -100,11 +101,7 @@ states:
   - name: closed
     idle: none
     transitions: [{time_of_day: "09:00", to: open}]
-)");
-    std::vector<vitrine::show::Problem> problems;
-    auto scene = vitrine::show::load_scene(file, problems);
-    EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems[0].str());
-    return scene;
+)", "s.scene.yaml");
 }
 
 // Plays the show frame by frame (10 fps) for `seconds` of show time from `from`, the

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "show_text.h"
 #include "temp_dir.h"
 #include "show/live.h"
 #include "show/loader.h"
@@ -21,24 +22,20 @@ using namespace vitrine::show;
 
 namespace {
 
+using vitrine::test::osc;
+using vitrine::test::touch;
+
+// Scenes of these tests are written as k.scene.yaml.
+std::unique_ptr<LoadedScene> load_text(const vitrine::test::TempDir& dir, const std::string& text,
+                                       const std::string& name = "k.scene.yaml") {
+    return vitrine::test::load_scene_text(dir, text, name);
+}
+
 struct TempDir : vitrine::test::TempDir {
     TempDir() : vitrine::test::TempDir("vitrine_checkpoint") {}
 };
 
-std::unique_ptr<LoadedScene> load_text(const TempDir& dir, const std::string& text, const std::string& name = "k.scene.yaml") {
-    std::vector<Problem> problems;
-    auto scene = load_scene(dir.write(name, text), problems);
-    for (const Problem& p : problems) ADD_FAILURE() << p.str();
-    return scene;
-}
 
-Input touch(double t, const std::string& node) {
-    Input in;
-    in.t = t;
-    in.kind = InputKind::TouchNode;
-    in.node = node;
-    return in;
-}
 
 Input touch_at(double t, float x, float y) {
     Input in;
@@ -48,12 +45,6 @@ Input touch_at(double t, float x, float y) {
     return in;
 }
 
-Input osc(double t, const std::string& address) {
-    Input in;
-    in.t = t;
-    in.address = address;
-    return in;
-}
 
 Input clock(double t, double time_of_day, double epoch) {
     Input in;

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "show_text.h"
 #include "temp_dir.h"
 #include "show/live.h"
 #include "show/loader.h"
@@ -21,16 +22,19 @@ using namespace vitrine::show;
 
 namespace {
 
+using vitrine::test::osc;
+using vitrine::test::touch;
+
+// Scenes of these tests are written as t.scene.yaml.
+std::unique_ptr<LoadedScene> load_text(const vitrine::test::TempDir& dir, const std::string& text,
+                                       const std::string& name = "t.scene.yaml") {
+    return vitrine::test::load_scene_text(dir, text, name);
+}
+
 struct TempDir : vitrine::test::TempDir {
     TempDir() : vitrine::test::TempDir("vitrine_show") {}
 };
 
-std::unique_ptr<LoadedScene> load_text(const TempDir& dir, const std::string& text, const std::string& name = "t.scene.yaml") {
-    std::vector<Problem> problems;
-    auto scene = load_scene(dir.write(name, text), problems);
-    for (const Problem& p : problems) ADD_FAILURE() << p.str();
-    return scene;
-}
 
 // A scene without models: an attract loop, a tour with cues, a hotspot-free touch.
 const char* kStates = R"(
@@ -67,22 +71,7 @@ states:
     timeline: tour
 )";
 
-Input touch(double t, const std::string& node) {
-    Input in;
-    in.t = t;
-    in.kind = InputKind::TouchNode;
-    in.node = node;
-    return in;
-}
 
-Input osc(double t, const std::string& address, std::vector<std::string> args = {}) {
-    Input in;
-    in.t = t;
-    in.kind = InputKind::Osc;
-    in.address = address;
-    in.args = std::move(args);
-    return in;
-}
 
 }  // namespace
 
