@@ -11,7 +11,7 @@ PACKAGES=(
   libdraco-dev libmeshoptimizer-dev libgtest-dev libpng-dev
   libyaml-cpp-dev liblua5.4-dev liblo-dev
   libjpeg62-turbo-dev libturbojpeg0-dev libtiff-dev liblcms2-dev libzip-dev libvips-tools libjpeg-turbo-progs
-  libopenal-dev libsndfile1-dev espeak-ng
+  libopenal-dev libsndfile1-dev espeak-ng libmicrohttpd-dev
   xvfb xauth python3 tzdata
 )
 

@@ -44,6 +44,7 @@ public:
     void resume();
     bool paused() const { return paused_; }
     CivilTime civil() const { return civil_(); }
+    double monotonic() const { return monotonic_(); }  // the clock show time runs on (retries and rates use it too)
 
 private:
     Monotonic monotonic_;

@@ -1,5 +1,6 @@
 #include "session/session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -36,6 +37,20 @@ std::string eye_problem(const room::DisplayFile& d, const glm::dvec3& eye) {
 }
 
 }  // namespace
+
+void FrameTimes::add(double seconds) {
+    ring_[next_] = seconds;
+    next_ = (next_ + 1) % kFrames;
+    count_ = std::min(count_ + 1, kFrames);
+}
+
+double FrameTimes::percentile(double p) const {
+    if (count_ == 0) return 0;
+    std::vector<double> v(ring_, ring_ + count_);
+    size_t k = std::min(count_ - 1, size_t(std::clamp(p, 0.0, 1.0) * double(count_ - 1) + 0.5));
+    std::nth_element(v.begin(), v.begin() + long(k), v.end());
+    return v[k];
+}
 
 Session::Session(const SessionOptions& options, display::Window& window, ShowClock clock)
     : options_(options), window_(window), clock_(std::move(clock)) {}
@@ -147,7 +162,10 @@ void Session::gather(std::vector<Event>& events) {
     }
 }
 
-void Session::input(show::Input in) { live_->input(std::move(in)); }
+void Session::input(show::Input in) {
+    if (in.kind == show::InputKind::TouchAt || in.kind == show::InputKind::TouchNode) ++health_.touches;
+    live_->input(std::move(in));
+}
 
 void Session::handle(const Event& e, double now) {
     show::Input in;
@@ -216,11 +234,14 @@ void Session::eye(const glm::dvec3& at) {
 void Session::status(uint64_t sender) {
     if (!osc_) return;
     const show::Show& s = live_->show();
-    std::string sound = !sound_.engine                    ? "audio off"
-                        : !sound_.engine->healthy()        ? "audio silent"
-                        : sound_.engine->silent_files() > 0 ? "audio degraded"
-                                                            : "audio ok";
-    osc_->reply(sender, "/vitrine/status", {s.state(), seconds_text(s.now()), s.current_cue(), sound});
+    osc_->reply(sender, "/vitrine/status", {s.state(), seconds_text(s.now()), s.current_cue(), "audio " + audio_status()});
+}
+
+std::string Session::audio_status() const {
+    return !sound_.engine                      ? "off"
+           : !sound_.engine->healthy()         ? "silent"
+           : sound_.engine->silent_files() > 0 ? "degraded"
+                                               : "ok";
 }
 
 Result<void> Session::reload() {
@@ -228,11 +249,13 @@ Result<void> Session::reload() {
     switch (live_->poll(problems)) {
         case show::LiveShow::Reload::None: break;
         case show::LiveShow::Reload::Failed:
+            ++health_.reloads_failed;
             for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
             log::warn("run: " + options_.scene + " has " + std::to_string(problems.size()) +
                       " problem(s); the last good version keeps running");
             break;
         case show::LiveShow::Reload::Reloaded: {
+            ++health_.reloads_good;
             stage_.scene = &live_->scene();
             stage_.show = &live_->show();
             live_->cache().keep_only(live_->scene());
@@ -267,7 +290,7 @@ void Session::report() {
 
 void Session::keep_sound() {
     if (!sound_.engine) return;
-    double now = steady_seconds();
+    double now = clock_.monotonic();
     if (!sound_.engine->healthy() && now >= sound_retry_) {  // unplugged or absent: try again, 3 s to 1 min apart
         sound_wait_ = std::min(sound_wait_ * 2, 60.0);
         sound_retry_ = now + sound_wait_;
@@ -319,7 +342,7 @@ std::vector<render::View> Session::views(uint32_t fw, uint32_t fh) {
     return {frame_view(stage_.frame, {0, 0, fw, fh})};
 }
 
-Result<void> Session::step(std::vector<Event> events) {
+Result<void> Session::step(std::vector<Event> events, bool draw) {
     gather(events);
     double now = clock_.now();
     for (const Event& e : events) {
@@ -347,6 +370,10 @@ Result<void> Session::step(std::vector<Event> events) {
     }
     if (auto r = reload(); !r) return r;
     report();
+    if (!draw) {
+        keep_sound();
+        return {};
+    }
 
     uint32_t fw = 0, fh = 0;
     window_.framebuffer_size(&fw, &fh);
@@ -360,11 +387,20 @@ Result<void> Session::step(std::vector<Event> events) {
     }
     views_ = views(fw, fh);
     auto r = window_.draw(stage_.instances, look, views_);
-    if (!r) return stage_.rig->recover_from(r.error());  // the one rule for a lost device
-    if (r.value()) {
-        ++shown_;
-        stage_.rig->frame_shown();
+    if (!r) {
+        ++health_.frames_dropped;
+        if (r.error().kind == ErrorKind::DeviceLost) ++health_.device_losses;
+        return stage_.rig->recover_from(r.error());  // the one rule for a lost device
     }
+    if (!r.value()) {
+        ++health_.frames_dropped;
+        return {};
+    }
+    ++health_.frames_shown;
+    stage_.rig->frame_shown();
+    double t = steady_seconds();
+    if (last_present_ > 0) health_.frame_times.add(t - last_present_);
+    last_present_ = t;
     return {};
 }
 

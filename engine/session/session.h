@@ -35,6 +35,31 @@ struct SessionOptions {
     std::string state;                       // start in this state ("": the scene's start state)
 };
 
+// The frame times of the last kFrames frames shown (seconds between presents, on the
+// steady clock), for p50/p99 without growing.
+class FrameTimes {
+public:
+    static constexpr size_t kFrames = 1024;
+    void add(double seconds);
+    double percentile(double p) const;  // p in 0..1; 0 when no frame was timed
+    size_t count() const { return count_; }
+
+private:
+    double ring_[kFrames] = {};
+    size_t next_ = 0, count_ = 0;
+};
+
+// What a session has done since it opened: the kiosk's status line, its metrics page
+// and the soak read it between steps.
+struct Health {
+    uint64_t frames_shown = 0;
+    uint64_t frames_dropped = 0;  // frames drawn but not presented (a lost device, a swapchain being remade)
+    uint64_t device_losses = 0;
+    uint64_t reloads_good = 0, reloads_failed = 0;
+    uint64_t touches = 0;         // touches and clicks, from any source
+    FrameTimes frame_times;
+};
+
 class Session {
 public:
     // Loads the scene (its problems are printed), opens the control port and the sound,
@@ -45,12 +70,21 @@ public:
 
     // One frame, with `events` (besides the window's and the control port's).
     // Ok: it goes on (whether a frame was shown: frames_shown()); an error ends the session.
-    Result<void> step(std::vector<Event> events = {});
+    // `draw` false: the show, its sound and its files move on but no picture is drawn (the
+    // soak samples frames; a kiosk always draws).
+    Result<void> step(std::vector<Event> events = {}, bool draw = true);
     bool closing() const { return window_.should_close(); }
 
     show::Show& show() { return live_->show(); }
     const ShowClock& clock() const { return clock_; }
-    uint64_t frames_shown() const { return shown_; }
+    uint64_t frames_shown() const { return health_.frames_shown; }
+    const Health& health() const { return health_; }
+    // "off" (no sound asked for), "ok", "silent" (the device is gone; retried) or
+    // "degraded" (some sound files could not be decoded).
+    std::string audio_status() const;
+    audio::Engine* sound() { return sound_.engine.get(); }
+    show::LiveShow& live() { return *live_; }
+    ShowStage& stage() { return stage_; }
     uint16_t osc_port() const { return osc_ ? osc_->port() : 0; }
     // Exit code at the end (the rig destroyed here): 4 when validation spoke, else `code`.
     int finish(int code);
@@ -83,7 +117,8 @@ private:
     float aspect_ = 16.0f / 9.0f;         // of the last frame drawn
     std::string state_;                   // the state last reported
     double sound_retry_ = 0, sound_wait_ = 1.5;
-    uint64_t shown_ = 0;
+    Health health_;
+    double last_present_ = 0;             // steady clock, of the last frame shown (0: none yet)
     std::vector<show::OscMessage> messages_;
     Repeats warnings_;                    // the show's warnings, repeats counted
 };
