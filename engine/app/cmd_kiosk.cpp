@@ -85,7 +85,7 @@ int install(int argc, char** argv) {
 
 int cmd_kiosk(int argc, char** argv) {
     if (argc > 2 && std::string(argv[2]) == "install") return install(argc, argv);
-    auto args = Args::parse(argc, argv, 2, {"--size", "--frames", "--at", "--hook-budget-ms"}, {"--quiet"});
+    auto args = Args::parse(argc, argv, 2, {"--size", "--frames", "--at", "--hook-budget-ms", "--metrics-port"}, {"--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
         log::error("usage: vitrine kiosk SITE.site.yaml   |   vitrine kiosk install SITE.site.yaml [--user]");
@@ -112,6 +112,11 @@ int cmd_kiosk(int argc, char** argv) {
     auto hook_ms = args->integer("--hook-budget-ms", 50);
     if (!hook_ms || *hook_ms <= 0) { log::error("--hook-budget-ms expects a number of milliseconds above 0"); return kBadInput; }
     o.hook_budget_seconds = *hook_ms / 1000.0;
+    if (args->has("--metrics-port")) {  // instead of the site's (0: any free port, logged)
+        auto port = args->integer("--metrics-port", 0);
+        if (!port || *port < 0 || *port > 65535) { log::error("--metrics-port expects 0..65535"); return kBadInput; }
+        o.metrics_port = uint16_t(*port);
+    }
     // VITRINE_FAULT=hang@N: the frame loop freezes at frame N (tests of systemd's watchdog).
     if (const char* fault = std::getenv("VITRINE_FAULT"); fault && std::string(fault).rfind("hang@", 0) == 0)
         o.hang_at = std::atol(fault + 5);

@@ -14,14 +14,16 @@
 #include "audio/layout.h"
 #include "core/log.h"
 #include "display/window.h"
+#include "session/metrics.h"
 #include "session/session.h"
 
 namespace vitrine::app {
 
 int cmd_run(int argc, char** argv) {
+    const double began = session::steady_seconds();  // the metrics page's uptime
     auto args = Args::parse(argc, argv, 2,
                             {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display",
-                             "--tile-memory", "--audio-layout", "--hook-budget-ms"},
+                             "--tile-memory", "--audio-layout", "--hook-budget-ms", "--metrics-port"},
                             {"--fullscreen", "--no-osc", "--quiet", "--no-audio"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {
@@ -34,10 +36,13 @@ int cmd_run(int argc, char** argv) {
     auto seek = args->seconds("--seek", 0);
     auto frames = args->integer("--frames", 0);  // > 0: close after N frames (tests)
     auto port = args->integer("--osc-port", 9000);
+    auto metrics_port = args->integer("--metrics-port", 0);
     for (const Error* e : {size ? nullptr : &size.error(), seek ? nullptr : &seek.error(),
-                           frames ? nullptr : &frames.error(), port ? nullptr : &port.error()})
+                           frames ? nullptr : &frames.error(), port ? nullptr : &port.error(),
+                           metrics_port ? nullptr : &metrics_port.error()})
         if (e) { log::error(e->message); return kBadInput; }
     if (*port < 0 || *port > 65535) { log::error("--osc-port expects 0..65535"); return kBadInput; }
+    if (*metrics_port < 0 || *metrics_port > 65535) { log::error("--metrics-port expects 0..65535"); return kBadInput; }
     // An LED wall or lenticular panel: its canvas, scaled to fit the window.
     std::optional<room::DisplayFile> led;
     if (args->has("--display")) {
@@ -101,6 +106,8 @@ int cmd_run(int argc, char** argv) {
         return exit_code(session.error().kind);
     }
     session::Session& s = *session.value();
+    // The metrics page (session/metrics.h), fed after every step; failing to bind is one line.
+    auto metrics = session::open_metrics(args->has("--metrics-port") ? std::optional(uint16_t(*metrics_port)) : std::nullopt);
 
     // SIGTERM (a supervisor stopping the show) and SIGINT end the run like Esc does.
     stop_on_signals();
@@ -111,6 +118,7 @@ int cmd_run(int argc, char** argv) {
             log::error(r.error().message);
             return s.finish(exit_code(r.error().kind));
         }
+        if (metrics) metrics->publish(session::snapshot_of(s, session::steady_seconds() - began));
         if (*frames > 0 && s.frames_shown() >= uint64_t(*frames)) break;
     }
     log::info("run: " + std::to_string(w.frames_presented()) + " frames presented; show time " +

@@ -25,8 +25,11 @@ const Form kForms[] = {
     {"run", "run",
      "vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--clock HH:MM]\n"
      "                  [--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc] [--hook-budget-ms MS]\n"
-     "                  [--display FILE.display.yaml] [--tile-memory MB] [--audio-layout L] [--no-audio] [--quiet]"},
-    {"kiosk", "kiosk", "vitrine kiosk SITE.site.yaml [--hook-budget-ms MS] [--quiet] [--size WxH --at YYYY-MM-DDTHH:MM --frames N]"},
+     "                  [--display FILE.display.yaml] [--tile-memory MB] [--audio-layout L] [--no-audio] [--quiet]\n"
+     "                  [--metrics-port P]"},
+    {"kiosk", "kiosk",
+     "vitrine kiosk SITE.site.yaml [--hook-budget-ms MS] [--metrics-port P] [--quiet]\n"
+     "                             [--size WxH --at YYYY-MM-DDTHH:MM --frames N]"},
     {"kiosk", "kiosk install", "vitrine kiosk install SITE.site.yaml [--user] [--out FILE.service]"},
     {"render", "render scene",
      "vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] [--clock HH:MM]\n"
@@ -86,12 +89,14 @@ const Options kOptions[] = {
      "  --display FILE        an LED wall's canvas or a lenticular panel's native picture, fitted to the window\n"
      "  --tile-memory MB      GPU memory for pyramids' tiles (default 256)\n"
      "  --audio-layout L      stereo|hrtf|quad|5.1|7.1; --no-audio: no sound\n"
+     "  --metrics-port P      a Prometheus metrics page on http://127.0.0.1:P/metrics (0: any free port, logged)\n"
      "  --quiet               no info lines; --frames N: close after N frames (tests)\n"
      "Esc, SIGINT or SIGTERM end it (exit 0); without a display it exits 3.\n"},
     {"kiosk",
      "Runs an installation from its site file (docs/site-file.md): its scene while the schedule says open,\n"
      "the outside-hours content while closed, the nightly restart, OSC, sound, the systemd watchdog.\n"
      "  --hook-budget-ms MS   no hook call holds the show longer (default 50); --quiet: no info lines\n"
+     "  --metrics-port P      the metrics page's port instead of the site's metrics.port (0: any free port)\n"
      "  --size WxH --at YYYY-MM-DDTHH:MM --frames N   for tests: a window, a local time for the schedule,\n"
      "                        a frame count\n"
      "  install               write the site's systemd unit (Type=notify, its watchdog): system-wide, or\n"

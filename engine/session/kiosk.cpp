@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "display/window.h"
 #include "render/environment.h"
+#include "session/metrics.h"
 #include "session/notify.h"
 #include "session/schedule.h"
 #include "session/session.h"
@@ -42,6 +43,9 @@ void handle_signals() {
 struct Blank {
     ImageF environment = render::procedural_studio();  // the renderer wants one; never seen
     std::unique_ptr<display::Rig> rig;
+    FrameTimes frame_times;   // for the metrics page, as a Session keeps them
+    double last_present = 0;  // steady clock; 0: none yet
+    uint64_t device_losses = 0;
     static Result<std::unique_ptr<Blank>> open(display::Window& w, gpu::Validation validation) {
         auto b = std::make_unique<Blank>();
         auto rig = display::Rig::create(w.rig_options(validation));
@@ -65,9 +69,15 @@ struct Blank {
         auto r = w.draw({}, look, {&v, 1});
         if (!r) {
             if (auto rec = rig->recover_from(r.error()); !rec) return rec.error();
+            ++device_losses;
             return false;
         }
-        if (r.value()) rig->frame_shown();
+        if (r.value()) {
+            rig->frame_shown();
+            double now = steady_seconds();
+            if (last_present > 0) frame_times.add(now - last_present);
+            last_present = now;
+        }
         return r.value();
     }
 };
@@ -105,6 +115,7 @@ std::string kiosk_unit(const std::filesystem::path& vitrine, const std::filesyst
 }
 
 int run_kiosk(const KioskOptions& o) {
+    const double began = steady_seconds();
     handle_signals();
     Notifier notify;
     std::vector<show::Problem> problems;
@@ -114,6 +125,16 @@ int run_kiosk(const KioskOptions& o) {
         log::error(o.site.string() + ": " + std::to_string(problems.size()) + " problem(s) (listed above); the kiosk does not start");
         return exit_code(ErrorKind::BadInput);
     }
+    // Opened once, before the wait for a display, so a scraper sees the kiosk waiting.
+    std::unique_ptr<MetricsPage> metrics = open_metrics(o.metrics_port ? o.metrics_port : site.metrics_port);
+    auto publish_waiting = [&] {
+        if (!metrics) return;
+        Snapshot s;
+        s.uptime = steady_seconds() - began;
+        s.state = "waiting";  // for a display
+        metrics->publish(s);
+    };
+    publish_waiting();
 
     // The window, on the site's monitor. No display yet (the X server is still starting,
     // or the monitor is off): wait and try again, one line in the log, never a crash loop.
@@ -134,6 +155,7 @@ int run_kiosk(const KioskOptions& o) {
         if (!told) log::warn("kiosk: " + w.error().message + "; trying again every 5 s");
         told = true;
         notify.status("waiting for a display");
+        publish_waiting();
         for (int i = 0; i < 50 && !g_stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (!window) return 0;
@@ -145,7 +167,31 @@ int run_kiosk(const KioskOptions& o) {
     std::unique_ptr<Session> session;
     std::unique_ptr<Blank> blank;
     int mode = -1;  // 1 open, 0 outside hours
+    uint64_t shown = 0;
+    // The metrics page counts across sessions: what the closed ones did is kept here, and
+    // frames are the kiosk's own count (black ones too).
+    MetricCounters before;
+    auto publish = [&] {
+        if (!metrics) return;
+        Snapshot s;
+        if (session) {
+            s = snapshot_of(*session, 0);
+        } else if (blank) {
+            s.state = "closed";
+            s.frame_p50 = blank->frame_times.percentile(0.5);
+            s.frame_p99 = blank->frame_times.percentile(0.99);
+            s.counters.device_losses = blank->device_losses;
+            read_gpu_memory(s, *blank->rig);
+        }
+        s.uptime = steady_seconds() - began;
+        s.counters += before;
+        s.counters.frames_shown = shown;
+        if (mode >= 0) s.open = mode == 1;
+        metrics->publish(s);
+    };
     auto open_mode = [&](bool open) -> Result<void> {
+        if (session) before += snapshot_of(*session, 0).counters;
+        if (blank) before.device_losses += blank->device_losses;
         session.reset();
         blank.reset();
         std::filesystem::path scene = open ? site.scene : site.outside_scene;
@@ -178,7 +224,6 @@ int run_kiosk(const KioskOptions& o) {
         return {};
     };
 
-    uint64_t shown = 0;
     bool ready = false;
     double last_status = -1e300, fps_since = steady_seconds();
     uint64_t fps_frames = 0;
@@ -219,6 +264,7 @@ int run_kiosk(const KioskOptions& o) {
             session.reset();
             blank.reset();
             window.reset();
+            metrics.reset();  // its port free for the next run
             if (notify.active()) {  // systemd starts it again (Restart=always)
                 notify.stopping();
                 return 0;
@@ -249,8 +295,9 @@ int run_kiosk(const KioskOptions& o) {
             }
             drew = *r;
         }
+        if (drew) ++shown, ++fps_frames;
+        publish();
         if (!drew) continue;
-        ++shown, ++fps_frames;
         double mono = steady_seconds();
         if (!ready) {
             notify.ready();

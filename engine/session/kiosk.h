@@ -24,6 +24,8 @@ namespace vitrine::session {
 struct KioskOptions {
     std::filesystem::path site;
     std::vector<std::string> argv;  // the command line, for the nightly restart without systemd
+    // The metrics page's port instead of the site's `metrics: {port: P}` (0: any free port).
+    std::optional<uint16_t> metrics_port;
     // Tests: a window of this size instead of fullscreen; close after N frames shown;
     // the schedule's clock starting at this local time (then running on); freeze the frame
     // loop at frame N (VITRINE_FAULT=hang@N).
@@ -36,7 +38,9 @@ struct KioskOptions {
 };
 
 // Runs until SIGTERM/SIGINT (exit 0), a fault it cannot recover from, or the nightly
-// restart. Returns the exit code.
+// restart. Returns the exit code. With a metrics port, the page (session/metrics.h) is
+// opened once at the start and holds the kiosk's counts across schedule changes; a port
+// it cannot bind is one error line, and the kiosk runs on without it.
 int run_kiosk(const KioskOptions& options);
 
 // The systemd unit for `site` (Type=notify, WatchdogSec from the site, Restart=always).
