@@ -12,6 +12,7 @@ PACKAGES=(
   libyaml-cpp-dev liblua5.4-dev liblo-dev
   libjpeg62-turbo-dev libturbojpeg0-dev libtiff-dev liblcms2-dev libzip-dev libvips-tools libjpeg-turbo-progs
   libopenal-dev libsndfile1-dev espeak-ng libmicrohttpd-dev
+  fonts-dejavu-core
   xvfb xauth python3 tzdata
 )
 

@@ -137,7 +137,7 @@ Result<void> Canvas::set_mesh_screens(const room::DisplayFile& d) {
 }
 
 Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, std::span<const render::View> views,
-                          const Overlay* overlay, gpu::PassTimer* timer) {
+                          const Overlay* overlay, gpu::PassTimer* timer, const OverlayList* panels, uint32_t slot) {
     // Mesh screens: each one's eye picture first (its own canvas), read by the warp below.
     std::vector<room::Frustum> mesh_frusta;
     for (MeshScreen& m : meshes_) {
@@ -265,6 +265,22 @@ Result<void> Canvas::draw(VkCommandBuffer cmd, uint32_t index, VkImage image, st
         if (timer) timer->mark(cmd, "interleave");
     }
     if (overlay && *overlay) (*overlay)(cmd, pass, fb, extent_);
+    if (panels && !panels->empty()) {
+        if (!panels_) {
+            auto p = OverlayPass::create({&ctx_, pass, 0, gpu::kFramesInFlight, format_, VK_SAMPLE_COUNT_1_BIT});
+            if (!p) return p.error();
+            panels_ = std::move(p.value());
+        }
+        VkRenderPassBeginInfo op{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+        op.renderPass = pass;
+        op.framebuffer = fb;
+        op.renderArea = {{0, 0}, extent_};
+        vkCmdBeginRenderPass(cmd, &op, VK_SUBPASS_CONTENTS_INLINE);
+        auto r = panels_->record(cmd, slot % gpu::kFramesInFlight, *panels, extent_);
+        vkCmdEndRenderPass(cmd);
+        if (!r) return r;
+        if (timer) timer->mark(cmd, "overlay");
+    }
     // The views' tile feedback (fragment shader writes) made visible to the CPU, which
     // reads it once this submission has completed (render::VirtualTexture).
     if (scene_.has_images()) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "display/overlay.h"
 #include "render/gpu_scene.h"
 #include "render/interleave.h"
 #include "render/warp.h"
@@ -44,9 +45,13 @@ public:
 
     // Records into image `index` (its contents are discarded): black everywhere, then
     // each view into its rectangle; the image is left COLOR_ATTACHMENT_OPTIMAL. The
-    // frame must have been prepared for views.size() views.
+    // frame must have been prepared for views.size() views. Last, over the finished
+    // picture (after the interleave on a lenticular panel): `overlay`, then `panels`
+    // through this canvas's OverlayPass (made on first use) with the buffers of frame
+    // slot `slot` (the frame loop's: the GPU is done with that slot's last frame).
     Result<void> draw(VkCommandBuffer cmd, uint32_t index, VkImage image, std::span<const render::View> views,
-                      const Overlay* overlay = nullptr, gpu::PassTimer* timer = nullptr);
+                      const Overlay* overlay = nullptr, gpu::PassTimer* timer = nullptr,
+                      const OverlayList* panels = nullptr, uint32_t slot = 0);
 
 private:
     Result<render::ViewTargets*> targets(uint32_t width, uint32_t height, uint32_t layers);
@@ -77,6 +82,7 @@ private:
     };
     std::vector<MeshScreen> meshes_;
     std::unique_ptr<render::WarpPass> warp_;
+    std::unique_ptr<OverlayPass> panels_;
     room::Viewer viewer_;
     glm::dvec3 eye_{0};
     double display_w_ = 0, display_h_ = 0;

@@ -111,7 +111,7 @@ Result<void> Offscreen::record(std::span<const render::Instance> instances, cons
     canvas_->set_eye(eye_);
     if (auto r = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views(), rig_->images()); !r)
         return r.error();
-    if (auto r = canvas_->draw(cmd.value(), 0, image_.handle(), views, nullptr, timer_.get()); !r) return r.error();
+    if (auto r = canvas_->draw(cmd.value(), 0, image_.handle(), views, nullptr, timer_.get(), &panels_, slot); !r) return r.error();
     if (keep) {
         ctx.begin_label(cmd.value(), "readback");
         gpu::transition(cmd.value(), image_, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,

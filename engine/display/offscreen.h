@@ -53,6 +53,10 @@ public:
     // Pyramids: false = frames are drawn with the tiles there are (a live output's
     // behaviour, for benchmarks); true (default) = each frame waits for every tile it wants.
     void set_settle_tiles(bool settle) { settle_tiles_ = settle; }
+    // Panels drawn over every frame after everything else, on the native picture (a
+    // lenticular panel's interleaved one), until replaced; empty: nothing. As
+    // Window::set_overlay, so overlays are tested headless.
+    void set_overlay(OverlayList panels) { panels_ = std::move(panels); }
     // The eye a wall's mesh screens are seen from (a tracked viewer).
     void set_eye(const glm::dvec3& eye) { eye_ = eye; }
 
@@ -69,6 +73,7 @@ private:
     bool settle_tiles_ = true;
     std::optional<room::DisplayFile> walls_;
     glm::dvec3 eye_{0};
+    OverlayList panels_;
     void set_mesh_screens(const room::DisplayFile& display) { walls_ = display, eye_ = display.viewer.eye; }
     std::unique_ptr<gpu::FrameLoop> loop_;
     gpu::Image image_;

@@ -278,7 +278,9 @@ Result<bool> Window::draw(std::span<const render::Instance> instances, const ren
     canvas_->set_eye(eye_);
     if (auto p = rig_->scene().prepare(instances, look, uint32_t(views.size()) + canvas_->extra_views(), rig_->images()); !p)
         return p.error();
-    if (auto d = canvas_->draw(cmd.value(), image, swapchain_->image(image), views, overlay_ ? &overlay_ : nullptr); !d)
+    if (auto d = canvas_->draw(cmd.value(), image, swapchain_->image(image), views, overlay_ ? &overlay_ : nullptr, nullptr,
+                               &panels_, slot);
+        !d)
         return d.error();
     VkImageLayout layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
     VkPipelineStageFlags stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;

@@ -59,6 +59,10 @@ public:
                       std::span<const render::View> views, const std::string& record = "");
     // Drawn over every frame after the views (a viewer's scale bar); empty: nothing.
     void set_overlay(Overlay overlay) { overlay_ = std::move(overlay); }
+    // Panels (a status panel, ImGui's draw data) drawn over every frame after everything
+    // else, on the native picture (a lenticular panel's interleaved one), until replaced;
+    // an empty list draws nothing. Kept through a lost device.
+    void set_overlay(OverlayList panels) { panels_ = std::move(panels); }
     // Waits for the recorded files; the first write error.
     Result<void> finish_recording();
 
@@ -82,6 +86,7 @@ public:
 
 private:
     Overlay overlay_;
+    OverlayList panels_;
     Window() = default;
     Result<void> build();
     Result<void> recreate();
