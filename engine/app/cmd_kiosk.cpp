@@ -9,9 +9,11 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "core/log.h"
 #include "core/outputs.h"
 #include "session/kiosk.h"
+#include "session/soak.h"
 #include "session/schedule.h"
 
 namespace vitrine::app {
@@ -81,10 +83,47 @@ int install(int argc, char** argv) {
     return kOk;
 }
 
+// `vitrine kiosk SITE --simulate SPAN`: the soak (session/soak.h).
+int simulate(int argc, char** argv) {
+    auto args = Args::parse(argc, argv, 2, {"--simulate", "--touches-per-hour", "--size", "--at", "--scratch", "--seed"},
+                            {"--faults", "--quiet"});
+    if (!args) { log::error(args.error().message); return kUsage; }
+    if (args->words().size() != 1) {
+        usage_error("kiosk simulate");
+        return kUsage;
+    }
+    if (args->has("--quiet")) log::set_quiet(true);
+    session::SoakOptions o;
+    o.site = args->words()[0];
+    o.validation = validation_requested();
+    o.faults = args->has("--faults");
+    auto span = session::parse_span(args->get("--simulate", ""));
+    if (!span) { log::error("--simulate expects a span such as 30d, 12h or 90m (at most a year)"); return kBadInput; }
+    o.seconds = *span;
+    auto size = args->size("--size", 320, 180);
+    if (!size) { log::error(size.error().message); return kBadInput; }
+    o.size = *size;
+    auto touches = args->number("--touches-per-hour", 0);
+    if (!touches || *touches < 0 || *touches > 36000) { log::error("--touches-per-hour expects 0 .. 36000"); return kBadInput; }
+    o.touches_per_hour = *touches;
+    auto seed = args->integer("--seed", 1);
+    if (!seed || *seed < 0) { log::error("--seed expects a whole number, 0 or more"); return kBadInput; }
+    o.seed = uint32_t(*seed);
+    if (args->has("--at")) {
+        auto at = parse_local(args->get("--at", ""));
+        if (!at) { log::error(at.error().message); return kBadInput; }
+        o.start_at = *at;
+    }
+    o.scratch = args->get("--scratch", "");
+    return session::run_soak(o);
+}
+
 }  // namespace
 
 int cmd_kiosk(int argc, char** argv) {
     if (argc > 2 && std::string(argv[2]) == "install") return install(argc, argv);
+    for (int i = 2; i < argc; ++i)
+        if (std::string(argv[i]) == "--simulate") return simulate(argc, argv);
     auto args = Args::parse(argc, argv, 2, {"--size", "--frames", "--at", "--hook-budget-ms", "--metrics-port"}, {"--quiet"});
     if (!args) { log::error(args.error().message); return kUsage; }
     if (args->words().size() != 1) {

@@ -31,6 +31,9 @@ const Form kForms[] = {
      "vitrine kiosk SITE.site.yaml [--hook-budget-ms MS] [--metrics-port P] [--quiet]\n"
      "                             [--size WxH --at YYYY-MM-DDTHH:MM --frames N]"},
     {"kiosk", "kiosk install", "vitrine kiosk install SITE.site.yaml [--user] [--out FILE.service]"},
+    {"kiosk", "kiosk simulate",
+     "vitrine kiosk SITE.site.yaml --simulate SPAN [--faults] [--touches-per-hour N] [--size WxH]\n"
+     "                             [--at YYYY-MM-DDTHH:MM] [--seed N] [--scratch DIR]"},
     {"render", "render scene",
      "vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] [--clock HH:MM]\n"
      "                     [--tile-memory MB] [--audio OUT.wav [--audio-layout L] [--audio-rate HZ]] [--force]\n"
@@ -100,7 +103,14 @@ const Options kOptions[] = {
      "  --size WxH --at YYYY-MM-DDTHH:MM --frames N   for tests: a window, a local time for the schedule,\n"
      "                        a frame count\n"
      "  install               write the site's systemd unit (Type=notify, its watchdog): system-wide, or\n"
-     "                        --user: a user unit, or --out FILE.service\n"},
+     "                        --user: a user unit, or --out FILE.service\n"
+     "  --simulate SPAN       a soak: SPAN (30d, 12h, 90m) of the site's scene on an accelerated clock, in a\n"
+     "                        window (default 320x180); prints memory, open files, threads, seek and reload\n"
+     "                        cost at 1 h, 1, 7 and 30 days; --touches-per-hour N: random touches (--seed N);\n"
+     "                        --faults: a lost GPU, sound device and monitor, a corrupt model, a broken\n"
+     "                        scene, the clock stepped +-1 h, SIGHUP, each checked (exit 1 if one is not\n"
+     "                        survived); on a copy of the show's files in --scratch DIR (default: a new\n"
+     "                        temporary folder), never the originals\n"},
     {"render",
      "Renders a scene, display canvas, model or pyramid to PNG files (a span: frame i is show time A + i/F).\n"
      "  --out FILE            the PNG to write (a span: DIR/NAME_%05d.png); --force: replace a file of another kind\n"

@@ -1,6 +1,7 @@
 #include "gpu/context.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
@@ -102,12 +103,16 @@ Fault fault_plan() {
     }();
     return f;
 }
+std::atomic<bool> g_lose_next{false};
 bool fault_now(uint64_t submission) {
+    if (g_lose_next.exchange(false)) return true;
     Fault f = fault_plan();
     return f.at && (submission == f.at || (f.onwards && submission > f.at));
 }
 
 }  // namespace
+
+void inject_device_loss() { g_lose_next = true; }
 
 Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) {
     std::unique_ptr<Context> ctx(new Context());

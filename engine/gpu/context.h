@@ -23,6 +23,10 @@ constexpr uint32_t kFramesInFlight = 2;
 
 enum class Validation { Off, IfInstalled, Required };
 
+// A fault for soaks and tests: the process's next queue submission reports a lost device
+// (as VITRINE_FAULT=device-lost@N does for a submission counted from the start).
+void inject_device_loss();
+
 struct ContextOptions {
     Validation validation = Validation::Off;  // VK_LAYER_KHRONOS_validation + debug messenger
     bool sync_validation = true;              // with validation: synchronization validation too

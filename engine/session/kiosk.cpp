@@ -15,6 +15,7 @@
 #include "session/notify.h"
 #include "session/schedule.h"
 #include "session/session.h"
+#include "session/site_session.h"
 #include "session/show_stage.h"
 
 namespace vitrine::session {
@@ -202,23 +203,10 @@ int run_kiosk(const KioskOptions& o) {
             blank = std::move(*b);
             return {};
         }
-        SessionOptions so;
-        so.scene = scene.string();
-        if (site.display) so.display = site.display;
-        else if (std::string d = scene_display(so.scene); !d.empty()) {
-            so.display = load_display_file(d);
-            if (!so.display) return fail(ErrorKind::BadInput, d + ": the display file has problems");
-        }
-        so.show.hook_limits.wall_seconds = o.hook_budget_seconds;
-        uint32_t fw = 0, fh = 0;
-        window->framebuffer_size(&fw, &fh);
-        so.show.aspect = fh ? float(fw) / float(fh) : 16.0f / 9.0f;
-        so.osc = site.osc;
-        so.audio = site.audio;
-        so.rig = window->rig_options(o.validation);
-        so.rig.tile_fade_frames = 8;
-        log::info(std::string("kiosk: ") + (open ? "open" : "closed") + ": " + so.scene);
-        auto s = Session::open(so, *window);
+        auto so = site_session_options(site, scene, *window, o.hook_budget_seconds, o.validation);
+        if (!so) return so.error();
+        log::info(std::string("kiosk: ") + (open ? "open" : "closed") + ": " + so->scene);
+        auto s = Session::open(*so, *window);
         if (!s) return s.error();
         session = std::move(*s);
         return {};
@@ -252,8 +240,15 @@ int run_kiosk(const KioskOptions& o) {
             if (!again.empty()) {
                 log::warn("kiosk: SIGHUP: " + o.site.string() + " has " + std::to_string(again.size()) +
                           " problem(s); the running show goes on");
+            } else if (same_show(site, fresh)) {
+                // New hours, dates or restart time: the schedule is looked at again at
+                // once, and the running show goes on unless it says otherwise.
+                log::info("kiosk: SIGHUP: reloading " + o.site.string() + ": the running show is unchanged");
+                site = std::move(fresh);
+                next_change = 0;
+                continue;
             } else {
-                log::info("kiosk: SIGHUP: reloading " + o.site.string());
+                log::info("kiosk: SIGHUP: reloading " + o.site.string() + ": the show changed; opening it again");
                 site = std::move(fresh);
                 mode = -1;  // opened again below, in the state the schedule says
                 continue;

@@ -386,7 +386,7 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
         update_audio(sound_, stage_.frame);  // a rebuilt device gets every voice back at its offset
     }
     views_ = views(fw, fh);
-    auto r = window_.draw(stage_.instances, look, views_);
+    auto r = window_.draw(stage_.instances, look, views_, record_);
     if (!r) {
         ++health_.frames_dropped;
         if (r.error().kind == ErrorKind::DeviceLost) ++health_.device_losses;
@@ -397,6 +397,7 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
         return {};
     }
     ++health_.frames_shown;
+    record_.clear();
     stage_.rig->frame_shown();
     double t = steady_seconds();
     if (last_present_ > 0) health_.frame_times.add(t - last_present_);

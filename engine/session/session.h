@@ -84,6 +84,9 @@ public:
     std::string audio_status() const;
     audio::Engine* sound() { return sound_.engine.get(); }
     show::LiveShow& live() { return *live_; }
+    // The next frame shown is also written to `png` (the window's recording; a soak looks
+    // at the picture after each fault).
+    void record_next(std::string png) { record_ = std::move(png); }
     ShowStage& stage() { return stage_; }
     uint16_t osc_port() const { return osc_ ? osc_->port() : 0; }
     // Exit code at the end (the rig destroyed here): 4 when validation spoke, else `code`.
@@ -118,6 +121,7 @@ private:
     std::string state_;                   // the state last reported
     double sound_retry_ = 0, sound_wait_ = 1.5;
     Health health_;
+    std::string record_;
     double last_present_ = 0;             // steady clock, of the last frame shown (0: none yet)
     std::vector<show::OscMessage> messages_;
     Repeats warnings_;                    // the show's warnings, repeats counted
