@@ -3,6 +3,11 @@
 // written row by row), a lenticular panel's quilt and native image, the visitor
 // preview from anywhere in the room; `vitrine render QUILT.png --display FILE`
 // interleaves a quilt made elsewhere.
+//
+// cmd_render_display reads and checks the request once (`Request`), puts the content on
+// the rig, then hands it to one output mode: render_native_on_gpu, render_quilts (a
+// lenticular panel), render_canvas, render_canvas_in_tiles, render_warped_canvases (a
+// wall) or render_preview (the visitor's view of a wall).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -108,6 +113,459 @@ int interleave_quilt(const Args& args, const room::DisplayFile& d) {
     return kOk;
 }
 
+// The show times drawn: frame i at `from + i / fps`.
+struct Span {
+    double from = 0, fps = 30;
+    long count = 1;
+    double at(long i) const { return from + double(i) / fps; }
+};
+
+// One `render --display`, read and checked once: what every output mode starts from.
+struct Request {
+    const Args& args;
+    const room::DisplayFile& d;
+    Span span;
+    std::string out_pattern, quilt_pattern;  // "" when not asked for
+    bool interleave_gpu = false, warp_gpu = false, preview = false;
+    // Known once the content is on the rig.
+    uint32_t max_side = 0;  // the device's largest image and framebuffer side
+    std::chrono::steady_clock::time_point start;
+};
+
+bool has_mesh_screen(const room::DisplayFile& d) {
+    return std::any_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; });
+}
+
+// Its line, then its exit code (before the content is on the rig).
+int refuse(const Error& e) {
+    log::error(e.message);
+    return exit_code(e.kind);
+}
+
+// Its line, then the rig's finish, which fails the run on validation messages.
+int failed(DisplayStage& c, const Error& e, int code) {
+    log::error(e.message);
+    return c.finish(code);
+}
+int failed(DisplayStage& c, const Error& e) { return failed(c, e, exit_code(e.kind)); }
+
+Error bad_input(const Error& e) { return fail(ErrorKind::BadInput, e.message); }
+Error wrong_usage(std::string message) { return fail(ErrorKind::Usage, std::move(message)); }
+
+// --time T, or --from A --to B --fps F.
+Result<Span> read_span(const Args& args) {
+    auto from = args.seconds(args.has("--time") ? "--time" : "--from", 0);
+    auto to = args.seconds("--to", from ? *from : 0);
+    auto fps = args.seconds("--fps", 30);
+    for (const Error* e : {from ? nullptr : &from.error(), to ? nullptr : &to.error(), fps ? nullptr : &fps.error()})
+        if (e) return bad_input(*e);
+    if (*fps <= 0 || *fps > 1000) return fail("--fps expects a rate above 0 and at most 1000");
+    if (*to < *from) return fail("--to must not be before --from");
+    long count = long(std::floor((*to - *from) * *fps + 1e-6)) + 1;
+    if (count > 1000000) return fail("--from .. --to at --fps makes more than a million frames");
+    return Span{*from, *fps, count};
+}
+
+// --out and --quilt: several frames need a frame number in the name.
+Result<void> check_patterns(const Request& r) {
+    for (const std::string* p : {&r.out_pattern, &r.quilt_pattern}) {
+        if (p->empty()) continue;
+        bool numbered = false;
+        if (auto f = frame_path(*p, 0, &numbered); !f) return bad_input(f.error());
+        if (r.span.count > 1 && !numbered)
+            return fail("'" + *p + "' needs a frame number like %05d for " + std::to_string(r.span.count) + " frames");
+    }
+    return {};
+}
+
+// --interleave, --warp, --quilt and --preview-from: which outputs this display has.
+Result<void> read_outputs(Request& r) {
+    const room::DisplayFile& d = r.d;
+    std::string interleave = r.args.get("--interleave", "cpu");
+    if (interleave != "cpu" && interleave != "gpu") return fail("--interleave expects cpu or gpu, got '" + interleave + "'");
+    r.interleave_gpu = interleave == "gpu";
+    std::string warp = r.args.get("--warp", "cpu");
+    if (warp != "cpu" && warp != "gpu") return fail("--warp expects cpu or gpu, got '" + warp + "'");
+    r.warp_gpu = warp == "gpu";
+    r.preview = r.args.has("--preview-from");
+    if (r.warp_gpu && (d.lenticular || r.preview || !has_mesh_screen(d)))
+        return wrong_usage("--warp gpu warps a wall's curved (mesh) screens onto its canvas (--out); " + d.file.string() +
+                     (d.lenticular ? " is a lenticular panel" : r.preview ? " is being previewed" : " has none"));
+    if (r.interleave_gpu && (!d.lenticular || r.quilt_pattern.size() || r.out_pattern.empty()))
+        return wrong_usage("--interleave gpu writes a lenticular panel's native picture (--out) only");
+    if (r.preview && d.lenticular) return wrong_usage("--preview-from shows walls; a lenticular display has none");
+    if (!d.lenticular && (r.quilt_pattern.size() || r.out_pattern.empty()))
+        return wrong_usage(r.quilt_pattern.size() ? "--quilt is for lenticular displays; a wall's picture goes to --out"
+                                            : "a wall's canvas (or its preview) goes to --out FILE.png");
+    return {};
+}
+
+// What the display file asks that this run cannot draw.
+Result<void> check_room(const Request& r) {
+    const room::DisplayFile& d = r.d;
+    // A tracked viewer starts at its `eye`, which must stand in front of every screen.
+    for (const room::Screen& s : d.screens)
+        if (s.planar && room::eye_distance(s.pa, s.pb, s.pc, d.viewer.eye) <= d.viewer.near)
+            return fail(d.file.string() + ": screen '" + s.name + "': the viewer's eye is not in front of it" +
+                        (d.viewer.tracked ? " (a tracked viewer starts at `eye:`; give one in front of every screen)" : ""));
+    // Mesh screens and the preview keep the whole canvas in memory.
+    if ((r.preview || has_mesh_screen(d)) && uint64_t(d.canvas_width) * uint64_t(d.canvas_height) > (1ull << 30))
+        return fail(d.file.string() + ": a canvas of more than a gigapixel cannot be held in memory for " +
+                    (r.preview ? std::string("the visitor preview") : std::string("mesh screens")));
+    return {};
+}
+
+// Everything that can be refused before the content is loaded, in the order it is told.
+Result<void> read_request(Request& r) {
+    auto span = read_span(r.args);
+    if (!span) return span.error();
+    r.span = *span;
+    r.out_pattern = r.args.get("--out", "");
+    r.quilt_pattern = r.args.get("--quilt", "");
+    if (auto ok = check_patterns(r); !ok) return ok;
+    if (auto ok = read_outputs(r); !ok) return ok;
+    if (auto ok = check_room(r); !ok) return ok;
+    if (r.preview && r.span.count > 1) return wrong_usage("--preview-from renders one frame (--time T)");
+    return {};
+}
+
+// Every file this run reads is protected now (the display, the scene or models, the
+// inputs): refuse an output over any of them before the first frame.
+Result<void> check_output_files(const Request& r) {
+    const room::DisplayFile& d = r.d;
+    Result<void> ok = r.out_pattern.empty() ? Result<void>{} : check_outputs(r.out_pattern, r.span.count);
+    for (long i = 0; ok && d.lenticular && !r.quilt_pattern.empty() && i < r.span.count; ++i)
+        ok = outputs::check(room::quilt_file_name(numbered_path(r.quilt_pattern, i), d.lenticular->quilt,
+                                                  room::panel_aspect(*d.lenticular)),
+                            outputs::Kind::Png);
+    if (ok && r.args.has("--preview-mask")) ok = outputs::check(r.args.get("--preview-mask", ""), outputs::Kind::Png);
+    if (ok && r.args.has("--audio")) ok = outputs::check(r.args.get("--audio", ""), outputs::Kind::Wav);
+    if (!ok) return bad_input(ok.error());
+    return {};
+}
+
+// --audio: the show's sound over the span (CPU only), heard from the display's viewer;
+// the show is sought back to --from for the frames.
+Result<void> write_audio(const Request& r, DisplayStage& c) {
+    auto layout = audio::parse_layout(r.args.get("--audio-layout", "stereo"));
+    auto rate = r.args.integer("--audio-rate", 48000);
+    if (!layout) return bad_input(layout.error());
+    if (!rate || *rate < 8000 || *rate > 192000) return fail("--audio-rate expects 8000 to 192000 Hz");
+    if (c.stage || r.args.has("--time"))
+        return fail("--audio renders a scene's sound over a span (--from A --to B --fps F)");
+    if (auto ok = session::audio_span_fits(*layout, uint32_t(*rate), double(r.span.count) / r.span.fps); !ok)
+        return bad_input(ok.error());
+    session::ShowAudio where;
+    session::set_viewer(where, r.d);
+    where.aspect = float(r.d.canvas_width) / float(r.d.canvas_height);
+    if (auto ok = session::render_show_audio(c.show_stage, std::move(where), r.args.get("--audio", ""), *layout,
+                                             uint32_t(*rate), r.span.from, r.span.fps, r.span.count);
+        !ok)
+        return ok;
+    c.show_stage.show->seek(r.span.from);
+    return {};
+}
+
+// With the content on the rig: the output files checked, signals caught, the sound
+// written first, then what the device allows.
+Result<void> start_outputs(Request& r, DisplayStage& c) {
+    outputs::set_force(r.args.has("--force"));
+    if (auto ok = check_output_files(r); !ok) return ok;
+    stop_on_signals();
+    if (r.args.has("--audio"))
+        if (auto ok = write_audio(r, c); !ok) return ok;
+    const auto& limits = c.rig().ctx().limits();
+    r.max_side = std::min(limits.max_image_2d, std::min(limits.max_framebuffer_width, limits.max_framebuffer_height));
+    r.start = std::chrono::steady_clock::now();
+    return {};
+}
+
+// A lenticular panel's native picture straight from the GPU interleave pass (the one
+// `run` shows): --interleave gpu.
+int render_native_on_gpu(const Request& r, DisplayStage& c) {
+    const room::Lenticular& lkg = *r.d.lenticular;
+    auto out = display::Offscreen::create(c.rig(), uint32_t(lkg.calibration.screen_w), uint32_t(lkg.calibration.screen_h),
+                                          &r.d);
+    if (!out) return failed(c, out.error());
+    auto done = render_frames(c.rig(), *out.value(), r.span.count, [&](long i) {
+        auto [instances, look] = c.at(r.span.at(i));
+        std::vector<render::View> views = display::quilt_views(lkg, quilt_camera(c, r.d));
+        progress(i + 1, r.span.count, r.start);
+        return out.value()->submit(instances, look, views, numbered_path(r.out_pattern, i));
+    });
+    if (!done) return failed(c, done.error());
+    log::info("wrote " + std::to_string(r.span.count) + " native frame(s) " + numbered_path(r.out_pattern, 0) +
+              " (interleaved on the GPU)");
+    out.value().reset();
+    return c.finish(kOk);
+}
+
+// Frame i's quilt (`quilt`, when --quilt names one) and its native picture (--out),
+// moved into place together when both are whole: a failure between them (out of memory
+// in the interleave) leaves neither.
+Result<void> write_quilt_frame(const Request& r, const Image8& quilt, const std::string& quilt_name, long i) {
+    const room::Lenticular& lkg = *r.d.lenticular;
+    std::vector<outputs::OutputFile> files;
+    auto stage_png = [&](const std::string& name, const Image8& image) -> Result<void> {
+        auto f = outputs::OutputFile::create(name, outputs::Kind::Png);
+        if (!f) return f.error();
+        if (auto w = write_png(*f, image); !w) return w;
+        files.push_back(std::move(*f));
+        return {};
+    };
+    Result<void> written = quilt_name.empty() ? Result<void>{} : stage_png(quilt_name, quilt);
+    if (written && !r.out_pattern.empty())
+        written = stage_png(numbered_path(r.out_pattern, i),
+                            room::interleave(quilt, lkg.quilt, lkg.views, room::interleave_params(lkg.calibration)));
+    for (outputs::OutputFile& f : files)
+        if (written) written = f.commit();
+    return written;
+}
+
+// A lenticular panel: its quilt (--quilt), then the native picture through the CPU
+// interleave (--out).
+int render_quilts(const Request& r, DisplayStage& c) {
+    const room::Lenticular& lkg = *r.d.lenticular;
+    auto out = display::Offscreen::create(c.rig(), uint32_t(lkg.quilt.width), uint32_t(lkg.quilt.height));
+    if (!out) return failed(c, out.error());
+    // Every view shows the panel's shape (the interleave stretches a tile over the panel).
+    double aspect = room::panel_aspect(lkg);
+    for (long i = 0; i < r.span.count; ++i) {
+        if (stop_requested()) return failed(c, stopped(i), exit_code(ErrorKind::Interrupted));
+        auto [instances, look] = c.at(r.span.at(i));
+        std::vector<render::View> views = display::quilt_views(lkg, quilt_camera(c, r.d));
+        auto quilt = render_retrying(c, *out.value(), instances, look, views);
+        if (!quilt) return failed(c, quilt.error());
+        std::string q =
+            r.quilt_pattern.empty() ? "" : room::quilt_file_name(numbered_path(r.quilt_pattern, i), lkg.quilt, aspect);
+        if (auto written = write_quilt_frame(r, *quilt, q, i); !written) return failed(c, written.error());
+        if (i == 0 && !q.empty()) log::info("quilt " + q);
+        progress(i + 1, r.span.count, r.start);
+    }
+    log::info("wrote " + std::to_string(r.span.count) + " frame(s): " + std::to_string(lkg.views) + " views, quilt " +
+              std::to_string(lkg.quilt.columns) + "x" + std::to_string(lkg.quilt.rows) + " (" +
+              std::to_string(lkg.quilt.width) + "x" + std::to_string(lkg.quilt.height) + ")" +
+              (r.out_pattern.empty() ? "" : ", native " + r.out_pattern));
+    out.value().reset();
+    return c.finish(kOk);
+}
+
+// A wall's canvas: one view per planar screen, and the tiles it is drawn in when it is
+// past what the device (or memory) takes in one pass.
+struct WallPlan {
+    uint32_t width = 0, height = 0;  // the canvas
+    std::vector<render::View> views;
+    bool meshes = false;  // curved screens, warped from the eye's picture
+    bool tiled = false;
+    uint32_t tile_w = 0, tile_h = 0;
+    // Planar screens drawn for a canvas in memory: in tiles when tiled, else in one pass.
+    uint32_t part_w() const { return tiled ? tile_w : width; }
+    uint32_t part_h() const { return tiled ? tile_h : height; }
+};
+
+// Refuses a --tile the device cannot draw, and --warp gpu on a canvas that needs tiles.
+Result<WallPlan> plan_wall(const Request& r) {
+    const room::DisplayFile& d = r.d;
+    WallPlan w;
+    w.meshes = has_mesh_screen(d);
+    w.width = uint32_t(d.canvas_width);
+    w.height = uint32_t(d.canvas_height);
+    w.views = display::screen_views(d, d.viewer.eye);
+    // Tiles when the canvas or a screen's picture (with its overscan) is larger than the
+    // device's images, or the canvas is larger than 32 Mpixel (memory: ~60 bytes a pixel
+    // of view targets); a tile's views fit the device with their overscan.
+    uint32_t tile_side = r.max_side - 2 * display::kScreenOverscan;
+    w.tile_w = std::min({w.width, 4096u, tile_side});
+    w.tile_h = std::min({w.height, 2048u, tile_side});
+    bool big_view = std::any_of(w.views.begin(), w.views.end(), [&](const render::View& v) {
+        return v.target_width() > r.max_side || v.target_height() > r.max_side;
+    });
+    w.tiled = w.width > r.max_side || w.height > r.max_side || big_view || uint64_t(w.width) * w.height > (32ull << 20) ||
+              r.args.has("--tile");
+    if (r.args.has("--tile")) {
+        auto t = r.args.size("--tile", w.tile_w, w.tile_h);
+        if (!t || t->first > tile_side || t->second > tile_side)
+            return fail("--tile expects WxH of at most " + std::to_string(tile_side) + " a side (the device's " +
+                        std::to_string(r.max_side) + " less the screens' overscan)");
+        w.tile_w = std::min(w.width, t->first);
+        w.tile_h = std::min(w.height, t->second);
+    }
+    if (r.warp_gpu && w.tiled)
+        return wrong_usage("--warp gpu draws the canvas in one pass; this one needs tiles (use --warp cpu)");
+    return w;
+}
+
+// "wrote CANVAS (WxH, N screens": how every wall output's last line begins.
+std::string wrote_canvases(const Request& r, const WallPlan& w) {
+    long count = r.span.count;
+    return "wrote " +
+           (count > 1 ? std::to_string(count) + " canvases " + numbered_path(r.out_pattern, 0) + " ..." : r.out_pattern) +
+           " (" + std::to_string(w.width) + "x" + std::to_string(w.height) + ", " + std::to_string(r.d.screens.size()) +
+           " screens";
+}
+
+// A wall with mesh screens (--warp cpu): each canvas whole in memory, the planar screens
+// drawn and the mesh screens warped onto it on the CPU.
+int render_warped_canvases(const Request& r, DisplayStage& c, const WallPlan& w) {
+    for (long i = 0; i < r.span.count; ++i) {
+        if (stop_requested()) return failed(c, stopped(i), exit_code(ErrorKind::Interrupted));
+        auto [instances, look] = c.at(r.span.at(i));
+        auto canvas = canvas_image(c, r.d, w.views, w.part_w(), w.part_h(), instances, look);
+        if (!canvas) return failed(c, canvas.error());
+        if (auto written = write_png(numbered_path(r.out_pattern, i), *canvas); !written)
+            return failed(c, written.error(), kBadInput);
+        progress(i + 1, r.span.count, r.start);
+    }
+    log::info(wrote_canvases(r, w) + ", mesh screens warped)");
+    return c.finish(kOk);
+}
+
+// The last line of a canvas drawn by the GPU alone (in one pass or in tiles).
+void log_canvases(const Request& r, const WallPlan& w) {
+    log::info(wrote_canvases(r, w) +
+              (w.tiled ? ", tiles of " + std::to_string(w.tile_w) + "x" + std::to_string(w.tile_h) : "") +
+              (r.warp_gpu ? ", mesh screens warped on the GPU" : "") + ")");
+}
+
+// A canvas in one pass, read back frame after frame; with --warp gpu the output also
+// draws and warps the mesh screens.
+int render_canvas(const Request& r, DisplayStage& c, const WallPlan& w) {
+    auto out = display::Offscreen::create(c.rig(), w.width, w.height, r.warp_gpu ? &r.d : nullptr);
+    if (!out) return failed(c, out.error());
+    auto done = render_frames(c.rig(), *out.value(), r.span.count, [&](long i) {
+        auto [instances, look] = c.at(r.span.at(i));
+        progress(i + 1, r.span.count, r.start);
+        return out.value()->submit(instances, look, w.views, numbered_path(r.out_pattern, i));
+    });
+    if (!done) return failed(c, done.error());
+    out.value().reset();
+    log_canvases(r, w);
+    return c.finish(kOk);
+}
+
+// A canvas past the device's limits: drawn in tiles a band at a time, each band's rows
+// straight into the PNG, so the whole canvas is never in memory.
+int render_canvas_in_tiles(const Request& r, DisplayStage& c, const WallPlan& w) {
+    auto out = display::Offscreen::create(c.rig(), w.tile_w, w.tile_h);
+    if (!out) return failed(c, out.error());
+    for (long i = 0; i < r.span.count; ++i) {
+        if (stop_requested()) return failed(c, stopped(i), exit_code(ErrorKind::Interrupted));
+        auto [instances, look] = c.at(r.span.at(i));
+        auto file = PngRows::create(numbered_path(r.out_pattern, i), w.width, w.height);
+        if (!file) return failed(c, file.error(), kBadInput);
+        auto done = render_tiled(c, *out.value(), w.tile_w, w.tile_h, w.width, w.height, w.views, instances, look,
+                                 [&](const uint8_t* rows, uint32_t n) { return file.value()->write(rows, n); });
+        if (done) done = file.value()->finish();
+        if (!done) return failed(c, done.error());
+        progress(i + 1, r.span.count, r.start);
+    }
+    out.value().reset();
+    log_canvases(r, w);
+    return c.finish(kOk);
+}
+
+// The visitor's camera: --preview-from (default: the viewer's eye) looking at
+// --preview-look-at (default: the screens' centre), --preview-fov, --size.
+Result<render::View> preview_view(const Request& r) {
+    auto from = parse_point(r.args, "--preview-from", r.d.viewer.eye);
+    auto look_at = parse_point(r.args, "--preview-look-at", screens_centroid(r.d));
+    auto fov = r.args.number("--preview-fov", 50);
+    auto size = r.args.size("--size", 1920, 1080);
+    for (const Error* e : {from ? nullptr : &from.error(), look_at ? nullptr : &look_at.error(),
+                           fov ? nullptr : &fov.error(), size ? nullptr : &size.error()})
+        if (e) return bad_input(*e);
+    if (*fov <= 1 || *fov >= 179) return fail("--preview-fov must be between 1 and 179 degrees");
+    if (glm::length(*look_at - *from) < 1e-6) return fail("--preview-look-at must differ from --preview-from");
+    auto [pw, ph] = *size;
+    render::View pv;
+    pv.viewport = {0, 0, pw, ph};
+    pv.eye = glm::vec3(*from);
+    glm::dvec3 fwd = glm::normalize(*look_at - *from);
+    glm::dvec3 up = std::abs(fwd.y) > 0.999 ? glm::dvec3(0, 0, -1) : glm::dvec3(0, 1, 0);
+    pv.view = glm::mat4(glm::lookAt(*from, *look_at, up));
+    pv.proj = scene::perspective(glm::radians(*fov), float(pw) / float(ph), 0.05f, float(r.d.viewer.far));
+    return pv;
+}
+
+// The room, lit by nothing but `picture` on its screens: unlit screens, a dark floor.
+Result<Image8> draw_visitor_room(const Request& r, DisplayStage& c, display::Offscreen& out, const render::View& pv,
+                                 Image8 picture) {
+    render::Look dark;
+    dark.tonemap = render::ToneMap::None;
+    dark.solid_background = true;
+    dark.background = glm::vec3(0);
+    dark.env_intensity = 0;
+    Image8 texture = fit_texture(std::move(picture), std::min(8192u, r.max_side));
+    c.extra.push_back(std::make_unique<scene::Model>(room::visitor_room(r.d, std::move(texture))));
+    auto id = c.rig().add_model(*c.extra.back());
+    if (!id) return id.error();
+    scene::Pose pose = scene::evaluate_pose(*c.extra.back(), -1, 0);
+    render::Instance inst;
+    inst.model = *id;
+    inst.pose = &pose;
+    c.rig().set_room_lights({});
+    return render_retrying(c, out, std::span(&inst, 1), dark, std::span(&pv, 1));
+}
+
+// --preview-mask: the room with every screen white, written under a temporary name to be
+// moved into place with the preview, when both are whole.
+Result<outputs::OutputFile> write_preview_mask(const Request& r, DisplayStage& c, display::Offscreen& out,
+                                               const render::View& pv, const Image8& canvas) {
+    Image8 white = canvas;
+    std::fill(white.rgba.begin(), white.rgba.end(), uint8_t(255));
+    auto mask = draw_visitor_room(r, c, out, pv, std::move(white));
+    if (!mask) return mask.error();
+    auto f = outputs::OutputFile::create(r.args.get("--preview-mask", ""), outputs::Kind::Png);
+    if (f) {
+        if (auto w = write_png(*f, *mask); !w) f = w.error();
+    }
+    return f;
+}
+
+// The visitor preview: the canvas in memory, then the room drawn from the standpoint; or,
+// with --preview-direct, what the wall means to show: the content itself from there.
+int render_preview(const Request& r, DisplayStage& c, const WallPlan& w) {
+    auto pv = preview_view(r);
+    if (!pv) return failed(c, pv.error(), kBadInput);
+    auto [instances, look] = c.at(r.span.from);
+    auto out = display::Offscreen::create(c.rig(), pv->viewport.width, pv->viewport.height);
+    if (!out) return failed(c, out.error());
+    Image8 shot;
+    std::optional<outputs::OutputFile> mask_file;
+    if (r.args.has("--preview-direct")) {
+        auto img = render_retrying(c, *out.value(), instances, look, std::span(&*pv, 1));
+        if (!img) return failed(c, img.error());
+        shot = std::move(*img);
+    } else {
+        auto canvas = canvas_image(c, r.d, w.views, w.part_w(), w.part_h(), instances, look);
+        if (!canvas) return failed(c, canvas.error());
+        if (r.args.has("--preview-mask")) {
+            auto mask = write_preview_mask(r, c, *out.value(), *pv, *canvas);
+            if (!mask) return failed(c, mask.error());
+            mask_file.emplace(std::move(*mask));
+        }
+        auto img = draw_visitor_room(r, c, *out.value(), *pv, std::move(*canvas));
+        if (!img) return failed(c, img.error());
+        shot = std::move(*img);
+    }
+    if (auto written = write_png(r.out_pattern, shot); !written) return failed(c, written.error());
+    if (mask_file)
+        if (auto committed = mask_file->commit(); !committed) return failed(c, committed.error());
+    log::info("wrote " + r.out_pattern + " (visitor preview from " + r.args.get("--preview-from", "") + ")");
+    out.value().reset();
+    return c.finish(kOk);
+}
+
+// Which output mode draws what was asked.
+int render_outputs(const Request& r, DisplayStage& c) {
+    if (r.d.lenticular) return r.interleave_gpu ? render_native_on_gpu(r, c) : render_quilts(r, c);
+    auto wall = plan_wall(r);
+    if (!wall) return failed(c, wall.error());
+    if (r.preview) return render_preview(r, c, *wall);
+    if (wall->meshes && !r.warp_gpu) return render_warped_canvases(r, c, *wall);
+    return wall->tiled ? render_canvas_in_tiles(r, c, *wall) : render_canvas(r, c, *wall);
+}
+
 }  // namespace
 
 int cmd_render_display(int argc, char** argv) {
@@ -127,322 +585,13 @@ int cmd_render_display(int argc, char** argv) {
     if (!loaded) return kBadInput;
     const room::DisplayFile& d = *loaded;
     if (d.lenticular && ends_with(args->words()[0], ".png")) return interleave_quilt(*args, d);
-
-    auto from = args->seconds(args->has("--time") ? "--time" : "--from", 0);
-    auto to = args->seconds("--to", from ? *from : 0);
-    auto fps = args->seconds("--fps", 30);
-    for (const Error* e : {from ? nullptr : &from.error(), to ? nullptr : &to.error(), fps ? nullptr : &fps.error()})
-        if (e) { log::error(e->message); return kBadInput; }
-    if (*fps <= 0 || *fps > 1000) { log::error("--fps expects a rate above 0 and at most 1000"); return kBadInput; }
-    if (*to < *from) { log::error("--to must not be before --from"); return kBadInput; }
-    long count = long(std::floor((*to - *from) * *fps + 1e-6)) + 1;
-    if (count > 1000000) { log::error("--from .. --to at --fps makes more than a million frames"); return kBadInput; }
-    std::string out_pattern = args->get("--out", ""), quilt_pattern = args->get("--quilt", "");
-    for (const std::string* p : {&out_pattern, &quilt_pattern}) {
-        if (p->empty()) continue;
-        bool numbered = false;
-        if (auto r = frame_path(*p, 0, &numbered); !r) { log::error(r.error().message); return kBadInput; }
-        if (count > 1 && !numbered) {
-            log::error("'" + *p + "' needs a frame number like %05d for " + std::to_string(count) + " frames");
-            return kBadInput;
-        }
-    }
-    std::string interleave = args->get("--interleave", "cpu");
-    if (interleave != "cpu" && interleave != "gpu") { log::error("--interleave expects cpu or gpu, got '" + interleave + "'"); return kBadInput; }
-    bool interleave_gpu = interleave == "gpu";
-    std::string warp = args->get("--warp", "cpu");
-    if (warp != "cpu" && warp != "gpu") { log::error("--warp expects cpu or gpu, got '" + warp + "'"); return kBadInput; }
-    bool warp_gpu = warp == "gpu";
-    if (warp_gpu && (d.lenticular || args->has("--preview-from") ||
-                     std::none_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; }))) {
-        log::error("--warp gpu warps a wall's curved (mesh) screens onto its canvas (--out); " + d.file.string() +
-                   (d.lenticular ? " is a lenticular panel" : args->has("--preview-from") ? " is being previewed" : " has none"));
-        return kUsage;
-    }
-    if (interleave_gpu && (!d.lenticular || quilt_pattern.size() || out_pattern.empty())) {
-        log::error("--interleave gpu writes a lenticular panel's native picture (--out) only");
-        return kUsage;
-    }
-        bool preview = args->has("--preview-from");
-    if (preview && d.lenticular) { log::error("--preview-from shows walls; a lenticular display has none"); return kUsage; }
-    if (!d.lenticular && (quilt_pattern.size() || out_pattern.empty())) {
-        log::error(quilt_pattern.size() ? "--quilt is for lenticular displays; a wall's picture goes to --out"
-                                        : "a wall's canvas (or its preview) goes to --out FILE.png");
-        return kUsage;
-    }
-    // A tracked viewer starts at its `eye`, which must stand in front of every screen.
-    for (const room::Screen& s : d.screens)
-        if (s.planar && room::eye_distance(s.pa, s.pb, s.pc, d.viewer.eye) <= d.viewer.near) {
-            log::error(d.file.string() + ": screen '" + s.name + "': the viewer's eye is not in front of it" +
-                       (d.viewer.tracked ? " (a tracked viewer starts at `eye:`; give one in front of every screen)" : ""));
-            return kBadInput;
-        }
-    // Mesh screens and the preview keep the whole canvas in memory.
-    if ((preview || std::any_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; })) &&
-        uint64_t(d.canvas_width) * uint64_t(d.canvas_height) > (1ull << 30)) {
-        log::error(d.file.string() + ": a canvas of more than a gigapixel cannot be held in memory for " +
-                   (preview ? std::string("the visitor preview") : std::string("mesh screens")));
-        return kBadInput;
-    }
-    if (preview && count > 1) { log::error("--preview-from renders one frame (--time T)"); return kUsage; }
-
-    auto content_r = open_display_stage(*args, d, *from);
-    if (!content_r) { log::error(content_r.error().message); return exit_code(content_r.error().kind); }
-    DisplayStage& c = *content_r.value();
-    // Every file this run reads is protected now (the display, the scene or models, the
-    // inputs): refuse an output over any of them before the first frame.
-    outputs::set_force(args->has("--force"));
-    {
-        Result<void> ok = out_pattern.empty() ? Result<void>{} : check_outputs(out_pattern, count);
-        for (long i = 0; ok && d.lenticular && !quilt_pattern.empty() && i < count; ++i)
-            ok = outputs::check(room::quilt_file_name(numbered_path(quilt_pattern, i), d.lenticular->quilt,
-                                                      room::panel_aspect(*d.lenticular)),
-                                outputs::Kind::Png);
-        if (ok && args->has("--preview-mask")) ok = outputs::check(args->get("--preview-mask", ""), outputs::Kind::Png);
-        if (ok && args->has("--audio")) ok = outputs::check(args->get("--audio", ""), outputs::Kind::Wav);
-        if (!ok) { log::error(ok.error().message); return c.finish(kBadInput); }
-    }
-    stop_on_signals();
-    // The show's sound first (CPU only; the frames below replay the show from --from).
-    if (args->has("--audio")) {
-        auto layout = audio::parse_layout(args->get("--audio-layout", "stereo"));
-        auto rate = args->integer("--audio-rate", 48000);
-        if (!layout) { log::error(layout.error().message); return c.finish(kBadInput); }
-        if (!rate || *rate < 8000 || *rate > 192000) { log::error("--audio-rate expects 8000 to 192000 Hz"); return c.finish(kBadInput); }
-        if (c.stage || args->has("--time")) {
-            log::error("--audio renders a scene's sound over a span (--from A --to B --fps F)");
-            return c.finish(kBadInput);
-        }
-        if (auto r = session::audio_span_fits(*layout, uint32_t(*rate), double(count) / *fps); !r) {
-            log::error(r.error().message);
-            return c.finish(kBadInput);
-        }
-        session::ShowAudio where;
-        session::set_viewer(where, d);
-        where.aspect = float(d.canvas_width) / float(d.canvas_height);
-        if (auto r = session::render_show_audio(c.show_stage, std::move(where), args->get("--audio", ""), *layout, uint32_t(*rate), *from,
-                                       *fps, count);
-            !r) {
-            log::error(r.error().message);
-            return c.finish(exit_code(r.error().kind));
-        }
-        c.show_stage.show->seek(*from);
-    }
-    gpu::Context& ctx = c.rig().ctx();
-    uint32_t max_side = std::min(ctx.limits().max_image_2d,
-                                 std::min(ctx.limits().max_framebuffer_width, ctx.limits().max_framebuffer_height));
-    auto start = std::chrono::steady_clock::now();
-
-    // A lenticular panel: the quilt, then the native image through the interleave.
-    if (d.lenticular && interleave_gpu) {
-        // The native picture straight from the GPU interleave pass (the one `run` shows).
-        const room::Lenticular& lkg = *d.lenticular;
-        auto out_r = display::Offscreen::create(c.rig(), uint32_t(lkg.calibration.screen_w),
-                                                uint32_t(lkg.calibration.screen_h), &d);
-        if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
-        auto done = render_frames(c.rig(), *out_r.value(), count, [&](long i) {
-            auto [instances, look] = c.at(*from + double(i) / *fps);
-            std::vector<render::View> views = display::quilt_views(lkg, quilt_camera(c, d));
-            progress(i + 1, count, start);
-            return out_r.value()->submit(instances, look, views, numbered_path(out_pattern, i));
-        });
-        if (!done) { log::error(done.error().message); return c.finish(exit_code(done.error().kind)); }
-        log::info("wrote " + std::to_string(count) + " native frame(s) " + numbered_path(out_pattern, 0) +
-                  " (interleaved on the GPU)");
-        out_r.value().reset();
-        return c.finish(kOk);
-    }
-    if (d.lenticular) {
-        const room::Lenticular& lkg = *d.lenticular;
-        auto out_r = display::Offscreen::create(c.rig(), uint32_t(lkg.quilt.width), uint32_t(lkg.quilt.height));
-        if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
-        room::InterleaveParams ip = room::interleave_params(lkg.calibration);
-        // Every view shows the panel's shape (the interleave stretches a tile over the panel).
-        double aspect = room::panel_aspect(lkg);
-        for (long i = 0; i < count; ++i) {
-            if (stop_requested()) { log::error(stopped(i).message); return c.finish(exit_code(ErrorKind::Interrupted)); }
-            auto [instances, look] = c.at(*from + double(i) / *fps);
-            room::QuiltCamera cam = quilt_camera(c, d);
-            std::vector<render::View> views = display::quilt_views(lkg, cam);
-            auto quilt = render_retrying(c, *out_r.value(), instances, look, views);
-            if (!quilt) { log::error(quilt.error().message); return c.finish(exit_code(quilt.error().kind)); }
-            // The quilt and its native picture are moved into place together, when both are
-            // whole: a failure between them (out of memory in the interleave) leaves neither.
-            std::vector<outputs::OutputFile> files;
-            auto stage_png = [&](const std::string& name, const Image8& image) -> Result<void> {
-                auto f = outputs::OutputFile::create(name, outputs::Kind::Png);
-                if (!f) return f.error();
-                if (auto w = write_png(*f, image); !w) return w;
-                files.push_back(std::move(*f));
-                return {};
-            };
-            std::string q = quilt_pattern.empty() ? "" : room::quilt_file_name(numbered_path(quilt_pattern, i), lkg.quilt, aspect);
-            Result<void> written = q.empty() ? Result<void>{} : stage_png(q, *quilt);
-            if (written && !out_pattern.empty()) written = stage_png(numbered_path(out_pattern, i), room::interleave(*quilt, lkg.quilt, lkg.views, ip));
-            for (outputs::OutputFile& f : files)
-                if (written) written = f.commit();
-            if (!written) { log::error(written.error().message); return c.finish(exit_code(written.error().kind)); }
-            if (i == 0 && !q.empty()) log::info("quilt " + q);
-            progress(i + 1, count, start);
-        }
-        log::info("wrote " + std::to_string(count) + " frame(s): " + std::to_string(lkg.views) + " views, quilt " +
-                  std::to_string(lkg.quilt.columns) + "x" + std::to_string(lkg.quilt.rows) + " (" +
-                  std::to_string(lkg.quilt.width) + "x" + std::to_string(lkg.quilt.height) + ")" +
-                  (out_pattern.empty() ? "" : ", native " + out_pattern));
-        out_r.value().reset();
-        return c.finish(kOk);
-    }
-
-    // A wall: one view per planar screen; mesh screens warped from the eye's picture.
-    bool meshes = std::any_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; });
-    uint32_t cw = uint32_t(d.canvas_width), ch = uint32_t(d.canvas_height);
-    std::vector<render::View> views = display::screen_views(d, d.viewer.eye);
-    // Tiles when the canvas or a screen's picture (with its overscan) is larger than the
-    // device's images, or the canvas is larger than 32 Mpixel (memory: ~60 bytes a pixel
-    // of view targets); a tile's views fit the device with their overscan.
-    uint32_t tile_side = max_side - 2 * display::kScreenOverscan;
-    uint32_t tile_w = std::min({cw, 4096u, tile_side}), tile_h = std::min({ch, 2048u, tile_side});
-    bool big_view = std::any_of(views.begin(), views.end(), [&](const render::View& v) {
-        return v.target_width() > max_side || v.target_height() > max_side;
-    });
-    bool tiled = cw > max_side || ch > max_side || big_view || uint64_t(cw) * ch > (32ull << 20) || args->has("--tile");
-    if (args->has("--tile")) {
-        auto t = args->size("--tile", tile_w, tile_h);
-        if (!t || t->first > tile_side || t->second > tile_side) {
-            log::error("--tile expects WxH of at most " + std::to_string(tile_side) + " a side (the device's " +
-                       std::to_string(max_side) + " less the screens' overscan)");
-            return c.finish(kBadInput);
-        }
-        tile_w = std::min(cw, t->first);
-        tile_h = std::min(ch, t->second);
-    }
-
-    if (warp_gpu && tiled) {
-        log::error("--warp gpu draws the canvas in one pass; this one needs tiles (use --warp cpu)");
-        return c.finish(kUsage);
-    }
-    if (!preview && meshes && !warp_gpu) {
-        for (long i = 0; i < count; ++i) {
-            if (stop_requested()) { log::error(stopped(i).message); return c.finish(exit_code(ErrorKind::Interrupted)); }
-            auto [instances, look] = c.at(*from + double(i) / *fps);
-            auto canvas = canvas_image(c, d, views, tiled ? tile_w : cw, tiled ? tile_h : ch, instances, look);
-            if (!canvas) { log::error(canvas.error().message); return c.finish(exit_code(canvas.error().kind)); }
-            if (auto w = write_png(numbered_path(out_pattern, i), *canvas); !w) { log::error(w.error().message); return c.finish(kBadInput); }
-            progress(i + 1, count, start);
-        }
-        log::info("wrote " + (count > 1 ? std::to_string(count) + " canvases " + numbered_path(out_pattern, 0) + " ..." : out_pattern) +
-                  " (" + std::to_string(cw) + "x" + std::to_string(ch) + ", " + std::to_string(d.screens.size()) +
-                  " screens, mesh screens warped)");
-        return c.finish(kOk);
-    }
-    if (!preview) {
-        if (!tiled) {
-            // One pass; with --warp gpu the output also draws and warps the mesh screens.
-            auto out_r = display::Offscreen::create(c.rig(), cw, ch, warp_gpu ? &d : nullptr);
-            if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
-            auto done = render_frames(c.rig(), *out_r.value(), count, [&](long i) {
-                auto [instances, look] = c.at(*from + double(i) / *fps);
-                progress(i + 1, count, start);
-                return out_r.value()->submit(instances, look, views, numbered_path(out_pattern, i));
-            });
-            if (!done) { log::error(done.error().message); return c.finish(exit_code(done.error().kind)); }
-            out_r.value().reset();
-        } else {
-            auto out_r = display::Offscreen::create(c.rig(), tile_w, tile_h);
-            if (!out_r) { log::error(out_r.error().message); return c.finish(exit_code(out_r.error().kind)); }
-            for (long i = 0; i < count; ++i) {
-                if (stop_requested()) { log::error(stopped(i).message); return c.finish(exit_code(ErrorKind::Interrupted)); }
-                auto [instances, look] = c.at(*from + double(i) / *fps);
-                auto file = PngRows::create(numbered_path(out_pattern, i), cw, ch);
-                if (!file) { log::error(file.error().message); return c.finish(kBadInput); }
-                auto done = render_tiled(c, *out_r.value(), tile_w, tile_h, cw, ch, views, instances, look,
-                                         [&](const uint8_t* rows, uint32_t n) { return file.value()->write(rows, n); });
-                if (done) done = file.value()->finish();
-                if (!done) { log::error(done.error().message); return c.finish(exit_code(done.error().kind)); }
-                progress(i + 1, count, start);
-            }
-            out_r.value().reset();
-        }
-        log::info("wrote " + (count > 1 ? std::to_string(count) + " canvases " + numbered_path(out_pattern, 0) + " ..."
-                                        : out_pattern) +
-                  " (" + std::to_string(cw) + "x" + std::to_string(ch) + ", " + std::to_string(d.screens.size()) + " screens" +
-                  (tiled ? ", tiles of " + std::to_string(tile_w) + "x" + std::to_string(tile_h) : "") +
-                  (warp_gpu ? ", mesh screens warped on the GPU" : "") + ")");
-        return c.finish(kOk);
-    }
-
-    // The visitor preview: the canvas in memory, then the room drawn from the standpoint.
-    auto from_r = parse_point(*args, "--preview-from", d.viewer.eye);
-    auto look_at = parse_point(*args, "--preview-look-at", screens_centroid(d));
-    auto fov = args->number("--preview-fov", 50);
-    auto size = args->size("--size", 1920, 1080);
-    for (const Error* e : {from_r ? nullptr : &from_r.error(), look_at ? nullptr : &look_at.error(),
-                           fov ? nullptr : &fov.error(), size ? nullptr : &size.error()})
-        if (e) { log::error(e->message); return c.finish(kBadInput); }
-    if (*fov <= 1 || *fov >= 179) { log::error("--preview-fov must be between 1 and 179 degrees"); return c.finish(kBadInput); }
-    if (glm::length(*look_at - *from_r) < 1e-6) { log::error("--preview-look-at must differ from --preview-from"); return c.finish(kBadInput); }
-    auto [pw, ph] = *size;
-    render::View pv;
-    pv.viewport = {0, 0, pw, ph};
-    pv.eye = glm::vec3(*from_r);
-    glm::dvec3 fwd = glm::normalize(*look_at - *from_r);
-    glm::dvec3 up = std::abs(fwd.y) > 0.999 ? glm::dvec3(0, 0, -1) : glm::dvec3(0, 1, 0);
-    pv.view = glm::mat4(glm::lookAt(*from_r, *look_at, up));
-    pv.proj = scene::perspective(glm::radians(*fov), float(pw) / float(ph), 0.05f, float(d.viewer.far));
-
-    auto [instances, look] = c.at(*from);
-    auto preview_r = display::Offscreen::create(c.rig(), pw, ph);
-    if (!preview_r) { log::error(preview_r.error().message); return c.finish(exit_code(preview_r.error().kind)); }
-    Image8 shot;
-    std::optional<outputs::OutputFile> mask_file;  // --preview-mask, moved into place with the preview
-    if (args->has("--preview-direct")) {
-        // What the wall means to show: the content itself from the standpoint.
-        auto img = render_retrying(c, *preview_r.value(), instances, look, std::span(&pv, 1));
-        if (!img) { log::error(img.error().message); return c.finish(exit_code(img.error().kind)); }
-        shot = std::move(*img);
-    } else {
-        auto canvas_r = canvas_image(c, d, views, tiled ? tile_w : cw, tiled ? tile_h : ch, instances, look);
-        if (!canvas_r) { log::error(canvas_r.error().message); return c.finish(exit_code(canvas_r.error().kind)); }
-        Image8 canvas = std::move(*canvas_r);
-        // The room, lit by nothing but the canvas: unlit screens, a dark floor.
-        render::Look dark;
-        dark.tonemap = render::ToneMap::None;
-        dark.solid_background = true;
-        dark.background = glm::vec3(0);
-        dark.env_intensity = 0;
-        auto draw_room = [&](Image8 picture) -> Result<Image8> {
-            c.extra.push_back(std::make_unique<scene::Model>(room::visitor_room(d, fit_texture(std::move(picture), std::min(8192u, max_side)))));
-            auto id = c.rig().add_model(*c.extra.back());
-            if (!id) return id.error();
-            scene::Pose pose = scene::evaluate_pose(*c.extra.back(), -1, 0);
-            render::Instance inst;
-            inst.model = *id;
-            inst.pose = &pose;
-            c.rig().set_room_lights({});
-            return render_retrying(c, *preview_r.value(), std::span(&inst, 1), dark, std::span(&pv, 1));
-        };
-        if (args->has("--preview-mask")) {  // moved into place with the preview, when both are whole
-            Image8 white = canvas;
-            std::fill(white.rgba.begin(), white.rgba.end(), uint8_t(255));
-            auto mask = draw_room(std::move(white));
-            if (!mask) { log::error(mask.error().message); return c.finish(exit_code(mask.error().kind)); }
-            auto f = outputs::OutputFile::create(args->get("--preview-mask", ""), outputs::Kind::Png);
-            if (f) {
-                if (auto w = write_png(*f, *mask); !w) f = w.error();
-            }
-            if (!f) { log::error(f.error().message); return c.finish(exit_code(f.error().kind)); }
-            mask_file.emplace(std::move(*f));
-        }
-        auto img = draw_room(std::move(canvas));
-        if (!img) { log::error(img.error().message); return c.finish(exit_code(img.error().kind)); }
-        shot = std::move(*img);
-    }
-    if (auto w = write_png(out_pattern, shot); !w) { log::error(w.error().message); return c.finish(exit_code(w.error().kind)); }
-    if (mask_file)
-        if (auto w = mask_file->commit(); !w) { log::error(w.error().message); return c.finish(exit_code(w.error().kind)); }
-    log::info("wrote " + out_pattern + " (visitor preview from " + args->get("--preview-from", "") + ")");
-    preview_r.value().reset();
-    return c.finish(kOk);
+    Request r{*args, d};
+    if (auto ok = read_request(r); !ok) return refuse(ok.error());
+    auto stage = open_display_stage(*args, d, r.span.from);
+    if (!stage) return refuse(stage.error());
+    DisplayStage& c = *stage.value();
+    if (auto ok = start_outputs(r, c); !ok) return failed(c, ok.error());
+    return render_outputs(r, c);
 }
 
 }  // namespace vitrine::app
