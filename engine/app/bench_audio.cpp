@@ -13,6 +13,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "audio/engine.h"
 #include "audio/wav.h"
 #include "core/log.h"
@@ -66,11 +67,11 @@ Result<Measured> measure(audio::Layout layout, const fs::path& file, int sources
 
 int bench_audio(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--seconds", "--sources"}, {"--audio", "--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("bench audio", args.error().message); return kUsage; }
     auto seconds = args->seconds("--seconds", 20);
     auto sources = args->integer("--sources", 64);
     if (!seconds || !sources || *seconds <= 0 || *sources < 1 || *sources > 200) {
-        log::error("bench --audio: --seconds S (> 0) and --sources N (1..200)");
+        usage_error("bench audio", "bench --audio: --seconds S (> 0) and --sources N (1..200)");
         return kUsage;
     }
     // One second of white noise (fixed seed), mono, shared by every source.

@@ -9,6 +9,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "app/display_stage.h"
 #include "core/log.h"
 #include "display/screens.h"
@@ -38,7 +39,7 @@ Result<double> timed(int frames, const std::function<Result<void>()>& frame) {
 
 int bench_display(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--display", "--frames", "--tile", "--env"}, {"--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("bench display", args.error().message); return kUsage; }
     log::set_quiet(true);
     auto frames = args->integer("--frames", 3);
     if (!frames || *frames < 1) { log::error("bench: --frames expects a count of 1 or more"); return kBadInput; }
@@ -46,11 +47,17 @@ int bench_display(int argc, char** argv) {
     if (!loaded) return kBadInput;
     const room::DisplayFile& d = *loaded;
     if (args->words().empty()) {
-        log::error("usage: vitrine bench --display FILE.display.yaml MODEL|SCENE [--frames N] [--tile WxH]");
+        usage_error("bench display");
         return kUsage;
     }
     auto stage = open_display_stage(*args, d, 0);
-    if (!stage) { log::error(stage.error().message); return exit_code(stage.error().kind); }
+    if (!stage) {
+        if (stage.error().kind == ErrorKind::Usage)
+            usage_error("bench display", stage.error().message);
+        else
+            log::error(stage.error().message);
+        return exit_code(stage.error().kind);
+    }
     DisplayStage& c = *stage.value();
     gpu::Context& ctx = c.rig().ctx();
     std::printf("== display %s with %s on %s\n", d.file.string().c_str(), args->words()[0].c_str(), ctx.device_name().c_str());

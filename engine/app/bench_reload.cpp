@@ -11,6 +11,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "core/log.h"
 #include "display/offscreen.h"
 #include "gpu/live_objects.h"
@@ -21,9 +22,9 @@ namespace vitrine::app {
 
 int bench_reloads(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--reloads", "--size"}, {"--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("bench reloads", args.error().message); return kUsage; }
     if (args->words().size() != 2) {
-        log::error("usage: vitrine bench --reloads N SCENE_A SCENE_B [--size WxH]");
+        usage_error("bench reloads");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);

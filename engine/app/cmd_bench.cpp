@@ -9,6 +9,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "app/gpu_stage.h"
 #include "display/offscreen.h"
 #include "core/log.h"
@@ -43,7 +44,7 @@ int cmd_bench(int argc, char** argv) {
     for (int i = 2; i < argc; ++i)
         if (std::string(argv[i]) == "--reloads") return bench_reloads(argc, argv);
     auto args = Args::parse(argc, argv, 2, {"--corpus", "--frames", "--size", "--models", "--show"}, {"--quiet", "--no-load"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("bench", args.error().message); return kUsage; }  // any of bench's forms
     if (args->has("--show")) return bench_show(args->get("--show", ""));  // the show runtime only (CPU)
     log::set_quiet(true);
     auto frames = args->integer("--frames", 30);

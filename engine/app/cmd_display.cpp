@@ -21,6 +21,7 @@
 #include "app/commands.h"
 #include "app/frames.h"
 #include "app/display_stage.h"
+#include "app/usage.h"
 #include "session/show_audio.h"
 #include "audio/layout.h"
 #include "core/log.h"
@@ -84,7 +85,7 @@ int interleave_quilt(const Args& args, const room::DisplayFile& d) {
     const room::Lenticular& lkg = *d.lenticular;
     const std::string& path = args.words()[0];
     if (!args.has("--out")) {
-        log::error("interleaving " + path + ": the native image goes to --out FILE.png");
+        usage_error("render display", "interleaving " + path + ": the native image goes to --out FILE.png");
         return kUsage;
     }
     auto quilt = read_png(path);
@@ -136,15 +137,23 @@ bool has_mesh_screen(const room::DisplayFile& d) {
     return std::any_of(d.screens.begin(), d.screens.end(), [](const room::Screen& s) { return !s.planar; });
 }
 
+// Its line; a usage error's is followed by the synopsis, as every command's is.
+void tell(const std::string& message, int code) {
+    if (code == kUsage)
+        usage_error("render display", message);
+    else
+        log::error(message);
+}
+
 // Its line, then its exit code (before the content is on the rig).
 int refuse(const Error& e) {
-    log::error(e.message);
+    tell(e.message, exit_code(e.kind));
     return exit_code(e.kind);
 }
 
 // Its line, then the rig's finish, which fails the run on validation messages.
 int failed(DisplayStage& c, const Error& e, int code) {
-    log::error(e.message);
+    tell(e.message, code);
     return c.finish(code);
 }
 int failed(DisplayStage& c, const Error& e) { return failed(c, e, exit_code(e.kind)); }
@@ -574,10 +583,9 @@ int cmd_render_display(int argc, char** argv) {
                                "--tile", "--preview-from", "--preview-look-at", "--preview-fov", "--preview-mask",
                                "--interleave", "--warp", "--tile-memory", "--audio", "--audio-layout", "--audio-rate"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--preview-direct", "--force"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("render display", args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--display") || (!args->has("--out") && !args->has("--quilt"))) {
-        log::error("usage: vitrine render MODEL|SCENE --display FILE.display.yaml --out CANVAS.png [--time T | --from A "
-                   "--to B --fps F] [--quilt QUILT.png] [--preview-from X,Y,Z [--preview-look-at X,Y,Z] [--preview-fov D]]");
+        usage_error("render display");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);

@@ -2,6 +2,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "core/log.h"
 #include "scene/gltf_import.h"
 #include "scene/info.h"
@@ -11,7 +12,7 @@ namespace vitrine::app {
 int cmd_info(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {}, {});
     if (!args || args->words().size() != 1) {
-        log::error(args ? "usage: vitrine info MODEL" : args.error().message);
+        usage_error("info", args ? "" : args.error().message);
         return kUsage;
     }
     scene::ImportOptions opt;

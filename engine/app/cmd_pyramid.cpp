@@ -11,6 +11,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "core/log.h"
 #include "core/outputs.h"
 #include "zoom/build.h"
@@ -18,18 +19,6 @@
 namespace vitrine::app {
 
 namespace {
-
-constexpr const char* kPyramidUsage =
-    "usage: vitrine pyramid build IMAGE --out NAME.dzi|NAME.tif|FOLDER [--format dzi|tiff|iiif3]\n"
-    "         [--tile 254 --overlap 1] [--quality 85] [--lossless] [--mm-per-pixel X] [--threads N] [--id URL] [--force]\n"
-    "  IMAGE: a JPEG, PNG or TIFF (any size: read from the top, never whole), or procedural:pattern:WxH\n"
-    "  dzi: NAME.dzi + NAME_files/ (vips dzsave's layout); tiff: a tiled pyramidal BigTIFF (tiles a multiple\n"
-    "  of 16, default 256, no overlap); iiif3: a IIIF Image API 3 level 0 folder (tiles 512, no overlap; its\n"
-    "  id is --id or the folder's file: URL). --lossless: PNG tiles (TIFF: deflate) instead of JPEG.\n"
-    "  A source cut short (its data ends before its last row) is refused; --allow-truncated builds it anyway,\n"
-    "  the missing rows grey (JPEG) or black (PNG, TIFF), with a warning.\n"
-    "  An existing pyramid of the same name is replaced only with --force; a folder holding anything else,\n"
-    "  or the source itself, never.\n";
 
 std::atomic<bool> g_interrupted{false};
 
@@ -39,20 +28,20 @@ void on_interrupt(int) { g_interrupted = true; }
 
 int cmd_pyramid(int argc, char** argv) {
     if (argc < 3 || std::string(argv[2]) != "build") {
-        std::fputs(kPyramidUsage, stderr);
+        usage_error("pyramid build");
         return kUsage;
     }
     auto args = Args::parse(argc, argv, 3,
                             {"--out", "--format", "--tile", "--overlap", "--quality", "--mm-per-pixel", "--threads", "--id"},
                             {"--lossless", "--quiet", "--force", "--allow-truncated"});
     if (!args) {
-        log::error(args.error().message);
+        usage_error("pyramid build", args.error().message);
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
     if (args->words().size() != 1 || !args->has("--out")) {
-        log::error(args->words().size() > 1 ? "one IMAGE at a time" : "pyramid build needs an IMAGE and --out PATH");
-        std::fputs(kPyramidUsage, stderr);
+        usage_error("pyramid build",
+                    args->words().size() > 1 ? "one IMAGE at a time" : "pyramid build needs an IMAGE and --out PATH");
         return kUsage;
     }
     const std::string input = args->words()[0], out = args->get("--out", "");
@@ -66,7 +55,7 @@ int cmd_pyramid(int argc, char** argv) {
     else if (format == "tiff") options.format = zoom::OutputFormat::Tiff;
     else if (format == "iiif3" || format == "iiif") options.format = zoom::OutputFormat::Iiif3;
     else {
-        log::error("--format expects dzi, tiff or iiif3, got '" + format + "'");
+        usage_error("pyramid build", "--format expects dzi, tiff or iiif3, got '" + format + "'");
         return kUsage;
     }
     auto tile = args->integer("--tile", 0);
@@ -75,27 +64,28 @@ int cmd_pyramid(int argc, char** argv) {
     auto threads = args->integer("--threads", 0);
     for (auto* r : {&tile, &overlap, &quality, &threads})
         if (!*r) {
-            log::error(r->error().message);
+            usage_error("pyramid build", r->error().message);
             return kUsage;
         }
     if (args->has("--tile") && (*tile < 1 || *tile > 8192)) {
-        log::error("--tile expects 1 to 8192 pixels");
+        usage_error("pyramid build", "--tile expects 1 to 8192 pixels");
         return kUsage;
     }
     if (args->has("--overlap") && *overlap < 0) {
-        log::error("--overlap expects 0 or more pixels");
+        usage_error("pyramid build", "--overlap expects 0 or more pixels");
         return kUsage;
     }
     if (*quality < 1 || *quality > 100) {
-        log::error("--quality expects 1 to 100");
+        usage_error("pyramid build", "--quality expects 1 to 100");
         return kUsage;
     }
     if (*threads < 0 || *threads > 256) {
-        log::error("--threads expects 1 to 256 (0: one per core)");
+        usage_error("pyramid build", "--threads expects 1 to 256 (0: one per core)");
         return kUsage;
     }
     if (options.format == zoom::OutputFormat::Tiff && args->has("--tile") && *tile % 16) {
-        log::error("--tile " + std::to_string(*tile) + ": TIFF tiles must be a multiple of 16 pixels (e.g. 256 or 512)");
+        usage_error("pyramid build",
+                    "--tile " + std::to_string(*tile) + ": TIFF tiles must be a multiple of 16 pixels (e.g. 256 or 512)");
         return kUsage;
     }
     if (options.format != zoom::OutputFormat::Dzi && args->has("--overlap") && *overlap > 0)
@@ -113,7 +103,7 @@ int cmd_pyramid(int argc, char** argv) {
         char* end = nullptr;
         double mm = std::strtod(v.c_str(), &end);
         if (v.empty() || *end || !(mm > 0) || mm > 1e9) {
-            log::error("--mm-per-pixel expects a size above 0 in millimetres, got '" + v + "'");
+            usage_error("pyramid build", "--mm-per-pixel expects a size above 0 in millimetres, got '" + v + "'");
             return kUsage;
         }
         options.mm_per_pixel = mm;
@@ -142,7 +132,10 @@ int cmd_pyramid(int argc, char** argv) {
         return 130;
     }
     if (!built) {
-        log::error(built.error().message);
+        if (built.error().kind == ErrorKind::Usage)  // e.g. a .dzi output not named NAME.dzi
+            usage_error("pyramid build", built.error().message);
+        else
+            log::error(built.error().message);
         return exit_code(built.error().kind);
     }
     std::fprintf(stderr, "%s\n", built->line().c_str());

@@ -12,6 +12,7 @@
 #include "session/protect.h"
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "app/gpu_stage.h"
 #include "core/log.h"
 #include "display/offscreen.h"
@@ -116,10 +117,9 @@ std::string tiles_line(const render::VirtualTexture* vt) {
 int cmd_render_pyramid(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--out", "--size", "--region", "--centre", "--magnification", "--tile-memory"},
                             {"--reference", "--quiet", "--force"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("render pyramid", args.error().message); return kUsage; }
     if (args->words().size() != 1 || !args->has("--out")) {
-        log::error("usage: vitrine render PYRAMID --out FILE.png [--size WxH] [--region x,y,w,h | --centre x,y "
-                   "--magnification M] [--tile-memory MB] [--reference]");
+        usage_error("render pyramid");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
@@ -238,9 +238,9 @@ std::string length_text(double mm) {
 int cmd_view_pyramid(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--size", "--frames", "--region", "--centre", "--magnification", "--tile-memory"},
                             {"--fullscreen", "--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("view pyramid", args.error().message); return kUsage; }
     if (args->words().size() != 1) {
-        log::error("usage: vitrine view PYRAMID [--size WxH] [--fullscreen] [--region x,y,w,h | --centre x,y --magnification M]");
+        usage_error("view pyramid");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
@@ -342,7 +342,7 @@ int cmd_view_pyramid(int argc, char** argv) {
 
 int bench_pyramid(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--pyramid", "--size", "--jumps", "--tile-memory"}, {"--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("bench pyramid", args.error().message); return kUsage; }
     if (args->has("--quiet")) log::set_quiet(true);
     auto size = args->size("--size", 1920, 1080);
     auto jumps = args->integer("--jumps", 5);

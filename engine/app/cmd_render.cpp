@@ -3,6 +3,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "app/frames.h"
 #include "app/gpu_stage.h"
 #include "core/log.h"
@@ -33,10 +34,9 @@ int cmd_render(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
     flags.insert(flags.end(), {"--out", "--size", "--frames", "--fps", "--turnaround", "--grid"});
     auto args = Args::parse(argc, argv, 2, flags, {"--quiet", "--force"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("render model", args.error().message); return kUsage; }
     if (args->words().empty() || !args->has("--out")) {
-        log::error("usage: vitrine render MODEL [MODEL...] --out FILE.png [--size WxH] [--frames N --fps F] "
-                   "[--turnaround N [--grid CxR]] [--gap M] [render options]");
+        usage_error("render model");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
@@ -69,9 +69,12 @@ int cmd_render(int argc, char** argv) {
             }
         }
         if (w / cols == 0 || h / rows == 0) { log::error("--size is too small for a " + std::to_string(cols) + "x" + std::to_string(rows) + " grid"); return kBadInput; }
-        if (args->has("--camera")) { log::error("--turnaround turns the orbit camera; it cannot use --camera"); return kUsage; }
+        if (args->has("--camera")) {
+            usage_error("render model", "--turnaround turns the orbit camera; it cannot use --camera");
+            return kUsage;
+        }
     } else if (args->has("--grid")) {
-        log::error("--grid arranges a --turnaround sheet");
+        usage_error("render model", "--grid arranges a --turnaround sheet");
         return kUsage;
     }
 

@@ -12,6 +12,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "app/frames.h"
 #include "app/gpu_stage.h"
 #include "session/show_audio.h"
@@ -42,11 +43,9 @@ int cmd_render_scene(int argc, char** argv) {
                             {"--out", "--size", "--from", "--to", "--fps", "--time", "--inputs", "--clock", "--tile-memory",
                              "--audio", "--audio-layout", "--audio-rate"},
                             {"--quiet", "--force"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("render scene", args.error().message); return kUsage; }
     if (args->words().size() != 1 || !args->has("--out") || (args->has("--time") && (args->has("--from") || args->has("--to")))) {
-        log::error("usage: vitrine render SCENE --out DIR/%05d.png --from A --to B --fps F [--size WxH] [--inputs FILE] "
-                   "[--clock HH:MM] [--audio OUT.wav [--audio-layout stereo|hrtf|quad|5.1|7.1] [--audio-rate HZ]]  |  "
-                   "vitrine render SCENE --time T --out FILE.png");
+        usage_error("render scene");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
@@ -289,7 +288,7 @@ static int check_site(const std::string& path) {
 int cmd_check(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {}, {});
     if (!args || args->words().size() != 1) {
-        log::error(args ? "usage: vitrine check SCENE|DISPLAY.display.yaml|SITE.site.yaml" : args.error().message);
+        usage_error("check", args ? "" : args.error().message);
         return kUsage;
     }
     const std::string& word = args->words()[0];

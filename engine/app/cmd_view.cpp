@@ -6,6 +6,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "app/stage.h"
 #include "core/log.h"
 #include "app/gpu_stage.h"
@@ -71,9 +72,9 @@ int cmd_view(int argc, char** argv) {
     std::vector<std::string> flags = kStageFlags;
     flags.insert(flags.end(), {"--size", "--frames", "--resize-to", "--record"});
     auto args = Args::parse(argc, argv, 2, flags, {"--fullscreen", "--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("view model", args.error().message); return kUsage; }
     if (args->words().empty()) {
-        log::error("usage: vitrine view MODEL [MODEL...] [--fullscreen] [--size WxH] [--record DIR] [render options]");
+        usage_error("view model");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
