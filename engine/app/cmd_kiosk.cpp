@@ -100,9 +100,11 @@ int simulate(int argc, char** argv) {
     auto span = session::parse_span(args->get("--simulate", ""));
     if (!span) { log::error("--simulate expects a span such as 30d, 12h or 90m (at most a year)"); return kBadInput; }
     o.seconds = *span;
-    auto size = args->size("--size", 320, 180);
-    if (!size) { log::error(size.error().message); return kBadInput; }
-    o.size = *size;
+    if (args->has("--size")) {  // a window; else fullscreen as the site says
+        auto size = args->size("--size", 320, 180);
+        if (!size) { log::error(size.error().message); return kBadInput; }
+        o.size = *size;
+    }
     auto touches = args->number("--touches-per-hour", 0);
     if (!touches || *touches < 0 || *touches > 36000) { log::error("--touches-per-hour expects 0 .. 36000"); return kBadInput; }
     o.touches_per_hour = *touches;

@@ -1,5 +1,8 @@
 #include "display/window.h"
 
+#include <algorithm>
+#include <vector>
+
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
 
@@ -7,23 +10,48 @@
 
 namespace vitrine::display {
 
+namespace {
+
+// The site's monitor: by name, else by index, else (none asked for, or the one asked for
+// is not connected: `fallback`) the primary. Null when none is connected.
+GLFWmonitor* wanted_monitor(const WindowOptions& options, bool fallback) {
+    int count = 0;
+    GLFWmonitor** all = glfwGetMonitors(&count);
+    for (int i = 0; i < count; ++i) {
+        const char* name = glfwGetMonitorName(all[i]);
+        if (!options.monitor.empty() ? (name && options.monitor == name) : i == options.monitor_index) return all[i];
+    }
+    bool asked = !options.monitor.empty() || options.monitor_index >= 0;
+    return !asked || fallback ? glfwGetPrimaryMonitor() : nullptr;
+}
+
+std::string monitor_name(GLFWmonitor* m) {
+    const char* name = m ? glfwGetMonitorName(m) : nullptr;
+    return name ? std::string("'") + name + "'" : std::string("the monitor");
+}
+
+// GLFW tells monitor changes to one function for the whole process: it passes them to
+// the windows open now.
+std::vector<Window*>& open_windows() {
+    static std::vector<Window*> windows;
+    return windows;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
     std::unique_ptr<Window> w(new Window());
     if (!glfwInit())
         return fail(ErrorKind::Gpu, "cannot open a window: no display found (is DISPLAY set? use 'vitrine render' for headless output)");
     if (!glfwVulkanSupported()) return fail(ErrorKind::Gpu, "cannot open a window: GLFW finds no Vulkan loader");
     glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
+    w->options_ = options;
     GLFWmonitor* monitor = nullptr;
     if (options.fullscreen) {
-        int count = 0;
-        GLFWmonitor** all = glfwGetMonitors(&count);
-        for (int i = 0; i < count && !monitor; ++i) {
-            const char* name = glfwGetMonitorName(all[i]);
-            if (!options.monitor.empty() ? (name && options.monitor == name) : i == options.monitor_index) monitor = all[i];
-        }
+        monitor = wanted_monitor(options, false);
         if (!monitor && (!options.monitor.empty() || options.monitor_index >= 0))
             log::warn("monitor " + (options.monitor.empty() ? std::to_string(options.monitor_index) : "'" + options.monitor + "'") +
-                      " is not connected; fullscreen on the primary monitor");
+                      " is not connected; fullscreen on the primary monitor until it is");
         if (!monitor) monitor = glfwGetPrimaryMonitor();
     }
     uint32_t width = options.width, height = options.height;
@@ -35,6 +63,10 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
     w->window_ = glfwCreateWindow(int(width), int(height), options.title.c_str(), monitor, nullptr);
     if (!w->window_) return fail(ErrorKind::Gpu, "cannot create a " + std::to_string(width) + "x" + std::to_string(height) + " window");
     glfwSetWindowUserPointer(w->window_, w.get());
+    open_windows().push_back(w.get());
+    glfwSetMonitorCallback([](GLFWmonitor* m, int event) {
+        for (Window* win : open_windows()) win->monitor_changed(m, event == GLFW_CONNECTED);
+    });
     glfwSetFramebufferSizeCallback(w->window_, [](GLFWwindow* gw, int, int) {
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->needs_recreate_ = true;
     });
@@ -118,6 +150,7 @@ Result<void> Window::attach(Rig& rig) {
 }
 
 Window::~Window() {
+    std::erase(open_windows(), this);
     (void)finish_recording();
     release();
     // The swapchain must be gone before the window it presents to (it is retired through
@@ -160,13 +193,51 @@ void Window::framebuffer_size(uint32_t* w, uint32_t* h) const {
     *h = uint32_t(std::max(fh, 0));
 }
 
+// A monitor unplugged: GLFW has already put a window that was fullscreen on it in a
+// window (the show goes on there); when the site's monitor is connected again — or
+// connected at last, after a start on the primary — the window goes back fullscreen on it.
+void Window::monitor_changed(GLFWmonitor* monitor, bool connected) {
+    if (!options_.fullscreen) return;
+    if (!connected) {
+        GLFWmonitor* on = glfwGetWindowMonitor(window_);
+        if (on && on != monitor) return;
+        monitor_lost_ = true;
+        log::warn("display: " + monitor_name(monitor) + " was disconnected; the show goes on and returns fullscreen there when it is back");
+        needs_recreate_ = true;
+        return;
+    }
+    GLFWmonitor* want = wanted_monitor(options_, false);
+    if (!want || want != monitor || glfwGetWindowMonitor(window_) == want) return;
+    if (!monitor_lost_ && glfwGetWindowMonitor(window_) == nullptr) return;  // a technician put it in a window (F11)
+    const GLFWvidmode* mode = glfwGetVideoMode(want);
+    if (!mode) return;
+    glfwSetWindowMonitor(window_, want, 0, 0, mode->width, mode->height, mode->refreshRate);
+    monitor_lost_ = false;
+    needs_recreate_ = true;
+    log::info("display: " + monitor_name(want) + " is connected; the show is fullscreen on it again");
+}
+
+void Window::simulate_monitor_loss() {
+    GLFWmonitor* on = glfwGetWindowMonitor(window_);
+    GLFWmonitor* m = on ? on : wanted_monitor(options_, true);
+    if (on) {  // what GLFW does before it tells of a disconnected monitor
+        glfwGetWindowSize(window_, &windowed_w_, &windowed_h_);
+        glfwSetWindowMonitor(window_, nullptr, 0, 0, std::max(windowed_w_ / 2, 64), std::max(windowed_h_ / 2, 64), 0);
+    }
+    monitor_changed(m, false);
+    glfwPollEvents();
+    monitor_changed(m, true);
+}
+
+bool Window::fullscreen() const { return glfwGetWindowMonitor(window_) != nullptr; }
+
 void Window::toggle_fullscreen() {
     if (glfwGetWindowMonitor(window_)) {
         glfwSetWindowMonitor(window_, nullptr, windowed_x_, windowed_y_, windowed_w_, windowed_h_, 0);
     } else {
         glfwGetWindowPos(window_, &windowed_x_, &windowed_y_);
         glfwGetWindowSize(window_, &windowed_w_, &windowed_h_);
-        GLFWmonitor* m = glfwGetPrimaryMonitor();
+        GLFWmonitor* m = wanted_monitor(options_, true);  // the site's monitor, as at start
         const GLFWvidmode* mode = m ? glfwGetVideoMode(m) : nullptr;
         if (mode) glfwSetWindowMonitor(window_, m, 0, 0, mode->width, mode->height, mode->refreshRate);
     }

@@ -19,6 +19,7 @@
 #include "gpu/swapchain.h"
 
 struct GLFWwindow;
+struct GLFWmonitor;
 
 namespace vitrine::display {
 
@@ -49,6 +50,12 @@ public:
     void set_title(const std::string& title);
     void set_size(uint32_t width, uint32_t height);  // window coordinates
     void toggle_fullscreen();
+    bool fullscreen() const;
+    // GLFW's news of a monitor connected or disconnected (see window.cpp).
+    void monitor_changed(GLFWmonitor* monitor, bool connected);
+    // Tests and the soak: the window's monitor disconnected and connected again, as GLFW
+    // would tell it (a fullscreen window is put in a window first).
+    void simulate_monitor_loss();
     // Framebuffer size in pixels (0 when minimised).
     void framebuffer_size(uint32_t* w, uint32_t* h) const;
 
@@ -88,6 +95,8 @@ private:
     Overlay overlay_;
     OverlayList panels_;
     Window() = default;
+    WindowOptions options_;     // where it was asked to be: fullscreen goes back there
+    bool monitor_lost_ = false;  // its monitor was disconnected while fullscreen
     Result<void> build();
     Result<void> recreate();
     void harvest(uint32_t slot);

@@ -127,6 +127,7 @@ private:
     Result<void> break_scene();
     Result<void> step_clock(double seconds);
     Result<void> send_hangup();
+    Result<void> lose_monitor();
 
     const SoakOptions& o_;
     SiteFile site_;
@@ -364,20 +365,20 @@ Result<void> Soak::send_hangup() {
     return {};
 }
 
-#if 0
 Result<void> Soak::lose_monitor() {
     double t0 = real_seconds();
+    bool fullscreen = window_.fullscreen();
     window_.simulate_monitor_loss();
     double level = 0;
     auto on = picture("monitor_back", level);
     if (!on) return on.error();
     char d[160];
-    std::snprintf(d, sizeof d, "the window went back to its output, a frame on screen %.0f ms later (level %.2f)",
+    std::snprintf(d, sizeof d, "%s, a frame on screen %.0f ms later (level %.2f)",
+                  !fullscreen ? "in a window (--size): nothing to return to" : window_.fullscreen() ? "fullscreen on its monitor again" : "NOT fullscreen again",
                   (real_seconds() - t0) * 1000, level);
-    verdict("monitor gone", *on, d);
+    verdict("monitor gone", *on && window_.fullscreen() == fullscreen, d);
     return {};
 }
-#endif
 
 Result<double> Soak::measure_seek() {
     double now = session_->show().now();
@@ -440,8 +441,9 @@ Result<void> Soak::sample(const std::string& label) {
     r.seek_ms = median(seeks), r.reload_ms = median(reloads);
     const Health& h = session_->health();
     const show::Show& s = session_->show();
-    std::printf("%6s %10.0f %9ld %11ld %11ld %6ld %7ld %8.2f %9.2f %7llu %7llu %6zu %6zu %7zu  %s\n", label.c_str(), s.now(),
-                r.rss_kb, r.gpu_used_kb, r.gpu_held_kb, r.files, r.threads, r.seek_ms, r.reload_ms,
+    std::printf("%6s %10.0f %9ld %11ld %11ld %7lld %6ld %7ld %8.2f %9.2f %7llu %7llu %6zu %6zu %7zu  %s\n", label.c_str(),
+                s.now(), r.rss_kb, r.gpu_used_kb, r.gpu_held_kb, (long long)gpu::live_objects().total(), r.files, r.threads,
+                r.seek_ms, r.reload_ms,
                 (unsigned long long)h.frames_shown, (unsigned long long)h.touches, s.inputs().size(),
                 s.checkpoint_count(), s.trace().size(), s.state().c_str());
     std::fflush(stdout);
@@ -454,8 +456,8 @@ int Soak::run() {
         log::error("soak: " + r.error().message);
         return exit_code(r.error().kind);
     }
-    std::printf("%6s %10s %9s %11s %11s %6s %7s %8s %9s %7s %7s %6s %6s %7s  %s\n", "at", "show_time", "rss_kb",
-                "gpu_used_kb", "gpu_held_kb", "files", "threads", "seek_ms", "reload_ms", "frames", "touches", "inputs",
+    std::printf("%6s %10s %9s %11s %11s %7s %6s %7s %8s %9s %7s %7s %6s %6s %7s  %s\n", "at", "show_time", "rss_kb",
+                "gpu_used_kb", "gpu_held_kb", "objects", "files", "threads", "seek_ms", "reload_ms", "frames", "touches", "inputs",
                 "checks", "trace", "state");
     std::vector<double> marks = {0};
     for (double m : {3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0})
@@ -470,7 +472,7 @@ int Soak::run() {
         std::vector<std::function<Result<void>()>> all = {
             [&] { return lose_gpu(); },   [&] { return lose_sound(); },        [&] { return break_model(); },
             [&] { return break_scene(); }, [&] { return step_clock(3600); },     [&] { return step_clock(-3600); },
-            [&] { return send_hangup(); }};
+            [&] { return send_hangup(); }, [&] { return lose_monitor(); }};
         for (size_t i = 0; i < all.size(); ++i)  // spread over the span, between the samples
             faults.push_back({std::floor(o_.seconds * double(i + 1) / double(all.size() + 2) / kStep) * kStep + 7, all[i]});
     }
@@ -569,15 +571,23 @@ int run_soak(const SoakOptions& o) {
     }
     display::WindowOptions wo;
     wo.title = "Vitrine soak — " + o.site.filename().string();
-    wo.width = o.size.first, wo.height = o.size.second;
+    if (o.size) {
+        wo.width = o.size->first, wo.height = o.size->second;
+    } else {
+        wo.fullscreen = site.output.fullscreen;
+        wo.monitor = site.output.monitor;
+        wo.monitor_index = site.output.monitor_index;
+    }
     auto window = display::Window::open(wo);
     if (!window) {
         log::error("soak: " + window.error().message + " (it needs a display: run it under xvfb-run)");
         return exit_code(window.error().kind);
     }
-    std::printf("soak of %s: %s simulated, a step a simulated minute, a %ux%u frame a quarter hour, %g touches an hour%s\n",
-                o.site.string().c_str(), span_text(o.seconds).c_str(), o.size.first, o.size.second, o.touches_per_hour,
-                o.faults ? ", with faults" : "");
+    uint32_t fw = 0, fh = 0;
+    (*window)->framebuffer_size(&fw, &fh);
+    std::printf("soak of %s: %s simulated, a step a simulated minute, a %ux%u frame%s a quarter hour, %g touches an hour%s\n",
+                o.site.string().c_str(), span_text(o.seconds).c_str(), fw, fh, (*window)->fullscreen() ? " (fullscreen)" : "",
+                o.touches_per_hour, o.faults ? ", with faults" : "");
     Soak soak(o, site, **window, scratch);
     if (auto r = soak.prepare(); !r) {
         log::error("soak: " + r.error().message);

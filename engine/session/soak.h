@@ -25,7 +25,7 @@ struct SoakOptions {
     std::filesystem::path site;
     double seconds = 30 * 86400.0;               // simulated span
     double touches_per_hour = 0;
-    std::pair<uint32_t, uint32_t> size{320, 180};  // the window
+    std::optional<std::pair<uint32_t, uint32_t>> size;  // a window of this size; none: as the site's output says
     bool faults = false;
     std::optional<std::time_t> start_at;         // civil time at the start (default: now)
     std::filesystem::path scratch;               // the show's copy and the pictures (default: a new temporary folder)
