@@ -4,7 +4,8 @@
 # a lost sound device (OpenAL Soft's null output, so there is one to lose), a corrupt model
 # then fixed, a broken scene then fixed, the clock stepped +1 h and -1 h, SIGHUP and the
 # monitor gone and back — each survived with the show on screen afterwards (a picture
-# written and not black); samples at start, 1 h, 1 day and 2 days; the originals untouched.
+# written and not black); samples at start, 1 h, 1 day and 2 days; the technician's status
+# panel (key I) drawn over the picture at the end; the originals untouched.
 # usage: soak.sh VITRINE REPO
 set -u
 vitrine=$1 repo=$2
@@ -32,6 +33,8 @@ grep -q "the wall clock moved by +3600 s" "$tmp/soak.err" || fail "the clock ste
 grep -q "the wall clock moved by -3600 s" "$tmp/soak.err" || fail "the clock step back left no line"
 grep -q "kiosk: SIGHUP: .*the running show is unchanged" "$tmp/soak.err" || fail "SIGHUP left no line"
 sums | cmp -s - "$tmp/before.txt" || fail "the soak changed the original files"
+grep -q "^status panel   drawn" "$tmp/soak.out" || fail "the status panel (key I) was not drawn over the picture"
+[ -s "$tmp/soak/pictures/status_panel.png" ] || fail "no picture of the status panel"
 grep -q "monitor gone   survived: fullscreen on its monitor again" "$tmp/soak.out" || fail "not fullscreen again after the monitor came back"
 grep -q "display: 'screen' is connected; the show is fullscreen on it again" "$tmp/soak.err" || fail "the monitor's return left no line"
 

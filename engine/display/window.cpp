@@ -100,6 +100,7 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
             case GLFW_KEY_LEFT: e.key = Key::Left; break;
             case GLFW_KEY_RIGHT: e.key = Key::Right; break;
             case GLFW_KEY_R: e.key = Key::R; break;
+            case GLFW_KEY_I: e.key = Key::I; break;
             default: break;
         }
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);

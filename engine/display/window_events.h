@@ -6,7 +6,7 @@
 namespace vitrine::display {
 
 // The keys commands act on; any other key is Other.
-enum class Key { Other, Escape, Q, F, F11, Enter, Space, Left, Right, R };
+enum class Key { Other, Escape, Q, F, F11, Enter, Space, Left, Right, R, I };
 
 struct WindowEvent {
     enum class Kind { Press, Release, Move, Scroll, Key };

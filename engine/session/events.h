@@ -20,6 +20,7 @@ struct Event {
         Eye,         // eye: the tracked visitor's eye, metres in the room
         Status,      // reply to `sender` with state, show time, cue, sound (OSC /vitrine/status)
         Fullscreen,  // toggle the window's fullscreen
+        Panel,       // the technician's status panel: args {"on"} / {"off"}, none: toggle (key I, OSC /vitrine/panel)
         Quit,
     };
     Kind kind = Kind::Osc;

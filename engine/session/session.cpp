@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/log.h"
+#include "display/overlay.h"
 #include "display/screens.h"
 #include "room/projection.h"
 #include "room/warp.h"
@@ -114,6 +115,34 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options, di
 
 int Session::finish(int code) { return stage_.finish(code); }
 
+void Session::draw_panel(uint32_t width, uint32_t height) {
+    display::OverlayList list;
+    if (panel_) {
+        const show::Show& s = live_->show();
+        double tod = s.time_of_day();
+        char lines[4][160];
+        std::snprintf(lines[0], sizeof lines[0], "state %s   show time %.1f s   cue %s", s.state().c_str(), s.now(),
+                      s.current_cue().empty() ? "-" : s.current_cue().c_str());
+        std::snprintf(lines[1], sizeof lines[1], "frame %.1f ms (p99 %.1f ms)   shown %llu   dropped %llu   device losses %llu",
+                      health_.frame_times.percentile(0.5) * 1000, health_.frame_times.percentile(0.99) * 1000,
+                      (unsigned long long)health_.frames_shown, (unsigned long long)health_.frames_dropped,
+                      (unsigned long long)health_.device_losses);
+        std::snprintf(lines[2], sizeof lines[2], "sound %s   reloads %llu good, %llu refused   touches %llu",
+                      audio_status().c_str(), (unsigned long long)health_.reloads_good,
+                      (unsigned long long)health_.reloads_failed, (unsigned long long)health_.touches);
+        std::snprintf(lines[3], sizeof lines[3], "time of day %02d:%02d:%02d", int(tod / 3600), int(std::fmod(tod, 3600) / 60),
+                      int(std::fmod(tod, 60)));
+        // Text a twentieth of the picture's height (12 px at least), in a dark box.
+        float px = std::max(12.0f, float(height) / 36.0f), pad = px * 0.5f;
+        float w = 0;
+        for (const char* line : lines) w = std::max(w, display::measure(line, px).x);
+        w = std::min(w + 2 * pad, float(width));
+        list.rect(0, 0, w, 4 * px * 1.25f + 2 * pad, display::rgba(0, 0, 0, 190));
+        for (int i = 0; i < 4; ++i) list.text(pad, pad + float(i) * px * 1.25f, lines[i], display::rgba(255, 255, 255), px);
+    }
+    window_.set_overlay(std::move(list));
+}
+
 void Session::gather(std::vector<Event>& events) {
     uint32_t fw = 0, fh = 0;
     window_.framebuffer_size(&fw, &fh);
@@ -126,6 +155,8 @@ void Session::gather(std::vector<Event>& events) {
             e.x = w.x / w.width, e.y = w.y / w.height;
         } else if (w.kind == Kind::Key && (w.key == display::Key::F11 || w.key == display::Key::Enter)) {
             e.kind = Event::Kind::Fullscreen;
+        } else if (w.kind == Kind::Key && w.key == display::Key::I) {
+            e.kind = Event::Kind::Panel;
         } else if (w.kind == Kind::Key && (w.key == display::Key::Escape || w.key == display::Key::Q)) {
             e.kind = Event::Kind::Quit;
         } else {
@@ -150,6 +181,9 @@ void Session::gather(std::vector<Event>& events) {
             }
             e.kind = Event::Kind::Eye;
             e.eye = {v[0], v[1], v[2]};
+        } else if (m.address == "/vitrine/panel") {
+            e.kind = Event::Kind::Panel;
+            e.args = m.args;
         } else if (m.address == "/vitrine/status") {
             e.kind = Event::Kind::Status;
             e.sender = m.sender;
@@ -204,6 +238,7 @@ void Session::handle(const Event& e, double now) {
         case Event::Kind::Eye: eye(e.eye); break;
         case Event::Kind::Status: status(e.sender); break;
         case Event::Kind::Fullscreen: window_.toggle_fullscreen(); break;
+        case Event::Kind::Panel: panel_ = e.args.empty() ? !panel_ : e.args[0] == "on" || e.args[0] == "1"; break;
         case Event::Kind::Quit: window_.close(); break;
     }
 }
@@ -386,6 +421,7 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
         update_audio(sound_, stage_.frame);  // a rebuilt device gets every voice back at its offset
     }
     views_ = views(fw, fh);
+    draw_panel(fw, fh);
     auto r = window_.draw(stage_.instances, look, views_, record_);
     if (!r) {
         ++health_.frames_dropped;

@@ -87,6 +87,12 @@ public:
     // The next frame shown is also written to `png` (the window's recording; a soak looks
     // at the picture after each fault).
     void record_next(std::string png) { record_ = std::move(png); }
+    // The technician's status panel over the picture (state, show time, cue, frame rate,
+    // frames dropped, device losses, sound, reloads, touches, time of day): key I or OSC
+    // /vitrine/panel [on|off]. Drawn by the window's overlay pass, over the finished
+    // picture (on a lenticular panel over the interleaved one, only in its box).
+    void show_panel(bool on) { panel_ = on; }
+    bool panel_shown() const { return panel_; }
     ShowStage& stage() { return stage_; }
     uint16_t osc_port() const { return osc_ ? osc_->port() : 0; }
     // Exit code at the end (the rig destroyed here): 4 when validation spoke, else `code`.
@@ -122,6 +128,8 @@ private:
     double sound_retry_ = 0, sound_wait_ = 1.5;
     Health health_;
     std::string record_;
+    bool panel_ = false;
+    void draw_panel(uint32_t width, uint32_t height);
     double last_present_ = 0;             // steady clock, of the last frame shown (0: none yet)
     std::vector<show::OscMessage> messages_;
     Repeats warnings_;                    // the show's warnings, repeats counted

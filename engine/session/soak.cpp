@@ -104,7 +104,9 @@ std::string read_all(const fs::path& file) {
 class Soak {
 public:
     Soak(const SoakOptions& o, SiteFile site, display::Window& window, const fs::path& scratch)
-        : o_(o), site_(std::move(site)), window_(window), scratch_(scratch), rng_(o.seed) {}
+        : o_(o), site_(std::move(site)), window_(window), scratch_(scratch), rng_(o.seed) {
+        clock_.start_epoch = double(o.start_at ? *o.start_at : std::time(nullptr));
+    }
 
     Result<void> prepare();
     int run();
@@ -128,6 +130,7 @@ private:
     Result<void> step_clock(double seconds);
     Result<void> send_hangup();
     Result<void> lose_monitor();
+    Result<void> check_panel();
 
     const SoakOptions& o_;
     SiteFile site_;
@@ -380,6 +383,35 @@ Result<void> Soak::lose_monitor() {
     return {};
 }
 
+// The technician's status panel (key I) is drawn over the picture, in its box at the top
+// left: the box is darker there (a black box, white text) than the picture without it.
+Result<void> Soak::check_panel() {
+    double level = 0;
+    auto without = picture("without_panel", level);
+    if (!without) return without.error();
+    session_->show_panel(true);
+    auto with = picture("status_panel", level);
+    session_->show_panel(false);
+    if (!with) return with.error();
+    auto a = read_png(scratch_ / "pictures" / "without_panel.png");
+    auto b = read_png(scratch_ / "pictures" / "status_panel.png");
+    if (!a || !b) return fail(ErrorKind::Io, "the panel's pictures cannot be read");
+    auto box = [](const Image8& img) {  // the top left tenth of the picture
+        Image8 crop;
+        crop.width = img.width / 4, crop.height = img.height / 10;
+        for (uint32_t y = 0; y < crop.height; ++y)
+            crop.rgba.insert(crop.rgba.end(), img.rgba.begin() + long(y * img.width * 4),
+                             img.rgba.begin() + long((y * img.width + crop.width) * 4));
+        return crop;
+    };
+    double before = mean_level(box(*a)), after = mean_level(box(*b));
+    bool drawn = after < before - 0.05 && after > 0.005;  // darker, and not black: text on a dark box
+    std::printf("status panel   %s: its box at the top left %.2f -> %.2f (pictures/status_panel.png)\n",
+                drawn ? "drawn" : "NOT DRAWN", before, after);
+    if (!drawn) ++failed_;
+    return {};
+}
+
 Result<double> Soak::measure_seek() {
     double now = session_->show().now();
     double target = std::max(session_->show().earliest(), now - kSeekBack);
@@ -509,7 +541,10 @@ int Soak::run() {
             if (!check(faults[fault].run())) break;
             ++fault;
         }
-        if (mark == marks.size()) break;
+        if (mark == marks.size()) {
+            check(check_panel());
+            break;
+        }
         double next = std::min({clock_.elapsed + kStep, next_touch, mark < marks.size() ? marks[mark] : INFINITY,
                                 fault < faults.size() ? faults[fault].at : INFINITY});
         clock_.elapsed = std::max(next, clock_.elapsed);
