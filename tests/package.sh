@@ -27,7 +27,7 @@ echo "cpack: $(basename "$deb"), $(($(stat -c %s "$deb") / 1024)) KiB in $(($(da
 
 dpkg-deb -f "$deb" Package Version Architecture Depends
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libvulkan1 libglfw3 libyaml-cpp0.7 liblua5.4-0 liblo7 libopenal1 libsndfile1 libc6 "mesa-vulkan-drivers | vulkan-icd"; do
+for lib in libvulkan1 libglfw3 libyaml-cpp0.7 liblua5.4-0 liblo7 libopenal1 libsndfile1 libc6 "mesa-vulkan-drivers | vulkan-icd" fonts-dejavu-core libmicrohttpd12; do
   [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib"
 done
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' >"$work/contents"

@@ -37,9 +37,9 @@ Result<std::time_t> parse_local(const std::string& text) {
 
 int install(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 3, {"--out"}, {"--user", "--force"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("kiosk install", args.error().message); return kUsage; }
     if (args->words().size() != 1) {
-        log::error("usage: vitrine kiosk install SITE.site.yaml [--user] [--out FILE.service] [--force]");
+        usage_error("kiosk install");
         return kUsage;
     }
     std::error_code ec;
@@ -87,7 +87,7 @@ int install(int argc, char** argv) {
 int simulate(int argc, char** argv) {
     auto args = Args::parse(argc, argv, 2, {"--simulate", "--touches-per-hour", "--size", "--at", "--scratch", "--seed"},
                             {"--faults", "--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("kiosk simulate", args.error().message); return kUsage; }
     if (args->words().size() != 1) {
         usage_error("kiosk simulate");
         return kUsage;
@@ -127,9 +127,9 @@ int cmd_kiosk(int argc, char** argv) {
     for (int i = 2; i < argc; ++i)
         if (std::string(argv[i]) == "--simulate") return simulate(argc, argv);
     auto args = Args::parse(argc, argv, 2, {"--size", "--frames", "--at", "--hook-budget-ms", "--metrics-port"}, {"--quiet"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("kiosk", args.error().message); return kUsage; }
     if (args->words().size() != 1) {
-        log::error("usage: vitrine kiosk SITE.site.yaml   |   vitrine kiosk install SITE.site.yaml [--user]");
+        usage_error("kiosk");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);

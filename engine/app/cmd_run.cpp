@@ -9,6 +9,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/usage.h"
 #include "app/frames.h"
 #include "app/gpu_stage.h"
 #include "audio/layout.h"
@@ -25,10 +26,9 @@ int cmd_run(int argc, char** argv) {
                             {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display",
                              "--tile-memory", "--audio-layout", "--hook-budget-ms", "--metrics-port"},
                             {"--fullscreen", "--no-osc", "--quiet", "--no-audio"});
-    if (!args) { log::error(args.error().message); return kUsage; }
+    if (!args) { usage_error("run", args.error().message); return kUsage; }
     if (args->words().size() != 1) {
-        log::error("usage: vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] "
-                   "[--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc] [--display FILE.display.yaml] [--hook-budget-ms MS]");
+        usage_error("run");
         return kUsage;
     }
     if (args->has("--quiet")) log::set_quiet(true);
