@@ -43,6 +43,8 @@ int bench_reloads(int argc, char** argv);  // bench_reload.cpp
 int cmd_bench(int argc, char** argv) {
     for (int i = 2; i < argc; ++i)
         if (std::string(argv[i]) == "--reloads") return bench_reloads(argc, argv);
+    for (int i = 2; i < argc; ++i)
+        if (std::string(argv[i]) == "--session") return bench_session(argc, argv);  // bench_session.cpp
     auto args = Args::parse(argc, argv, 2, {"--corpus", "--frames", "--size", "--models", "--show"}, {"--quiet", "--no-load"});
     if (!args) { usage_error("bench", args.error().message); return kUsage; }  // any of bench's forms
     if (args->has("--show")) return bench_show(args->get("--show", ""));  // the show runtime only (CPU)

@@ -19,6 +19,7 @@ int cmd_kiosk(int argc, char** argv);  // an installation: SITE.site.yaml
 int cmd_check(int argc, char** argv);
 int cmd_send(int argc, char** argv);
 int bench_show(const std::string& scene);
+int bench_session(int argc, char** argv);  // a Session's frame time against the bare loop, in a window
 int cmd_info_scene(const std::string& path);
 // Tile pyramids (engine/zoom): build, info, render a region, view, bench.
 int cmd_pyramid(int argc, char** argv);  // vitrine pyramid build ...

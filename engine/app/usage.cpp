@@ -67,6 +67,7 @@ const Form kForms[] = {
     {"bench", "bench pyramid", "vitrine bench --pyramid PYRAMID [--size WxH] [--jumps N] [--tile-memory MB]"},
     {"bench", "bench audio", "vitrine bench --audio [--seconds S] [--sources N]"},
     {"bench", "bench reloads", "vitrine bench --reloads N SCENE_A SCENE_B [--size WxH]"},
+    {"bench", "bench session", "vitrine bench --session SCENE [--frames N] [--size WxH]"},
 };
 
 // What each command's options mean, a few lines each.
@@ -151,7 +152,9 @@ const Options kOptions[] = {
      "Prints numbers, never pass/fail: load times and frame rates on the corpus (--corpus DIR), the show\n"
      "runtime (--show), a display's canvas (--display), a pyramid's jumps (--pyramid), 64 sources (--audio),\n"
      "a kiosk's hot reloads for months (--reloads N: memory, device memory and Vulkan objects as they go).\n"
-     "  --frames N --size WxH --models A,B --no-load --tile WxH --jumps N --seconds S --sources N\n"},
+     "  --frames N --size WxH --models A,B --no-load --tile WxH --jumps N --seconds S --sources N\n"
+     "  --session SCENE       a Session's frame time against the bare loop, phases S B S B in one window\n"
+     "                        (needs a display: xvfb-run; default 300 frames a phase at 640x360)\n"},
 };
 
 const char* const kGeneral =
