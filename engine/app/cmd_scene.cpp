@@ -16,6 +16,7 @@
 #include "app/frames.h"
 #include "app/gpu_stage.h"
 #include "session/show_audio.h"
+#include "session/session.h"
 #include "session/show_stage.h"
 #include "session/site_file.h"
 #include "audio/layout.h"
@@ -86,64 +87,81 @@ int cmd_render_scene(int argc, char** argv) {
             return kBadInput;
         }
 
-    show::AssetCache cache;
-    auto scene = session::load_show(args->words()[0], cache);
-    if (!scene) return kBadInput;
-    show::ShowOptions so;
-    so.day_start = *clock;
-    so.aspect = float(w) / float(h);
-    auto show = show::Show::create(*scene, so);
-    session::ShowStage st;
-    st.scene = scene.get();
-    st.show = show.get();
+    // Never over the scene, its hooks, assets or inputs (protected as they are loaded), and
+    // the sound's file checked and created now: a render must not fail on it after the frames.
+    std::vector<show::Input> inputs;
     if (args->has("--inputs")) {
-        auto inputs = read_inputs(args->get("--inputs", ""));
-        if (!inputs) { log::error(inputs.error().message); return kBadInput; }
-        for (const show::Input& in : *inputs) st.show->input(in);
+        auto in = read_inputs(args->get("--inputs", ""));
+        if (!in) { log::error(in.error().message); return kBadInput; }
+        inputs = std::move(*in);
     }
-    // Never over the scene, its hooks, assets or inputs (protected as they were loaded), and
-    // the sound's file checked and created now: a run must not fail on it after the frames.
+    auto memory = tile_memory_option(*args);
+    if (!memory) { log::error(memory.error().message); return kBadInput; }
+    // The show through the same Session as `run`, into files: show time is frame i's,
+    // from + i / fps, on an injected clock; time of day is --clock's.
+    session::SessionOptions so;
+    so.scene = args->words()[0];
+    so.live = false;
+    so.time_of_day = *clock;
+    so.show.aspect = float(w) / float(h);
+    so.osc.reset();
+    so.audio.reset();
+    so.rig.validation = validation_requested();
+    so.rig.tile_memory = memory.value();
+    double t = *from;
+    session::ShowClock show_clock([&t] { return t; }, [&] { return session::CivilTime{*clock, show::ShowOptions{}.epoch_start}; });
+    show_clock.set(*from);
     outputs::set_force(args->has("--force"));
-    if (auto ok = check_outputs(pattern, count); !ok) { log::error(ok.error().message); return kBadInput; }
+    auto opened = session::Session::open(so, session::file_output(w, h), std::move(show_clock));
+    if (!opened) { log::error(opened.error().message); return exit_code(opened.error().kind); }
+    session::Session& s = **opened;
+    for (const show::Input& in : inputs) s.input(in);
+    if (auto ok = check_outputs(pattern, count); !ok) { log::error(ok.error().message); return s.finish(kBadInput); }
     if (!audio_out.empty()) {
         auto probe = outputs::OutputFile::create(audio_out, outputs::Kind::Wav);
-        if (!probe) { log::error(probe.error().message); return exit_code(probe.error().kind); }
+        if (!probe) { log::error(probe.error().message); return s.finish(exit_code(probe.error().kind)); }
     }
     stop_on_signals();
-    display::RigOptions ro;
-    ro.validation = validation_requested();
-    auto memory = tile_memory_option(*args);
-    if (!memory) { log::error(memory.error().message); return st.finish(kBadInput); }
-    ro.tile_memory = memory.value();
-    if (auto r = session::open_rig(st, ro); !r) { log::error(r.error().message); return st.finish(exit_code(r.error().kind)); }
-    auto out_r = display::Offscreen::create(*st.rig, w, h);
-    if (!out_r) { log::error(out_r.error().message); return st.finish(exit_code(out_r.error().kind)); }
-    display::Offscreen& out = *out_r.value();
 
-    // Frame i is show time from + i / fps. The show only moves forward here; after a lost
-    // device it seeks back to the first frame not read back (seeking equals playing).
+    // Frame i is show time from + i / fps. After a lost device the frames not read back
+    // are drawn again, the show sought back to the first of them (seeking equals playing).
     auto start = std::chrono::steady_clock::now();
-    std::vector<render::View> views(1);
-    auto done = app::render_frames(*st.rig, out, count, [&](long i) {
-        double t = *from + double(i) / *fps;
-        if (t < st.show->now()) st.show->seek(t); else st.show->advance(t);
-        for (const std::string& line : st.show->take_warnings()) log::warn(line);
-        for (const std::string& line : st.show->take_log()) log::info(line);
-        for (const show::OutgoingOsc& m : st.show->take_outgoing())
-            log::info("render: not sending OSC " + m.address + " to " + m.to + " (offline)");
-        render::Look look = session::prepare_frame(st);
-        views[0] = session::frame_view(st.frame, {0, 0, w, h});
-        bool unused;
-        progress(i + 1, count, start);
-        return out.submit(st.instances, look, views, frame_path(pattern, i, &unused).value());
-    });
-    if (!done) { log::error(done.error().message); return st.finish(exit_code(done.error().kind)); }
+    uint64_t losses = 0;
+    for (long i = 0; i <= count;) {
+        if (i < count && stop_requested()) {  // finish the frames in flight, then stop
+            if (auto r = s.output().finish(); !r && r.error().kind != ErrorKind::DeviceLost) {
+                log::error(r.error().message);
+                return s.finish(exit_code(r.error().kind));
+            }
+            Error e = stopped(long(s.output().frames_written()));
+            log::error(e.message);
+            return s.finish(exit_code(e.kind));
+        }
+        Result<void> r;
+        if (i < count) {
+            t = *from + double(i) / *fps;
+            bool unused;
+            s.record_next(frame_path(pattern, i, &unused).value());
+            r = s.step();
+            progress(i + 1, count, start);
+        } else {
+            r = s.finish_frames();
+        }
+        if (!r) { log::error(r.error().message); return s.finish(exit_code(r.error().kind)); }
+        if (s.health().device_losses != losses) {  // rebuilt: again from the first frame not read back
+            losses = s.health().device_losses;
+            i = long(s.output().frames_written());
+            continue;
+        }
+        ++i;
+    }
+    session::ShowStage& st = s.stage();
     if (!audio_out.empty()) {
         session::ShowAudio where;
         where.aspect = float(w) / float(h);
         if (auto r = session::render_show_audio(st, std::move(where), audio_out, *layout, uint32_t(*rate), *from, *fps, count); !r) {
             log::error(r.error().message);
-            return st.finish(exit_code(r.error().kind));
+            return s.finish(exit_code(r.error().kind));
         }
     }
     bool unused;
@@ -151,8 +169,7 @@ int cmd_render_scene(int argc, char** argv) {
                                     : frame_path(pattern, 0, &unused).value()) +
               " (" + std::to_string(w) + "x" + std::to_string(h) + ", show time " + std::to_string(*from) + " .. " +
               std::to_string(*from + double(count - 1) / *fps) + " s, state " + st.show->state() + ")");
-    out_r.value().reset();
-    return st.finish(kOk);
+    return s.finish(kOk);
 }
 
 // `check DISPLAY.display.yaml`: every problem, or what the file describes in a

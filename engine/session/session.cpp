@@ -53,19 +53,24 @@ double FrameTimes::percentile(double p) const {
     return v[k];
 }
 
-Session::Session(const SessionOptions& options, display::Window& window, ShowClock clock)
-    : options_(options), window_(window), clock_(std::move(clock)) {}
+Session::Session(const SessionOptions& options, std::unique_ptr<Output> output, ShowClock clock)
+    : options_(options), clock_(std::move(clock)), out_(std::move(output)) {}
 
 Session::~Session() = default;
 
 Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options, display::Window& window, ShowClock clock) {
-    std::unique_ptr<Session> s(new Session(options, window, std::move(clock)));
+    return open(options, window_output(window), std::move(clock));
+}
+
+Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options, std::unique_ptr<Output> output,
+                                               ShowClock clock) {
+    std::unique_ptr<Session> s(new Session(options, std::move(output), std::move(clock)));
     show::ShowOptions so = options.show;
     CivilTime civil = s->clock_.civil();
     so.day_start = options.time_of_day ? *options.time_of_day : civil.day_seconds;
     so.epoch_start = civil.epoch;
     std::vector<show::Problem> problems;
-    s->live_ = show::LiveShow::open(options.scene, so, problems);
+    s->live_ = show::LiveShow::open(options.scene, so, problems, options.live);
     for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
     if (!s->live_)
         return fail(ErrorKind::BadInput, options.scene + ": " + std::to_string(problems.size()) + " problem" +
@@ -83,9 +88,7 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options, di
     s->stage_.show = &s->live_->show();
     if (auto r = open_rig(s->stage_, options.rig); !r) return r.error();
     const std::optional<room::DisplayFile>& led = options.display;
-    if (led && led->lenticular) window.set_lenticular(*led->lenticular);
-    if (led && !led->lenticular) window.set_mesh_screens(*led);  // curved screens warped on the GPU every frame
-    if (auto r = window.attach(*s->stage_.rig); !r) return r.error();
+    if (auto r = s->out_->attach(*s->stage_.rig, led); !r) return r.error();
     if (led) s->eye_ = led->viewer.eye;
 
     // Sound: the default output (or none: the show goes on silently, `healthy` says so).
@@ -109,11 +112,29 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options, di
         s->handle(e, s->clock_.now());
     }
     s->state_ = s->live_->show().state();
-    window.set_title("Vitrine — " + options.scene + " — " + s->state_);
+    s->out_->set_title("Vitrine — " + options.scene + " — " + s->state_);
     return s;
 }
 
-int Session::finish(int code) { return stage_.finish(code); }
+int Session::finish(int code) {
+    out_.reset();  // its GPU objects before the rig
+    return stage_.finish(code);
+}
+
+Result<void> Session::lost(const Error& e) {
+    if (e.kind == ErrorKind::DeviceLost) {
+        ++health_.device_losses;
+        // Files: frames read back since the last loss count as frames shown.
+        if (out_->frames_written() != written_at_loss_ && written_at_loss_ != UINT64_MAX) stage_.rig->frame_shown();
+        written_at_loss_ = out_->frames_written();
+    }
+    return stage_.rig->recover_from(e);  // the one rule for a lost device
+}
+
+Result<void> Session::finish_frames() {
+    if (auto r = out_->finish(); !r) return lost(r.error());
+    return {};
+}
 
 void Session::draw_panel(uint32_t width, uint32_t height) {
     display::OverlayList list;
@@ -140,14 +161,14 @@ void Session::draw_panel(uint32_t width, uint32_t height) {
         list.rect(0, 0, w, 4 * px * 1.25f + 2 * pad, display::rgba(0, 0, 0, 190));
         for (int i = 0; i < 4; ++i) list.text(pad, pad + float(i) * px * 1.25f, lines[i], display::rgba(255, 255, 255), px);
     }
-    window_.set_overlay(std::move(list));
+    out_->set_overlay(std::move(list));
 }
 
 void Session::gather(std::vector<Event>& events) {
     uint32_t fw = 0, fh = 0;
-    window_.framebuffer_size(&fw, &fh);
+    out_->size(&fw, &fh);
     // A minimised window waits for something to happen instead of spinning.
-    for (const display::WindowEvent& w : window_.poll_events(fw == 0 || fh == 0 ? 0.1 : 0)) {
+    for (const display::WindowEvent& w : out_->poll_events(fw == 0 || fh == 0 ? 0.1 : 0)) {
         using Kind = display::WindowEvent::Kind;
         Event e;
         if (w.kind == Kind::Release && w.button == 0 && w.width > 0 && w.height > 0) {
@@ -215,7 +236,7 @@ void Session::handle(const Event& e, double now) {
                 // recorded as the node it hit ("" = none), so a replay needs no screens.
                 in.kind = show::InputKind::TouchNode;
                 uint32_t fw = 0, fh = 0;
-                window_.framebuffer_size(&fw, &fh);
+                out_->size(&fw, &fh);
                 int node = pick_on_wall(float(e.x) * float(fw), float(e.y) * float(fh));
                 in.node = node >= 0 ? stage_.scene->file.nodes[size_t(node)].name : std::string();
             }
@@ -237,9 +258,9 @@ void Session::handle(const Event& e, double now) {
         case Event::Kind::Resume: clock_.resume(); break;
         case Event::Kind::Eye: eye(e.eye); break;
         case Event::Kind::Status: status(e.sender); break;
-        case Event::Kind::Fullscreen: window_.toggle_fullscreen(); break;
+        case Event::Kind::Fullscreen: out_->toggle_fullscreen(); break;
         case Event::Kind::Panel: panel_ = e.args.empty() ? !panel_ : e.args[0] == "on" || e.args[0] == "1"; break;
-        case Event::Kind::Quit: window_.close(); break;
+        case Event::Kind::Quit: out_->close(); break;
     }
 }
 
@@ -308,6 +329,13 @@ Result<void> Session::reload() {
 
 void Session::report() {
     show::Show& s = live_->show();
+    if (!options_.live) {  // a render: every line, in show order; nothing sent
+        for (const std::string& line : s.take_warnings()) log::warn(line);
+        for (const std::string& line : s.take_log()) log::info(line);
+        for (const show::OutgoingOsc& m : s.take_outgoing())
+            log::info("render: not sending OSC " + m.address + " to " + m.to + " (offline)");
+        return;
+    }
     // A warning that repeats is printed once a minute with its count (Repeats).
     double now = steady_seconds();
     for (const std::string& line : s.take_warnings())
@@ -318,7 +346,7 @@ void Session::report() {
         if (auto r = show::osc_send(m.to, m.address, m.args); !r) log::warn(r.error().message);
     if (s.state() != state_) {
         state_ = s.state();
-        window_.set_title("Vitrine — " + options_.scene + " — " + state_);  // where the show is, for a technician at the machine
+        out_->set_title("Vitrine — " + options_.scene + " — " + state_);  // where the show is, for a technician at the machine
         log::info("run: state " + state_ + " at show time " + std::to_string(s.now()));
     }
 }
@@ -370,7 +398,7 @@ std::vector<render::View> Session::views(uint32_t fw, uint32_t fh) {
         return display::quilt_views(*led->lenticular, cam);
     }
     if (led) {
-        window_.set_eye(eye_);
+        out_->set_eye(eye_);
         return display::fit_views(display::screen_views(*led, eye_), uint32_t(led->canvas_width),
                                   uint32_t(led->canvas_height), fw, fh);
     }
@@ -399,11 +427,14 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
                 break;
             default: break;
         }
+    } else if (now < live_->show().now()) {  // a render drawing lost frames again
+        live_->show().seek(now);
     } else {
         follow_civil_time(now);
         live_->show().advance(now);
     }
-    if (auto r = reload(); !r) return r;
+    if (options_.live)
+        if (auto r = reload(); !r) return r;
     report();
     if (!draw) {
         keep_sound();
@@ -411,7 +442,7 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
     }
 
     uint32_t fw = 0, fh = 0;
-    window_.framebuffer_size(&fw, &fh);
+    out_->size(&fw, &fh);
     if (fw == 0 || fh == 0) return {};  // minimised: nothing to draw
     aspect_ = float(fw) / float(fh);
     render::Look look = prepare_frame(stage_);
@@ -422,11 +453,10 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
     }
     views_ = views(fw, fh);
     draw_panel(fw, fh);
-    auto r = window_.draw(stage_.instances, look, views_, record_);
+    auto r = out_->draw(stage_.instances, look, views_, record_);
     if (!r) {
         ++health_.frames_dropped;
-        if (r.error().kind == ErrorKind::DeviceLost) ++health_.device_losses;
-        return stage_.rig->recover_from(r.error());  // the one rule for a lost device
+        return lost(r.error());
     }
     if (!r.value()) {
         ++health_.frames_dropped;

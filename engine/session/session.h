@@ -15,6 +15,7 @@
 #include "room/display_file.h"
 #include "session/clock.h"
 #include "session/events.h"
+#include "session/output.h"
 #include "session/repeats.h"
 #include "session/show_audio.h"
 #include "session/show_stage.h"
@@ -33,6 +34,10 @@ struct SessionOptions {
     std::optional<audio::Layout> audio;      // the default output in this layout; none: silent
     double seek = 0;                         // start at this show time
     std::string state;                       // start in this state ("": the scene's start state)
+    // false: a render (`render SCENE`): files not followed (no hot reload in the middle of
+    // a sequence), outgoing OSC logged instead of sent, show time may go back (after a
+    // lost device, frames are drawn again from the first not read back: seeking equals playing).
+    bool live = true;
 };
 
 // The frame times of the last kFrames frames shown (seconds between presents, on the
@@ -66,6 +71,9 @@ public:
     // and makes the rig with the window attached. The clock starts now.
     static Result<std::unique_ptr<Session>> open(const SessionOptions& options, display::Window& window,
                                                  ShowClock clock = ShowClock());
+    // The same into any output (files: session/output.h).
+    static Result<std::unique_ptr<Session>> open(const SessionOptions& options, std::unique_ptr<Output> output,
+                                                 ShowClock clock);
     ~Session();
 
     // One frame, with `events` (besides the window's and the control port's).
@@ -73,7 +81,13 @@ public:
     // `draw` false: the show, its sound and its files move on but no picture is drawn (the
     // soak samples frames; a kiosk always draws).
     Result<void> step(std::vector<Event> events = {}, bool draw = true);
-    bool closing() const { return window_.should_close(); }
+    bool closing() const { return out_ && out_->closing(); }
+    Output& output() { return *out_; }
+    // Files: waits for the frames in flight. A lost device is rebuilt (the rig's one rule)
+    // and counted in health(); the frames from output().frames_written() on are lost.
+    Result<void> finish_frames();
+    // A show's own inputs at their own times (`render --inputs`).
+    void input(show::Input in);
 
     show::Show& show() { return live_->show(); }
     const ShowClock& clock() const { return clock_; }
@@ -99,10 +113,9 @@ public:
     int finish(int code);
 
 private:
-    Session(const SessionOptions& options, display::Window& window, ShowClock clock);
+    Session(const SessionOptions& options, std::unique_ptr<Output> output, ShowClock clock);
     void gather(std::vector<Event>& events);          // the window's and the port's
     void handle(const Event& e, double now);
-    void input(show::Input in);
     void seek(double t);
     void eye(const glm::dvec3& eye);
     void status(uint64_t sender);
@@ -114,12 +127,14 @@ private:
     int pick_on_wall(float px, float py) const;
 
     SessionOptions options_;
-    display::Window& window_;
     ShowClock clock_;
     std::optional<ShowClock> before_seek_;  // the clock to go back to when a seek is abandoned
     std::unique_ptr<show::LiveShow> live_;
     std::unique_ptr<show::OscServer> osc_;
     ShowStage stage_;
+    std::unique_ptr<Output> out_;         // after the stage: gone before its rig
+    uint64_t written_at_loss_ = UINT64_MAX;  // files: frames read back when the device was last lost
+    Result<void> lost(const Error& e);    // a lost device (or another error) from drawing
     ShowAudio sound_;
     glm::dvec3 eye_{0};
     std::vector<render::View> views_;     // of the last frame drawn (touches pick through them)

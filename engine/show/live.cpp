@@ -9,13 +9,14 @@
 namespace vitrine::show {
 
 std::unique_ptr<LiveShow> LiveShow::open(const std::filesystem::path& file, const ShowOptions& options,
-                                         std::vector<Problem>& problems) {
+                                         std::vector<Problem>& problems, bool follow_files) {
     std::unique_ptr<LiveShow> live(new LiveShow());
     live->file_ = file;
     live->options_ = options;
     live->scene_ = load_scene(file, problems, &live->cache_);
     if (!live->scene_) return nullptr;
     live->show_ = Show::create(*live->scene_, options);
+    if (!follow_files) return live;
     auto watch = FileWatch::create();
     if (watch) {
         live->watch_ = std::move(*watch);

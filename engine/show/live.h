@@ -26,9 +26,10 @@ std::unique_ptr<Show> reloaded(Show& running, const LoadedScene& scene, const Sh
 
 class LiveShow {
 public:
-    // Null (with the problems) when the scene does not load.
+    // Null (with the problems) when the scene does not load. `follow_files` false: its
+    // files are not watched (a render: poll() never reloads).
     static std::unique_ptr<LiveShow> open(const std::filesystem::path& file, const ShowOptions& options,
-                                          std::vector<Problem>& problems);
+                                          std::vector<Problem>& problems, bool follow_files = true);
 
     Show& show() { return *show_; }
     const LoadedScene& scene() const { return *scene_; }
