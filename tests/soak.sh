@@ -23,7 +23,7 @@ cat "$tmp/soak.out"
 [ $rc = 0 ] || fail "exit $rc"
 for at in start 1h 1d 2d; do grep -Eq "^ *$at +[0-9]" "$tmp/soak.out" || fail "no sample at $at"; done
 grep -q "^faults: 8 survived, 0 failed, 0 skipped$" "$tmp/soak.out" || fail "not every fault was survived"
-for p in lost_gpu corrupt_model model_fixed broken_scene scene_fixed clock_forward clock_back sighup monitor_back; do
+for p in lost_gpu corrupt_model corrupt_model_fixed broken_scene broken_scene_fixed clock_forward clock_back sighup monitor_back; do
   [ -s "$tmp/soak/pictures/$p.png" ] || fail "no picture after the fault ($p.png)"
 done
 # One line in the log for each fault, as a technician reading the journal would see it.

@@ -15,29 +15,13 @@
 #include "session/notify.h"
 #include "session/schedule.h"
 #include "session/session.h"
+#include "session/signals.h"
 #include "session/site_session.h"
 #include "session/show_stage.h"
 
 namespace vitrine::session {
 
 namespace {
-
-std::atomic<int> g_stop{0};
-std::atomic<bool> g_reload{false};
-void on_stop(int signal) { g_stop = signal; }
-void on_hangup(int) { g_reload = true; }
-
-void handle_signals() {
-    struct sigaction stop = {};
-    stop.sa_handler = on_stop;
-    sigemptyset(&stop.sa_mask);
-    sigaction(SIGTERM, &stop, nullptr);
-    sigaction(SIGINT, &stop, nullptr);
-    struct sigaction hup = {};
-    hup.sa_handler = on_hangup;
-    sigemptyset(&hup.sa_mask);
-    sigaction(SIGHUP, &hup, nullptr);
-}
 
 // Black and silent (outside hours without an outside scene): a rig that draws nothing
 // on a black background, so the output stays lit and the watchdog fed.
@@ -117,7 +101,7 @@ std::string kiosk_unit(const std::filesystem::path& vitrine, const std::filesyst
 
 int run_kiosk(const KioskOptions& o) {
     const double began = steady_seconds();
-    handle_signals();
+    handle_kiosk_signals();
     Notifier notify;
     std::vector<show::Problem> problems;
     SiteFile site = load_site(o.site, problems);
@@ -146,7 +130,7 @@ int run_kiosk(const KioskOptions& o) {
     wo.monitor_index = site.output.monitor_index;
     if (o.window) wo.width = o.window->first, wo.height = o.window->second;
     std::unique_ptr<display::Window> window;
-    for (bool told = false; !window && !g_stop;) {
+    for (bool told = false; !window && !stop_signal();) {
         auto w = display::Window::open(wo);
         if (w) {
             window = std::move(*w);
@@ -157,7 +141,7 @@ int run_kiosk(const KioskOptions& o) {
         told = true;
         notify.status("waiting for a display");
         publish_waiting();
-        for (int i = 0; i < 50 && !g_stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        for (int i = 0; i < 50 && !stop_signal(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (!window) return 0;
 
@@ -218,7 +202,7 @@ int run_kiosk(const KioskOptions& o) {
     double fps = 0;
     std::time_t next_change = 0;
     int code = 0;
-    while (!g_stop && !window->should_close()) {
+    while (!stop_signal() && !window->should_close()) {
         std::time_t now = wall_now(o, started_mono);
         if (mode < 0 || now >= next_change) {
             ScheduleState st = schedule_at(site.schedule, now);
@@ -233,7 +217,7 @@ int run_kiosk(const KioskOptions& o) {
                 mode = m;
             }
         }
-        if (g_reload.exchange(false)) {
+        if (take_hangup()) {
             std::vector<show::Problem> again;
             SiteFile fresh = load_site(o.site, again);
             for (const show::Problem& p : again) std::fprintf(stderr, "%s\n", p.str().c_str());
@@ -301,7 +285,7 @@ int run_kiosk(const KioskOptions& o) {
         }
         if (o.hang_at >= 0 && long(shown) >= o.hang_at) {
             log::warn("kiosk: VITRINE_FAULT=hang@" + std::to_string(o.hang_at) + ": the frame loop stops here");
-            while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            while (!stop_signal()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
             break;
         }
         notify.alive(mono);
@@ -322,7 +306,7 @@ int run_kiosk(const KioskOptions& o) {
         if (o.frames > 0 && long(shown) >= o.frames) break;
     }
     if (notify.active()) notify.stopping();
-    log::info("kiosk: " + std::to_string(shown) + " frames shown" + (g_stop ? std::string(", stopped by a signal") : ""));
+    log::info("kiosk: " + std::to_string(shown) + " frames shown" + (stop_signal() ? std::string(", stopped by a signal") : ""));
     int end = session ? session->finish(code) : blank ? display::finish_rig(blank->rig, code) : code;
     session.reset();
     blank.reset();

@@ -17,6 +17,7 @@
 #include "gpu/live_objects.h"
 #include "session/session.h"
 #include "session/site_file.h"
+#include "session/signals.h"
 #include "session/site_session.h"
 #include "session/soak_files.h"
 #include "show/load.h"
@@ -26,23 +27,6 @@ namespace vitrine::session {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::atomic<int> g_stop{0};
-std::atomic<bool> g_hangup{false};
-void on_stop(int signal) { g_stop = signal; }
-void on_hangup(int) { g_hangup = true; }
-
-void handle_signals() {
-    struct sigaction stop = {};
-    stop.sa_handler = on_stop;
-    sigemptyset(&stop.sa_mask);
-    sigaction(SIGTERM, &stop, nullptr);
-    sigaction(SIGINT, &stop, nullptr);
-    struct sigaction hup = {};
-    hup.sa_handler = on_hangup;
-    sigemptyset(&hup.sa_mask);
-    sigaction(SIGHUP, &hup, nullptr);
-}
 
 constexpr double kStep = 60;          // simulated seconds a step
 constexpr double kFrameEvery = 900;   // simulated seconds between frames drawn
@@ -125,6 +109,8 @@ private:
     // The faults.
     Result<void> lose_gpu();
     Result<void> lose_sound();
+    Result<void> break_file(const std::string& fault, const std::string& name, const fs::path& file,
+                            const std::string& bad, const std::string& good);
     Result<void> break_model();
     Result<void> break_scene();
     Result<void> step_clock(double seconds);
@@ -193,7 +179,7 @@ Result<void> Soak::open_session() {
 }
 
 Result<void> Soak::step(std::vector<Event> events, bool draw) {
-    if (g_hangup.exchange(false))
+    if (take_hangup())
         if (auto r = hangup(); !r) return r;
     return session_->step(std::move(events), draw);
 }
@@ -203,7 +189,7 @@ Result<void> Soak::step(std::vector<Event> events, bool draw) {
 Result<bool> Soak::wait_for(const std::function<bool()>& done, bool draw) {
     double until = real_seconds() + kWaitSeconds;
     while (!done()) {
-        if (real_seconds() > until || g_stop) return false;
+        if (real_seconds() > until || stop_signal()) return false;
         clock_.elapsed += 1;
         if (auto r = step({}, draw); !r) return r.error();
     }
@@ -265,57 +251,45 @@ Result<void> Soak::lose_sound() {
     return {};
 }
 
+// A file of the show replaced by a bad version, then by the good one again: the bad one is
+// refused and the last good version stays on screen in the same state; the good one is
+// reloaded. `name` names the fault and its two pictures (NAME.png, NAME_fixed.png).
+Result<void> Soak::break_file(const std::string& fault, const std::string& name, const fs::path& file,
+                              const std::string& bad, const std::string& good) {
+    const Health& h = session_->health();
+    std::string state = session_->show().state();
+    uint64_t failed = h.reloads_failed, good_reloads = h.reloads_good;
+    if (auto r = replace_file(file, bad); !r) return r;
+    auto refused = wait_for([&] { return h.reloads_failed > failed; }, false);
+    if (!refused) return refused.error();
+    double level = 0;
+    auto on = picture(name, level);
+    if (!on) return on.error();
+    bool kept = *refused && *on && session_->show().state() == state;
+    if (auto r = replace_file(file, good); !r) return r;
+    auto fixed = wait_for([&] { return h.reloads_good > good_reloads; }, false);
+    if (!fixed) return fixed.error();
+    double level2 = 0;
+    auto on2 = picture(name + "_fixed", level2);
+    if (!on2) return on2.error();
+    char d[200];
+    std::snprintf(d, sizeof d, "refused, the last good version shown (level %.2f); fixed, reloaded (level %.2f), state %s",
+                  level, level2, session_->show().state().c_str());
+    verdict(fault, kept && *fixed && *on2, d);
+    return {};
+}
+
 Result<void> Soak::break_model() {
     if (model_.empty()) {
         ++skipped_;
         std::printf("fault at %-6s %-14s skipped: the scene has no model\n", span_text(clock_.elapsed).c_str(), "corrupt model");
         return {};
     }
-    const Health& h = session_->health();
-    std::string state = session_->show().state();
-    uint64_t failed = h.reloads_failed, good = h.reloads_good;
-    if (auto r = replace_file(model_, model_bytes_.substr(0, model_bytes_.size() / 2)); !r) return r;
-    auto refused = wait_for([&] { return h.reloads_failed > failed; }, false);
-    if (!refused) return refused.error();
-    double level = 0;
-    auto on = picture("corrupt_model", level);
-    if (!on) return on.error();
-    bool kept = *refused && *on && session_->show().state() == state;
-    if (auto r = replace_file(model_, model_bytes_); !r) return r;
-    auto fixed = wait_for([&] { return h.reloads_good > good; }, false);
-    if (!fixed) return fixed.error();
-    double level2 = 0;
-    auto on2 = picture("model_fixed", level2);
-    if (!on2) return on2.error();
-    char d[200];
-    std::snprintf(d, sizeof d, "refused, the last good version shown (level %.2f); fixed, reloaded (level %.2f), state %s",
-                  level, level2, session_->show().state().c_str());
-    verdict("corrupt model", kept && *fixed && *on2, d);
-    return {};
+    return break_file("corrupt model", "corrupt_model", model_, model_bytes_.substr(0, model_bytes_.size() / 2), model_bytes_);
 }
 
 Result<void> Soak::break_scene() {
-    const Health& h = session_->health();
-    uint64_t failed = h.reloads_failed, good = h.reloads_good;
-    std::string state = session_->show().state();
-    if (auto r = replace_file(scene_, "vitrine: 1\nnodes: [\n"); !r) return r;
-    auto refused = wait_for([&] { return h.reloads_failed > failed; }, false);
-    if (!refused) return refused.error();
-    double level = 0;
-    auto on = picture("broken_scene", level);
-    if (!on) return on.error();
-    bool kept = *refused && *on && session_->show().state() == state;
-    if (auto r = replace_file(scene_, scene_text_); !r) return r;
-    auto fixed = wait_for([&] { return h.reloads_good > good; }, false);
-    if (!fixed) return fixed.error();
-    double level2 = 0;
-    auto on2 = picture("scene_fixed", level2);
-    if (!on2) return on2.error();
-    char d[200];
-    std::snprintf(d, sizeof d, "refused, the running show kept (level %.2f); fixed, reloaded in state %s (level %.2f)",
-                  level, session_->show().state().c_str(), level2);
-    verdict("broken scene", kept && *fixed && *on2 && session_->show().state() == state, d);
-    return {};
+    return break_file("broken scene", "broken_scene", scene_, "vitrine: 1\nnodes: [\n", scene_text_);
 }
 
 Result<void> Soak::step_clock(double seconds) {
@@ -521,7 +495,7 @@ int Soak::run() {
         code = exit_code(r.error().kind);
         return false;
     };
-    while (!g_stop) {
+    while (!stop_signal()) {
         std::vector<Event> events;
         if (clock_.elapsed >= next_touch) {
             Event e;
@@ -563,7 +537,7 @@ int Soak::run() {
     std::printf("%s simulated in %.0f s (pictures and the show's copy in %s)\n", span_text(clock_.elapsed).c_str(),
                 real_seconds() - t0, scratch_.string().c_str());
     std::fflush(stdout);
-    if (code == 0 && g_stop) code = exit_code(ErrorKind::Interrupted);
+    if (code == 0 && stop_signal()) code = exit_code(ErrorKind::Interrupted);
     if (code == 0 && (failed_ > 0 || mark < marks.size())) code = 1;
     int end = session_ ? session_->finish(code) : code;
     session_.reset();
@@ -583,7 +557,7 @@ std::optional<double> parse_span(const std::string& text) {
 }
 
 int run_soak(const SoakOptions& o) {
-    handle_signals();
+    handle_kiosk_signals();
     std::vector<show::Problem> problems;
     SiteFile site = load_site(o.site, problems);
     for (const show::Problem& p : problems) std::fprintf(stderr, "%s\n", p.str().c_str());
