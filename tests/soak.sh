@@ -15,7 +15,7 @@ fail() { echo "FAILED: $*"; tail -30 "$tmp/soak.out"; tail -30 "$tmp/soak.err"; 
 
 sums() { sha256sum "$repo/scenes/demo.scene.yaml" "$repo/scenes/hooks/demo.lua" "$repo"/assets/relics/*/relic.gltf; }
 sums >"$tmp/before.txt"
-ALSOFT_DRIVERS=null timeout 600 "$repo/tests/xvfb.sh" 640x480x24 "$vitrine" kiosk "$repo/scenes/demo.site.yaml" \
+ALSOFT_DRIVERS=null timeout 500 "$repo/tests/xvfb.sh" 640x480x24 "$vitrine" kiosk "$repo/scenes/demo.site.yaml" \
   --simulate 2d --faults --touches-per-hour 20 --at 2026-12-08T08:00 --scratch "$tmp/soak" \
   >"$tmp/soak.out" 2>"$tmp/soak.err"
 rc=$?
@@ -33,6 +33,7 @@ grep -q "the wall clock moved by +3600 s" "$tmp/soak.err" || fail "the clock ste
 grep -q "the wall clock moved by -3600 s" "$tmp/soak.err" || fail "the clock step back left no line"
 grep -q "kiosk: SIGHUP: .*the running show is unchanged" "$tmp/soak.err" || fail "SIGHUP left no line"
 sums | cmp -s - "$tmp/before.txt" || fail "the soak changed the original files"
+[ -e "$tmp/soak/files" ] && fail "the show's copy was left behind"
 grep -q "^status panel   drawn" "$tmp/soak.out" || fail "the status panel (key I) was not drawn over the picture"
 [ -s "$tmp/soak/pictures/status_panel.png" ] || fail "no picture of the status panel"
 grep -q "monitor gone   survived: fullscreen on its monitor again" "$tmp/soak.out" || fail "not fullscreen again after the monitor came back"
@@ -43,8 +44,8 @@ grep -q "display: 'screen' is connected; the show is fullscreen on it again" "$t
 # (when the show's checkpoints and inputs have grown most of the way to their bound) to
 # day 3, resident memory within 1 % (1.6 MB: a leak of a kilobyte a touch or 6 a frame
 # would show), GPU memory in use within 2 %, the same Vulkan objects, files and threads.
-ALSOFT_DRIVERS=null timeout 600 "$repo/tests/xvfb.sh" 640x480x24 "$vitrine" kiosk "$repo/scenes/demo.site.yaml" \
-  --simulate 3d --touches-per-hour 20 --size 160x90 --at 2026-12-08T08:00 >"$tmp/flat.out" 2>"$tmp/soak.err"
+ALSOFT_DRIVERS=null timeout 500 "$repo/tests/xvfb.sh" 640x480x24 "$vitrine" kiosk "$repo/scenes/demo.site.yaml" \
+  --simulate 3d --touches-per-hour 20 --size 160x90 --at 2026-12-08T08:00 --scratch "$tmp/flat" >"$tmp/flat.out" 2>"$tmp/flat.err"
 rc=$?
 cat "$tmp/flat.out"
 [ $rc = 0 ] || fail "the soak without faults: exit $rc"

@@ -61,6 +61,7 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
         height = uint32_t(mode->height);
     }
     w->window_ = glfwCreateWindow(int(width), int(height), options.title.c_str(), monitor, nullptr);
+    w->fullscreen_on_ = monitor;
     if (!w->window_) return fail(ErrorKind::Gpu, "cannot create a " + std::to_string(width) + "x" + std::to_string(height) + " window");
     glfwSetWindowUserPointer(w->window_, w.get());
     open_windows().push_back(w.get());
@@ -198,10 +199,11 @@ void Window::framebuffer_size(uint32_t* w, uint32_t* h) const {
 // window (the show goes on there); when the site's monitor is connected again — or
 // connected at last, after a start on the primary — the window goes back fullscreen on it.
 void Window::monitor_changed(GLFWmonitor* monitor, bool connected) {
-    if (!options_.fullscreen) return;
     if (!connected) {
-        GLFWmonitor* on = glfwGetWindowMonitor(window_);
-        if (on && on != monitor) return;
+        // GLFW has already taken the window off a monitor that went: compare with the one
+        // it was last fullscreen on (a window put in a window with F11 has none).
+        if (!fullscreen_on_ || fullscreen_on_ != monitor) return;
+        fullscreen_on_ = nullptr;
         monitor_lost_ = true;
         log::warn("display: " + monitor_name(monitor) + " was disconnected; the show goes on and returns fullscreen there when it is back");
         needs_recreate_ = true;
@@ -209,10 +211,13 @@ void Window::monitor_changed(GLFWmonitor* monitor, bool connected) {
     }
     GLFWmonitor* want = wanted_monitor(options_, false);
     if (!want || want != monitor || glfwGetWindowMonitor(window_) == want) return;
-    if (!monitor_lost_ && glfwGetWindowMonitor(window_) == nullptr) return;  // a technician put it in a window (F11)
+    // Back after a loss, or the site's monitor connected at last after a start on the primary.
+    bool on_fallback = fullscreen_on_ && fullscreen_on_ != want;
+    if (!monitor_lost_ && !on_fallback) return;  // a technician put it in a window (F11)
     const GLFWvidmode* mode = glfwGetVideoMode(want);
     if (!mode) return;
     glfwSetWindowMonitor(window_, want, 0, 0, mode->width, mode->height, mode->refreshRate);
+    fullscreen_on_ = want;
     monitor_lost_ = false;
     needs_recreate_ = true;
     log::info("display: " + monitor_name(want) + " is connected; the show is fullscreen on it again");
@@ -220,11 +225,12 @@ void Window::monitor_changed(GLFWmonitor* monitor, bool connected) {
 
 void Window::simulate_monitor_loss() {
     GLFWmonitor* on = glfwGetWindowMonitor(window_);
-    GLFWmonitor* m = on ? on : wanted_monitor(options_, true);
-    if (on) {  // what GLFW does before it tells of a disconnected monitor
-        glfwGetWindowSize(window_, &windowed_w_, &windowed_h_);
-        glfwSetWindowMonitor(window_, nullptr, 0, 0, std::max(windowed_w_ / 2, 64), std::max(windowed_h_ / 2, 64), 0);
+    if (on) {  // what GLFW does before it tells of a disconnected monitor (F11's size kept)
+        int w = 0, h = 0;
+        glfwGetWindowSize(window_, &w, &h);
+        glfwSetWindowMonitor(window_, nullptr, 0, 0, std::max(w / 2, 64), std::max(h / 2, 64), 0);
     }
+    GLFWmonitor* m = on ? on : wanted_monitor(options_, true);
     monitor_changed(m, false);
     glfwPollEvents();
     monitor_changed(m, true);
@@ -235,12 +241,15 @@ bool Window::fullscreen() const { return glfwGetWindowMonitor(window_) != nullpt
 void Window::toggle_fullscreen() {
     if (glfwGetWindowMonitor(window_)) {
         glfwSetWindowMonitor(window_, nullptr, windowed_x_, windowed_y_, windowed_w_, windowed_h_, 0);
+        fullscreen_on_ = nullptr;
+        monitor_lost_ = false;  // in a window by choice
     } else {
         glfwGetWindowPos(window_, &windowed_x_, &windowed_y_);
         glfwGetWindowSize(window_, &windowed_w_, &windowed_h_);
         GLFWmonitor* m = wanted_monitor(options_, true);  // the site's monitor, as at start
         const GLFWvidmode* mode = m ? glfwGetVideoMode(m) : nullptr;
         if (mode) glfwSetWindowMonitor(window_, m, 0, 0, mode->width, mode->height, mode->refreshRate);
+        if (mode) fullscreen_on_ = m;
     }
     needs_recreate_ = true;
 }

@@ -97,6 +97,7 @@ private:
     Window() = default;
     WindowOptions options_;     // where it was asked to be: fullscreen goes back there
     bool monitor_lost_ = false;  // its monitor was disconnected while fullscreen
+    GLFWmonitor* fullscreen_on_ = nullptr;  // the monitor it is (or was last) fullscreen on
     Result<void> build();
     Result<void> recreate();
     void harvest(uint32_t slot);

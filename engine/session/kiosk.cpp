@@ -230,10 +230,14 @@ int run_kiosk(const KioskOptions& o) {
                 log::info("kiosk: SIGHUP: reloading " + o.site.string() + ": the running show is unchanged");
                 site = std::move(fresh);
                 next_change = 0;
+                restart_at.reset();
+                if (site.restart) restart_at = next_daily(*site.restart, now);
                 continue;
             } else {
                 log::info("kiosk: SIGHUP: reloading " + o.site.string() + ": the show changed; opening it again");
                 site = std::move(fresh);
+                restart_at.reset();
+                if (site.restart) restart_at = next_daily(*site.restart, now);
                 mode = -1;  // opened again below, in the state the schedule says
                 continue;
             }

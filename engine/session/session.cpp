@@ -125,7 +125,7 @@ Result<void> Session::lost(const Error& e) {
     if (e.kind == ErrorKind::DeviceLost) {
         ++health_.device_losses;
         // Files: frames read back since the last loss count as frames shown.
-        if (out_->frames_written() != written_at_loss_ && written_at_loss_ != UINT64_MAX) stage_.rig->frame_shown();
+        if (!options_.live && out_->frames_written() != written_at_loss_) stage_.rig->frame_shown();
         written_at_loss_ = out_->frames_written();
     }
     return stage_.rig->recover_from(e);  // the one rule for a lost device
@@ -427,7 +427,7 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
                 break;
             default: break;
         }
-    } else if (now < live_->show().now()) {  // a render drawing lost frames again
+    } else if (!options_.live && now < live_->show().now()) {  // a render drawing lost frames again
         live_->show().seek(now);
     } else {
         follow_civil_time(now);
@@ -464,7 +464,9 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
     }
     ++health_.frames_shown;
     record_.clear();
-    stage_.rig->frame_shown();
+    // A window's frame is on screen; a file's only queued (read back later: lost() counts
+    // those), so a frame that loses the device every time still gives up after three.
+    if (options_.live) stage_.rig->frame_shown();
     double t = steady_seconds();
     if (last_present_ > 0) health_.frame_times.add(t - last_present_);
     last_present_ = t;

@@ -19,6 +19,7 @@ void handle_kiosk_signals() {
     stop.sa_handler = on_stop;
     sigemptyset(&stop.sa_mask);
     sigaction(SIGTERM, &stop, nullptr);
+    stop.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends it at once
     sigaction(SIGINT, &stop, nullptr);
     struct sigaction hup = {};
     hup.sa_handler = on_hangup;

@@ -31,7 +31,7 @@ namespace {
 constexpr double kStep = 60;          // simulated seconds a step
 constexpr double kFrameEvery = 900;   // simulated seconds between frames drawn
 constexpr double kSeekBack = 600;     // the seek measured: 10 minutes back
-constexpr double kWaitSeconds = 5;    // real seconds a file change may take to be seen
+constexpr double kWaitSeconds = 30;   // real seconds a file change or a frame may take (a loaded machine)
 
 double real_seconds() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
@@ -178,20 +178,24 @@ Result<void> Soak::open_session() {
     return {};
 }
 
-Result<void> Soak::step(std::vector<Event> events, bool draw) {
-    if (take_hangup())
-        if (auto r = hangup(); !r) return r;
-    return session_->step(std::move(events), draw);
-}
+// A SIGHUP is answered between steps of the run loop (it may open the session again), never
+// in the middle of a fault or a sample.
+Result<void> Soak::step(std::vector<Event> events, bool draw) { return session_->step(std::move(events), draw); }
 
-// Steps without moving simulated time (a simulated second at most, so a retry can fall
-// due) until `done`, for up to kWaitSeconds of real time.
+// Steps a simulated second at a time (so a retry can fall due) until `done`, for up to
+// kWaitSeconds of real time after the last device rebuild; a stop signal ends it.
 Result<bool> Soak::wait_for(const std::function<bool()>& done, bool draw) {
     double until = real_seconds() + kWaitSeconds;
+    uint64_t losses = session_->health().device_losses;
     while (!done()) {
-        if (real_seconds() > until || stop_signal()) return false;
+        if (stop_signal()) return fail(ErrorKind::Interrupted, "stopped by a signal");
+        if (real_seconds() > until) return done();
         clock_.elapsed += 1;
         if (auto r = step({}, draw); !r) return r.error();
+        if (session_->health().device_losses != losses) {  // rebuilding took its time: wait afresh
+            losses = session_->health().device_losses;
+            until = real_seconds() + kWaitSeconds;
+        }
     }
     return true;
 }
@@ -256,18 +260,17 @@ Result<void> Soak::lose_sound() {
 // reloaded. `name` names the fault and its two pictures (NAME.png, NAME_fixed.png).
 Result<void> Soak::break_file(const std::string& fault, const std::string& name, const fs::path& file,
                               const std::string& bad, const std::string& good) {
-    const Health& h = session_->health();
     std::string state = session_->show().state();
-    uint64_t failed = h.reloads_failed, good_reloads = h.reloads_good;
+    uint64_t failed = session_->health().reloads_failed, good_reloads = session_->health().reloads_good;
     if (auto r = replace_file(file, bad); !r) return r;
-    auto refused = wait_for([&] { return h.reloads_failed > failed; }, false);
+    auto refused = wait_for([&] { return session_->health().reloads_failed > failed; }, false);
     if (!refused) return refused.error();
     double level = 0;
     auto on = picture(name, level);
     if (!on) return on.error();
     bool kept = *refused && *on && session_->show().state() == state;
     if (auto r = replace_file(file, good); !r) return r;
-    auto fixed = wait_for([&] { return h.reloads_good > good_reloads; }, false);
+    auto fixed = wait_for([&] { return session_->health().reloads_good > good_reloads; }, false);
     if (!fixed) return fixed.error();
     double level2 = 0;
     auto on2 = picture(name + "_fixed", level2);
@@ -332,6 +335,8 @@ Result<void> Soak::hangup() {
 Result<void> Soak::send_hangup() {
     double t = session_->show().now();
     std::raise(SIGHUP);
+    if (take_hangup())
+        if (auto r = hangup(); !r) return r;
     double level = 0;
     auto on = picture("sighup", level);
     if (!on) return on.error();
@@ -395,7 +400,7 @@ Result<double> Soak::measure_seek() {
         e.kind = Event::Kind::Seek;
         e.seconds = to;
         if (auto r = step({e}, false); !r) return r.error();
-        for (int i = 0; i < 100000 && session_->live().seeking(); ++i)
+        for (int i = 0; i < 100000 && session_->live().seeking() && !stop_signal(); ++i)
             if (auto r = step({}, false); !r) return r.error();
         return (real_seconds() - t0) * 1000;
     };
@@ -406,15 +411,14 @@ Result<double> Soak::measure_seek() {
 }
 
 Result<double> Soak::measure_reload() {
-    const Health& h = session_->health();
-    uint64_t good = h.reloads_good;
+    uint64_t good = session_->health().reloads_good;
     scene_text_ += "\n# the soak's reload " + std::to_string(++reloads_) + "\n";
     if (auto r = replace_file(scene_, scene_text_); !r) return r.error();
     double until = real_seconds() + kWaitSeconds, ms = -1;
-    while (h.reloads_good == good && real_seconds() < until) {
+    while (session_->health().reloads_good == good && real_seconds() < until && !stop_signal()) {
         double t0 = real_seconds();
         if (auto r = step({}, false); !r) return r.error();
-        if (h.reloads_good > good) ms = (real_seconds() - t0) * 1000;
+        if (session_->health().reloads_good > good) ms = (real_seconds() - t0) * 1000;
     }
     return ms;
 }
@@ -495,7 +499,9 @@ int Soak::run() {
         code = exit_code(r.error().kind);
         return false;
     };
-    while (!stop_signal()) {
+    while (!stop_signal() && !session_->closing()) {
+        if (take_hangup())
+            if (!check(hangup())) break;
         std::vector<Event> events;
         if (clock_.elapsed >= next_touch) {
             Event e;
@@ -534,7 +540,7 @@ int Soak::run() {
     }
     if (o_.faults)
         std::printf("faults: %d survived, %d failed, %d skipped\n", survived_, failed_, skipped_);
-    std::printf("%s simulated in %.0f s (pictures and the show's copy in %s)\n", span_text(clock_.elapsed).c_str(),
+    std::printf("%s simulated in %.0f s (pictures in %s/pictures)\n", span_text(clock_.elapsed).c_str(),
                 real_seconds() - t0, scratch_.string().c_str());
     std::fflush(stdout);
     if (code == 0 && stop_signal()) code = exit_code(ErrorKind::Interrupted);
@@ -597,12 +603,20 @@ int run_soak(const SoakOptions& o) {
     std::printf("soak of %s: %s simulated, a step a simulated minute, a %ux%u frame%s a quarter hour, %g touches an hour%s\n",
                 o.site.string().c_str(), span_text(o.seconds).c_str(), fw, fh, (*window)->fullscreen() ? " (fullscreen)" : "",
                 o.touches_per_hour, o.faults ? ", with faults" : "");
-    Soak soak(o, site, **window, scratch);
-    if (auto r = soak.prepare(); !r) {
-        log::error("soak: " + r.error().message);
-        return exit_code(r.error().kind);
+    int code = 0;
+    {
+        Soak soak(o, site, **window, scratch);
+        if (auto r = soak.prepare(); !r) {
+            log::error("soak: " + r.error().message);
+            code = exit_code(r.error().kind);
+        } else {
+            code = soak.run();
+        }
     }
-    return soak.run();
+    // The show's copy goes; the pictures stay for a look (in a folder of its own making, or
+    // the one given).
+    fs::remove_all(scratch / "files", ec);
+    return code;
 }
 
 }  // namespace vitrine::session

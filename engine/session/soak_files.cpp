@@ -28,9 +28,15 @@ Result<void> place(const fs::path& original, const fs::path& copy) {
     fs::create_directories(copy.parent_path(), ec);
     if (ec) return fail(ErrorKind::Io, copy.parent_path().string() + ": cannot make the folder: " + ec.message());
     if (fs::exists(fs::symlink_status(copy, ec))) return {};
-    fs::create_hard_link(original, copy, ec);
-    if (!ec) return {};
-    ec.clear();
+    // Text a person might open in the copy (scene, hooks, display) is copied: an editor that
+    // writes in place must never reach the original through a shared inode.
+    std::string ext = original.extension().string();
+    bool text = ext == ".yaml" || ext == ".yml" || ext == ".lua" || ext == ".json" || ext == ".gltf";
+    if (!text) {
+        fs::create_hard_link(original, copy, ec);
+        if (!ec) return {};
+        ec.clear();
+    }
     fs::copy_file(original, copy, ec);
     if (ec) return fail(ErrorKind::Io, original.string() + ": cannot copy it to " + copy.string() + ": " + ec.message());
     return {};
@@ -50,7 +56,9 @@ Result<Mirror> mirror_files(const std::vector<fs::path>& files, const fs::path& 
         fs::path c = fs::weakly_canonical(f, ec);
         if (ec || !fs::exists(c, ec)) return fail(ErrorKind::Io, f.string() + ": not found");
         all.push_back(c);
-        // A Deep Zoom pyramid reads its tiles from NAME_files beside NAME.dzi.
+        // A pyramid that is a folder (IIIF, Zoomify) comes whole; a Deep Zoom pyramid reads
+        // its tiles from NAME_files beside NAME.dzi.
+        if (fs::is_directory(c, ec)) all.back() = c / ".";
         if (c.extension() == ".dzi") {
             fs::path tiles = c.parent_path() / (c.stem().string() + "_files");
             if (fs::is_directory(tiles, ec)) all.push_back(tiles / ".");
@@ -73,7 +81,6 @@ Result<Mirror> mirror_files(const std::vector<fs::path>& files, const fs::path& 
             if (ec) return fail(ErrorKind::Io, dir.string() + ": " + ec.message());
             continue;
         }
-        if (fs::is_directory(f, ec)) continue;
         if (auto r = place(f, m.map(f)); !r) return r.error();
     }
     return m;

@@ -68,6 +68,9 @@ TEST_F(Folder, MirrorsTheShowsFilesUnderTheirCommonFolder) {
     EXPECT_EQ(read(root / "scratch/show/assets/pattern_files/0/0_0.jpg"), "tile");  // a pyramid's tiles come along
     EXPECT_FALSE(fs::exists(root / "scratch/show/elsewhere.txt"));
     EXPECT_FALSE(fs::is_symlink(root / "scratch/show/assets/relic.gltf"));  // loaders refuse links out of the tree
+    // Text a person might edit is copied, never linked: an editor writing in place must
+    // not reach the original.
+    EXPECT_EQ(fs::hard_link_count(root / "show/scenes/a.scene.yaml"), 1u);
 
     // A fault replaces the copy; the original never changes (a hard link is renamed over).
     ASSERT_TRUE(replace_file(m->map(root / "show/assets/relic.gltf"), "{ broken").ok());
@@ -81,7 +84,7 @@ TEST_F(Folder, RefusesWhatItCannotMirror) {
     auto missing = mirror_files({root / "show/scenes/missing.scene.yaml"}, root / "scratch");
     ASSERT_FALSE(missing.ok());
     EXPECT_NE(missing.error().message.find("missing.scene.yaml: not found"), std::string::npos);
-    auto everywhere = mirror_files({root / "show/scenes/a.scene.yaml", "/etc/hostname"}, root / "scratch");
+    auto everywhere = mirror_files({root / "show/scenes/a.scene.yaml", "/proc/version"}, root / "scratch");
     ASSERT_FALSE(everywhere.ok());
     EXPECT_NE(everywhere.error().message.find("no common folder"), std::string::npos);
 }
