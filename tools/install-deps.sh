@@ -13,7 +13,7 @@ PACKAGES=(
   libjpeg62-turbo-dev libturbojpeg0-dev libtiff-dev liblcms2-dev libzip-dev libvips-tools libjpeg-turbo-progs
   libopenal-dev libsndfile1-dev espeak-ng libmicrohttpd-dev
   fonts-dejavu-core
-  xvfb xauth python3 tzdata
+  xvfb xauth xdotool python3 tzdata
 )
 
 missing=()

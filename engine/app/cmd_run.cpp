@@ -4,6 +4,7 @@
 // and a good new version replaces the running one at the same show time and state.
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 
 #include <unistd.h>
 
@@ -24,7 +25,7 @@ int cmd_run(int argc, char** argv) {
     const double began = session::steady_seconds();  // the metrics page's uptime
     auto args = Args::parse(argc, argv, 2,
                             {"--size", "--seek", "--state", "--osc-host", "--osc-port", "--osc-secret", "--frames", "--clock", "--display",
-                             "--tile-memory", "--audio-layout", "--hook-budget-ms", "--metrics-port"},
+                             "--tile-memory", "--audio-layout", "--hook-budget-ms", "--metrics-port", "--record"},
                             {"--fullscreen", "--no-osc", "--quiet", "--no-audio"});
     if (!args) { usage_error("run", args.error().message); return kUsage; }
     if (args->words().size() != 1) {
@@ -93,6 +94,15 @@ int cmd_run(int argc, char** argv) {
     }
     auto memory = tile_memory_option(*args);
     if (!memory) { log::error(memory.error().message); return kBadInput; }
+    so.record = args->get("--record", "");  // what the window shows, frame by frame (as view --record)
+    if (!so.record.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(so.record, ec);
+        if (ec || !std::filesystem::is_directory(so.record)) {
+            log::error(so.record + ": cannot make the --record folder (" + ec.message() + ")");
+            return kBadInput;
+        }
+    }
 
     auto win = open_window(*args, *size);
     if (!win) { log::error(win.error().message); return exit_code(win.error().kind); }
@@ -123,6 +133,10 @@ int cmd_run(int argc, char** argv) {
     }
     log::info("run: " + std::to_string(w.frames_presented()) + " frames presented; show time " +
               std::to_string(s.show().now()) + ", state " + s.show().state());
+    if (auto r = w.finish_recording(); !r) {  // --record's files, all written
+        log::error(r.error().message);
+        return s.finish(exit_code(r.error().kind));
+    }
     return s.finish(kOk);
 }
 

@@ -26,7 +26,7 @@ const Form kForms[] = {
      "vitrine run SCENE [--fullscreen] [--size WxH] [--seek S] [--state NAME] [--clock HH:MM]\n"
      "                  [--osc-port P] [--osc-host ADDR --osc-secret S] [--no-osc] [--hook-budget-ms MS]\n"
      "                  [--display FILE.display.yaml] [--tile-memory MB] [--audio-layout L] [--no-audio] [--quiet]\n"
-     "                  [--metrics-port P]"},
+     "                  [--metrics-port P] [--record DIR]"},
     {"kiosk", "kiosk",
      "vitrine kiosk SITE.site.yaml [--hook-budget-ms MS] [--metrics-port P] [--quiet]\n"
      "                             [--size WxH --at YYYY-MM-DDTHH:MM --frames N]"},
@@ -94,6 +94,7 @@ const Options kOptions[] = {
      "  --tile-memory MB      GPU memory for pyramids' tiles (default 256)\n"
      "  --audio-layout L      stereo|hrtf|quad|5.1|7.1; --no-audio: no sound\n"
      "  --metrics-port P      a Prometheus metrics page on http://127.0.0.1:P/metrics (0: any free port, logged)\n"
+     "  --record DIR          what the window shows, also written as DIR/frame_0000.png ...\n"
      "  --quiet               no info lines; --frames N: close after N frames (tests)\n"
      "Esc, SIGINT or SIGTERM end it (exit 0); without a display it exits 3.\n"},
     {"kiosk",

@@ -453,6 +453,11 @@ Result<void> Session::step(std::vector<Event> events, bool draw) {
     }
     views_ = views(fw, fh);
     draw_panel(fw, fh);
+    if (record_.empty() && !options_.record.empty()) {
+        char name[32];
+        std::snprintf(name, sizeof name, "/frame_%04llu.png", (unsigned long long)health_.frames_shown);
+        record_ = options_.record + name;
+    }
     auto r = out_->draw(stage_.instances, look, views_, record_);
     if (!r) {
         ++health_.frames_dropped;

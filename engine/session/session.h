@@ -38,6 +38,9 @@ struct SessionOptions {
     // a sequence), outgoing OSC logged instead of sent, show time may go back (after a
     // lost device, frames are drawn again from the first not read back: seeking equals playing).
     bool live = true;
+    // A window's frames also written as RECORD/frame_0000.png, ... (by frames shown; a frame
+    // lost with the device leaves its number unused).
+    std::string record;
 };
 
 // The frame times of the last kFrames frames shown (seconds between presents, on the
