@@ -671,12 +671,7 @@ DisplayFile parse_display(const std::filesystem::path& file, const std::string& 
             r.error(r.start(), std::string("cannot read the display file: ") + e.what());
         }
     }
-    // One report in reading order: the display file top to bottom, then other files.
-    const std::string name = file.string();
-    std::stable_sort(problems.begin() + long(before), problems.end(), [&](const Problem& a, const Problem& b) {
-        return std::make_tuple(a.loc.file != name, a.loc.file, a.loc.line, a.loc.column) <
-               std::make_tuple(b.loc.file != name, b.loc.file, b.loc.line, b.loc.column);
-    });
+    yaml::in_reading_order(problems, before, file);  // the display file, then the files it names
     return d;
 }
 

@@ -447,9 +447,7 @@ SiteFile parse_site(const std::filesystem::path& file, const std::string& text, 
             r.error(r.start(), std::string("cannot read the site file: ") + e.what());
         }
     }
-    std::stable_sort(problems.begin() + long(before), problems.end(), [](const Problem& a, const Problem& b) {
-        return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
-    });
+    yaml::in_reading_order(problems, before, file);
     return s;
 }
 

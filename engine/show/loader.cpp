@@ -193,12 +193,7 @@ std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::
     }
 
     validate_scene(out->file, out->model_map(), problems, out->pyramid_map());
-    // One report in reading order: the scene file top to bottom, then other files.
-    std::string scene_name = file.string();
-    std::stable_sort(problems.begin() + long(before), problems.end(), [&](const Problem& a, const Problem& b) {
-        return std::make_tuple(a.loc.file != scene_name, a.loc.file, a.loc.line, a.loc.column) <
-               std::make_tuple(b.loc.file != scene_name, b.loc.file, b.loc.line, b.loc.column);
-    });
+    yaml::in_reading_order(problems, before, file);  // the scene file, then its hooks and assets
     if (problems.size() > before) return nullptr;
     return out;
 }

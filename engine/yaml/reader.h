@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
+#include <tuple>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -555,6 +556,16 @@ inline std::filesystem::path file_inside(Reader& r, const std::filesystem::path&
         return {};
     }
     return full.value();
+}
+
+// The problems from index `from` on in reading order: `file` top to bottom, then the
+// other files it led to (by name, each top to bottom). Stable: one place keeps its order.
+inline void in_reading_order(std::vector<Problem>& problems, size_t from, const std::filesystem::path& file) {
+    const std::string name = file.string();
+    std::stable_sort(problems.begin() + long(from), problems.end(), [&](const Problem& a, const Problem& b) {
+        return std::make_tuple(a.loc.file != name, a.loc.file, a.loc.line, a.loc.column) <
+               std::make_tuple(b.loc.file != name, b.loc.file, b.loc.line, b.loc.column);
+    });
 }
 
 // The text of a YAML file (at most `max_bytes`), or nothing and one problem placed at the
