@@ -2,7 +2,13 @@
 #pragma once
 #include <string>
 
+namespace vitrine::edit {
+class Document;
+}
+
 namespace vitrine::app {
+
+class Args;
 
 int cmd_info(int argc, char** argv);
 int cmd_render(int argc, char** argv);
@@ -17,6 +23,8 @@ int bench_display(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_kiosk(int argc, char** argv);  // an installation: SITE.site.yaml
 int cmd_check(int argc, char** argv);
+int cmd_edit(int argc, char** argv);
+int cmd_edit_window(edit::Document& doc, const Args& args);  // edit_window.cpp  // the curator's editor (engine/edit), headless with --script
 int cmd_send(int argc, char** argv);
 int bench_show(const std::string& scene);
 int bench_session(int argc, char** argv);  // a Session's frame time against the bare loop, in a window

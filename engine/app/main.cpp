@@ -95,6 +95,7 @@ static int dispatch(int argc, char** argv) {
     if (cmd == "run") return cmd_run(argc, argv);
     if (cmd == "kiosk") return cmd_kiosk(argc, argv);
     if (cmd == "check") return cmd_check(argc, argv);
+    if (cmd == "edit") return cmd_edit(argc, argv);
     if (cmd == "send") return cmd_send(argc, argv);
     if (cmd == "view") return cmd_view(argc, argv);
     if (cmd == "bench" && display) return bench_display(argc, argv);

@@ -54,6 +54,9 @@ const Form kForms[] = {
     {"view", "view pyramid",
      "vitrine view PYRAMID [--fullscreen] [--size WxH] [--region x,y,w,h | --centre x,y --magnification M]\n"
      "                     [--tile-memory MB]"},
+    {"edit", "edit",
+     "vitrine edit SCENE [--display FILE.display.yaml] [--size WxH] [--ui-scale S] [--osc-port P]\n"
+     "vitrine edit SCENE --script EDITS.txt [--save | --save-as OUT.yaml] [--force] [--print]"},
     {"check", "check", "vitrine check SCENE|DISPLAY.display.yaml|SITE.site.yaml"},
     {"info", "info", "vitrine info SCENE|MODEL|PYRAMID"},
     {"send", "send", "vitrine send [--wait MS] HOST:PORT /ADDRESS [ARGS...]"},
@@ -131,6 +134,16 @@ const Options kOptions[] = {
      "  --record DIR          write what the window shows as DIR/frame_0000.png ...\n"
      "  --region ... | --centre x,y --magnification M   a pyramid's first view; --tile-memory MB\n"
      "  --frames N            close after N frames; --resize-to WxH: resize the window on the way (tests)\n"},
+    {"edit",
+     "The curator's editor (docs/editor.md): the show as the kiosk draws it, with panels to pick, move, key and\n"
+     "cue, saved back into the scene file's own text (comments, order and layout kept; the old file as SCENE~).\n"
+     "  --script EDITS.txt    run edits with no window, one command a line (docs/editor.md lists them); a bad\n"
+     "                        line is one error with its line number and nothing is saved\n"
+     "  --save | --save-as OUT   write the result (refused while the show has problems unless --force)\n"
+     "  --print               print the edited text on stdout\n"
+     "  --display FILE        edit for an LED wall or lenticular panel; --size WxH: the window (1280x720)\n"
+     "  --ui-scale S          panels' size for high-DPI screens (default 1)\n"
+     "  --osc-port P          OSC control port (default 9000): /vitrine/edit \"COMMAND\" edits the open show\n"},
     {"check",
      "Loads everything a scene (or a display or site file) references and lists every problem, one per line,\n"
      "file:line:column: message; exit 1 if any. A display file: its sizes, pixel pitch and eye distance.\n"

@@ -118,12 +118,14 @@ std::string audio_problem(const audio::Probe& p) {
 }  // namespace
 
 std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::vector<Problem>& problems,
-                                        AssetCache* cache) {
+                                        AssetCache* cache, const std::string* text_given) {
     AssetCache local;
     if (!cache) cache = &local;
     size_t before = problems.size();
     auto out = std::make_unique<LoadedScene>();
-    auto text = yaml::read_text(file, 16u << 20, problems);
+    std::optional<std::string> text;
+    if (text_given) text = *text_given;
+    else text = yaml::read_text(file, 16u << 20, problems);
     if (!text) return nullptr;
     out->files.push_back(file);
     out->file = parse_scene(file, *text, problems);

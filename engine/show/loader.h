@@ -66,8 +66,9 @@ struct LoadedScene {
     Pyramids pyramid_map() const;
 };
 
-// `cache`: reuse unchanged assets (null: load everything).
+// `cache`: reuse unchanged assets (null: load everything). `text`: the scene file's
+// content as the editor holds it (null: read `file`); paths stay relative to `file`.
 std::unique_ptr<LoadedScene> load_scene(const std::filesystem::path& file, std::vector<Problem>& problems,
-                                        AssetCache* cache = nullptr);
+                                        AssetCache* cache = nullptr, const std::string* text = nullptr);
 
 }  // namespace vitrine::show
