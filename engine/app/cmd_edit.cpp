@@ -92,7 +92,7 @@ int cmd_edit(int argc, char** argv) {
         return kBadInput;
     }
     if (args->has("--script")) return run_script(**doc, args->get("--script", ""), *args);
-    return cmd_edit_window(**doc, *args);
+    return cmd_edit_window(std::move(*doc), *args);
 }
 
 }  // namespace vitrine::app

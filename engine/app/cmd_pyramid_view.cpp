@@ -208,7 +208,10 @@ void pan_zoom_input(PanZoom& in, const display::WindowEvent& e, display::Window&
             r.y = p.y - f.y * r.w;
             break;
         }
+        case Kind::KeyUp:
+        case Kind::Char: break;  // text and releases: nothing here
         case Kind::Key:
+            if (e.repeat) break;  // held down: one press
             if (e.key == display::Key::F) in.fit = true;
             if (e.key == display::Key::Escape || e.key == display::Key::Q) w.close();
             break;

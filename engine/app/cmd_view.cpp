@@ -58,7 +58,10 @@ void orbit_input(OrbitInput& in, const display::WindowEvent& e, display::Window&
             break;
         }
         case Kind::Scroll: in.distance *= std::pow(0.9f, float(e.scroll)); break;
+        case Kind::KeyUp:
+        case Kind::Char: break;  // text and releases: nothing here
         case Kind::Key:
+            if (e.repeat) break;  // held down: one press
             if (e.key == display::Key::F) in.frame_all = true;
             if (e.key == display::Key::F11 || e.key == display::Key::Enter) in.toggle_fullscreen = true;
             if (e.key == display::Key::Escape || e.key == display::Key::Q) w.close();

@@ -1,5 +1,6 @@
 // One function per subcommand; each returns an Exit code.
 #pragma once
+#include <memory>
 #include <string>
 
 namespace vitrine::edit {
@@ -24,7 +25,7 @@ int cmd_run(int argc, char** argv);
 int cmd_kiosk(int argc, char** argv);  // an installation: SITE.site.yaml
 int cmd_check(int argc, char** argv);
 int cmd_edit(int argc, char** argv);
-int cmd_edit_window(edit::Document& doc, const Args& args);  // edit_window.cpp  // the curator's editor (engine/edit), headless with --script
+int cmd_edit_window(std::unique_ptr<edit::Document> doc, const Args& args);  // edit_window.cpp  // the curator's editor (engine/edit), headless with --script
 int cmd_send(int argc, char** argv);
 int bench_show(const std::string& scene);
 int bench_session(int argc, char** argv);  // a Session's frame time against the bare loop, in a window

@@ -9,6 +9,8 @@
 
 namespace vitrine::display {
 
+constexpr uint32_t kUiAtlases = 8;  // new ui atlases a pass takes (the editor makes one)
+
 namespace {
 const uint32_t kOverlayVert[] =
 #include "overlay.vert.spv.inc"
@@ -36,7 +38,7 @@ bool is_srgb(VkFormat f) {
 
 OverlayPass::OverlayPass(gpu::Context& ctx, VkRenderPass render_pass, VkFormat format, VkSampleCountFlagBits samples)
     : ctx_(ctx),
-      pass_(ctx, kOverlayVert, kOverlayFrag, sizeof(Push), VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 1,
+      pass_(ctx, kOverlayVert, kOverlayFrag, sizeof(Push), VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 1 + kUiAtlases,
             VK_FILTER_LINEAR) {
     gpu::GraphicsPipelineDesc d = pass_.desc(render_pass);
     d.blend = true;  // ImGui's: colour over by alpha, alpha accumulating
@@ -112,8 +114,20 @@ Result<void> OverlayPass::record(VkCommandBuffer cmd, uint32_t image_index, cons
     VkBuffer vb = f.vertices.handle();
     vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &offset);
     vkCmdBindIndexBuffer(cmd, f.indices.handle(), 0, u16 ? VK_INDEX_TYPE_UINT16 : VK_INDEX_TYPE_UINT32);
+    // A new ui atlas (the editor's fonts) is uploaded once, ahead of this frame's submission.
+    if (list.ui_atlas && list.ui_atlas != ui_source_) {
+        auto atlas = gpu::upload_texture(ctx_, *list.ui_atlas, false, false);
+        if (!atlas) return atlas.error();
+        ui_atlas_ = std::move(atlas.value());
+        ctx_.name(VK_OBJECT_TYPE_IMAGE, ui_atlas_.handle(), "overlay ui atlas");
+        ui_set_ = pass_.allocate(ui_atlas_.view());
+        // A set per atlas (a set a frame in flight reads is never rewritten): kUiAtlases in a process.
+        if (!ui_set_) return fail(ErrorKind::Gpu, "overlay pass: more than " + std::to_string(kUiAtlases) + " ui atlases");
+        ui_source_ = list.ui_atlas;
+    }
     Push push{{2.0f / float(extent.width), 2.0f / float(extent.height)}, {-1, -1}, 0};
     bool bound = false;
+    OverlayTexture bound_texture = OverlayTexture::None;
     for (const OverlayCommand& c : list.commands) {
         // The scissor is the clip rectangle on whole pixels, inside the picture: the
         // pass writes nothing outside its commands' rectangles.
@@ -124,11 +138,14 @@ Result<void> OverlayPass::record(VkCommandBuffer cmd, uint32_t image_index, cons
         if (c.index_count == 0 || x1 <= x0 || y1 <= y0) continue;
         VkRect2D scissor{{int32_t(x0), int32_t(y0)}, {uint32_t(x1 - x0), uint32_t(y1 - y0)}};
         vkCmdSetScissor(cmd, 0, 1, &scissor);
-        uint32_t textured = c.texture == OverlayTexture::Font ? 1 : 0;
-        if (!bound || push.textured != textured) {
+        bool ui = c.texture == OverlayTexture::Ui && ui_set_;
+        uint32_t textured = c.texture == OverlayTexture::Font || ui ? 1 : 0;
+        OverlayTexture texture = ui ? OverlayTexture::Ui : OverlayTexture::Font;
+        if (!bound || push.textured != textured || bound_texture != texture) {
             push.textured = textured;
-            pass_.bind(cmd, set_, &push, sizeof push);
+            pass_.bind(cmd, ui ? ui_set_ : set_, &push, sizeof push);
             bound = true;
+            bound_texture = texture;
         }
         vkCmdDrawIndexed(cmd, c.index_count, 1, c.index_offset, int32_t(c.vertex_offset), 0);
     }

@@ -14,6 +14,7 @@
 #include <glm/vec2.hpp>
 #include <glm/vec4.hpp>
 
+#include "core/image.h"
 #include "gpu/resources.h"
 #include "render/sampled_pass.h"
 
@@ -31,7 +32,9 @@ constexpr uint32_t rgba(uint8_t r, uint8_t g, uint8_t b, uint8_t a = 255) {
     return uint32_t(r) | uint32_t(g) << 8 | uint32_t(b) << 16 | uint32_t(a) << 24;
 }
 
-enum class OverlayTexture : uint8_t { None, Font };  // None: solid colour
+// None: solid colour; Font: the overlay font's atlas; Ui: the list's own `ui_atlas`
+// (Dear ImGui's font atlas, with the glyphs its panels use).
+enum class OverlayTexture : uint8_t { None, Font, Ui };
 
 struct OverlayCommand {
     glm::vec4 clip{0};  // x0, y0, x1, y1 in pixels (ImDrawCmd::ClipRect): nothing is drawn outside
@@ -50,9 +53,15 @@ struct OverlayList {
     std::vector<uint32_t> indices;
     std::vector<uint16_t> indices16;
     std::vector<OverlayCommand> commands;
+    // The texture of OverlayTexture::Ui commands (RGBA8, coverage in alpha): uploaded by
+    // the pass when it is a new one (by pointer), kept while lists keep naming it.
+    std::shared_ptr<const Image8> ui_atlas;
 
     bool empty() const { return commands.empty(); }
     void clear();
+    // `other`'s commands after this list's (both with 32-bit indices; `other`'s ui_atlas
+    // is taken when this list has none).
+    void append(const OverlayList& other);
 
     // The clip rectangle later rect() and text() calls are cut to (pixels; default: none).
     void set_clip(float x, float y, float w, float h) { clip_ = {x, y, x + w, y + h}; }
@@ -112,6 +121,9 @@ private:
     render::SampledPass pass_;
     gpu::Image atlas_;
     VkDescriptorSet set_ = VK_NULL_HANDLE;
+    std::shared_ptr<const Image8> ui_source_;  // the ui atlas uploaded (kept alive: pointers compare)
+    gpu::Image ui_atlas_;
+    VkDescriptorSet ui_set_ = VK_NULL_HANDLE;
     struct Frame {
         gpu::Buffer vertices, indices;
     };

@@ -15,6 +15,19 @@ void OverlayList::clear() {
     clip_ = kNoClip;
 }
 
+void OverlayList::append(const OverlayList& other) {
+    if (other.commands.empty()) return;
+    if (!ui_atlas) ui_atlas = other.ui_atlas;
+    uint32_t base_vertex = uint32_t(vertices.size()), base_index = uint32_t(indices.size());
+    vertices.insert(vertices.end(), other.vertices.begin(), other.vertices.end());
+    indices.insert(indices.end(), other.indices.begin(), other.indices.end());
+    for (OverlayCommand c : other.commands) {
+        c.index_offset += base_index;
+        c.vertex_offset += base_vertex;
+        commands.push_back(c);
+    }
+}
+
 OverlayCommand& OverlayList::command_for(OverlayTexture texture, glm::vec4 clip, uint32_t new_vertices) {
     size_t index_end = index_size == IndexSize::U16 ? indices16.size() : indices.size();
     if (!commands.empty()) {

@@ -12,6 +12,12 @@ namespace vitrine::display {
 
 namespace {
 
+int modifiers(int glfw_mods) {
+    return (glfw_mods & GLFW_MOD_SHIFT ? kShift : 0) | (glfw_mods & GLFW_MOD_CONTROL ? kControl : 0) |
+           (glfw_mods & GLFW_MOD_ALT ? kAlt : 0);
+}
+
+
 // The site's monitor: by name, else by index, else (none asked for, or the one asked for
 // is not connected: `fallback`) the primary. Null when none is connected.
 GLFWmonitor* wanted_monitor(const WindowOptions& options, bool fallback) {
@@ -72,9 +78,10 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->needs_recreate_ = true;
     });
     // Input becomes events in the window's queue (poll_events hands them out).
-    glfwSetMouseButtonCallback(w->window_, [](GLFWwindow* gw, int button, int action, int) {
+    glfwSetMouseButtonCallback(w->window_, [](GLFWwindow* gw, int button, int action, int mods) {
         WindowEvent e;
         e.kind = action == GLFW_PRESS ? WindowEvent::Kind::Press : WindowEvent::Kind::Release;
+        e.mods = modifiers(mods);
         e.button = button == GLFW_MOUSE_BUTTON_LEFT ? 0 : button == GLFW_MOUSE_BUTTON_RIGHT ? 1 : 2;
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);
     });
@@ -87,10 +94,17 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
         e.scroll = dy;
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);
     });
-    glfwSetKeyCallback(w->window_, [](GLFWwindow* gw, int key, int, int action, int) {
-        if (action != GLFW_PRESS) return;
+    glfwSetCharCallback(w->window_, [](GLFWwindow* gw, unsigned int codepoint) {
         WindowEvent e;
-        e.kind = WindowEvent::Kind::Key;
+        e.kind = WindowEvent::Kind::Char;
+        e.codepoint = codepoint;
+        static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);
+    });
+    glfwSetKeyCallback(w->window_, [](GLFWwindow* gw, int key, int, int action, int mods) {
+        WindowEvent e;
+        e.kind = action == GLFW_RELEASE ? WindowEvent::Kind::KeyUp : WindowEvent::Kind::Key;
+        e.repeat = action == GLFW_REPEAT;
+        e.mods = modifiers(mods);
         switch (key) {
             case GLFW_KEY_ESCAPE: e.key = Key::Escape; break;
             case GLFW_KEY_Q: e.key = Key::Q; break;
@@ -102,6 +116,28 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
             case GLFW_KEY_RIGHT: e.key = Key::Right; break;
             case GLFW_KEY_R: e.key = Key::R; break;
             case GLFW_KEY_I: e.key = Key::I; break;
+            case GLFW_KEY_TAB: e.key = Key::Tab; break;
+            case GLFW_KEY_BACKSPACE: e.key = Key::Backspace; break;
+            case GLFW_KEY_DELETE: e.key = Key::Delete; break;
+            case GLFW_KEY_UP: e.key = Key::Up; break;
+            case GLFW_KEY_DOWN: e.key = Key::Down; break;
+            case GLFW_KEY_HOME: e.key = Key::Home; break;
+            case GLFW_KEY_END: e.key = Key::End; break;
+            case GLFW_KEY_PAGE_UP: e.key = Key::PageUp; break;
+            case GLFW_KEY_PAGE_DOWN: e.key = Key::PageDown; break;
+            case GLFW_KEY_KP_ENTER: e.key = Key::Enter; break;
+            case GLFW_KEY_A: e.key = Key::A; break;
+            case GLFW_KEY_C: e.key = Key::C; break;
+            case GLFW_KEY_V: e.key = Key::V; break;
+            case GLFW_KEY_X: e.key = Key::X; break;
+            case GLFW_KEY_Y: e.key = Key::Y; break;
+            case GLFW_KEY_Z: e.key = Key::Z; break;
+            case GLFW_KEY_S: e.key = Key::S; break;
+            case GLFW_KEY_G: e.key = Key::G; break;
+            case GLFW_KEY_W: e.key = Key::W; break;
+            case GLFW_KEY_E: e.key = Key::E; break;
+            case GLFW_KEY_T: e.key = Key::T; break;
+            case GLFW_KEY_F1: e.key = Key::F1; break;
             default: break;
         }
         static_cast<Window*>(glfwGetWindowUserPointer(gw))->push(e);

@@ -205,3 +205,11 @@ Result<void> Document::reload() {
 }
 
 }  // namespace vitrine::edit
+
+namespace vitrine::edit {
+
+void Document::keep_mine() {
+    if (auto text = read_scene_text(path_)) on_disk_ = *text;
+}
+
+}  // namespace vitrine::edit

@@ -59,6 +59,8 @@ public:
     // or last saved. reload() takes it (undoable), dropping nothing but the redo list.
     bool changed_on_disk() const;
     Result<void> reload();
+    // Keep the edits and stop telling about the file's version on disk (until it changes again).
+    void keep_mine();
 
 private:
     Document() = default;

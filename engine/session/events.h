@@ -21,6 +21,7 @@ struct Event {
         Status,      // reply to `sender` with state, show time, cue, sound (OSC /vitrine/status)
         Fullscreen,  // toggle the window's fullscreen
         Panel,       // the technician's status panel: args {"on"} / {"off"}, none: toggle (key I, OSC /vitrine/panel)
+        Edit,        // args: one editor command (docs/editor.md) for the show's scene file; replied to `sender`
         Quit,
     };
     Kind kind = Kind::Osc;
@@ -28,7 +29,7 @@ struct Event {
     std::string node;
     std::string address;
     std::vector<std::string> args;
-    uint64_t sender = 0;  // Status: the OscServer's handle of who asked (valid for this frame)
+    uint64_t sender = 0;  // Status, Edit: the OscServer's handle of who asked (valid for this frame; 0: nobody)
     double seconds = 0;
     glm::dvec3 eye{0};
 };

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/log.h"
+#include "edit/document.h"
 #include "display/overlay.h"
 #include "display/screens.h"
 #include "room/projection.h"
@@ -161,6 +162,7 @@ void Session::draw_panel(uint32_t width, uint32_t height) {
         list.rect(0, 0, w, 4 * px * 1.25f + 2 * pad, display::rgba(0, 0, 0, 190));
         for (int i = 0; i < 4; ++i) list.text(pad, pad + float(i) * px * 1.25f, lines[i], display::rgba(255, 255, 255), px);
     }
+    list.append(overlay_);
     out_->set_overlay(std::move(list));
 }
 
@@ -170,6 +172,8 @@ void Session::gather(std::vector<Event>& events) {
     // A minimised window waits for something to happen instead of spinning.
     for (const display::WindowEvent& w : out_->poll_events(fw == 0 || fh == 0 ? 0.1 : 0)) {
         using Kind = display::WindowEvent::Kind;
+        if (window_filter_ && window_filter_(w)) continue;  // the editor's panels took it
+        if (w.kind == Kind::Key && w.repeat) continue;        // held down: one press
         Event e;
         if (w.kind == Kind::Release && w.button == 0 && w.width > 0 && w.height > 0) {
             e.kind = Event::Kind::TouchAt;  // a click is a touch where the button came up
@@ -207,6 +211,10 @@ void Session::gather(std::vector<Event>& events) {
             e.args = m.args;
         } else if (m.address == "/vitrine/status") {
             e.kind = Event::Kind::Status;
+            e.sender = m.sender;
+        } else if (m.address == "/vitrine/edit") {
+            e.kind = Event::Kind::Edit;
+            e.args = m.args;
             e.sender = m.sender;
         } else {
             e.kind = Event::Kind::Osc;
@@ -258,6 +266,7 @@ void Session::handle(const Event& e, double now) {
         case Event::Kind::Resume: clock_.resume(); break;
         case Event::Kind::Eye: eye(e.eye); break;
         case Event::Kind::Status: status(e.sender); break;
+        case Event::Kind::Edit: edit(e); break;
         case Event::Kind::Fullscreen: out_->toggle_fullscreen(); break;
         case Event::Kind::Panel: panel_ = e.args.empty() ? !panel_ : e.args[0] == "on" || e.args[0] == "1"; break;
         case Event::Kind::Quit: out_->close(); break;
@@ -293,6 +302,56 @@ void Session::status(uint64_t sender) {
     osc_->reply(sender, "/vitrine/status", {s.state(), seconds_text(s.now()), s.current_cue(), "audio " + audio_status()});
 }
 
+edit::Document* Session::document() {
+    if (!document_ && !document_failed_) {
+        auto doc = edit::Document::open(options_.scene);
+        if (!doc) {
+            log::warn("edit: " + doc.error().message);
+            document_failed_ = true;  // said once
+            return nullptr;
+        }
+        document_ = std::move(*doc);
+        document_version_ = document_->version();
+    }
+    return document_.get();
+}
+
+void Session::set_document(std::unique_ptr<edit::Document> document) {
+    document_ = std::move(document);
+    document_version_ = document_->version();  // just opened: its text is the file's, which the show was made from
+}
+
+// One editor command from OSC: its words joined (a control desk may send the command as
+// one string or as several), applied to the document, the result replied.
+void Session::edit(const Event& e) {
+    std::string line;
+    for (const std::string& a : e.args) line += (line.empty() ? "" : " ") + a;
+    edit::Document* doc = document();
+    std::string reply;
+    if (!doc) {
+        reply = "error: the scene file cannot be edited";
+    } else if (auto r = doc->apply(line); !r) {
+        reply = "error: " + r.error().message;
+        log::warn("OSC /vitrine/edit " + line + ": " + r.error().message);
+    } else {
+        size_t n = doc->problems().size();
+        reply = n == 0 ? "ok" : "ok, " + std::to_string(n) + (n == 1 ? " problem: " : " problems, the first: ") +
+                                     doc->problems()[0].str();
+        log::info("edit: " + line + (doc->unsaved() ? " (unsaved)" : ""));
+    }
+    if (osc_ && e.sender) osc_->reply(e.sender, "/vitrine/edit", {reply});
+}
+
+// The document changed (an edit, an undo, a reload of the file): the running show is
+// made from its text, at the same show time, when it has no problems.
+void Session::follow_document() {
+    if (!document_ || document_->version() == document_version_) return;
+    document_version_ = document_->version();
+    live_->set_text(document_->text());
+}
+
+int Session::pick(float x, float y) const { return show::pick(stage_.frame, aspect_, x, y); }
+
 std::string Session::audio_status() const {
     return !sound_.engine                      ? "off"
            : !sound_.engine->healthy()         ? "silent"
@@ -301,6 +360,7 @@ std::string Session::audio_status() const {
 }
 
 Result<void> Session::reload() {
+    follow_document();
     std::vector<show::Problem> problems;
     switch (live_->poll(problems)) {
         case show::LiveShow::Reload::None: break;
@@ -389,6 +449,15 @@ int Session::pick_on_wall(float px, float py) const {
 
 std::vector<render::View> Session::views(uint32_t fw, uint32_t fh) {
     const std::optional<room::DisplayFile>& led = options_.display;
+    if (camera_ && !(led && !led->lenticular)) {  // the editor's camera, for this frame's views only
+        show::FrameCamera show_camera = stage_.frame.camera;
+        stage_.frame.camera = *camera_;
+        camera_.reset();
+        std::vector<render::View> out = views(fw, fh);
+        camera_ = stage_.frame.camera;
+        stage_.frame.camera = show_camera;
+        return out;
+    }
     if (led && led->lenticular) {  // into the window's quilt, interleaved
         room::QuiltCamera cam;
         show::CameraMatrices m = show::camera_view(stage_.frame, 1.0f);

@@ -5,6 +5,7 @@
 // show's events, hot reload, sound, the picture — and a lost device recovered by the
 // rig's one rule.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@
 #include "session/show_stage.h"
 #include "show/live.h"
 #include "show/osc.h"
+
+namespace vitrine::edit {
+class Document;
+}
 
 namespace vitrine::session {
 
@@ -111,6 +116,26 @@ public:
     void show_panel(bool on) { panel_ = on; }
     bool panel_shown() const { return panel_; }
     ShowStage& stage() { return stage_; }
+    const show::Frame& frame() const { return stage_.frame; }  // the frame last drawn
+    float aspect() const { return aspect_; }                    // of the picture last drawn
+
+    // The scene file open for editing (engine/edit): opened on first use (null, with one
+    // logged line, when it cannot be). Its edits — OSC /vitrine/edit "COMMAND", the
+    // editor's panels — replace the running show at the same show time once they leave
+    // it without problems; until saved they live only in the document (the file on
+    // disk, and a reload of it, are not touched).
+    edit::Document* document();
+    // The editor's document (already open) instead of one opened on first use.
+    void set_document(std::unique_ptr<edit::Document> document);
+    // The node under (x, y) of the picture (0..1, y down) in the frame last drawn, or -1.
+    int pick(float x, float y) const;
+    // The editor's: a window event the callback returns true for is its own (a click on a
+    // panel) and never becomes a touch or a key of the show.
+    void set_window_filter(std::function<bool(const display::WindowEvent&)> filter) { window_filter_ = std::move(filter); }
+    // The editor's camera instead of the show's (none: the show's); walls keep their eye.
+    void set_camera(std::optional<show::FrameCamera> camera) { camera_ = std::move(camera); }
+    // Drawn over the picture after the status panel (the editor's panels), every frame until replaced.
+    void set_overlay(display::OverlayList list) { overlay_ = std::move(list); }
     uint16_t osc_port() const { return osc_ ? osc_->port() : 0; }
     // Exit code at the end (the rig destroyed here): 4 when validation spoke, else `code`.
     int finish(int code);
@@ -122,6 +147,8 @@ private:
     void seek(double t);
     void eye(const glm::dvec3& eye);
     void status(uint64_t sender);
+    void edit(const Event& e);
+    void follow_document();
     Result<void> reload();
     void report();                                    // the show's warnings, log lines, outgoing OSC, state
     void keep_sound();
@@ -151,6 +178,12 @@ private:
     double last_present_ = 0;             // steady clock, of the last frame shown (0: none yet)
     std::vector<show::OscMessage> messages_;
     Repeats warnings_;                    // the show's warnings, repeats counted
+    std::function<bool(const display::WindowEvent&)> window_filter_;
+    std::optional<show::FrameCamera> camera_;
+    display::OverlayList overlay_;
+    std::unique_ptr<edit::Document> document_;
+    bool document_failed_ = false;
+    uint64_t document_version_ = 0;       // the document's version the running show was made from
 };
 
 }  // namespace vitrine::session

@@ -39,10 +39,17 @@ void LiveShow::watch() {
     if (auto r = watch_->watch(scene_->files); !r) log::warn(r.error().message);
 }
 
+void LiveShow::set_text(std::string text) {
+    text_ = std::move(text);
+    text_changed_ = true;
+}
+
 LiveShow::Reload LiveShow::poll(std::vector<Problem>& problems) {
-    if (!watch_ || watch_->changed().empty()) return Reload::None;
+    bool files = watch_ && !watch_->changed().empty();
+    if (!files && !text_changed_) return Reload::None;
+    text_changed_ = false;
     auto start = std::chrono::steady_clock::now();
-    auto scene = load_scene(file_, problems, &cache_);
+    auto scene = load_scene(file_, problems, &cache_, text_ ? &*text_ : nullptr);
     if (!scene) {
         // A broken file may also have dropped a watched file (an asset renamed away):
         // keep watching what the last good version read.

@@ -9,6 +9,8 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/file_watch.h"
@@ -56,6 +58,11 @@ public:
     // `budget_seconds` of work. Landed: show() is the new show, at t.
     Seek continue_seek(double t, double budget_seconds);
 
+    // The scene file's text as an editor holds it (unsaved edits): this and every later
+    // reload reads it instead of the file (its assets are still read from disk); the
+    // next poll() reloads.
+    void set_text(std::string text);
+
     enum class Reload { None, Reloaded, Failed };
     // Non-blocking. Reloaded: scene() and show() are new (the old ones are gone).
     // Failed: `problems` says why; the running show is untouched.
@@ -73,6 +80,8 @@ private:
     std::unique_ptr<Show> seek_;  // catching up (on scene_), or null
     size_t seek_events_ = 0;
     std::unique_ptr<FileWatch> watch_;
+    std::optional<std::string> text_;  // set_text's; none: the file
+    bool text_changed_ = false;
     double last_reload_ms_ = 0;
 };
 

@@ -427,6 +427,16 @@ void Show::call_hook(const std::function<Result<void>()>& call) {
 
 // ---- events --------------------------------------------------------------------------
 
+double Show::timeline_time(const std::string& name) const {
+    for (const Playing& p : playing_) {
+        const Timeline& tl = file_.timelines[size_t(p.timeline)];
+        if (tl.name != name) continue;
+        double t = local_time(p, now_);
+        return tl.loop ? std::fmod(std::max(t, 0.0), tl.duration) : std::clamp(t, 0.0, tl.duration);
+    }
+    return -1;
+}
+
 double Show::local_time(const Playing& p, double t) const {
     return p.paused ? p.anchor_local : p.anchor_local + (t - p.anchor_show);
 }

@@ -53,6 +53,9 @@ public:
     double now() const { return now_; }
     const std::string& state() const;
     const std::string& current_cue() const { return current_cue_; }
+    // Timeline `name`'s own time now (a looping one's within its duration), or -1 when it
+    // is not playing (the editor keys at the playhead in it).
+    double timeline_time(const std::string& name) const;
     float volume() const { return volume_; }  // /vitrine/volume, 0..1, for the audio module
     // The civil clock as the show believes it at now(): seconds after local midnight
     // (ShowOptions::day_start + show time, re-anchored by each InputKind::Clock). A caller

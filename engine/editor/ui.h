@@ -1,0 +1,42 @@
+// Dear ImGui on our own plumbing: the window's events in (no GLFW callbacks: the window
+// hands out WindowEvents), ImGui's draw data out as a display::OverlayList drawn by the
+// OverlayPass over the finished picture — so the panels draw on a window and on files
+// (tests) alike. Fonts: DejaVu Sans for Latin, a CJK font from Debian (WenQuanYi Micro
+// Hei, or Noto Sans CJK) merged in for Chinese; `scale` for high-DPI screens.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "display/overlay.h"
+#include "display/window_events.h"
+
+struct ImGuiContext;
+
+namespace vitrine::editor {
+
+class Ui {
+public:
+    explicit Ui(float scale = 1);
+    ~Ui();
+    Ui(const Ui&) = delete;
+    Ui& operator=(const Ui&) = delete;
+
+    // Feeds one event to ImGui; true when the panels take it (the pointer is over a panel
+    // or an item is active; a text field has the keyboard), so the viewport must not.
+    bool feed(const display::WindowEvent& e);
+    // A frame of panels: begin, ImGui calls, end (the list to draw).
+    void begin(float width, float height, double seconds);
+    display::OverlayList end();
+    // Whether a CJK font was found (Chinese shows as '?' otherwise: said once).
+    bool cjk() const { return cjk_; }
+    float scale() const { return scale_; }
+
+private:
+    ImGuiContext* context_ = nullptr;
+    std::shared_ptr<const Image8> atlas_;
+    bool cjk_ = false;
+    float scale_ = 1;
+    bool mouse_over_ui_ = false, keyboard_to_ui_ = false;
+};
+
+}  // namespace vitrine::editor
