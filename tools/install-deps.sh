@@ -11,8 +11,8 @@ PACKAGES=(
   libdraco-dev libmeshoptimizer-dev libgtest-dev libpng-dev
   libyaml-cpp-dev liblua5.4-dev liblo-dev
   libjpeg62-turbo-dev libturbojpeg0-dev libtiff-dev liblcms2-dev libzip-dev libvips-tools libjpeg-turbo-progs
-  libopenal-dev libsndfile1-dev espeak-ng libmicrohttpd-dev
-  fonts-dejavu-core
+  libopenal-dev libsndfile1-dev espeak-ng libmicrohttpd-dev libimgui-dev
+  fonts-dejavu-core fonts-wqy-microhei
   xvfb xauth xdotool python3 tzdata
 )
 

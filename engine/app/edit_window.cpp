@@ -52,7 +52,6 @@ int cmd_edit_window(std::unique_ptr<edit::Document> document, const Args& args) 
         std::error_code ec;
         std::filesystem::create_directories(so.record, ec);
     }
-    if (*time >= 0) so.seek = *time;
     auto win = open_window(args, *size);
     if (!win) { log::error(win.error().message); return exit_code(win.error().kind); }
     display::Window& w = *win.value();
@@ -71,7 +70,12 @@ int cmd_edit_window(std::unique_ptr<edit::Document> document, const Args& args) 
     editor::Editor editor(s, doc, ui);
     s.set_window_filter([&](const display::WindowEvent& e) { return editor.take(e); });
     std::vector<session::Event> events;
-    if (*time >= 0) events.push_back({session::Event::Kind::Pause});  // --time: still at T
+    if (*time >= 0) {  // --time T: stopped at exactly T (the frame `render --time T` gives)
+        events.push_back({session::Event::Kind::Pause});
+        session::Event seek{session::Event::Kind::Seek};
+        seek.seconds = *time;
+        events.push_back(seek);
+    }
     log::info("edit: " + so.scene + " (OSC /vitrine/edit on port " + std::to_string(s.osc_port()) +
               "); click selects, drag an arrow to move, C editor camera, Ctrl+S saves, Esc quits");
     auto last = std::chrono::steady_clock::now();

@@ -36,6 +36,7 @@ public:
     bool quit() const { return quit_; }
     const std::string& message() const { return message_; }
     const std::string& selected() const { return selected_; }
+    void select(std::string node) { selected_ = std::move(node); }
 
 private:
     // Runs one command of the language on the document; its error becomes the status line.
