@@ -117,17 +117,17 @@ Result<Command> parse_command(const std::string& line) {
     Command c;
     c.line = line;
     if (words->empty()) return c;
+    // The longest verb that matches: `save as FILE` before `save`.
     const Verb* verb = nullptr;
     size_t used = 0;
     for (const Verb& v : verbs()) {
         std::string name = v.name;
         size_t space = name.find(' ');
         if (space == std::string::npos) {
-            if ((*words)[0] == name) verb = &v, used = 1;
+            if ((*words)[0] == name && used < 1) verb = &v, used = 1;
         } else if (words->size() >= 2 && (*words)[0] == name.substr(0, space) && (*words)[1] == name.substr(space + 1)) {
             verb = &v, used = 2;
         }
-        if (verb) break;
     }
     if (!verb) {
         std::vector<std::string> names;

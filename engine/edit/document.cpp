@@ -28,7 +28,7 @@ Result<std::unique_ptr<Document>> Document::open(const std::filesystem::path& fi
     if (!text) return text.error();
     std::string why;
     auto tree = yaml::text_tree(*text, &why);
-    if (!tree) return Error{file.string() + ":" + why, ErrorKind::BadInput};
+    if (!tree) return Error{file.string() + ":" + why + " (the editor places values in the text: fix it in a text editor first)", ErrorKind::BadInput};
     std::unique_ptr<Document> doc(new Document());
     doc->path_ = file;
     doc->text_ = doc->saved_ = doc->on_disk_ = *text;

@@ -223,8 +223,8 @@ std::string insert_map_item(const std::string& text, const TextNode& seq, size_t
             lines += entries[e].first + ": " + entries[e].second;
         }
     }
-    if (index < n) {
-        out.insert(yaml::line_start(text, dash_of(text, seq.items[index])), lines + "\n");
+    if (index < n) {  // above the next item's comment lines: they describe it
+        out.insert(attached_start(text, yaml::line_start(text, dash_of(text, seq.items[index]))), lines + "\n");
     } else {
         out.insert(after_line_of(text, seq.items.back().end), "\n" + lines);
     }
@@ -294,8 +294,8 @@ bool insert_item(std::string& text, const TextNode& seq, size_t index, const Ite
     const TextNode& neighbour = seq.items[std::min(index, n - 1)];
     int dash = yaml::column_of(text, dash_of(text, neighbour));
     std::string lines = item.block ? shifted(item.text, dash) : spaces(dash) + "- " + item.text;
-    if (index < n)
-        text.insert(yaml::line_start(text, dash_of(text, seq.items[index])), lines + "\n");
+    if (index < n)  // above the next item's comment lines: they describe it
+        text.insert(attached_start(text, yaml::line_start(text, dash_of(text, seq.items[index]))), lines + "\n");
     else
         text.insert(after_line_of(text, seq.items.back().end), "\n" + lines);
     return true;

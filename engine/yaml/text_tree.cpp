@@ -1,5 +1,6 @@
 #include "yaml/text_tree.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -78,8 +79,7 @@ public:
         } else if (text_.compare(n.start, value.size(), value) == 0) {
             n.end = n.start + value.size();
         } else {
-            throw Failure("line " + std::to_string(m.line + 1) +
-                          ": a value written over several lines cannot be edited in place");
+            throw Failure(place(n.start) + ": a value written over several lines cannot be edited in place");
         }
         add(std::move(n));
     }
@@ -100,6 +100,13 @@ private:
     };
     const std::string& text_;
     std::vector<Open> stack_;
+
+    // "LINE:COLUMN" (1-based) of an offset.
+    std::string place(size_t at) const {
+        at = std::min(at, text_.size());
+        int line = 1 + int(std::count(text_.begin(), text_.begin() + long(at), '\n'));
+        return std::to_string(line) + ":" + std::to_string(column_of(text_, at) + 1);
+    }
 
     bool in_flow() const {
         for (const Open& o : stack_)
@@ -185,7 +192,7 @@ private:
             if (c == closer) return i;
             if (c == '#') i = line_end(text_, i);
         }
-        throw Failure("an unclosed bracket");
+        throw Failure(place(at) + ": an unclosed bracket");
     }
 
     size_t quoted_end(size_t start, char quote) const {
@@ -200,7 +207,7 @@ private:
                 return i + 1;
             }
         }
-        throw Failure("an unclosed quote");
+        throw Failure(place(start) + ": an unclosed quote");
     }
 
     // A block scalar runs to the last line indented deeper than the line of its indicator.
@@ -237,7 +244,7 @@ std::optional<TextNode> text_tree(const std::string& text, std::string* why) {
         if (why) *why = f.what();
         return std::nullopt;
     } catch (const YAML::Exception& e) {
-        if (why) *why = "line " + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg;
+        if (why) *why = std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg;
         return std::nullopt;
     }
     if (!b.root) {

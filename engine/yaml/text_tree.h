@@ -32,8 +32,9 @@ struct TextNode {
     int index_of(std::string_view key) const;
 };
 
-// The first document of `text`, with spans. Nullopt (and `why`) when yaml-cpp refuses
-// it or a value's extent cannot be told (a plain scalar folded over several lines).
+// The first document of `text`, with spans. Nullopt (and `why`: "LINE:COLUMN: message")
+// when yaml-cpp refuses it or a value's extent cannot be told (a plain scalar folded
+// over several lines).
 std::optional<TextNode> text_tree(const std::string& text, std::string* why = nullptr);
 
 // Helpers on the text the spans index.
