@@ -323,14 +323,13 @@ void Editor::timeline() {
     if (local >= 0) ImGui::Text("%.2f / %.2f s%s", local, tl->duration, tl->loop ? " (loops)" : "");
     else ImGui::TextDisabled("not playing (%.2f s)", tl->duration);
     double key_at = local >= 0 ? local : 0;
-    ImGui::SameLine();
     const std::string camera_track = [&] {
         int st = scene.state_index(show.state());
         std::string cam = st >= 0 ? scene.states[size_t(st)].camera : "";
         if (cam.empty()) cam = scene.camera;
         return cam.empty() ? std::string() : cam + ".orbit";
     }();
-    if (!camera_track.empty() && editor_camera_ && ImGui::Button("Key the camera")) {
+    if (!camera_track.empty() && editor_camera_ && (ImGui::SameLine(), ImGui::Button("Key the camera"))) {
         const float deg = 57.2957795f;
         char t[32];
         std::snprintf(t, sizeof t, "%.3f", key_at);

@@ -110,7 +110,15 @@ bool Ui::feed(const display::WindowEvent& e) {
         case Kind::Move: return mouse_over_ui_;
         case Kind::Press:
         case Kind::Release: {
-            io.MouseDown[std::clamp(e.button, 0, 2)] = e.kind == Kind::Press;
+            int b = std::clamp(e.button, 0, 2);
+            if (e.kind == Kind::Press) {
+                io.MouseDown[b] = true;
+                pressed_[b] = true;
+            } else if (pressed_[b]) {
+                release_later_[b] = true;  // pressed since the last frame: let it see the press
+            } else {
+                io.MouseDown[b] = false;
+            }
             return mouse_over_ui_;
         }
         case Kind::Scroll:
@@ -121,7 +129,17 @@ bool Ui::feed(const display::WindowEvent& e) {
             io.KeyCtrl = e.mods & display::kControl;
             io.KeyShift = e.mods & display::kShift;
             io.KeyAlt = e.mods & display::kAlt;
-            if (e.key != Key::Other) io.KeysDown[int(e.key)] = e.kind == Kind::Key;
+            if (e.key != Key::Other) {
+                int k = int(e.key);
+                if (e.kind == Kind::Key) {
+                    io.KeysDown[k] = true;
+                    keys_pressed_.push_back(k);
+                } else if (std::find(keys_pressed_.begin(), keys_pressed_.end(), k) != keys_pressed_.end()) {
+                    keys_release_later_.push_back(k);
+                } else {
+                    io.KeysDown[k] = false;
+                }
+            }
             return keyboard_to_ui_;
         }
         case Kind::Char:
@@ -137,6 +155,14 @@ void Ui::begin(float width, float height, double seconds) {
     io.DisplaySize = ImVec2(width, height);
     io.DeltaTime = float(std::clamp(seconds, 1e-4, 0.5));
     ImGui::NewFrame();
+    // This frame saw the presses: releases that came with them apply from the next.
+    for (int b = 0; b < 3; ++b) {
+        if (release_later_[b]) io.MouseDown[b] = false;
+        pressed_[b] = release_later_[b] = false;
+    }
+    for (int k : keys_release_later_) io.KeysDown[k] = false;
+    keys_pressed_.clear();
+    keys_release_later_.clear();
 }
 
 display::OverlayList Ui::end() {

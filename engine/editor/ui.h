@@ -6,6 +6,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "display/overlay.h"
 #include "display/window_events.h"
@@ -37,6 +38,11 @@ private:
     bool cjk_ = false;
     float scale_ = 1;
     bool mouse_over_ui_ = false, keyboard_to_ui_ = false;
+    // ImGui 1.86 reads buttons and keys as states once a frame: a press and its release
+    // between two frames (a quick click) would never be seen, so such a release waits
+    // for the frame after the press.
+    bool pressed_[3] = {}, release_later_[3] = {};
+    std::vector<int> keys_pressed_, keys_release_later_;
 };
 
 }  // namespace vitrine::editor
