@@ -29,6 +29,7 @@ int cmd_edit_window(std::unique_ptr<edit::Document> doc, const Args& args);  // 
 int cmd_send(int argc, char** argv);
 int bench_show(const std::string& scene);
 int bench_session(int argc, char** argv);  // a Session's frame time against the bare loop, in a window
+int bench_edit(int argc, char** argv);  // the editor's frame, panels and saves against their goals (bench_edit.cpp)
 int cmd_info_scene(const std::string& path);
 // Tile pyramids (engine/zoom): build, info, render a region, view, bench.
 int cmd_pyramid(int argc, char** argv);  // vitrine pyramid build ...

@@ -103,6 +103,7 @@ static int dispatch(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) bench_pyramid_flag = bench_pyramid_flag || !std::strcmp(argv[i], "--pyramid");
     if (cmd == "bench" && bench_pyramid_flag) return bench_pyramid(argc, argv);
     if (cmd == "bench" && argc > 2 && !std::strcmp(argv[2], "--audio")) return bench_audio(argc, argv);
+    for (int i = 2; cmd == "bench" && i < argc; ++i) if (!std::strcmp(argv[i], "--edit")) return bench_edit(argc, argv);
     if (cmd == "bench") return cmd_bench(argc, argv);
     std::fprintf(stderr, "vitrine: error: unknown command '%s' (vitrine --help lists the commands)\n", cmd.c_str());
     return kUsage;

@@ -71,6 +71,7 @@ const Form kForms[] = {
     {"bench", "bench audio", "vitrine bench --audio [--seconds S] [--sources N]"},
     {"bench", "bench reloads", "vitrine bench --reloads N SCENE_A SCENE_B [--size WxH]"},
     {"bench", "bench session", "vitrine bench --session SCENE [--frames N] [--size WxH]"},
+    {"bench", "bench edit", "vitrine bench --edit SCENE [--frames N] [--size WxH]"},
 };
 
 // What each command's options mean, a few lines each.
@@ -168,7 +169,9 @@ const Options kOptions[] = {
      "a kiosk's hot reloads for months (--reloads N: memory, device memory and Vulkan objects as they go).\n"
      "  --frames N --size WxH --models A,B --no-load --tile WxH --jumps N --seconds S --sources N\n"
      "  --session SCENE       a Session's frame time against the bare loop, phases S B S B in one window\n"
-     "                        (needs a display: xvfb-run; default 300 frames a phase at 640x360)\n"},
+     "                        (needs a display: xvfb-run; default 300 frames a phase at 640x360)\n"
+     "  --edit SCENE          the editor's frame against run's, its panels on 500 nodes and a 2000-line save\n"
+     "                        against their goals (needs a display: xvfb-run; default 120 frames at 1280x720)\n"},
 };
 
 const char* const kGeneral =

@@ -29,7 +29,10 @@ bool Editor::command(const std::string& line) {
 
 int Editor::frame_node(const std::string& name) const {
     const show::LoadedScene* scene = session_.stage().scene;
-    return scene && !name.empty() ? scene->file.node_index(name) : -1;
+    int node = scene && !name.empty() ? scene->file.node_index(name) : -1;
+    // The frame last drawn may be of the version before a reload (or none yet): only a
+    // node it has is placed.
+    return node >= 0 && size_t(node) < session_.frame().world.size() ? node : -1;
 }
 
 std::optional<show::FrameCamera> Editor::camera() const {

@@ -52,7 +52,7 @@ private:
     void disk_banner();
     std::optional<show::FrameCamera> camera() const;
     show::CameraMatrices matrices() const;
-    int frame_node(const std::string& name) const;  // index in the running show's frame, or -1
+    int frame_node(const std::string& name) const;  // index in the frame last drawn, or -1 (not in it)
     void frame_selected();
     glm::vec2 project(const glm::vec3& p) const;     // window pixels
     void ray(float x, float y, glm::vec3& origin, glm::vec3& dir) const;

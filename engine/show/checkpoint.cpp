@@ -354,9 +354,15 @@ void Show::take_over(Show& old, bool catch_up) {
 
 void Show::begin_seek(const Show& from, double t) {
     t = std::max(t, from.earliest());
+    // The checkpoints up to t, and the later ones taken before the first input after t:
+    // without that input the show reaches them again exactly (a scrub back and forth
+    // replays a minute, not everything since the point it went back to).
+    double first_forgotten = std::numeric_limits<double>::infinity();
+    for (const Input& in : from.inputs_)
+        if (in.t > t) first_forgotten = std::min(first_forgotten, in.t);
     checkpoints_.clear();
     for (const auto& c : from.checkpoints_)
-        if (c->now <= t) checkpoints_.push_back(c);
+        if (c->now <= t || c->now < first_forgotten) checkpoints_.push_back(c);
     // The inputs from the checkpoint on, up to t (later ones belong to a future that is
     // not going to happen); older ones are taken over from the running show when the
     // seek lands (adopt_older_inputs): copying a week of them would cost more than the seek.

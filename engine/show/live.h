@@ -42,7 +42,9 @@ public:
     void input(Input in);
 
     // Seeking a live show costs time that must not stall its frames: a new show starts
-    // at the running one's latest checkpoint at or before the target and plays from
+    // at the running one's latest checkpoint at or before the target (its checkpoints
+    // past the target come along while no input came after the target: a scrub back and
+    // forth replays at most about a minute) and plays from
     // there to the target in slices of bounded work (continue_seek, once per frame)
     // while the running one stays on screen as it was; when the new one has caught up it
     // replaces the running one. A target before Show::earliest() or more than

@@ -12,6 +12,7 @@
 
 #include "show_text.h"
 #include "temp_dir.h"
+#include "show/checkpoint.h"
 #include "show/live.h"
 #include "show/loader.h"
 #include "show/inputs.h"
@@ -824,4 +825,52 @@ hooks: h.lua
         }
     }
     EXPECT_GT(restores, 200);
+}
+
+// The editor's playhead scrubs a live show by seeking it (Session -> LiveShow::seek):
+// across a 30-minute timeline with a cue every 2 s (the same events in every minute),
+// scrubbing to minute 29, back to minute 1, forward to 28 and so on replays at most
+// two minutes of show each time (a minute late in the show; up to two early, where the
+// played-through show thinned its checkpoints by age) — never everything since the
+// point it went back to — and every scrub lands on the frame playing from 0 gives.
+TEST(Checkpoint, AScrubCostsTheSameAtMinute29AsAtMinute1) {
+    TempDir dir;
+    std::string scene =
+        "vitrine: 1\nnodes:\n  - {name: lamp, light: {type: point, intensity: 5}}\n"
+        "timelines:\n  - name: long\n    duration: 1800\n    tracks:\n      - target: lamp.intensity\n"
+        "        keys:\n          - {t: 0, value: 1}\n          - {t: 1800, value: 31}\n"
+        "states:\n  - {name: main, timeline: long}\ncues:\n";
+    for (int k = 1; k <= 900; ++k)
+        scene += "  - {id: \"" + std::to_string(k) + "\", at: {timeline: long, t: " + std::to_string(k * 2 - 1) +
+                 "}, actions: [{set: look.exposure, value: " + std::to_string(k % 3) + ", fade: 0.5}]}\n";
+    fs::path file = dir.write("long.scene.yaml", scene);
+    std::vector<Problem> problems;
+    auto live = LiveShow::open(file, {}, problems);
+    ASSERT_TRUE(live) << (problems.empty() ? "" : problems[0].str());
+    live->show().advance(1800);  // played through: checkpoints as it went
+    auto frame_at = [&](double t) {
+        auto fresh = Show::create(live->scene());
+        fresh->advance(t);
+        Frame f;
+        fresh->evaluate(f);
+        return f;
+    };
+    // Just before a minute's end: the most a seek into that minute can replay.
+    for (double t : {29 * 60 + 59.5, 60 + 59.5, 28 * 60 + 0.5, 2 * 60 + 30.0, 29 * 60 + 59.5, 59.5}) {
+        double from = live->show().replay_from(t);
+        auto start = std::chrono::steady_clock::now();
+        ASSERT_TRUE(live->seek(t));
+        while (live->continue_seek(t, 0.001) == LiveShow::Seek::Going) {
+        }
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        std::printf("scrub to %7.1f s: replayed from %7.1f s (%5.1f s of show) in %.2f ms\n", t, from, t - from, ms);
+        EXPECT_LE(t - from, 2 * kCheckpointEvery) << "a scrub to " << t << " replays from " << from;
+        EXPECT_EQ(live->show().now(), t);
+        Frame scrubbed, played = frame_at(t);
+        live->show().evaluate(scrubbed);
+        EXPECT_EQ(scrubbed.exposure, played.exposure) << t;
+        EXPECT_EQ(scrubbed.lights[0].light.intensity, played.lights[0].light.intensity) << t;
+    }
+    // Late in the show a scrub replays less than a minute.
+    EXPECT_LE(29 * 60 + 59.5 - live->show().replay_from(29 * 60 + 59.5), kCheckpointEvery);
 }
