@@ -170,9 +170,14 @@ Result<Part1> part1(const Setup& b, display::Window& window) {
     Part1 p;
     p.device = s.stage().rig->ctx().device_name();
     int k = 0;  // frames stepped: show time goes on across the halves
-    Result<void> r = run_half(s, t, k, b, p.run_before);
+    // A first run half not timed (lavapipe's first frames are slow), then run, editor,
+    // run, editor: both kinds of frame on either side of the other against the drift.
+    std::vector<double> discarded;
+    Result<void> r = run_half(s, t, k, b, discarded);
+    if (r) r = run_half(s, t, k, b, p.run_before);
     if (r) r = editor_half(s, doc, t, k, b, p);
     if (r) r = run_half(s, t, k, b, p.run_after);
+    if (r) r = editor_half(s, doc, t, k, b, p);
     int code = s.finish(kOk);
     if (!r) return r.error();
     if (code != kOk) return fail(ErrorKind::Validation, "Vulkan validation spoke during part 1 (see above)");
@@ -505,7 +510,7 @@ int bench_edit(int argc, char** argv) {
     std::printf("  run drift: after / before = %.2f; editor / run before = %.2f, editor / run after = %.2f\n",
                 percentile(p1->run_after, 0.5) / percentile(p1->run_before, 0.5), editor_med / percentile(p1->run_before, 0.5),
                 editor_med / percentile(p1->run_after, 0.5));
-    std::printf("  editor / run = %.2f (goal <= 1.10; run: both run halves' frames)\n", ratio);
+    std::printf("  editor / run = %.2f (goal <= 1.10; medians of the two editor halves' and the two run halves' frames)\n", ratio);
     std::fflush(stdout);
 
     auto p2 = part2(b, *win.value(), tmp.path, search, models);
