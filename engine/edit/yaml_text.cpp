@@ -139,6 +139,21 @@ std::string replace(const std::string& text, const TextNode& value, const std::s
 
 std::string set_entry(const std::string& text, const TextNode& map, const std::string& key, const std::string& value) {
     if (const TextNode* v = map.get(key)) return replace(text, *v, value);
+    // A node's `children` stay its last entry: a new value goes above them.
+    int children = map.index_of("children");
+    if (children > 0 && map.is_map()) {
+        const TextNode& k = map.entries[size_t(children)].first;
+        std::string out = text;
+        if (map.flow) {
+            out.insert(k.start, key + ": " + value + ", ");
+            return out;
+        }
+        size_t ls = yaml::line_start(text, k.start);
+        if (blank_or_comment(text, ls, k.start)) {
+            out.insert(attached_start(text, ls), spaces(k.column) + key + ": " + value + "\n");
+            return out;
+        }
+    }
     return insert_entry(text, map, key, value);
 }
 

@@ -100,6 +100,9 @@ bool Editor::take(const WindowEvent& e) {
             if (!orbit_ready_ || !editor_camera_) frame_selected();
             else editor_camera_ = false;
         } else if (e.key == Key::R) ruler_ = !ruler_, ruler_points_.clear();
+        else if (e.key == Key::W) tool_ = Tool::Move;
+        else if (e.key == Key::E) tool_ = Tool::Turn;
+        else if (e.key == Key::T) tool_ = Tool::Scale;
         else if (e.key == Key::Space)
             out_.push_back({session_.clock().paused() ? session::Event::Kind::Resume : session::Event::Kind::Pause});
         else if (e.key == Key::Delete && !selected_.empty()) {
@@ -134,6 +137,7 @@ bool Editor::take(const WindowEvent& e) {
                             drag_ = Drag::Axis;
                             axis_ = k;
                             axis_moved_ = 0;
+                            uniform_ = e.mods & display::kShift;
                         }
                     }
                 }
@@ -158,9 +162,18 @@ bool Editor::take(const WindowEvent& e) {
                     glm::vec2 o = project(p), one = project(p + axis * 0.1f) - o;  // pixels per 10 cm
                     float l2 = glm::dot(one, one);
                     if (l2 > 1e-6f) {
-                        float metres = glm::dot(now_ - press_, one) / l2 * 0.1f;
-                        float step = snap_ ? grid_cm_ / 100 : 0.001f;
-                        axis_moved_ = std::round(metres / step) * step;
+                        float along = glm::dot(now_ - press_, one) / std::sqrt(l2);  // pixels along the axis
+                        if (tool_ == Tool::Move) {
+                            float metres = along / std::sqrt(l2) * 0.1f;
+                            float step = snap_ ? grid_cm_ / 100 : 0.001f;
+                            axis_moved_ = std::round(metres / step) * step;
+                        } else if (tool_ == Tool::Turn) {
+                            float step = snap_ ? 15.0f : 1.0f;  // degrees
+                            axis_moved_ = std::round(along * 0.5f / step) * step;
+                        } else {
+                            float step = snap_ ? 0.05f : 0.01f;  // of the size
+                            axis_moved_ = std::max(-0.95f, std::round(along / 200 / step) * step);
+                        }
                     }
                 }
             }
@@ -172,15 +185,24 @@ bool Editor::take(const WindowEvent& e) {
         case Kind::Release: {
             Drag was = drag_;
             drag_ = Drag::None;
-            if (was == Drag::Axis && axis_moved_ != 0) {
-                // The move in the world, in the node's parent's frame (what `translation` is in).
+            if (was == Drag::Axis && axis_moved_ != 0 && frame_node(selected_) >= 0) {
                 glm::vec3 d(0);
                 d[axis_] = axis_moved_;
-                int node = frame_node(selected_);
-                const show::LoadedScene* scene = session_.stage().scene;
-                int parent = scene->file.nodes[size_t(node)].parent;
-                if (parent >= 0) d = glm::inverse(glm::mat3(session_.frame().world[size_t(parent)])) * d;
-                command("move " + selected_ + " " + edit::number(d.x) + " " + edit::number(d.y) + " " + edit::number(d.z));
+                auto words = [](glm::vec3 v) { return edit::number(v.x) + " " + edit::number(v.y) + " " + edit::number(v.z); };
+                if (tool_ == Tool::Move) {
+                    // The move in the world, in the node's parent's frame (what `translation` is in).
+                    int node = frame_node(selected_);
+                    int parent = session_.stage().scene->file.nodes[size_t(node)].parent;
+                    if (parent >= 0) d = glm::inverse(glm::mat3(session_.frame().world[size_t(parent)])) * d;
+                    command("move " + selected_ + " " + words(d));
+                } else if (tool_ == Tool::Turn) {
+                    command("turn " + selected_ + " " + words(d));  // about the node's own Euler axis
+                } else if (int i = doc_.scene().node_index(selected_); i >= 0) {
+                    glm::vec3 scale = doc_.scene().nodes[size_t(i)].scale;
+                    if (uniform_) scale *= 1 + axis_moved_;
+                    else scale[axis_] *= 1 + axis_moved_;
+                    command("set " + selected_ + ".scale " + edit::numbers({scale.x, scale.y, scale.z}));
+                }
                 axis_moved_ = 0;
                 return true;
             }
@@ -286,13 +308,17 @@ void Editor::menu_bar() {
         }
         if (ImGui::MenuItem("Frame selected", "F")) frame_selected();
         if (ImGui::MenuItem("Ruler", "R", ruler_)) ruler_ = !ruler_, ruler_points_.clear();
-        ImGui::MenuItem("Snap to grid", nullptr, &snap_);
+        if (ImGui::MenuItem("Move (gizmo)", "W", tool_ == Tool::Move)) tool_ = Tool::Move;
+        if (ImGui::MenuItem("Turn (gizmo)", "E", tool_ == Tool::Turn)) tool_ = Tool::Turn;
+        if (ImGui::MenuItem("Scale (gizmo; Shift: all axes)", "T", tool_ == Tool::Scale)) tool_ = Tool::Scale;
+        ImGui::MenuItem("Snap (1 cm, 15°, 5 %)", nullptr, &snap_);
         ImGui::EndMenu();
     }
     ImGui::Separator();
     ImGui::TextUnformatted(doc_.path().filename().string().c_str());
     if (doc_.unsaved()) ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "unsaved");
-    ImGui::TextDisabled("| %s camera |", editor_camera_ ? "editor" : "show");
+    ImGui::TextDisabled("| %s camera | %s |", editor_camera_ ? "editor" : "show",
+                        tool_ == Tool::Move ? "move" : tool_ == Tool::Turn ? "turn" : "scale");
     if (!message_.empty()) {
         if (message_error_) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", message_.c_str());
         else ImGui::TextDisabled("%s", message_.c_str());
@@ -325,19 +351,25 @@ void Editor::viewport() {
             glm::vec3 axis(0);
             axis[k] = len;
             glm::vec3 moved = p;
-            if (drag_ == Drag::Axis && axis_ == k) moved[k] += axis_moved_;
+            if (drag_ == Drag::Axis && axis_ == k && tool_ == Tool::Move) moved[k] += axis_moved_;
             glm::vec2 a = project(moved), z = project(moved + axis);
+            float r = 5 * ui_.scale();
             dl->AddLine({a.x, a.y}, {z.x, z.y}, colours[k], 3 * ui_.scale());
-            dl->AddCircleFilled({z.x, z.y}, 5 * ui_.scale(), colours[k]);
+            if (tool_ == Tool::Move) dl->AddCircleFilled({z.x, z.y}, r, colours[k]);
+            else if (tool_ == Tool::Turn) dl->AddCircle({z.x, z.y}, r * 1.6f, colours[k], 0, 2 * ui_.scale());
+            else dl->AddRectFilled({z.x - r, z.y - r}, {z.x + r, z.y + r}, colours[k]);
         }
         if (drag_ == Drag::Axis) {
             char text[64];
-            std::snprintf(text, sizeof text, "%c %+.1f cm", "xyz"[axis_], axis_moved_ * 100);
-            dl->AddLine({o.x, o.y}, {project(p + glm::vec3(axis_ == 0 ? axis_moved_ : 0, axis_ == 1 ? axis_moved_ : 0,
-                                                           axis_ == 2 ? axis_moved_ : 0)).x,
-                                     project(p + glm::vec3(axis_ == 0 ? axis_moved_ : 0, axis_ == 1 ? axis_moved_ : 0,
-                                                           axis_ == 2 ? axis_moved_ : 0)).y},
-                        IM_COL32(255, 255, 255, 200), 1);
+            if (tool_ == Tool::Move) std::snprintf(text, sizeof text, "%c %+.1f cm", "xyz"[axis_], axis_moved_ * 100);
+            else if (tool_ == Tool::Turn) std::snprintf(text, sizeof text, "turn %c %+.0f°", "xyz"[axis_], axis_moved_);
+            else std::snprintf(text, sizeof text, "scale %s x%.2f", uniform_ ? "all" : std::string(1, "xyz"[axis_]).c_str(), 1 + axis_moved_);
+            if (tool_ == Tool::Move) {
+                glm::vec3 m(0);
+                m[axis_] = axis_moved_;
+                glm::vec2 e = project(p + m);
+                dl->AddLine({o.x, o.y}, {e.x, e.y}, IM_COL32(255, 255, 255, 200), 1);
+            }
             dl->AddText({now_.x + 12, now_.y}, IM_COL32(255, 255, 255, 255), text);
         }
     }

@@ -74,7 +74,12 @@ private:
     Drag drag_ = Drag::None;
     int axis_ = -1;
     glm::vec2 press_{0}, last_{0}, now_{0};
-    float axis_moved_ = 0;  // metres along the axis, snapped
+    float axis_moved_ = 0;  // what the drag did, snapped: metres (move), degrees (turn) or a factor - 1 (scale)
+    // The gizmo's tool: W moves along an axis, E turns about it (15° steps), T scales
+    // along it (Shift: all three), each snapped unless View > Snap is off.
+    enum class Tool { Move, Turn, Scale };
+    Tool tool_ = Tool::Move;
+    bool uniform_ = false;
     float grid_cm_ = 1;
     bool snap_ = true;
     // Ruler: two picked points.
