@@ -39,7 +39,7 @@ xdotool mousedown 1; settle 2
 for x in 450 430 410 390 370; do xdotool mousemove --window "$wid" $x 487; settle 2; done
 xdotool mouseup 1; settle
 xdotool mousemove --window "$wid" 178 617 click 1; settle
-xdotool mousemove --window "$wid" 315 656 click 1; settle
+xdotool mousemove --window "$wid" 315 675 click 1; settle
 port=$(sed -n 's/.*run: OSC control on 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/edit.log" | head -1)
 "$vitrine" send --wait 20000 127.0.0.1:$port /vitrine/edit "cue set 2 prewait 0.5" >"$tmp/reply.txt"
 settle

@@ -574,6 +574,50 @@ Result<std::string> Document::track_interpolation(const Command& c) const {
     return out;
 }
 
+Result<std::string> Document::timeline_set(const Command& c) const {
+    const auto& a = c.args;
+    const yaml::TextNode* tl = timeline_of(tree_, a[0]);
+    if (!tl) return no_timeline(scene_, a[0]);
+    if (a[1] == "loop") {
+        if (a[2] != "true" && a[2] != "false") return fail("a timeline's loop is true or false, got " + q(a[2]));
+        return set_entry(text_, *tl, "loop", a[2]);
+    }
+    if (a[1] == "duration") {
+        double v;
+        if (!parse_number(a[2], v) || v <= 0) return fail("a timeline's duration is seconds > 0, got " + q(a[2]));
+        return set_entry(text_, *tl, "duration", number(v));
+    }
+    return fail("a timeline's fields to set are duration and loop; got " + q(a[1]) + did_you_mean(a[1], {"duration", "loop"}));
+}
+
+Result<std::string> Document::label_set(const Command& c) const {
+    const auto& a = c.args;
+    const yaml::TextNode* tl = timeline_of(tree_, a[0]);
+    if (!tl) return no_timeline(scene_, a[0]);
+    double v;
+    if (!parse_number(a[2], v) || v < 0) return fail("a label's time is seconds >= 0, got " + q(a[2]));
+    const yaml::TextNode* labels = tl->get("labels");
+    if (!labels) return set_entry(text_, *tl, "labels", "{" + scalar(a[1]) + ": " + number(v) + "}");
+    if (!labels->is_map() && labels->kind != yaml::TextNode::Kind::Null)
+        return fail("timeline " + q(a[0]) + "'s labels are not a mapping in the file");
+    return set_in(text_, *labels, {a[1]}, number(v), "label " + a[1]);
+}
+
+Result<std::string> Document::label_delete(const Command& c) const {
+    const auto& a = c.args;
+    const yaml::TextNode* tl = timeline_of(tree_, a[0]);
+    if (!tl) return no_timeline(scene_, a[0]);
+    const yaml::TextNode* labels = tl->get("labels");
+    if (!labels || !labels->is_map() || !labels->get(a[1])) return fail("timeline " + q(a[0]) + " has no label " + q(a[1]));
+    std::string out = text_;
+    if (labels->entries.size() == 1) {
+        if (!remove_entry(out, *tl, "labels")) return fail("cannot remove the labels of " + q(a[0]) + " in place");
+        return out;
+    }
+    if (!remove_entry(out, *labels, a[1])) return fail("cannot remove label " + q(a[1]) + " in place");
+    return out;
+}
+
 Result<std::string> Document::cue_add(const Command& c) const {
     const std::string& id = c.args[0];
     for (const show::Cue& cue : scene_.cues)

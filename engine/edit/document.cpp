@@ -119,6 +119,9 @@ Result<void> Document::run(const Command& c) {
     else if (c.verb == "key move") out = key_move(c);
     else if (c.verb == "key delete") out = key_delete(c);
     else if (c.verb == "track interpolation") out = track_interpolation(c);
+    else if (c.verb == "timeline set") out = timeline_set(c);
+    else if (c.verb == "label set") out = label_set(c);
+    else if (c.verb == "label delete") out = label_delete(c);
     else if (c.verb == "cue add") out = cue_add(c);
     else if (c.verb == "cue set") out = cue_set(c);
     else if (c.verb == "cue delete") out = cue_delete(a[0]);

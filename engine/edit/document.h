@@ -82,6 +82,9 @@ private:
     Result<std::string> key_move(const Command& c) const;
     Result<std::string> key_delete(const Command& c) const;
     Result<std::string> track_interpolation(const Command& c) const;
+    Result<std::string> timeline_set(const Command& c) const;
+    Result<std::string> label_set(const Command& c) const;
+    Result<std::string> label_delete(const Command& c) const;
     Result<std::string> cue_add(const Command& c) const;
     Result<std::string> cue_set(const Command& c) const;
     Result<std::string> cue_delete(const std::string& id) const;

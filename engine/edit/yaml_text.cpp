@@ -139,9 +139,14 @@ std::string replace(const std::string& text, const TextNode& value, const std::s
 
 std::string set_entry(const std::string& text, const TextNode& map, const std::string& key, const std::string& value) {
     if (const TextNode* v = map.get(key)) return replace(text, *v, value);
-    // A node's `children` stay its last entry: a new value goes above them.
-    int children = map.index_of("children");
-    if (children > 0 && map.is_map()) {
+    // Short values before long blocks: a new value goes above the first entry written
+    // as an indented block (a node's children, a timeline's tracks, a track's keys).
+    int children = -1;
+    for (size_t i = 1; i < map.entries.size() && children < 0; ++i) {
+        const TextNode& v = map.entries[i].second;
+        if ((v.is_map() || v.is_seq()) && !v.flow) children = int(i);
+    }
+    if (children > 0 && map.is_map() && !map.flow) {
         const TextNode& k = map.entries[size_t(children)].first;
         std::string out = text;
         if (map.flow) {

@@ -30,7 +30,8 @@ std::string flow_map(const Entries& entries);
 std::string replace(const std::string& text, const TextNode& value, const std::string& with);
 
 // `map`'s value under `key` set to `value` (flow text): replaced when present, else a
-// new entry after the last one (above `children`, which stay a node's last entry).
+// new entry: above the first entry written as an indented block (a node's children, a
+// timeline's tracks), else after the last one.
 std::string set_entry(const std::string& text, const TextNode& map, const std::string& key, const std::string& value);
 std::string insert_entry(const std::string& text, const TextNode& map, const std::string& key, const std::string& value);
 // A new entry whose value is a mapping of `entries`: in block style under a block map.

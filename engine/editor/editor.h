@@ -97,6 +97,7 @@ private:
     bool disk_changed_ = false;
     double disk_check_ = 0, clock_ = 0;
     float scrub_ = 0;
+    float zoom_ = 1;  // the timeline's: its duration over this many widths
 };
 
 }  // namespace vitrine::editor

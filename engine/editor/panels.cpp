@@ -290,10 +290,10 @@ void Editor::timeline() {
     ImGui::SameLine();
     double longest = 60;
     for (const show::Timeline& t : scene.timelines) longest = std::max(longest, t.duration * 2);
-    float span = float(std::max(longest, now * 1.25));
+    float scrub_span = float(std::max(longest, now * 1.25));
     if (!ImGui::IsItemActive()) scrub_ = float(now);
     ImGui::SetNextItemWidth(-90 * s);
-    if (ImGui::SliderFloat("##playhead", &scrub_, 0, span, "show time %.2f s")) {
+    if (ImGui::SliderFloat("##playhead", &scrub_, 0, scrub_span, "show time %.2f s")) {
         session::Event e{session::Event::Kind::Seek};
         e.seconds = scrub_;
         out_.push_back(e);
@@ -320,8 +320,19 @@ void Editor::timeline() {
     }
     double local = show.timeline_time(tl->name);
     ImGui::SameLine();
-    if (local >= 0) ImGui::Text("%.2f / %.2f s%s", local, tl->duration, tl->loop ? " (loops)" : "");
-    else ImGui::TextDisabled("not playing (%.2f s)", tl->duration);
+    if (local >= 0) ImGui::Text("%.2f /", local);
+    else ImGui::TextDisabled("not playing /");
+    ImGui::SameLine();
+    float duration = float(tl->duration);
+    ImGui::SetNextItemWidth(70 * s);
+    ImGui::DragFloat("##duration", &duration, 0.1f, 0.01f, 86400, "%.2f s");
+    if (ImGui::IsItemDeactivatedAfterEdit()) command("timeline set " + tl->name + " duration " + edit::number(duration));
+    ImGui::SameLine();
+    bool loop = tl->loop;
+    if (ImGui::Checkbox("loop", &loop)) command("timeline set " + tl->name + " loop " + (loop ? "true" : "false"));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(80 * s);
+    ImGui::SliderFloat("zoom", &zoom_, 1, 50, "x%.0f", ImGuiSliderFlags_Logarithmic);
     double key_at = local >= 0 ? local : 0;
     const std::string camera_track = [&] {
         int st = scene.state_index(show.state());
@@ -343,14 +354,22 @@ void Editor::timeline() {
     float width = std::max(50.0f, ImGui::GetContentRegionAvail().x - label_w);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float row = ImGui::GetTextLineHeightWithSpacing();
-    auto x_of = [&](double t) { return origin.x + label_w + float(t / tl->duration) * width; };
+    // Zoomed: a window of duration / zoom around the playhead.
+    const double span = tl->duration / std::max(1.0f, zoom_);
+    const double view = std::clamp((local >= 0 ? local : 0) - span / 2, 0.0, std::max(0.0, tl->duration - span));
+    auto x_of = [&](double t) { return origin.x + label_w + float((t - view) / span) * width; };
+    auto shown = [&](double t) { return t >= view - 1e-9 && t <= view + span + 1e-9; };
+    for (size_t k = 0; k < tl->tracks.size(); ++k)
+        dl->AddText(ImVec2(origin.x, origin.y + float(k) * row),
+                    tl->tracks[k].target == key_track_ ? IM_COL32(255, 210, 80, 255) : IM_COL32(220, 220, 220, 255),
+                    tl->tracks[k].target.c_str());
+    dl->PushClipRect(ImVec2(origin.x + label_w - 8, origin.y), ImVec2(origin.x + label_w + width + 8, origin.y + 1e4f), true);
     for (size_t k = 0; k < tl->tracks.size(); ++k) {
         const show::Track& track = tl->tracks[k];
         float y = origin.y + float(k) * row;
-        dl->AddText(ImVec2(origin.x, y), track.target == key_track_ ? IM_COL32(255, 210, 80, 255) : IM_COL32(220, 220, 220, 255),
-                    track.target.c_str());
         dl->AddLine(ImVec2(x_of(0), y + row / 2), ImVec2(x_of(tl->duration), y + row / 2), IM_COL32(90, 90, 90, 255));
         for (const show::Key& key : track.keys) {
+            if (!shown(key.t)) continue;
             float x = x_of(key.t), cy = y + row / 2, r = row * 0.35f;
             bool sel = track.target == key_track_ && std::fabs(key.t - key_time_) < 1e-6;
             ImVec2 pts[4] = {{x, cy - r}, {x + r, cy}, {x, cy + r}, {x - r, cy}};
@@ -361,11 +380,11 @@ void Editor::timeline() {
             if (ImGui::IsItemClicked()) key_track_ = track.target, key_time_ = key.t;
             // Drag a key along the timeline: one `key move` when let go.
             if (ImGui::IsItemActive() && ImGui::IsMouseDragging(0)) {
-                double t = std::clamp(key.t + ImGui::GetMouseDragDelta(0).x / width * tl->duration, 0.0, tl->duration);
+                double t = std::clamp(key.t + ImGui::GetMouseDragDelta(0).x / width * span, 0.0, tl->duration);
                 dl->AddLine(ImVec2(x_of(t), y), ImVec2(x_of(t), y + row), IM_COL32(255, 210, 80, 255), 2);
             }
             if (ImGui::IsItemDeactivated() && std::fabs(ImGui::GetMouseDragDelta(0).x) > 2) {
-                double t = std::clamp(key.t + ImGui::GetMouseDragDelta(0).x / width * tl->duration, 0.0, tl->duration);
+                double t = std::clamp(key.t + ImGui::GetMouseDragDelta(0).x / width * span, 0.0, tl->duration);
                 t = std::round(t * 100) / 100;  // hundredths of a second
                 if (command("key move " + tl->name + " " + track.target + " " + edit::number(key.t) + " " + edit::number(t)))
                     key_track_ = track.target, key_time_ = t;
@@ -377,10 +396,19 @@ void Editor::timeline() {
         float x = x_of(local);
         dl->AddLine(ImVec2(x, origin.y), ImVec2(x, origin.y + row * float(tl->tracks.size())), IM_COL32(255, 80, 80, 255), 2);
     }
-    for (const auto& [label, t] : tl->labels) {
-        dl->AddText(ImVec2(x_of(t) + 2, origin.y + row * float(tl->tracks.size())), IM_COL32(180, 180, 180, 255), label.c_str());
+    // Labels below the tracks; the cues timed on this timeline as markers with their ids.
+    const float below = origin.y + row * float(tl->tracks.size());
+    for (const auto& [label, t] : tl->labels)
+        if (shown(t)) dl->AddText(ImVec2(x_of(t) + 2, below), IM_COL32(180, 180, 180, 255), label.c_str());
+    for (const show::Cue& c : scene.cues) {
+        if (c.trigger != show::TriggerKind::Time || c.timeline != tl->name || !shown(c.at)) continue;
+        float x = x_of(c.at);
+        dl->AddTriangleFilled(ImVec2(x - 4, below + row), ImVec2(x + 4, below + row), ImVec2(x, below + row + 6),
+                              IM_COL32(255, 150, 60, 255));
+        dl->AddText(ImVec2(x + 5, below + row), IM_COL32(255, 170, 90, 255), ("cue " + c.id).c_str());
     }
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + row * float(tl->tracks.size() + 1)));
+    dl->PopClipRect();
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, below + row * 2));
     // The selected key, and keys added at the playhead.
     for (const show::Track& track : tl->tracks) {
         if (track.target != key_track_) continue;
@@ -446,11 +474,21 @@ void Editor::cues_and_states() {
                 for (const show::Cue& c : scene.cues) {
                     ImGui::PushID(c.id.c_str());
                     ImGui::TableNextRow();
+                    // Id and name: typed, one command on Enter (an id typed anew renumbers the cue).
                     ImGui::TableNextColumn();
-                    ImGui::TextUnformatted(c.id.c_str());
+                    char id[32], name[256];
+                    std::snprintf(id, sizeof id, "%s", c.id.c_str());
+                    std::snprintf(name, sizeof name, "%s", c.name.c_str());
+                    ImGui::SetNextItemWidth(-1);
+                    if (ImGui::InputText("##id", id, sizeof id, ImGuiInputTextFlags_EnterReturnsTrue) && c.id != id && id[0])
+                        command("cue set " + c.id + " id " + id);
                     place(c.loc);
                     ImGui::TableNextColumn();
-                    ImGui::TextUnformatted(c.name.c_str());
+                    ImGui::SetNextItemWidth(-1);
+                    if (ImGui::InputText("##name", name, sizeof name, ImGuiInputTextFlags_EnterReturnsTrue) && c.name != name)
+                        command("cue set " + c.id + " name \"" + name + "\"");
+                    if (ImGui::IsItemHovered() && !c.actions.empty())
+                        ImGui::SetTooltip("%zu action%s (edit them in the file)", c.actions.size(), c.actions.size() == 1 ? "" : "s");
                     ImGui::TableNextColumn();
                     char trigger[96];
                     switch (c.trigger) {
