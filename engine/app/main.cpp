@@ -76,7 +76,7 @@ static int dispatch(int argc, char** argv) {
     // A scene that names its display (`display:`) is drawn for it unless --display says otherwise.
     std::vector<std::string> with_display;
     std::vector<char*> argv2;
-    if (scene && !display && (cmd == "render" || cmd == "run")) {
+    if (scene && !display && (cmd == "render" || cmd == "run" || cmd == "edit")) {
         std::string d = vitrine::session::scene_display(argv[2]);
         if (!d.empty()) {
             with_display.assign(argv, argv + argc);

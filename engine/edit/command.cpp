@@ -15,7 +15,7 @@ const std::vector<Verb>& verbs() {
         {"turn", "NODE RX RY RZ", 4, 4},
         {"snap", "NODE floor | NODE onto OTHER", 2, 3},
         {"zup", "NODE", 1, 1},
-        {"node add", "KIND NAME [ASSET] [under PARENT]", 2, 5},
+        {"node add", "KIND NAME [ASSET] [at X Y Z] [under PARENT]", 2, 9},
         {"node delete", "NAME", 1, 1},
         {"node rename", "NAME NEW", 2, 2},
         {"node duplicate", "NAME NEW", 2, 2},

@@ -309,11 +309,21 @@ Result<std::string> Document::node_add(const Command& c) const {
     const auto& a = c.args;
     const std::string& kind = a[0];
     const std::string& name = a[1];
-    std::string asset, parent;
+    std::string asset, parent, at;
     size_t k = 2;
-    if (k < a.size() && a[k] != "under") asset = a[k++];
+    if (k < a.size() && a[k] != "under" && a[k] != "at") asset = a[k++];
+    if (k + 3 < a.size() && a[k] == "at") {
+        std::vector<float> p(3);
+        for (int i = 0; i < 3; ++i) {
+            double v;
+            if (!parse_number(a[k + 1 + size_t(i)], v)) return fail("'at' takes X Y Z in metres, got " + q(a[k + 1 + size_t(i)]));
+            p[size_t(i)] = float(v);
+        }
+        at = numbers(p);
+        k += 4;
+    }
     if (k < a.size()) {
-        if (a[k] != "under" || k + 2 != a.size()) return fail("write 'node add KIND NAME [ASSET] [under PARENT]'");
+        if (a[k] != "under" || k + 2 != a.size()) return fail("write 'node add KIND NAME [ASSET] [at X Y Z] [under PARENT]'");
         parent = a[k + 1];
     }
     if (scene_.node_index(name) >= 0) return fail("a node " + q(name) + " exists: names are unique");
@@ -355,6 +365,9 @@ Result<std::string> Document::node_add(const Command& c) const {
     } else {
         return fail("node kinds are model, light, camera, group, image, sound; got " + q(kind));
     }
+    if (!at.empty())
+        for (auto& [key, value] : e)
+            if (key == "translation") value = at;
     const yaml::TextNode* owner = &tree_;
     const yaml::TextNode* list = tree_.get("nodes");
     if (!parent.empty()) {

@@ -110,6 +110,25 @@ bool Editor::take(const WindowEvent& e) {
         } else if (e.key == Key::F11 || e.key == Key::I) return false;  // the session's: fullscreen, status panel
         return true;
     }
+    // An asset dragged from the outliner and let go over the picture: an instance
+    // standing on the floor where the pointer points.
+    if (e.kind == Kind::Release && e.button == 0) {
+        const ImGuiPayload* payload = ImGui::GetDragDropPayload();
+        if (payload && payload->IsDataType("asset") && !ui_.over_panel()) {
+            std::string asset(static_cast<const char*>(payload->Data), size_t(payload->DataSize));
+            glm::vec3 o, dir;
+            ray(now_.x, now_.y, o, dir);
+            glm::vec3 p(0);
+            if (dir.y < -1e-4f) p = o + dir * (-o.y / dir.y);  // the floor, y = 0
+            float step = snap_ ? grid_cm_ / 100 : 0.001f;
+            p = glm::round(p / step) * step;
+            std::string name = asset;
+            for (int k = 2; doc_.scene().node_index(name) >= 0; ++k) name = asset + "_" + std::to_string(k);
+            if (command("node add model " + name + " " + asset + " at " + edit::number(p.x) + " 0 " + edit::number(p.z)))
+                selected_ = name;
+            return true;
+        }
+    }
     if (ui && drag_ == Drag::None) return true;
     // Alt+click: a visitor's touch, as the show would get it.
     if ((e.kind == Kind::Press || e.kind == Kind::Release) && (e.mods & display::kAlt)) return false;

@@ -248,6 +248,24 @@ void Editor::inspector() {
         ImGui::DragFloat2("size (m)", &size.x, 0.01f, 0.01f, 100);
         place(d.locs.at("size", d.loc));
         if (ImGui::IsItemDeactivatedAfterEdit()) command("set " + n.name + ".size " + edit::numbers({size.x, size.y}));
+        if (d.has_region) {  // the part of the image the frame shows, in image pixels
+            double region[4] = {d.region.x, d.region.y, d.region.z, d.region.w};
+            ImGui::DragScalarN("region (px)", ImGuiDataType_Double, region, 4, 10.0f);
+            place(d.locs.at("region", d.loc));
+            if (ImGui::IsItemDeactivatedAfterEdit())
+                command("set " + n.name + ".region " +
+                        edit::numbers({float(region[0]), float(region[1]), float(region[2]), float(region[3])}));
+        }
+    }
+    if (n.hotspot) {
+        ImGui::Separator();
+        const show::HotspotDesc& h = *n.hotspot;
+        double pixel[2] = {h.pixel.x, h.pixel.y};
+        ImGui::DragScalarN("hotspot pixel", ImGuiDataType_Double, pixel, 2, 1.0f);
+        place(h.locs.at("pixel", h.loc));
+        if (ImGui::IsItemDeactivatedAfterEdit())
+            command("set " + n.name + ".hotspot.pixel " + edit::numbers({float(pixel[0]), float(pixel[1])}));
+        number("hotspot radius (m)", n.name + ".hotspot.radius", h.radius, 0.005f, h.locs.at("radius", h.loc), 0, 10);
     }
     ImGui::Separator();
     if (ImGui::Button("Duplicate")) {
@@ -368,6 +386,11 @@ void Editor::timeline() {
         const show::Track& track = tl->tracks[k];
         float y = origin.y + float(k) * row;
         dl->AddLine(ImVec2(x_of(0), y + row / 2), ImVec2(x_of(tl->duration), y + row / 2), IM_COL32(90, 90, 90, 255));
+        for (const show::ZoomMove& m : track.moves) {  // a zoom_to track: its moves, from start to end
+            if (!shown(m.at) && !shown(m.at + m.duration)) continue;
+            float x0 = x_of(m.at), x1 = std::max(x0 + 3, x_of(m.at + m.duration)), cy = y + row / 2;
+            dl->AddRectFilled(ImVec2(x0, cy - row * 0.25f), ImVec2(x1, cy + row * 0.25f), IM_COL32(120, 200, 160, 200));
+        }
         for (const show::Key& key : track.keys) {
             if (!shown(key.t)) continue;
             float x = x_of(key.t), cy = y + row / 2, r = row * 0.35f;

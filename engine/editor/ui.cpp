@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include "core/log.h"
 
@@ -100,6 +101,8 @@ Ui::Ui(float scale) : scale_(scale) {
 Ui::~Ui() {
     if (context_) ImGui::DestroyContext(context_);
 }
+
+bool Ui::over_panel() const { return context_ && context_->HoveredWindow != nullptr; }
 
 bool Ui::feed(const display::WindowEvent& e) {
     ImGui::SetCurrentContext(context_);

@@ -28,6 +28,9 @@ public:
     // A frame of panels: begin, ImGui calls, end (the list to draw).
     void begin(float width, float height, double seconds);
     display::OverlayList end();
+    // Whether the pointer was over a panel in the last frame (a drag from a panel let go
+    // over the picture is not).
+    bool over_panel() const;
     // Whether a CJK font was found (Chinese shows as '?' otherwise: said once).
     bool cjk() const { return cjk_; }
     float scale() const { return scale_; }
