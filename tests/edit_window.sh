@@ -73,29 +73,11 @@ changed=$(diff "$tmp/ui/scenes/demo.scene.yaml~" "$tmp/ui/scenes/demo.scene.yaml
 "$vitrine" render "$repo/scenes/demo.scene.yaml" --time 3 --size 1280x720 --out "$tmp/render.png" >/dev/null 2>&1 ||
   "$vitrine" render "$repo/scenes/demo.scene.yaml" --time 3 --size 1280x720 --out "$tmp/render.png" >/dev/null 2>&1 ||
   fail "render --time 3"
-python3 - "$tmp/before.png" "$tmp/render.png" <<'EOP' || fail "the viewport differs from render --time 3"
-import struct, sys, zlib
-def read(path):
-    data = open(path, 'rb').read(); i = 8; idat = b''
-    while i < len(data):
-        n = struct.unpack('>I', data[i:i + 4])[0]; kind = data[i + 4:i + 8]; body = data[i + 8:i + 8 + n]
-        if kind == b'IHDR': w, h, depth, colour = struct.unpack('>IIBB', body[:10])
-        if kind == b'IDAT': idat += body
-        i += 12 + n
-    raw = zlib.decompress(idat); bpp = 4 if colour == 6 else 3; stride = w * bpp
-    prev = bytearray(stride); k = 0; rows = []
-    for y in range(h):
-        f = raw[k]; k += 1; line = bytearray(raw[k:k + stride]); k += stride
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
-            if f == 1: line[x] = (line[x] + a) & 255
-            elif f == 2: line[x] = (line[x] + b) & 255
-            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line)); prev = line
-    return w, h, bpp, rows
+python3 - "$repo/tests" "$tmp/before.png" "$tmp/render.png" <<'EOP' || fail "the viewport differs from render --time 3"
+import sys
+sys.path.insert(0, sys.argv[1])
+from png_rows import read
+sys.argv = sys.argv[1:]
 w, h, ba, A = read(sys.argv[1]); w2, h2, bb, B = read(sys.argv[2])
 assert (w, h) == (w2, h2) == (1280, 720), (w, h, w2, h2)
 # Between the panels at their first places: x 252..958 (outliner 250 px, inspector from

@@ -52,37 +52,13 @@ EOF
 # Decoded pixels of every PNG tile under a folder (8-bit RGB/RGBA, no interlace): one
 # line per tile, "path sha1-of-pixels", with python's zlib only.
 png_pixels() {
-    python3 - "$1" <<'EOF'
-import hashlib, os, struct, sys, zlib
-root = sys.argv[1]
+    python3 - "$(dirname "$0")" "$1" <<'EOF'
+import hashlib, os, sys
+sys.path.insert(0, sys.argv[1])
+from png_rows import read
+root = sys.argv[2]
 def pixels(path):
-    data = open(path, 'rb').read()
-    i, idat, ihdr = 8, b'', None
-    while i < len(data):
-        n, kind = struct.unpack('>I4s', data[i:i + 8])
-        body = data[i + 8:i + 8 + n]
-        if kind == b'IHDR': ihdr = struct.unpack('>IIBBBBB', body)
-        if kind == b'IDAT': idat += body
-        i += 12 + n
-    w, h, depth, colour = ihdr[:4]
-    bpp = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
-    raw, stride = zlib.decompress(idat), w * bpp
-    rows, prev = [], bytearray(stride)
-    for y in range(h):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b, c = prev[x], (prev[x - bpp] if x >= bpp else 0)
-            if f == 1: line[x] = (line[x] + a) & 255
-            elif f == 2: line[x] = (line[x] + b) & 255
-            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        prev = line
-    return hashlib.sha1(b''.join(rows)).hexdigest()
+    return hashlib.sha1(b''.join(read(path)[3])).hexdigest()
 out = []
 for d, _, files in os.walk(root):
     for name in files:

@@ -40,31 +40,18 @@ rc=$?
 # In each frame's top left tenth (the panel's box): the share of pixels darker than 0.4
 # of white — the panel's translucent black box (about 0.34 over the studio); the studio
 # behind it (0.5 .. 0.7 there) has none.
-python3 - "$tmp/rec" >"$tmp/levels.txt" <<'EOP' || fail "cannot read the recorded frames"
-import os, struct, sys, zlib
+python3 - "$repo/tests" "$tmp/rec" >"$tmp/levels.txt" <<'EOP' || fail "cannot read the recorded frames"
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from png_rows import read
 def level(path):
-    data = open(path, 'rb').read(); i = 8; idat = b''
-    while i < len(data):
-        n = struct.unpack('>I', data[i:i + 4])[0]; kind = data[i + 4:i + 8]; body = data[i + 8:i + 8 + n]
-        if kind == b'IHDR': w, h, depth, colour = struct.unpack('>IIBB', body[:10])
-        if kind == b'IDAT': idat += body
-        i += 12 + n
-    raw = zlib.decompress(idat); bpp = 4 if colour == 6 else 3; stride = w * bpp
-    prev = bytearray(stride); k = 0; dark = 0; count = 0
-    for y in range(h // 10):
-        f = raw[k]; k += 1; line = bytearray(raw[k:k + stride]); k += stride
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0; b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
-            if f == 1: line[x] = (line[x] + a) & 255
-            elif f == 2: line[x] = (line[x] + b) & 255
-            elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    w, h, bpp, rows = read(path, max_rows=None)
+    dark = count = 0
+    for line in rows[:h // 10]:
         for x in range(w // 4):
             dark += sum(line[x * bpp:x * bpp + 3]) < 3 * 100; count += 1
-        prev = line
     return dark / count
+sys.argv = sys.argv[1:]
 folder = sys.argv[1]
 for name in sorted(os.listdir(folder)):
     print(name, round(level(os.path.join(folder, name)), 3))

@@ -25,12 +25,7 @@ using yaml::TextNode;
 
 const fs::path kSource = VITRINE_SOURCE_DIR;
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test::read_text;
 
 std::vector<fs::path> shipped_scenes() {
     std::vector<fs::path> out;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace vitrine::test {
@@ -28,5 +29,13 @@ struct TempDir {
         return p;
     }
 };
+
+// A whole file as bytes ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
 
 }  // namespace vitrine::test
