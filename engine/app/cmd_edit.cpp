@@ -35,8 +35,14 @@ int run_script(edit::Document& doc, const std::string& script, const Args& args)
         ++number;
         auto c = edit::parse_command(line);
         if (c && (c->verb == "save" || c->verb == "save as")) {
+            size_t extra = c->verb == "save" ? 0 : 1;
+            if (c->args.size() > extra && c->args[extra] != "force") {
+                log::error(script + ":" + std::to_string(number) + ": '" + c->verb + "' takes 'force' or nothing after " +
+                           (extra ? "the file" : "it") + ", got '" + c->args[extra] + "'; nothing saved");
+                return kBadInput;
+            }
             save_to = c->verb == "save" ? doc.path() : std::filesystem::path(c->args[0]);
-            force = force || c->args.size() > (c->verb == "save" ? 0u : 1u);
+            force = force || c->args.size() > extra;
             continue;
         }
         Result<void> r = c ? doc.run(*c) : Result<void>(c.error());

@@ -26,6 +26,19 @@ yaml::TextNode tree_of(const std::string& text) {
     return t ? std::move(*t) : yaml::TextNode{};
 }
 
+// A command in several steps reads its own text again between them; a place it cannot
+// find again means a step wrote what it did not expect: the command is refused.
+Error lost(const std::string& what) {
+    return fail("the edit could not find " + what + " again in the text it was making; nothing was changed");
+}
+
+const yaml::TextNode* keys_in(const yaml::TextNode& root, const std::string& timeline, const std::string& target) {
+    const yaml::TextNode* tl = timeline_of(root, timeline);
+    const yaml::TextNode* track = tl ? track_of(*tl, target) : nullptr;
+    const yaml::TextNode* keys = track ? track->get("keys") : nullptr;
+    return keys && keys->is_seq() ? keys : nullptr;
+}
+
 std::vector<std::string> node_names(const show::SceneFile& scene) {
     std::vector<std::string> out;
     for (const show::Node& n : scene.nodes) out.push_back(n.name);
@@ -50,6 +63,8 @@ Error no_cue(const show::SceneFile& scene, const std::string& id) {
 
 // A value as written in the file: numbers (one, or a [list]), true/false, or a word.
 std::string value_text(const std::string& arg) {
+    double one;
+    if (parse_number(arg, one)) return number(one);  // a single number keeps double precision (a seed)
     std::vector<float> v;
     if (parse_numbers(arg, v)) return numbers(v);
     if (arg == "true" || arg == "false") return arg;
@@ -166,14 +181,22 @@ void references(const yaml::TextNode& root, const std::string& from, const std::
     });
 }
 
-// Removes item `index` of `list`; the last item of a `children:` list takes the key with
-// it, the last of any other list leaves `[]`.
+// Removes item `index` of `list`, `owner`'s value under `key`. The last item of a
+// `children:` list takes the key with it; the last of another block list leaves the key
+// with `[]` (its lines go, their comment lines stay unless the item moved).
 std::string remove_from(const std::string& text, const yaml::TextNode& list, size_t index,
                         const yaml::TextNode* owner, const std::string& key, Comments comments = Comments::Keep) {
     if (list.items.size() > 1) return remove_item(text, list, index, comments);
     std::string out = text;
     if (owner && key == "children" && remove_entry(out, *owner, key, comments)) return out;
-    return replace(text, list, "[]");
+    int k = owner ? owner->index_of(key) : -1;
+    if (list.flow || k < 0) return replace(text, list, "[]");
+    // Just after the key's ':' (before the item's lines, so the removal does not move it).
+    size_t colon = owner->entries[size_t(k)].first.end;
+    while (colon < text.size() && text[colon] != ':') ++colon;
+    out = remove_item(text, list, index, comments);
+    out.insert(colon + 1, " []");
+    return out;
 }
 
 }  // namespace
@@ -210,15 +233,16 @@ Result<std::string> Document::set(const std::string& path, const std::string& ar
             return fail(q(path) + " takes 6 numbers: yaw, pitch, distance, target x, y, z");
         std::string text = text_;
         const char* keys[] = {"yaw", "pitch", "distance"};
-        for (int k = 0; k < 3; ++k) {
+        for (int k = 0; k < 4; ++k) {
             yaml::TextNode t = tree_of(text);
-            auto r = set_in(text, *find_node(t, parts[0]).map, {"camera", "orbit", keys[k]}, number(v[size_t(k)]), path);
+            const yaml::TextNode* m = find_node(t, parts[0]).map;
+            if (!m) return lost("node " + q(parts[0]));
+            auto r = k < 3 ? set_in(text, *m, {"camera", "orbit", keys[k]}, number(v[size_t(k)]), path)
+                           : set_in(text, *m, {"camera", "orbit", "target"}, numbers({v[3], v[4], v[5]}), path);
             if (!r) return r;
             text = *r;
         }
-        yaml::TextNode t = tree_of(text);
-        return set_in(text, *find_node(t, parts[0]).map, {"camera", "orbit", "target"}, numbers({v[3], v[4], v[5]}),
-                      path);
+        return text;
     }
     if (parts.size() == 2 && kShortPaths.count(field))
         return set_in(text_, node, {kShortPaths.at(field), field}, value, path);
@@ -398,7 +422,8 @@ Result<std::string> Document::node_add(const Command& c) const {
 Result<std::string> Document::node_delete(const std::string& name) const {
     NodePlace place = find_node(tree_, name);
     if (!place.map) return no_node(scene_, name);
-    return remove_from(text_, *place.list, place.index, place.parent, "children");
+    return remove_from(text_, *place.list, place.index, place.parent ? place.parent : &tree_,
+                       place.parent ? "children" : "nodes");
 }
 
 Result<std::string> Document::node_rename(const std::string& name, const std::string& to) const {
@@ -425,6 +450,9 @@ Result<std::string> Document::node_duplicate(const std::string& name, const std:
     // The copy and its children are renamed: NAME -> NEW, a child C -> C_NEW.
     yaml::TextNode t = tree_of(out);
     NodePlace original = find_node(t, name);
+    if (!original.list || original.index + 1 >= original.list->items.size() ||
+        !original.list->items[original.index + 1].is_map())
+        return lost("the copy of " + q(name));
     const yaml::TextNode& copy = original.list->items[original.index + 1];
     std::vector<Span> spans;
     std::function<void(const yaml::TextNode&, bool)> rename = [&](const yaml::TextNode& m, bool top) {
@@ -449,10 +477,11 @@ Result<std::string> Document::node_parent(const std::string& name, const std::st
         if (is_descendant(scene_, p, i)) return fail("cannot put " + q(name) + " under " + q(parent) + ": it holds it");
     }
     ItemText item = item_text(text_, *place.list, place.index, true);
-    std::string out = remove_from(text_, *place.list, place.index, place.parent, "children", Comments::Drop);
+    std::string out = remove_from(text_, *place.list, place.index, place.parent ? place.parent : &tree_,
+                                  place.parent ? "children" : "nodes", Comments::Drop);
     yaml::TextNode t = tree_of(out);
-    const yaml::TextNode* owner = &t;
-    if (!root) owner = find_node(t, parent).map;
+    const yaml::TextNode* owner = root ? &t : find_node(t, parent).map;
+    if (!owner || !owner->is_map()) return lost(root ? std::string("the node list") : "node " + q(parent));
     const yaml::TextNode* list = owner->get(root ? "nodes" : "children");
     bool ok = list && list->is_seq() ? insert_item(out, *list, list->items.size(), item)
                                      : insert_list_entry(out, *owner, root ? "nodes" : "children", item);
@@ -530,8 +559,9 @@ Result<std::string> Document::key_move(const Command& c) const {
         e.push_back({name.value, name.value == "t" ? number(to) : text_.substr(value.start, value.end - value.start)});
     std::string out = remove_item(text_, keys, now);
     yaml::TextNode tree = tree_of(out);
-    const yaml::TextNode& moved = *track_of(*timeline_of(tree, a[0]), a[1])->get("keys");
-    return insert_map_item(out, moved, at, e);
+    const yaml::TextNode* moved = keys_in(tree, a[0], a[1]);
+    if (!moved) return lost("the keys of " + q(a[1]));
+    return insert_map_item(out, *moved, at, e);
 }
 
 Result<std::string> Document::key_delete(const Command& c) const {
@@ -562,24 +592,32 @@ Result<std::string> Document::track_interpolation(const Command& c) const {
     std::string out = set_entry(text_, *track, "interpolation", kind);
     // CUBICSPLINE keys carry tangents (zero: smooth stops); the others carry none.
     bool cubic = kind == "CUBICSPLINE";
+    // Key k of the track in `text` as it is now (null when it cannot be found).
+    auto key_of = [&](const yaml::TextNode& t, size_t k) -> const yaml::TextNode* {
+        const yaml::TextNode* keys = keys_in(t, a[0], a[1]);
+        return keys && k < keys->items.size() && keys->items[k].is_map() ? &keys->items[k] : nullptr;
+    };
     for (size_t k = 0;; ++k) {
         yaml::TextNode t = tree_of(out);
-        const yaml::TextNode* keys = track_of(*timeline_of(t, a[0]), a[1])->get("keys");
-        if (!keys || !keys->is_seq() || k >= keys->items.size()) break;
-        const yaml::TextNode& key = keys->items[k];
+        const yaml::TextNode* keys = keys_in(t, a[0], a[1]);
+        if (!keys || k >= keys->items.size()) break;
+        const yaml::TextNode* key = key_of(t, k);
+        if (!key) return lost("key " + std::to_string(k + 1) + " of " + q(a[1]));
         if (cubic) {
             size_t n = 1;
-            if (const yaml::TextNode* v = key.get("value"); v && v->is_seq()) n = v->items.size();
+            if (const yaml::TextNode* v = key->get("value"); v && v->is_seq()) n = v->items.size();
             std::string zero = numbers(std::vector<float>(n, 0.0f));
-            if (!key.get("in")) out = insert_entry(out, key, "in", zero);
+            if (!key->get("in")) out = insert_entry(out, *key, "in", zero);
             t = tree_of(out);
-            const yaml::TextNode& again = track_of(*timeline_of(t, a[0]), a[1])->get("keys")->items[k];
-            if (!again.get("out")) out = insert_entry(out, again, "out", zero);
+            const yaml::TextNode* again = key_of(t, k);
+            if (!again) return lost("key " + std::to_string(k + 1) + " of " + q(a[1]));
+            if (!again->get("out")) out = insert_entry(out, *again, "out", zero);
         } else {
             for (const char* tangent : {"in", "out"}) {
                 t = tree_of(out);
-                const yaml::TextNode& again = track_of(*timeline_of(t, a[0]), a[1])->get("keys")->items[k];
-                if (again.get(tangent) && !remove_entry(out, again, tangent))
+                const yaml::TextNode* again = key_of(t, k);
+                if (!again) return lost("key " + std::to_string(k + 1) + " of " + q(a[1]));
+                if (again->get(tangent) && !remove_entry(out, *again, tangent))
                     return fail("cannot remove the tangents of key " + std::to_string(k + 1) + " in place");
             }
         }
@@ -610,10 +648,13 @@ Result<std::string> Document::label_set(const Command& c) const {
     double v;
     if (!parse_number(a[2], v) || v < 0) return fail("a label's time is seconds >= 0, got " + q(a[2]));
     const yaml::TextNode* labels = tl->get("labels");
-    if (!labels) return set_entry(text_, *tl, "labels", "{" + scalar(a[1]) + ": " + number(v) + "}");
+    const std::string key = scalar(a[1]);  // a label named "#intro" or "a, b" is written quoted
+    if (!labels) return set_entry(text_, *tl, "labels", "{" + key + ": " + number(v) + "}");
     if (!labels->is_map() && labels->kind != yaml::TextNode::Kind::Null)
         return fail("timeline " + q(a[0]) + "'s labels are not a mapping in the file");
-    return set_in(text_, *labels, {a[1]}, number(v), "label " + a[1]);
+    if (const yaml::TextNode* at = labels->is_map() ? labels->get(a[1]) : nullptr) return replace(text_, *at, number(v));
+    if (labels->kind == yaml::TextNode::Kind::Null) return replace(text_, *labels, "{" + key + ": " + number(v) + "}");
+    return insert_entry(text_, *labels, key, number(v));
 }
 
 Result<std::string> Document::label_delete(const Command& c) const {
@@ -635,7 +676,9 @@ Result<std::string> Document::cue_add(const Command& c) const {
     const std::string& id = c.args[0];
     for (const show::Cue& cue : scene_.cues)
         if (cue.id == id) return fail("a cue " + q(id) + " exists");
-    Entries e = {{"id", "\"" + id + "\""}};
+    std::string quoted = scalar(id);  // ids are strings: written quoted, as the docs write them
+    if (quoted.front() != '"') quoted = "\"" + quoted + "\"";
+    Entries e = {{"id", quoted}};
     if (c.args.size() > 1) e.push_back({"name", scalar(c.args[1])});
     e.push_back({"actions", "[]"});
     const yaml::TextNode* cues = tree_.get("cues");

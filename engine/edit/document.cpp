@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/paths.h"
@@ -151,11 +152,26 @@ Result<void> Document::write(const std::filesystem::path& file, bool force) {
                          (problems_.size() == 1 ? " problem" : " problems") + " (the first: " + problems_[0].str() +
                          "); 'save force' (edit --script: --force) saves it anyway",
                      ErrorKind::BadInput};
+    // The file changed by another program since it was read: saving would lose that.
+    if (file == path_ && !force) {
+        auto disk = read_scene_text(file);
+        if (disk && *disk != on_disk_)
+            return Error{file.string() + ": changed on disk since it was opened (another program?): reload it, or "
+                                         "'save force' to replace it",
+                         ErrorKind::BadInput};
+    }
+    // A symbolic link is written through (the link stays), and the file keeps its mode.
+    std::error_code link_ec;
+    std::filesystem::path target = std::filesystem::is_symlink(file, link_ec) ? std::filesystem::canonical(file, link_ec) : file;
+    if (link_ec) target = file;
+    struct stat st {};
+    mode_t mode = ::stat(target.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
     // Beside the file, then renamed over it: a reader sees the old text or the new one.
-    std::filesystem::path temp = file;
+    std::filesystem::path temp = target;
     temp += ".partial-" + std::to_string(::getpid());
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return Error{file.string() + ": cannot save: " + std::strerror(errno), ErrorKind::Io};
+    ::fchmod(fd, mode);
     size_t done = 0;
     while (done < text_.size()) {
         ssize_t n = ::write(fd, text_.data() + done, text_.size() - done);
@@ -173,17 +189,17 @@ Result<void> Document::write(const std::filesystem::path& file, bool force) {
         return Error{file.string() + ": cannot save: " + std::strerror(errno), ErrorKind::Io};
     }
     std::error_code ec;
-    if (std::filesystem::exists(file, ec)) {
+    if (std::filesystem::exists(target, ec)) {
         std::filesystem::path backup = file;
         backup += "~";
-        std::filesystem::copy_file(file, backup, std::filesystem::copy_options::overwrite_existing, ec);
+        std::filesystem::copy_file(target, backup, std::filesystem::copy_options::overwrite_existing, ec);
         if (ec) {
             ::unlink(temp.c_str());
             return Error{backup.string() + ": cannot keep the previous version: " + ec.message() + "; not saved",
                          ErrorKind::Io};
         }
     }
-    std::filesystem::rename(temp, file, ec);
+    std::filesystem::rename(temp, target, ec);
     if (ec) {
         ::unlink(temp.c_str());
         return Error{file.string() + ": cannot save: " + ec.message(), ErrorKind::Io};

@@ -50,8 +50,9 @@ public:
     size_t undo_depth() const { return undo_.size(); }
     size_t redo_depth() const { return redo_.size(); }
 
-    // Refused while the show has problems, unless `force`. `save_as` makes that file
-    // the document's.
+    // Refused while the show has problems, or when the file changed on disk since it
+    // was read (another program's edit would be lost), unless `force`. A symbolic link
+    // is written through; the file keeps its mode. `save_as` makes that file the document's.
     Result<void> save(bool force = false);
     Result<void> save_as(const std::filesystem::path& file, bool force = false);
 

@@ -299,6 +299,17 @@ std::string shifted(const std::string& block, int by) {
 
 bool insert_item(std::string& text, const TextNode& seq, size_t index, const ItemText& item) {
     const size_t n = seq.items.size();
+    if (seq.flow && n == 0 && item.block && seq.kind == TextNode::Kind::Seq) {
+        // `key: []` becomes a block list under its key, indented one step deeper.
+        size_t ls = yaml::line_start(text, seq.start);
+        int indent = 0;
+        while (ls + size_t(indent) < text.size() && text[ls + size_t(indent)] == ' ') ++indent;
+        text.replace(seq.start, seq.end - seq.start, "");
+        size_t at = seq.start;
+        while (at > ls && text[at - 1] == ' ') --at, text.erase(at, 1);
+        text.insert(at, "\n" + shifted(item.text, indent + 2));
+        return true;
+    }
     if (seq.flow || n == 0) {
         if (item.block) return false;
         if (n == 0) {

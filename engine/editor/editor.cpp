@@ -20,6 +20,14 @@ Editor::Editor(session::Session& session, edit::Document& document, Ui& ui)
     : session_(session), doc_(document), ui_(ui) {}
 
 bool Editor::command(const std::string& line) {
+    if (in_panels_) {
+        queued_.push_back(line);
+        return true;
+    }
+    return run_now(line);
+}
+
+bool Editor::run_now(const std::string& line) {
     auto r = doc_.apply(line);
     message_ = r ? line : r.error().message;
     message_error_ = !r;
@@ -282,6 +290,7 @@ std::vector<session::Event> Editor::frame(uint32_t w, uint32_t h, double seconds
     }
     doc_.set_time(session_.show().now());
     ui_.begin(width_, height_, seconds);
+    in_panels_ = true;
     menu_bar();
     outliner();
     inspector();
@@ -290,8 +299,12 @@ std::vector<session::Event> Editor::frame(uint32_t w, uint32_t h, double seconds
     problems();
     viewport();
     disk_banner();
-    quit_dialog();
+    in_panels_ = false;
+    quit_dialog();  // runs its save now: it reads nothing of the scene
     session_.set_overlay(ui_.end());
+    std::vector<std::string> queued;
+    queued.swap(queued_);
+    for (const std::string& line : queued) run_now(line);
     session_.set_camera(camera());
     std::vector<session::Event> out;
     out.swap(out_);

@@ -39,8 +39,12 @@ public:
     void select(std::string node) { selected_ = std::move(node); }
 
 private:
-    // Runs one command of the language on the document; its error becomes the status line.
+    // One command of the language for the document. While the panels are being built it
+    // is queued and run after them (a command replaces the document's scene, which the
+    // panels are reading), and true is returned; else it runs now. Its error becomes the
+    // status line.
     bool command(const std::string& line);
+    bool run_now(const std::string& line);
     void menu_bar();
     void outliner();
     void inspector();
@@ -61,6 +65,8 @@ private:
     edit::Document& doc_;
     Ui& ui_;
     std::vector<session::Event> out_;
+    bool in_panels_ = false;
+    std::vector<std::string> queued_;
     float width_ = 1, height_ = 1;
     std::string selected_;
     std::string message_;

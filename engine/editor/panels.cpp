@@ -446,7 +446,7 @@ void Editor::timeline() {
             ImGui::EndCombo();
         }
         ImGui::SameLine();
-        if (ImGui::Button("Key at playhead")) {
+        if (ImGui::Button("Key at playhead") && !track.keys.empty()) {
             // The value in force: the nearest key at or before the playhead.
             const show::Key* before = &track.keys.front();
             for (const show::Key& k : track.keys)

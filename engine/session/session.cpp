@@ -345,7 +345,16 @@ void Session::edit(const Event& e) {
 // The document changed (an edit, an undo, a reload of the file): the running show is
 // made from its text, at the same show time, when it has no problems.
 void Session::follow_document() {
-    if (!document_ || document_->version() == document_version_) return;
+    if (!document_) return;
+    // The file edited by another program while nothing is unsaved here: the document
+    // takes it (looked at once a second; the editor asks when there are unsaved edits).
+    double now = steady_seconds();
+    if (!document_->unsaved() && now - document_checked_ >= 1) {
+        document_checked_ = now;
+        if (document_->changed_on_disk())
+            if (auto r = document_->reload(); !r) log::warn("edit: " + r.error().message);
+    }
+    if (document_->version() == document_version_) return;
     document_version_ = document_->version();
     live_->set_text(document_->text());
 }

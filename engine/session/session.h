@@ -184,6 +184,7 @@ private:
     std::unique_ptr<edit::Document> document_;
     bool document_failed_ = false;
     uint64_t document_version_ = 0;       // the document's version the running show was made from
+    double document_checked_ = 0;         // steady seconds the file on disk was last compared
 };
 
 }  // namespace vitrine::session

@@ -75,7 +75,9 @@ public:
             n.end = quoted_end(n.start, c);
         } else if ((c == '|' || c == '>') && value != std::string(1, c)) {
             n.style = c;
-            n.end = block_scalar_end(n.start);
+            // Its lines are those indented deeper than its key (or its line, for a list item).
+            int parent = !stack_.empty() && stack_.back().key ? stack_.back().key->column : -1;
+            n.end = block_scalar_end(n.start, parent);
         } else if (text_.compare(n.start, value.size(), value) == 0) {
             n.end = n.start + value.size();
         } else {
@@ -211,10 +213,11 @@ private:
     }
 
     // A block scalar runs to the last line indented deeper than the line of its indicator.
-    size_t block_scalar_end(size_t start) const {
+    size_t block_scalar_end(size_t start, int parent_column) const {
         size_t ls = line_start(text_, start);
         size_t indent = 0;
         while (ls + indent < text_.size() && text_[ls + indent] == ' ') ++indent;
+        if (parent_column >= 0) indent = size_t(parent_column);
         size_t end = line_end(text_, start);
         size_t i = end;
         while (i < text_.size()) {

@@ -5,6 +5,8 @@
 // the command language's refusals (unknown verbs, argument counts, quotes, lists), a
 // failing command that leaves the text alone, saves refused with problems and forced,
 // SCENE~, and a file changed behind the document's back.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -778,9 +780,14 @@ TEST(EditCommand, ChangedOnDiskAndReload) {
     auto broken = doc->reload();
     EXPECT_FALSE(broken);
     EXPECT_EQ(doc->text(), theirs);
-    // Saving over a changed file: saved, and SCENE~ is what was on disk.
+    // Saving over a file another program changed is refused (its change would be
+    // lost); forced, it is saved, and SCENE~ is what was on disk.
     ASSERT_TRUE(doc->apply("move vase 0 0.5 0"));
-    ASSERT_TRUE(doc->save());
+    auto refused = doc->save();
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("changed on disk"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(read_text(path), "nodes: [\n");
+    ASSERT_TRUE(doc->save(true));
     EXPECT_EQ(read_text(path), doc->text());
     EXPECT_EQ(read_text(path.string() + "~"), "nodes: [\n");
 }
@@ -822,6 +829,68 @@ TEST(EditCommand, QuotingKeptOnRewrite) {
     EXPECT_EQ(doc->scene().cues[1].name, "say \"hi\"");
     EXPECT_EQ(doc->scene().cues[1].id, "3");
     EXPECT_EQ(doc->scene().camera, "view");
+}
+
+}  // namespace
+}  // namespace vitrine::edit
+
+namespace vitrine::edit {
+namespace {
+
+// The review's cases: the last item of a list deleted and a new one added there; a save
+// through a symbolic link keeps the link and the mode; labels and cue ids that need
+// quoting; a seed kept exact.
+TEST(EditDocument, EmptiedListsTakeItemsAgainAndSavesKeepLinksAndModes) {
+    test::TempDir dir("edit_review");
+    const fs::path real = dir.write("real/one.scene.yaml",
+                                    "vitrine: 1\n"
+                                    "nodes:\n"
+                                    "  # the only light\n"
+                                    "  - name: lamp\n"
+                                    "    light: {type: point, intensity: 5}\n"
+                                    "timelines:\n"
+                                    "  - name: t\n"
+                                    "    duration: 10\n"
+                                    "    tracks:\n"
+                                    "      - target: lamp.intensity\n"
+                                    "        keys:\n"
+                                    "          - {t: 0, value: 1}\n"
+                                    "states: [{name: s, timeline: t}]\n");
+    ::chmod(real.c_str(), 0640);
+    const fs::path link = dir.path / "linked.scene.yaml";
+    fs::create_symlink(real, link);
+    auto opened = Document::open(link);
+    ASSERT_TRUE(opened) << opened.error().message;
+    Document& doc = **opened;
+    ASSERT_TRUE(doc.apply("key delete t lamp.intensity 0")) << "the last key takes its track";
+    EXPECT_NE(doc.text().find("    tracks: []\n"), std::string::npos) << doc.text();
+    ASSERT_TRUE(doc.apply("key add t lamp.intensity 2 7")) << "and a key can come back";
+    EXPECT_NE(doc.text().find("    tracks:\n      - target: lamp.intensity\n"), std::string::npos) << doc.text();
+    ASSERT_TRUE(doc.apply("label set t \"#intro\" 1"));
+    ASSERT_TRUE(doc.apply("label set t \"a, b\" 2"));
+    ASSERT_TRUE(doc.apply("set seed 123456789"));
+    EXPECT_EQ(doc.scene().seed, 123456789u);
+    const show::Timeline* t = doc.scene().timeline("t");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->labels.count("#intro"), 1u);
+    EXPECT_EQ(t->labels.count("a, b"), 1u);
+    ASSERT_TRUE(doc.apply("cue add \"x y\" first cue"));
+    EXPECT_EQ(doc.scene().cues.back().id, "x y");
+    ASSERT_TRUE(doc.apply("cue delete \"x y\""));
+    ASSERT_TRUE(doc.apply("node delete lamp"));
+    EXPECT_NE(doc.text().find("nodes: []\n  # the only light\n"), std::string::npos) << "its comment stays:\n" << doc.text();
+    ASSERT_TRUE(doc.apply("node add group room")) << "a node list emptied takes a node again";
+    EXPECT_EQ(doc.scene().nodes.size(), 1u);
+    EXPECT_NE(doc.text().find("nodes:\n  - name: room\n"), std::string::npos) << doc.text();
+    ASSERT_TRUE(doc.apply("undo"));
+    ASSERT_TRUE(doc.apply("undo"));
+    auto saved = doc.save();
+    ASSERT_TRUE(saved) << saved.error().message;
+    EXPECT_TRUE(fs::is_symlink(link)) << "the link stays a link";
+    EXPECT_EQ(read_text(real), doc.text());
+    struct stat st {};
+    ASSERT_EQ(::stat(real.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
 }
 
 }  // namespace
