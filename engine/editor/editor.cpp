@@ -344,6 +344,18 @@ void Editor::menu_bar() {
         if (ImGui::MenuItem("Turn (gizmo)", "E", tool_ == Tool::Turn)) tool_ = Tool::Turn;
         if (ImGui::MenuItem("Scale (gizmo; Shift: all axes)", "T", tool_ == Tool::Scale)) tool_ = Tool::Scale;
         ImGui::MenuItem("Snap (1 cm, 15°, 5 %)", nullptr, &snap_);
+        // On a wall: the whole canvas, or one screen of it filling the window.
+        if (const room::DisplayFile* wall = session_.display(); wall && !wall->lenticular) {
+            ImGui::Separator();
+            if (ImGui::MenuItem("Wall: the whole canvas", nullptr, screen_ < 0)) screen_ = -1;
+            int planar = 0;
+            for (const room::Screen& sc : wall->screens) {
+                if (!sc.planar) continue;
+                if (ImGui::MenuItem(("Wall: screen " + sc.name).c_str(), nullptr, screen_ == planar)) screen_ = planar;
+                ++planar;
+            }
+            session_.set_screen(screen_);
+        }
         ImGui::EndMenu();
     }
     ImGui::Separator();

@@ -103,7 +103,8 @@ private:
     bool disk_changed_ = false;
     double disk_check_ = 0, clock_ = 0;
     float scrub_ = 0;
-    float zoom_ = 1;  // the timeline's: its duration over this many widths
+    float zoom_ = 1;
+    int screen_ = -1;  // a wall's screen shown alone, or -1: the canvas  // the timeline's: its duration over this many widths
 };
 
 }  // namespace vitrine::editor

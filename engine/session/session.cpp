@@ -477,8 +477,14 @@ std::vector<render::View> Session::views(uint32_t fw, uint32_t fh) {
     }
     if (led) {
         out_->set_eye(eye_);
-        return display::fit_views(display::screen_views(*led, eye_), uint32_t(led->canvas_width),
-                                  uint32_t(led->canvas_height), fw, fh);
+        std::vector<render::View> all = display::screen_views(*led, eye_);
+        if (screen_ >= 0 && size_t(screen_) < all.size()) {  // one screen, its region filling the window
+            render::View one = all[size_t(screen_)];
+            uint32_t w = one.viewport.width, h = one.viewport.height;
+            one.viewport.x = one.viewport.y = 0;
+            return display::fit_views(std::span(&one, 1), w, h, fw, fh);
+        }
+        return display::fit_views(all, uint32_t(led->canvas_width), uint32_t(led->canvas_height), fw, fh);
     }
     return {frame_view(stage_.frame, {0, 0, fw, fh})};
 }

@@ -117,6 +117,7 @@ public:
     bool panel_shown() const { return panel_; }
     ShowStage& stage() { return stage_; }
     const show::Frame& frame() const { return stage_.frame; }  // the frame last drawn
+    const room::DisplayFile* display() const { return options_.display ? &*options_.display : nullptr; }
     float aspect() const { return aspect_; }                    // of the picture last drawn
 
     // The scene file open for editing (engine/edit): opened on first use (null, with one
@@ -134,6 +135,9 @@ public:
     void set_window_filter(std::function<bool(const display::WindowEvent&)> filter) { window_filter_ = std::move(filter); }
     // The editor's camera instead of the show's (none: the show's); walls keep their eye.
     void set_camera(std::optional<show::FrameCamera> camera) { camera_ = std::move(camera); }
+    // On a wall: only its planar screen `index` (in the display file's order of planar
+    // screens), fitted to the window; -1: the whole canvas (the editor's View menu).
+    void set_screen(int index) { screen_ = index; }
     // Drawn over the picture after the status panel (the editor's panels), every frame until replaced.
     void set_overlay(display::OverlayList list) { overlay_ = std::move(list); }
     uint16_t osc_port() const { return osc_ ? osc_->port() : 0; }
@@ -180,6 +184,7 @@ private:
     Repeats warnings_;                    // the show's warnings, repeats counted
     std::function<bool(const display::WindowEvent&)> window_filter_;
     std::optional<show::FrameCamera> camera_;
+    int screen_ = -1;
     display::OverlayList overlay_;
     std::unique_ptr<edit::Document> document_;
     bool document_failed_ = false;
