@@ -108,6 +108,7 @@ bool Editor::take(const WindowEvent& e) {
             if (!orbit_ready_ || !editor_camera_) frame_selected();
             else editor_camera_ = false;
         } else if (e.key == Key::R) ruler_ = !ruler_, ruler_points_.clear();
+        else if (e.key == Key::G) grid_ = !grid_;
         else if (e.key == Key::W) tool_ = Tool::Move;
         else if (e.key == Key::E) tool_ = Tool::Turn;
         else if (e.key == Key::T) tool_ = Tool::Scale;
@@ -340,6 +341,7 @@ void Editor::menu_bar() {
         }
         if (ImGui::MenuItem("Frame selected", "F")) frame_selected();
         if (ImGui::MenuItem("Ruler", "R", ruler_)) ruler_ = !ruler_, ruler_points_.clear();
+        ImGui::MenuItem("Floor grid (10 cm)", "G", &grid_);
         if (ImGui::MenuItem("Move (gizmo)", "W", tool_ == Tool::Move)) tool_ = Tool::Move;
         if (ImGui::MenuItem("Turn (gizmo)", "E", tool_ == Tool::Turn)) tool_ = Tool::Turn;
         if (ImGui::MenuItem("Scale (gizmo; Shift: all axes)", "T", tool_ == Tool::Scale)) tool_ = Tool::Scale;
@@ -371,6 +373,34 @@ void Editor::menu_bar() {
 }
 
 void Editor::viewport() {
+    if (grid_) {
+        // Behind the panels: lines of the floor 4 m around the scene's centre, each cut to
+        // the part in front of the camera.
+        ImDrawList* bg = ImGui::GetBackgroundDrawList();
+        const show::Frame& f = session_.frame();
+        glm::vec3 c = f.empty ? glm::vec3(0) : (f.min + f.max) * 0.5f;
+        float cx = std::round(c.x * 10) / 10, cz = std::round(c.z * 10) / 10;
+        show::CameraMatrices m = matrices();
+        auto line = [&](glm::vec3 a, glm::vec3 b, ImU32 colour) {
+            glm::vec4 ca = m.proj * m.view * glm::vec4(a, 1), cb = m.proj * m.view * glm::vec4(b, 1);
+            const float near = 1e-3f;
+            if (ca.w < near && cb.w < near) return;
+            if (ca.w < near) ca = cb + (ca - cb) * ((cb.w - near) / (cb.w - ca.w));
+            if (cb.w < near) cb = ca + (cb - ca) * ((ca.w - near) / (ca.w - cb.w));
+            auto px = [&](glm::vec4 p) {
+                return ImVec2((p.x / p.w * 0.5f + 0.5f) * width_, (p.y / p.w * 0.5f + 0.5f) * height_);
+            };
+            bg->AddLine(px(ca), px(cb), colour);
+        };
+        for (int i = -40; i <= 40; ++i) {
+            bool metre = (int(std::lround(cx * 10)) + i) % 10 == 0;
+            ImU32 colour = metre ? IM_COL32(255, 255, 255, 140) : IM_COL32(255, 255, 255, 45);
+            line({cx + i * 0.1f, 0, cz - 4}, {cx + i * 0.1f, 0, cz + 4}, colour);
+            metre = (int(std::lround(cz * 10)) + i) % 10 == 0;
+            colour = metre ? IM_COL32(255, 255, 255, 140) : IM_COL32(255, 255, 255, 45);
+            line({cx - 4, 0, cz + i * 0.1f}, {cx + 4, 0, cz + i * 0.1f}, colour);
+        }
+    }
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     int node = frame_node(selected_);
     if (node >= 0 && !ruler_) {

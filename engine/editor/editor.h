@@ -88,6 +88,8 @@ private:
     bool uniform_ = false;
     float grid_cm_ = 1;
     bool snap_ = true;
+    // A true-scale grid on the floor (y = 0): 10 cm squares, every metre brighter (G).
+    bool grid_ = false;
     // Ruler: two picked points.
     bool ruler_ = false;
     std::vector<glm::vec3> ruler_points_;
