@@ -25,7 +25,7 @@ for form in -h help; do
   "$vitrine" $form >"$work/other" 2>&1 && cmp -s "$work/all" "$work/other" || fail "vitrine $form differs from --help"
 done
 
-commands="run kiosk render view check info send pyramid bench"
+commands="run kiosk edit render view check info send pyramid bench"
 for cmd in $commands; do
   grep -q "^  vitrine $cmd " "$work/all" || fail "--help does not list '$cmd'"
   "$vitrine" help $cmd >"$work/$cmd" 2>"$work/err"; rc=$?

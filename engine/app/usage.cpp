@@ -55,7 +55,7 @@ const Form kForms[] = {
      "vitrine view PYRAMID [--fullscreen] [--size WxH] [--region x,y,w,h | --centre x,y --magnification M]\n"
      "                     [--tile-memory MB]"},
     {"edit", "edit",
-     "vitrine edit SCENE [--display FILE.display.yaml] [--size WxH] [--ui-scale S] [--osc-port P]\n"
+     "vitrine edit SCENE [--display FILE.display.yaml] [--size WxH] [--ui-scale S] [--osc-port P] [--time T]\n"
      "vitrine edit SCENE --script EDITS.txt [--save | --save-as OUT.yaml] [--force] [--print]"},
     {"check", "check", "vitrine check SCENE|DISPLAY.display.yaml|SITE.site.yaml"},
     {"info", "info", "vitrine info SCENE|MODEL|PYRAMID"},
@@ -144,7 +144,9 @@ const Options kOptions[] = {
      "  --print               print the edited text on stdout\n"
      "  --display FILE        edit for an LED wall or lenticular panel; --size WxH: the window (1280x720)\n"
      "  --ui-scale S          panels' size for high-DPI screens (default 1)\n"
-     "  --osc-port P          OSC control port (default 9000): /vitrine/edit \"COMMAND\" edits the open show\n"},
+     "  --osc-port P          OSC control port (default 9000): /vitrine/edit \"COMMAND\" edits the open show\n"
+     "  --time T              open paused at show time T (the frame render --time T gives)\n"
+     "  --record DIR --frames N --no-audio --quiet   as for run (tests)\n"},
     {"check",
      "Loads everything a scene (or a display or site file) references and lists every problem, one per line,\n"
      "file:line:column: message; exit 1 if any. A display file: its sizes, pixel pitch and eye distance.\n"
