@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The editor as a curator drives it: `vitrine edit` on a copy of the demo under Xvfb at
 # 1280x720, stopped at show time 3 (--time), real X input from xdotool: click the vase,
-# drag the gizmo's red (x) arrow to the left, click the first key of sweep.translation on
-# the timeline and press "Key at playhead"; a control desk changes cue 2's pre-wait over
-# OSC (/vitrine/edit); Ctrl+S saves, Esc quits. Then:
+# turn it 30 degrees with the gizmo (E), drag its red (x) arrow to the left (W), click the
+# first key of sweep.translation on the timeline and press "Key at playhead", drag the
+# jade asset from the outliner onto the floor; a control desk changes cue 2's pre-wait
+# over OSC (/vitrine/edit); Ctrl+S saves, Esc quits. Then:
 #  - the saved file equals what the same edits give headless (edit --script), and only
 #    those lines changed (SCENE~ is the original);
 #  - the picture outside the panels, before any edit, equals `render --time 3` at the
@@ -34,12 +35,25 @@ wid=$(xdotool search --sync --name "Vitrine" | head -1)
 xdotool windowfocus --sync "$wid"
 cp "$tmp/rec/frame_0005.png" "$tmp/before.png"
 xdotool mousemove --window "$wid" 340 330 click 1; settle
+# E: the gizmo turns; the green (y) handle dragged 60 px up is 30 degrees (15-degree steps).
+xdotool key --window "$wid" e; settle 2
+xdotool mousemove --window "$wid" 356 390; settle 2
+xdotool mousedown 1; settle 2
+for y in 380 370 360 350 340 330; do xdotool mousemove --window "$wid" 356 $y; settle 2; done
+xdotool mouseup 1; settle
+# W: it moves again; the red (x) handle dragged 100 px left.
+xdotool key --window "$wid" w; settle 2
 xdotool mousemove --window "$wid" 470 485; settle 2
 xdotool mousedown 1; settle 2
 for x in 450 430 410 390 370; do xdotool mousemove --window "$wid" $x 487; settle 2; done
 xdotool mouseup 1; settle
 xdotool mousemove --window "$wid" 178 617 click 1; settle
 xdotool mousemove --window "$wid" 315 675 click 1; settle
+# The jade asset dragged from the outliner onto the floor in the picture: a new instance there.
+xdotool mousemove --window "$wid" 30 360; settle 2
+xdotool mousedown 1; settle 2
+for p in "60 370" "200 400" "400 450" "500 470" "520 480"; do xdotool mousemove --window "$wid" $p; settle 2; done
+xdotool mouseup 1; settle
 port=$(sed -n 's/.*run: OSC control on 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/edit.log" | head -1)
 "$vitrine" send --wait 20000 127.0.0.1:$port /vitrine/edit "cue set 2 prewait 0.5" >"$tmp/reply.txt"
 settle
@@ -56,8 +70,10 @@ echo "OSC /vitrine/edit replied: $(cat "$tmp/reply.txt")"
 
 # The same edits, headless.
 cat >"$tmp/script/EDITS.txt" <<'EOT'
+turn vase 0 30 0
 move vase -0.18 0 0
 key add attract sweep.translation 3 [-1, 1.5, 1.2]
+node add model jade jade at -0.25 0 0
 cue set 2 prewait 0.5
 EOT
 (cd "$tmp/script" && "$vitrine" edit scenes/demo.scene.yaml --script EDITS.txt --save) || fail "the headless edits"
@@ -67,7 +83,7 @@ cmp "$tmp/ui/scenes/demo.scene.yaml~" "$repo/scenes/demo.scene.yaml" || fail "SC
 cmp "$tmp/ui/scenes/demo.scene.yaml" "$tmp/script/scenes/demo.scene.yaml" ||
   { diff "$tmp/ui/scenes/demo.scene.yaml" "$tmp/script/scenes/demo.scene.yaml"; fail "the window's file differs from the headless one"; }
 changed=$(diff "$tmp/ui/scenes/demo.scene.yaml~" "$tmp/ui/scenes/demo.scene.yaml" | grep -c '^[<>]')
-[ "$changed" = 4 ] || fail "expected 4 diff lines (the translation changed: 2; a key and a pre-wait added: 2), got $changed"
+[ "$changed" = 8 ] || fail "expected 8 diff lines (the translation changed: 2; a rotation, a key and a pre-wait added: 3; the new node's 3), got $changed"
 
 # The viewport outside the panels: the frame render --time gives.
 "$vitrine" render "$repo/scenes/demo.scene.yaml" --time 3 --size 1280x720 --out "$tmp/render.png" >/dev/null 2>&1 ||
