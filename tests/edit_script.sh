@@ -34,6 +34,13 @@ rc=0; "$vitrine" edit "$scene" --script EDITS.txt --save > out.txt 2> err.txt ||
 grep -q "EDITS.txt:3: unknown command 'mvoe'" err.txt || fail "stderr does not name EDITS.txt:3: for the unknown verb"
 cmp -s "$scene" original.yaml || fail "the scene changed after a script with an unknown verb"
 
+# A script that is not text (a binary file given by mistake): one line naming the place, nothing saved.
+printf 'move vase 0 0.1 0\n\xff\xfe\x00junk\n' > EDITS.txt
+rc=0; "$vitrine" edit "$scene" --script EDITS.txt --save > out.txt 2> err.txt || rc=$?
+[ "$rc" = 1 ] || fail "a binary script exited $rc, not 1"
+[ "$(wc -l < err.txt)" = 1 ] && grep -q "EDITS.txt:2:1: .*nothing saved" err.txt || fail "a binary script: not one line naming EDITS.txt:2:1"
+cmp -s "$scene" original.yaml || fail "the scene changed after a binary script"
+
 # A good script, saved in place.
 cat > EDITS.txt <<'EDITS'
 # nudge the vase, brighten the tour, rename the narrator

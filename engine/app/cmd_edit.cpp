@@ -11,6 +11,7 @@
 #include "app/usage.h"
 #include "core/log.h"
 #include "core/paths.h"
+#include "core/text_checks.h"
 #include "edit/document.h"
 
 namespace vitrine::app {
@@ -23,7 +24,13 @@ int run_script(edit::Document& doc, const std::string& script, const Args& args)
         log::error(bytes.error().message);
         return kBadInput;
     }
-    std::istringstream in(std::string(bytes->begin(), bytes->end()));
+    std::string text(bytes->begin(), bytes->end());
+    if (auto bad = check_utf8(text)) {
+        log::error(script + ":" + std::to_string(bad->at.line) + ":" + std::to_string(bad->at.column) + ": " +
+                   bad->message + "; nothing saved");
+        return kBadInput;
+    }
+    std::istringstream in(text);
     std::string line;
     int number = 0, edits = 0;
     // `save` lines are done at the end, and only when every line worked.

@@ -136,6 +136,7 @@ Result<Command> parse_command(const std::string& line) {
         std::vector<std::string> names;
         for (const Verb& v : verbs()) names.push_back(v.name);
         std::string first = (*words)[0];
+        if (first.size() > 40) first = first.substr(0, 40) + "...";  // a message stays one readable line
         // "key" alone, or "node frobnicate": name the verbs of that family.
         std::vector<std::string> family;
         for (const std::string& n : names)

@@ -54,8 +54,14 @@ void Document::check() {
 
 void Document::change(std::string text) {
     if (text == text_) return;
+    held_bytes_ += text_.size();
     undo_.push_back(std::move(text_));
+    for (const std::string& r : redo_) held_bytes_ -= r.size();
     redo_.clear();
+    while (held_bytes_ > undo_bytes_ && undo_.size() > 1) {  // the oldest edits go first
+        held_bytes_ -= undo_.front().size();
+        undo_.pop_front();
+    }
     text_ = std::move(text);
     check();
 }
@@ -65,6 +71,8 @@ bool Document::undo() {
     redo_.push_back(std::move(text_));
     text_ = std::move(undo_.back());
     undo_.pop_back();
+    held_bytes_ += redo_.back().size();
+    held_bytes_ -= text_.size();
     check();
     return true;
 }
@@ -74,6 +82,8 @@ bool Document::redo() {
     undo_.push_back(std::move(text_));
     text_ = std::move(redo_.back());
     redo_.pop_back();
+    held_bytes_ += undo_.back().size();
+    held_bytes_ -= text_.size();
     check();
     return true;
 }
@@ -152,6 +162,20 @@ Result<void> Document::write(const std::filesystem::path& file, bool force) {
                          (problems_.size() == 1 ? " problem" : " problems") + " (the first: " + problems_[0].str() +
                          "); 'save force' (edit --script: --force) saves it anyway",
                      ErrorKind::BadInput};
+    // Another file than the scene: never one the show reads (a model, its hooks, the
+    // display), and an existing file that is not a YAML file only when forced.
+    std::error_code same_ec;
+    if (!std::filesystem::equivalent(file, path_, same_ec) && std::filesystem::exists(file, same_ec)) {
+        if (loaded_)
+            for (const std::filesystem::path& input : loaded_->files)
+                if (std::filesystem::equivalent(file, input, same_ec))
+                    return Error{file.string() + ": refusing to save the scene over one of the files it reads; choose another file",
+                                 ErrorKind::BadInput};
+        std::string ext = file.extension().string();
+        if (!force && ext != ".yaml" && ext != ".yml")
+            return Error{file.string() + ": exists and is not a YAML file; 'save as FILE force' replaces it",
+                         ErrorKind::BadInput};
+    }
     // The file changed by another program since it was read: saving would lose that.
     if (file == path_ && !force) {
         auto disk = read_scene_text(file);

@@ -5,6 +5,7 @@
 // Problems panel. Saving writes the text atomically and keeps the previous version as
 // `SCENE~`.
 #pragma once
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -45,6 +46,11 @@ public:
     Result<void> apply(const std::string& line);
     Result<void> run(const Command& command);
 
+    // Unbounded in count; in memory the oldest texts go once all held texts pass
+    // kUndoBytes (a kiosk edited over OSC for months must not grow without end): at the
+    // size of the demo that is tens of thousands of edits.
+    static constexpr size_t kUndoBytes = size_t(256) << 20;
+    void set_undo_bytes(size_t bytes) { undo_bytes_ = bytes; }  // tests
     bool undo();
     bool redo();
     size_t undo_depth() const { return undo_.size(); }
@@ -92,7 +98,10 @@ private:
 
     std::filesystem::path path_;
     std::string text_, saved_, on_disk_;
-    std::vector<std::string> undo_, redo_;
+    std::deque<std::string> undo_;
+    std::vector<std::string> redo_;
+    size_t held_bytes_ = 0;  // of undo_ and redo_
+    size_t undo_bytes_ = kUndoBytes;
     yaml::TextNode tree_;
     show::SceneFile scene_;
     std::vector<yaml::Problem> problems_;

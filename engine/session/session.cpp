@@ -328,6 +328,13 @@ void Session::edit(const Event& e) {
     for (const std::string& a : e.args) line += (line.empty() ? "" : " ") + a;
     edit::Document* doc = document();
     std::string reply;
+    // Each edit checks the whole show again (milliseconds): a flood of them must not
+    // hold a frame, so a few are taken a frame and the others refused (the sender may resend).
+    if (++edits_this_frame_ > kEditsPerFrame) {
+        if (edits_this_frame_ == kEditsPerFrame + 1) log::warn("OSC /vitrine/edit: more than " + std::to_string(kEditsPerFrame) + " edits in one frame; the rest refused");
+        if (osc_ && e.sender) osc_->reply(e.sender, "/vitrine/edit", {"error: busy (more than " + std::to_string(kEditsPerFrame) + " edits a frame); send it again"});
+        return;
+    }
     if (!doc) {
         reply = "error: the scene file cannot be edited";
     } else if (auto r = doc->apply(line); !r) {
@@ -490,6 +497,7 @@ std::vector<render::View> Session::views(uint32_t fw, uint32_t fh) {
 }
 
 Result<void> Session::step(std::vector<Event> events, bool draw) {
+    edits_this_frame_ = 0;
     gather(events);
     double now = clock_.now();
     for (const Event& e : events) {

@@ -190,6 +190,8 @@ private:
     bool document_failed_ = false;
     uint64_t document_version_ = 0;       // the document's version the running show was made from
     double document_checked_ = 0;         // steady seconds the file on disk was last compared
+    static constexpr int kEditsPerFrame = 8;  // OSC /vitrine/edit commands taken in one step
+    int edits_this_frame_ = 0;
 };
 
 }  // namespace vitrine::session

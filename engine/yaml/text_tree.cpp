@@ -7,6 +7,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/text_checks.h"
+
 namespace vitrine::yaml {
 
 const TextNode* TextNode::get(std::string_view key) const {
@@ -238,6 +240,17 @@ private:
 }  // namespace
 
 std::optional<TextNode> text_tree(const std::string& text, std::string* why) {
+    // As the loaders do before yaml-cpp sees a text: UTF-8 only, and nested no deeper than
+    // yaml-cpp's recursion can take.
+    if (auto bad = check_utf8(text)) {
+        if (why) *why = std::to_string(bad->at.line) + ":" + std::to_string(bad->at.column) + ": " + bad->message;
+        return std::nullopt;
+    }
+    if (auto deep = yaml_too_deep(text)) {
+        if (why) *why = std::to_string(deep->line) + ":" + std::to_string(deep->column) + ": YAML nested deeper than " +
+                        std::to_string(kMaxNesting) + " levels";
+        return std::nullopt;
+    }
     Builder b(text);
     try {
         std::istringstream in(text);

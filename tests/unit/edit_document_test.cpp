@@ -949,3 +949,56 @@ TEST(EditFuzz, RandomCommandsNeverBreakTheText) {
 
 }  // namespace
 }  // namespace vitrine::edit
+
+namespace vitrine::edit {
+namespace {
+
+// What a save may not write over: a file the show reads (a model, the hooks), even
+// forced; an existing file that is not YAML, unless forced.
+TEST(EditDocument, SaveAsNeverOverwritesAnInput) {
+    test::TempDir dir("edit_save_inputs");
+    const fs::path path = demo_copy(dir);
+    auto doc = open_doc(path);
+    ASSERT_TRUE(doc);
+    const fs::path hooks = path.parent_path() / "hooks" / "demo.lua";
+    const std::string lua = read_text(hooks);
+    for (bool force : {false, true}) {
+        auto r = doc->save_as(hooks, force);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().message, hooks.string() + ": refusing to save the scene over one of the files it reads; choose another file");
+    }
+    EXPECT_EQ(read_text(hooks), lua);
+    const fs::path png = dir.write("picture.png", "not really a png");
+    auto r = doc->save_as(png);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("exists and is not a YAML file"), std::string::npos) << r.error().message;
+    EXPECT_EQ(read_text(png), "not really a png");
+    EXPECT_EQ(doc->path(), path) << "a refused save as keeps the document's file";
+}
+
+// Undo holds whole texts: past its byte budget the oldest go, so a kiosk edited over
+// OSC for months does not grow; what is held still undoes exactly.
+TEST(EditDocument, UndoMemoryIsBounded) {
+    test::TempDir dir("edit_undo_bound");
+    const fs::path path = demo_copy(dir);
+    auto doc = open_doc(path);
+    ASSERT_TRUE(doc);
+    const size_t text = doc->text().size();
+    doc->set_undo_bytes(20 * text);
+    std::vector<std::string> texts{doc->text()};
+    for (int i = 1; i <= 60; ++i) {
+        ASSERT_TRUE(doc->apply("set look.exposure " + std::to_string(i)));
+        texts.push_back(doc->text());
+    }
+    EXPECT_LE(doc->undo_depth(), 21u);
+    EXPECT_GE(doc->undo_depth(), 18u);
+    size_t steps = 0;
+    while (doc->undo()) ++steps;
+    EXPECT_EQ(doc->text(), texts[texts.size() - 1 - steps]) << "each undo went back exactly one edit";
+    while (doc->redo()) {
+    }
+    EXPECT_EQ(doc->text(), texts.back());
+}
+
+}  // namespace
+}  // namespace vitrine::edit

@@ -540,3 +540,25 @@ TEST(EditYamlText, QuotedValuesRewritten) {
 
 }  // namespace
 }  // namespace vitrine::edit
+
+namespace vitrine::edit {
+namespace {
+
+// Hostile files the editor is asked to open: one line naming the file and the place,
+// never a crash (yaml-cpp recurses once per nesting level: 100 000 '[' would overflow it).
+TEST(EditTextTree, RefusesDeepNestingAndNonUtf8) {
+    test::TempDir dir("edit_hostile");
+    std::string deep = "a: " + std::string(100000, '[') + "\n";
+    fs::path nested = dir.write("deep.scene.yaml", deep);
+    auto a = Document::open(nested);
+    ASSERT_FALSE(a);
+    EXPECT_EQ(a.error().message.rfind(nested.string() + ":1:", 0), 0u) << a.error().message;
+    EXPECT_NE(a.error().message.find("nested deeper than"), std::string::npos) << a.error().message;
+    fs::path binary = dir.write("bin.scene.yaml", std::string("vitrine: 1\nseed: \xff\xfe\n", 21));
+    auto b = Document::open(binary);
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().message.rfind(binary.string() + ":2:", 0), 0u) << b.error().message;
+}
+
+}  // namespace
+}  // namespace vitrine::edit
